@@ -1,0 +1,243 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[kubectl-mcp] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'kubectl-mcp'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'kubectl-mcp'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand crd 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
+            cand install 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
+            cand uninstall 'Remove the CRD and with it every ClaudeModelContext in the cluster'
+            cand create 'Create a context for a session'
+            cand get 'Describe one context: spec, status and transcript'
+            cand show 'Describe one context: spec, status and transcript'
+            cand describe 'Describe one context: spec, status and transcript'
+            cand list 'List contexts in a kubectl-style table'
+            cand ls 'List contexts in a kubectl-style table'
+            cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubectl-mcp;crd'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;install'= {
+            cand --wait-timeout 'How long to wait for the CRD to become Established'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;uninstall'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;create'= {
+            cand --model 'Claude model ID or alias, e.g. claude-sonnet-4-5'
+            cand --system 'System prompt (sent as the API''s top-level `system`)'
+            cand --system-file 'Read the system prompt from a file (`-` for stdin)'
+            cand --max-tokens 'Prompt budget in tokens (system + summary + history + new message)'
+            cand --max-output-tokens 'Cap on the tokens of each answer (the API''s max_tokens; default 1024)'
+            cand --history-size 'Most turns kept in the active window'
+            cand --strategy 'What happens to turns that leave the window'
+            cand --expires-in 'Expire the context this long from now, e.g. 24h, 7d, 90m'
+            cand --expires-at 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z'
+            cand -L 'A label for the resource, key=value (repeatable)'
+            cand --label 'A label for the resource, key=value (repeatable)'
+            cand -o 'Print the created object as json, yaml or name instead of a confirmation line'
+            cand --output 'Print the created object as json, yaml or name instead of a confirmation line'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;get'= {
+            cand -o 'Print the object as json, yaml or name instead of a description'
+            cand --output 'Print the object as json, yaml or name instead of a description'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;show'= {
+            cand -o 'Print the object as json, yaml or name instead of a description'
+            cand --output 'Print the object as json, yaml or name instead of a description'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;describe'= {
+            cand -o 'Print the object as json, yaml or name instead of a description'
+            cand --output 'Print the object as json, yaml or name instead of a description'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;list'= {
+            cand -l 'Label selector, e.g. team=sre,tier!=test'
+            cand --selector 'Label selector, e.g. team=sre,tier!=test'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --state 'Only contexts in this state'
+            cand --sort-by 'Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age (or the JSONPath of the field, e.g. .status.tokenCount)'
+            cand --chunk-size 'Objects per request when paging through large lists (0: one request)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -A 'List across all namespaces'
+            cand --all-namespaces 'List across all namespaces'
+            cand --no-headers 'Omit the table header'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;ls'= {
+            cand -l 'Label selector, e.g. team=sre,tier!=test'
+            cand --selector 'Label selector, e.g. team=sre,tier!=test'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --state 'Only contexts in this state'
+            cand --sort-by 'Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age (or the JSONPath of the field, e.g. .status.tokenCount)'
+            cand --chunk-size 'Objects per request when paging through large lists (0: one request)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -A 'List across all namespaces'
+            cand --all-namespaces 'List across all namespaces'
+            cand --no-headers 'Omit the table header'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;delete'= {
+            cand -l 'Delete the contexts matching this label selector'
+            cand --selector 'Delete the contexts matching this label selector'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --all 'Delete every context in the namespace'
+            cand --ignore-not-found 'Treat a missing context as success'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;completions'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;help'= {
+            cand crd 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
+            cand install 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
+            cand uninstall 'Remove the CRD and with it every ClaudeModelContext in the cluster'
+            cand create 'Create a context for a session'
+            cand get 'Describe one context: spec, status and transcript'
+            cand list 'List contexts in a kubectl-style table'
+            cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubectl-mcp;help;crd'= {
+        }
+        &'kubectl-mcp;help;install'= {
+        }
+        &'kubectl-mcp;help;uninstall'= {
+        }
+        &'kubectl-mcp;help;create'= {
+        }
+        &'kubectl-mcp;help;get'= {
+        }
+        &'kubectl-mcp;help;list'= {
+        }
+        &'kubectl-mcp;help;delete'= {
+        }
+        &'kubectl-mcp;help;completions'= {
+        }
+        &'kubectl-mcp;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,175 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_mcp_global_optspecs
+    string join \n kubeconfig= context= n/namespace= v/verbose request-timeout= h/help V/version
+end
+
+function __fish_kubectl_mcp_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_mcp_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_mcp_using_subcommand
+    set -l cmd (__fish_kubectl_mcp_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s V -l version -d 'Print version'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "crd" -d 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "create" -d 'Create a context for a session'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "get" -d 'Describe one context: spec, status and transcript'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "show" -d 'Describe one context: spec, status and transcript'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "describe" -d 'Describe one context: spec, status and transcript'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "list" -d 'List contexts in a kubectl-style table'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "ls" -d 'List contexts in a kubectl-style table'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l wait-timeout -d 'How long to wait for the CRD to become Established' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l system -d 'System prompt (sent as the API\'s top-level `system`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l system-file -d 'Read the system prompt from a file (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l max-tokens -d 'Prompt budget in tokens (system + summary + history + new message)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l max-output-tokens -d 'Cap on the tokens of each answer (the API\'s max_tokens; default 1024)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l history-size -d 'Most turns kept in the active window' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l strategy -d 'What happens to turns that leave the window' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
+summarize_oldest\t'Turns leaving the window are folded into `status.summary` by a Claude call'
+hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s o -l output -d 'Print the created object as json, yaml or name instead of a confirmation line' -r -f -a "json\t'The object as JSON'
+yaml\t'The object as YAML'
+name\t'`claudemodelcontext.mcp.dev/NAME`'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
+yaml\t'The object as YAML'
+name\t'`claudemodelcontext.mcp.dev/NAME`'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
+yaml\t'The object as YAML'
+name\t'`claudemodelcontext.mcp.dev/NAME`'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
+yaml\t'The object as YAML'
+name\t'`claudemodelcontext.mcp.dev/NAME`'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s l -l selector -d 'Label selector, e.g. team=sre,tier!=test' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'The default table'
+wide\t'The table plus strategy, budget, history size and expiry'
+json\t'A kubectl-style `List` as JSON'
+yaml\t'A kubectl-style `List` as YAML'
+name\t'One `claudemodelcontext.mcp.dev/NAME` per line'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l state -d 'Only contexts in this state' -r -f -a "Active\t'Usable for chat'
+Expired\t'Past its expiration time or idle TTL; `chat --revive` makes it usable again'
+Error\t'The last Claude call failed after retries; the history is untouched'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l sort-by -d 'Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age (or the JSONPath of the field, e.g. .status.tokenCount)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l chunk-size -d 'Objects per request when paging through large lists (0: one request)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s A -l all-namespaces -d 'List across all namespaces'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l no-headers -d 'Omit the table header'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. team=sre,tier!=test' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'The default table'
+wide\t'The table plus strategy, budget, history size and expiry'
+json\t'A kubectl-style `List` as JSON'
+yaml\t'A kubectl-style `List` as YAML'
+name\t'One `claudemodelcontext.mcp.dev/NAME` per line'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l state -d 'Only contexts in this state' -r -f -a "Active\t'Usable for chat'
+Expired\t'Past its expiration time or idle TTL; `chat --revive` makes it usable again'
+Error\t'The last Claude call failed after retries; the history is untouched'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l sort-by -d 'Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age (or the JSONPath of the field, e.g. .status.tokenCount)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l chunk-size -d 'Objects per request when paging through large lists (0: one request)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s A -l all-namespaces -d 'List across all namespaces'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l no-headers -d 'Omit the table header'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s l -l selector -d 'Delete the contexts matching this label selector' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l all -d 'Delete every context in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l ignore-not-found -d 'Treat a missing context as success'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "crd" -d 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "create" -d 'Create a context for a session'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "get" -d 'Describe one context: spec, status and transcript'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "list" -d 'List contexts in a kubectl-style table'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

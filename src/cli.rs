@@ -1,0 +1,389 @@
+//! Command-line definitions: what the user typed, nothing more.
+//!
+//! kubectl hands every argument after `mcp` to the plugin unchanged, so kubectl's own flags
+//! (`-n`, `--context`, `-o`, `-l`, `-A` …) are parsed here, spelled as kubectl spells them.
+//! These structs are plain data; the commands turn them into clients and requests (parse first,
+//! act later), and `completions/` and `man/` are generated from them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::resource::{ContextState, SummarizationStrategy};
+
+/// Keep Claude conversations as ClaudeModelContext resources and drive them from kubectl.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-mcp",
+    version,
+    about = "Keep Claude conversations as ClaudeModelContext resources and drive them from kubectl",
+    long_about = "kubectl-mcp keeps conversations with Anthropic's Claude as Kubernetes custom \
+                  resources (ClaudeModelContext, short name cmc) and drives them from the terminal. \
+                  Installed on PATH it runs as the kubectl plugin `kubectl mcp`.",
+    after_help = "Start with `kubectl mcp install`, then `kubectl mcp create demo --model claude-sonnet-4-5`."
+)]
+pub struct Cli {
+    /// Flags every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Cluster selection and diagnostics, accepted before or after the subcommand like kubectl's.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The namespace (default: the kubeconfig context's namespace, else `default`).
+    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata).
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout)]
+    pub request_timeout: Option<Duration>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the ClaudeModelContext CustomResourceDefinition as YAML.
+    Crd,
+    /// Create or update the CRD in the cluster (server-side apply; safe to repeat).
+    Install(InstallArgs),
+    /// Remove the CRD and with it every ClaudeModelContext in the cluster.
+    Uninstall(UninstallArgs),
+    /// Create a context for a session.
+    Create(CreateArgs),
+    /// Describe one context: spec, status and transcript.
+    #[command(visible_aliases = ["show", "describe"])]
+    Get(GetArgs),
+    /// List contexts in a kubectl-style table.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Delete contexts by session ID or name, by label, or all in the namespace.
+    Delete(DeleteArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// `install`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// How long to wait for the CRD to become Established.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+}
+
+/// `uninstall`.
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// Settings of a new context: one flag per spec field. Shared by `create` and (later) `chat`,
+/// which creates the context when it is missing.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ContextSettings {
+    /// Claude model ID or alias, e.g. claude-sonnet-4-5.
+    #[arg(long, env = "KUBECTL_MCP_MODEL", value_name = "MODEL")]
+    pub model: Option<String>,
+
+    /// System prompt (sent as the API's top-level `system`).
+    #[arg(long, value_name = "TEXT", conflicts_with = "system_file")]
+    pub system: Option<String>,
+
+    /// Read the system prompt from a file (`-` for stdin).
+    #[arg(long, value_name = "PATH")]
+    pub system_file: Option<PathBuf>,
+
+    /// Prompt budget in tokens (system + summary + history + new message).
+    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_tokens: Option<u32>,
+
+    /// Cap on the tokens of each answer (the API's max_tokens; default 1024).
+    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_output_tokens: Option<u32>,
+
+    /// Most turns kept in the active window.
+    #[arg(long, value_name = "TURNS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_size: Option<u32>,
+
+    /// What happens to turns that leave the window.
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub strategy: Option<SummarizationStrategy>,
+
+    /// Expire the context this long from now, e.g. 24h, 7d, 90m.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "expires_at")]
+    pub expires_in: Option<Duration>,
+
+    /// Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub expires_at: Option<jiff::Timestamp>,
+
+    /// A label for the resource, key=value (repeatable).
+    #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+}
+
+/// `create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The session ID: any string of 1–512 characters (non-DNS IDs get a derived name).
+    pub session: String,
+    /// The context's settings.
+    #[command(flatten)]
+    pub settings: ContextSettings,
+    /// Print the created object as json, yaml or name instead of a confirmation line.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+}
+
+/// `get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Session ID or resource name.
+    pub session: String,
+    /// Print the object as json, yaml or name instead of a description.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+}
+
+/// `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List across all namespaces.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Label selector, e.g. team=sre,tier!=test.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = ListFormat::Table, value_name = "FORMAT")]
+    pub output: ListFormat,
+    /// Only contexts in this state.
+    #[arg(long, value_enum, ignore_case = true, value_name = "STATE")]
+    pub state: Option<ContextState>,
+    /// Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age
+    /// (or the JSONPath of the field, e.g. .status.tokenCount).
+    #[arg(long, value_parser = parse_sort_key, value_name = "FIELD")]
+    pub sort_by: Option<SortKey>,
+    /// Objects per request when paging through large lists (0: one request).
+    #[arg(long, default_value_t = 500, value_name = "N")]
+    pub chunk_size: u32,
+    /// Omit the table header.
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+/// `delete`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).multiple(false).args(["sessions", "all", "selector"]))]
+pub struct DeleteArgs {
+    /// Session IDs or resource names.
+    pub sessions: Vec<String>,
+    /// Delete every context in the namespace.
+    #[arg(long)]
+    pub all: bool,
+    /// Delete the contexts matching this label selector.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Treat a missing context as success.
+    #[arg(long)]
+    pub ignore_not_found: bool,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `-o` for commands that print one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectFormat {
+    /// The object as JSON.
+    Json,
+    /// The object as YAML.
+    Yaml,
+    /// `claudemodelcontext.mcp.dev/NAME`.
+    Name,
+}
+
+/// `-o` for `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// The default table.
+    Table,
+    /// The table plus strategy, budget, history size and expiry.
+    Wide,
+    /// A kubectl-style `List` as JSON.
+    Json,
+    /// A kubectl-style `List` as YAML.
+    Yaml,
+    /// One `claudemodelcontext.mcp.dev/NAME` per line.
+    Name,
+}
+
+/// Columns `list --sort-by` understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// metadata.name
+    Name,
+    /// metadata.namespace
+    Namespace,
+    /// spec.modelName
+    Model,
+    /// spec.sessionID
+    Session,
+    /// status.currentState
+    State,
+    /// stored turns
+    Turns,
+    /// status.tokenCount
+    Tokens,
+    /// status.lastActivityTime (oldest first, like kubectl)
+    LastActivity,
+    /// metadata.creationTimestamp (oldest first, like kubectl)
+    Age,
+}
+
+fn parse_sort_key(s: &str) -> Result<SortKey, String> {
+    let key = s.trim().trim_start_matches('{').trim_end_matches('}');
+    Ok(match key.to_ascii_lowercase().as_str() {
+        "name" | ".metadata.name" => SortKey::Name,
+        "namespace" | ".metadata.namespace" => SortKey::Namespace,
+        "model" | ".spec.modelname" => SortKey::Model,
+        "session" | ".spec.sessionid" => SortKey::Session,
+        "state" | ".status.currentstate" => SortKey::State,
+        "turns" | ".status.turncount" => SortKey::Turns,
+        "tokens" | ".status.tokencount" => SortKey::Tokens,
+        "last-activity" | "lastactivity" | ".status.lastactivitytime" => SortKey::LastActivity,
+        "age" | "created" | ".metadata.creationtimestamp" => SortKey::Age,
+        _ => {
+            return Err(format!(
+                "unknown sort field `{s}`: use one of name, namespace, model, session, state, \
+                 turns, tokens, last-activity, age"
+            ))
+        }
+    })
+}
+
+/// A duration such as `90s`, `24h`, `7d`, `1h30m`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s.trim())
+        .map_err(|e| format!("`{s}` is not a duration ({e}); examples: 30s, 15m, 24h, 7d"))
+}
+
+/// kubectl's `--request-timeout`: a duration, or a bare number of seconds; 0 disables it.
+fn parse_request_timeout(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<u64>() {
+        Ok(secs) => Ok(Duration::from_secs(secs)),
+        Err(_) => parse_duration(s),
+    }
+}
+
+/// An RFC 3339 time.
+fn parse_time(s: &str) -> Result<jiff::Timestamp, String> {
+    s.trim()
+        .parse::<jiff::Timestamp>()
+        .map_err(|e| format!("`{s}` is not an RFC 3339 time ({e}); example: 2026-12-31T00:00:00Z"))
+}
+
+/// `key=value`; Kubernetes validates the syntax of both halves and its error is shown as is.
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not a label: use key=value")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand_like_kubectl() {
+        let cli = Cli::try_parse_from([
+            "kubectl-mcp",
+            "list",
+            "-n",
+            "team",
+            "--context",
+            "prod",
+            "-o",
+            "wide",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.namespace.as_deref(), Some("team"));
+        assert_eq!(cli.global.context.as_deref(), Some("prod"));
+    }
+
+    #[test]
+    fn durations_and_times_parse_or_explain() {
+        assert_eq!(parse_duration("24h").unwrap(), Duration::from_secs(86400));
+        assert_eq!(
+            parse_duration("7d").unwrap(),
+            Duration::from_secs(7 * 86400)
+        );
+        assert!(parse_duration("soon").unwrap_err().contains("24h"));
+        assert_eq!(parse_request_timeout("5").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_request_timeout("0").unwrap(), Duration::ZERO);
+        assert!(parse_time("2026-12-31T00:00:00Z").is_ok());
+        assert!(parse_time("tomorrow").unwrap_err().contains("RFC 3339"));
+    }
+
+    #[test]
+    fn sort_keys_accept_names_and_json_paths() {
+        assert_eq!(parse_sort_key("tokens").unwrap(), SortKey::Tokens);
+        assert_eq!(
+            parse_sort_key(".status.tokenCount").unwrap(),
+            SortKey::Tokens
+        );
+        assert_eq!(
+            parse_sort_key("{.metadata.creationTimestamp}").unwrap(),
+            SortKey::Age
+        );
+        assert!(parse_sort_key("color").is_err());
+    }
+
+    #[test]
+    fn labels_need_a_key_and_an_equals_sign() {
+        assert_eq!(
+            parse_label("team=sre").unwrap(),
+            ("team".into(), "sre".into())
+        );
+        assert_eq!(parse_label("empty=").unwrap(), ("empty".into(), "".into()));
+        assert!(parse_label("nokey").is_err());
+        assert!(parse_label("=v").is_err());
+    }
+
+    #[test]
+    fn delete_needs_a_target() {
+        assert!(Cli::try_parse_from(["kubectl-mcp", "delete"]).is_err());
+        assert!(Cli::try_parse_from(["kubectl-mcp", "delete", "a", "--all"]).is_err());
+        assert!(Cli::try_parse_from(["kubectl-mcp", "delete", "--all"]).is_ok());
+    }
+}

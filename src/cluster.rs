@@ -1,0 +1,583 @@
+//! Cluster access: building a kube client from kubeconfig the way kubectl does, finding contexts
+//! by session ID, paging through lists, and turning apiserver errors into messages a person can act
+//! on.
+//!
+//! Errors are classified by the HTTP status code, not only by kube's `reason` helpers: a 404 from
+//! a missing CRD comes back as a plain-text "404 page not found" with no reason at all, and that is
+//! exactly the case where the user needs to hear "run `kubectl mcp install`".
+
+use std::fmt;
+use std::time::Duration;
+
+use kube::api::{ListParams, ObjectList};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Api, Client, Config};
+use thiserror::Error;
+
+use crate::cli::GlobalArgs;
+use crate::naming::{self, SessionIdError};
+use crate::resource::{ClaudeModelContext, CRD_NAME, PLURAL};
+
+/// A cluster failure, phrased for the person at the terminal.
+#[derive(Debug, Error)]
+pub enum ClusterError {
+    /// No kubeconfig, a broken one, or a context that does not exist.
+    #[error("cannot load the cluster configuration: {0}\n(set --kubeconfig or KUBECONFIG, or pick a context with --context)")]
+    Config(String),
+
+    /// The CRD is not installed, so the resource type does not exist.
+    #[error("the ClaudeModelContext resource type ({CRD_NAME}) is not installed in the cluster at {server}: run `kubectl mcp install`")]
+    CrdMissing {
+        /// API server URL.
+        server: String,
+    },
+
+    /// No context for this session in this namespace.
+    #[error("no context for session \"{session}\" in namespace \"{namespace}\": create one with `kubectl mcp create {session_arg} --model MODEL`, or search all namespaces with `kubectl mcp list -A`")]
+    NotFound {
+        /// The session ID or name the user gave.
+        session: String,
+        /// The same, quoted for a shell when needed.
+        session_arg: String,
+        /// Where we looked.
+        namespace: String,
+    },
+
+    /// Creating something that is already there.
+    #[error("a context for session \"{session}\" already exists in namespace \"{namespace}\" (name {name}): chat with it, or delete it first with `kubectl mcp delete {session_arg}`")]
+    AlreadyExists {
+        /// The session ID.
+        session: String,
+        /// The same, quoted for a shell when needed.
+        session_arg: String,
+        /// Resource name.
+        name: String,
+        /// Namespace.
+        namespace: String,
+    },
+
+    /// The derived name is held by an object for another session (a deliberate collision or a
+    /// hand-written object): refuse rather than mix two conversations.
+    #[error("the resource {namespace}/{name} belongs to session \"{other}\", not \"{session}\": refusing to mix two conversations; pick another session ID or delete {name}")]
+    NameTaken {
+        /// The session the user asked for.
+        session: String,
+        /// The session stored in the object.
+        other: String,
+        /// Resource name.
+        name: String,
+        /// Namespace.
+        namespace: String,
+    },
+
+    /// RBAC refused the request.
+    #[error("forbidden: you may not {verb} {resource} in {scope} (the apiserver said: {message})\nask a cluster admin for an RBAC Role or ClusterRole that grants `{verb}` on {resource}")]
+    Forbidden {
+        /// The verb that was refused (get, list, create, patch, delete …).
+        verb: String,
+        /// `claudemodelcontexts.mcp.dev` or the CRD resource.
+        resource: String,
+        /// `namespace "x"` or `the cluster scope`.
+        scope: String,
+        /// The server's own message.
+        message: String,
+    },
+
+    /// The credentials were rejected.
+    #[error("the cluster at {server} rejected the credentials (401 Unauthorized): refresh the token or certificate in your kubeconfig")]
+    Unauthorized {
+        /// API server URL.
+        server: String,
+    },
+
+    /// Schema validation or another field-level refusal.
+    #[error(
+        "the apiserver refused {what} as invalid:{}",
+        format_invalid(message, causes)
+    )]
+    Invalid {
+        /// What was being written.
+        what: String,
+        /// The server's summary.
+        message: String,
+        /// `field: message` per cause.
+        causes: Vec<String>,
+    },
+
+    /// A write based on a stale `resourceVersion` (409, or 422 from a failed JSON-patch `test`).
+    #[error("{what} was changed by someone else while this command ran (conflict): {message}")]
+    Conflict {
+        /// What was being written.
+        what: String,
+        /// The server's message.
+        message: String,
+    },
+
+    /// Network, TLS or timeout failure before an HTTP answer arrived.
+    #[error("cannot reach the cluster at {server}: {cause}\ncheck that the apiserver is running and that --kubeconfig/--context point at it")]
+    Unreachable {
+        /// API server URL.
+        server: String,
+        /// The chain of causes.
+        cause: String,
+    },
+
+    /// The session ID itself is unusable.
+    #[error(transparent)]
+    SessionId(#[from] SessionIdError),
+
+    /// Any other answer from the apiserver.
+    #[error("the apiserver answered {code} {reason} while trying to {verb} {what}: {message}")]
+    Api {
+        /// HTTP status code.
+        code: u16,
+        /// Kubernetes reason.
+        reason: String,
+        /// The verb.
+        verb: String,
+        /// What it was about.
+        what: String,
+        /// The server's message.
+        message: String,
+    },
+}
+
+/// The field causes one per line; the server's summary only when it gave no causes (it repeats
+/// them).
+fn format_invalid(message: &str, causes: &[String]) -> String {
+    if causes.is_empty() {
+        format!(" {message}")
+    } else {
+        causes.iter().map(|c| format!("\n  - {c}")).collect()
+    }
+}
+
+/// What a request was trying to do, so an error can name it.
+#[derive(Debug, Clone)]
+pub struct Op {
+    /// The RBAC verb.
+    pub verb: &'static str,
+    /// The plural resource with its group.
+    pub resource: &'static str,
+    /// Namespace, `None` for cluster-scoped or all-namespaces requests.
+    pub namespace: Option<String>,
+    /// The session or name the user gave, for named requests.
+    pub session: Option<String>,
+}
+
+impl Op {
+    /// An operation on contexts.
+    pub fn contexts(verb: &'static str, namespace: Option<&str>, session: Option<&str>) -> Self {
+        Self {
+            verb,
+            resource: "claudemodelcontexts.mcp.dev",
+            namespace: namespace.map(str::to_string),
+            session: session.map(str::to_string),
+        }
+    }
+
+    /// An operation on the CRD itself.
+    pub fn crd(verb: &'static str) -> Self {
+        Self {
+            verb,
+            resource: "customresourcedefinitions.apiextensions.k8s.io",
+            namespace: None,
+            session: Some(CRD_NAME.to_string()),
+        }
+    }
+
+    fn what(&self) -> String {
+        match (&self.session, &self.namespace) {
+            (Some(s), Some(ns)) => format!("context \"{s}\" in namespace \"{ns}\""),
+            (Some(s), None) => format!("\"{s}\""),
+            (None, Some(ns)) => format!("{} in namespace \"{ns}\"", self.resource),
+            (None, None) => self.resource.to_string(),
+        }
+    }
+}
+
+/// A connected client plus what kubectl would have resolved: the namespace and the server URL.
+#[derive(Clone)]
+pub struct Cluster {
+    client: Client,
+    namespace: String,
+    server: String,
+}
+
+impl fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cluster")
+            .field("server", &self.server)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
+}
+
+impl Cluster {
+    /// Resolve kubeconfig like kubectl: `--kubeconfig`, else `$KUBECONFIG` / `~/.kube/config`,
+    /// else the in-cluster service account; `--context` picks the context; `-n` overrides the
+    /// context's namespace.
+    pub async fn connect(global: &GlobalArgs) -> Result<Self, ClusterError> {
+        let options = KubeConfigOptions {
+            context: global.context.clone(),
+            ..Default::default()
+        };
+        let mut config = match &global.kubeconfig {
+            Some(path) => {
+                let kc = Kubeconfig::read_from(path).map_err(|e| {
+                    ClusterError::Config(format!("reading {}: {}", path.display(), chain(&e)))
+                })?;
+                Config::from_custom_kubeconfig(kc, &options)
+                    .await
+                    .map_err(|e| ClusterError::Config(chain(&e)))?
+            }
+            None if global.context.is_some() => Config::from_kubeconfig(&options)
+                .await
+                .map_err(|e| ClusterError::Config(chain(&e)))?,
+            None => Config::infer()
+                .await
+                .map_err(|e| ClusterError::Config(chain(&e)))?,
+        };
+        if let Some(timeout) = global.request_timeout {
+            let t = (!timeout.is_zero()).then_some(timeout);
+            config.read_timeout = t;
+            config.write_timeout = t;
+            config.connect_timeout = t.map(|t| t.min(Duration::from_secs(30)));
+        }
+        let namespace = global
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string();
+        let client = Client::try_from(config).map_err(|e| ClusterError::Unreachable {
+            server: server.clone(),
+            cause: chain(&e),
+        })?;
+        Ok(Self {
+            client,
+            namespace,
+            server,
+        })
+    }
+
+    /// The namespace commands act in.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The API server URL, for messages.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The underlying client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Contexts in `ns`, or in every namespace when `ns` is `None`.
+    pub fn contexts(&self, ns: Option<&str>) -> Api<ClaudeModelContext> {
+        match ns {
+            Some(ns) => Api::namespaced(self.client.clone(), ns),
+            None => Api::all(self.client.clone()),
+        }
+    }
+
+    /// Map a kube error for `op` into a [`ClusterError`].
+    pub fn error(&self, err: kube::Error, op: &Op) -> ClusterError {
+        classify(err, op, &self.server)
+    }
+
+    /// Find the context for `session` in `ns`: by the name derived from the session ID, and, when
+    /// that misses, by the argument used as a resource name (so the NAME column of `list` works).
+    /// An object found by derived name must carry this session ID in `spec.sessionID`.
+    pub async fn find(&self, ns: &str, session: &str) -> Result<ClaudeModelContext, ClusterError> {
+        let api = self.contexts(Some(ns));
+        let op = Op::contexts("get", Some(ns), Some(session));
+        let name = naming::name_for_session(session)?;
+        match api.get_opt(&name).await.map_err(|e| self.error(e, &op))? {
+            Some(obj) if obj.spec.session_id == session || name == session => Ok(obj),
+            Some(obj) => Err(ClusterError::NameTaken {
+                session: session.to_string(),
+                other: obj.spec.session_id,
+                name,
+                namespace: ns.to_string(),
+            }),
+            None => Err(not_found(session, ns)),
+        }
+    }
+
+    /// Every context matching `params`, fetched in pages of `chunk` (0: one request), so a
+    /// namespace with thousands of contexts is not one giant response.
+    pub async fn list_all(
+        &self,
+        ns: Option<&str>,
+        mut params: ListParams,
+        chunk: u32,
+    ) -> Result<Vec<ClaudeModelContext>, ClusterError> {
+        let api = self.contexts(ns);
+        let op = Op::contexts("list", ns, None);
+        if chunk > 0 {
+            params.limit = Some(chunk);
+        }
+        let mut items = Vec::new();
+        loop {
+            let page: ObjectList<ClaudeModelContext> =
+                api.list(&params).await.map_err(|e| self.error(e, &op))?;
+            items.extend(page.items);
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(token) => params.continue_token = Some(token),
+                None => break,
+            }
+            tracing::debug!(fetched = items.len(), "fetching the next page");
+        }
+        Ok(items)
+    }
+}
+
+/// NotFound for a session, with a shell-safe argument in the hint.
+pub fn not_found(session: &str, ns: &str) -> ClusterError {
+    ClusterError::NotFound {
+        session: session.to_string(),
+        session_arg: shell_quote(session),
+        namespace: ns.to_string(),
+    }
+}
+
+/// AlreadyExists for a session.
+pub fn already_exists(session: &str, name: &str, ns: &str) -> ClusterError {
+    ClusterError::AlreadyExists {
+        session: session.to_string(),
+        session_arg: shell_quote(session),
+        name: name.to_string(),
+        namespace: ns.to_string(),
+    }
+}
+
+/// Quote `s` for a POSIX shell when it needs it, so hints can be pasted.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@=+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The error and its sources, joined: kube's top-level messages alone ("ServiceError: …") hide
+/// the useful part (connection refused, certificate unknown, timed out).
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+/// The classification itself, separate from [`Cluster`] so it can be unit-tested.
+pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
+    let status = match err {
+        kube::Error::Api(status) => status,
+        other => {
+            return ClusterError::Unreachable {
+                server: server.to_string(),
+                cause: chain(&other),
+            }
+        }
+    };
+    let scope = match &op.namespace {
+        Some(ns) => format!("namespace \"{ns}\""),
+        None if op.resource.starts_with(PLURAL) => "all namespaces".to_string(),
+        None => "the cluster scope".to_string(),
+    };
+    let details_name = status
+        .details
+        .as_ref()
+        .map(|d| d.name.as_str())
+        .unwrap_or("");
+    match status.code {
+        401 => ClusterError::Unauthorized {
+            server: server.to_string(),
+        },
+        403 => ClusterError::Forbidden {
+            verb: op.verb.to_string(),
+            resource: op.resource.to_string(),
+            scope,
+            message: status.message.clone(),
+        },
+        // A named object that is missing comes back as a Status naming it; a missing resource
+        // type is a bare 404 ("404 page not found") with no details.
+        404 if op.resource.starts_with(PLURAL) => match (&op.session, &op.namespace) {
+            (Some(session), Some(ns)) if !details_name.is_empty() => not_found(session, ns),
+            _ => ClusterError::CrdMissing {
+                server: server.to_string(),
+            },
+        },
+        409 if status.reason == "AlreadyExists" => already_exists(
+            op.session.as_deref().unwrap_or(details_name),
+            details_name,
+            op.namespace.as_deref().unwrap_or("default"),
+        ),
+        409 => ClusterError::Conflict {
+            what: op.what(),
+            message: status.message.clone(),
+        },
+        422 => {
+            let causes: Vec<String> = status
+                .details
+                .as_ref()
+                .map(|d| {
+                    d.causes
+                        .iter()
+                        .map(|c| {
+                            if c.field.is_empty() {
+                                c.message.clone()
+                            } else {
+                                format!("{}: {}", c.field, c.message)
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            // A JSON patch whose `test` of resourceVersion failed answers 422 too.
+            if status.message.contains("testing value") || status.message.contains("test operation")
+            {
+                ClusterError::Conflict {
+                    what: op.what(),
+                    message: status.message.clone(),
+                }
+            } else {
+                ClusterError::Invalid {
+                    what: op.what(),
+                    message: status.message.clone(),
+                    causes,
+                }
+            }
+        }
+        code => ClusterError::Api {
+            code,
+            reason: if status.reason.is_empty() {
+                "error".to_string()
+            } else {
+                status.reason.clone()
+            },
+            verb: op.verb.to_string(),
+            what: op.what(),
+            message: status.message.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kube::core::response::{StatusCause, StatusDetails};
+    use kube::core::Status;
+
+    fn api_err(
+        code: u16,
+        reason: &str,
+        message: &str,
+        details: Option<StatusDetails>,
+    ) -> kube::Error {
+        let mut s = Status::failure(message, reason);
+        s.code = code;
+        s.details = details;
+        kube::Error::Api(Box::new(s))
+    }
+
+    fn details(name: &str, causes: Vec<StatusCause>) -> Option<StatusDetails> {
+        Some(StatusDetails {
+            name: name.into(),
+            group: "mcp.dev".into(),
+            kind: "claudemodelcontexts".into(),
+            uid: String::new(),
+            causes,
+            retry_after_seconds: 0,
+        })
+    }
+
+    #[test]
+    fn a_bare_404_means_the_crd_is_missing() {
+        let op = Op::contexts("list", Some("default"), None);
+        let e = classify(
+            api_err(404, "", "404 page not found", None),
+            &op,
+            "https://k",
+        );
+        assert!(matches!(e, ClusterError::CrdMissing { .. }));
+        assert!(e.to_string().contains("run `kubectl mcp install`"), "{e}");
+    }
+
+    #[test]
+    fn a_404_naming_the_object_means_the_session_is_missing() {
+        let op = Op::contexts("get", Some("team"), Some("Alice #1"));
+        let err = api_err(404, "NotFound", "not found", details("alice-1-abc", vec![]));
+        let e = classify(err, &op, "https://k");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("\"Alice #1\"") && msg.contains("\"team\""),
+            "{msg}"
+        );
+        assert!(msg.contains("kubectl mcp create 'Alice #1'"), "{msg}");
+    }
+
+    #[test]
+    fn forbidden_names_verb_resource_and_namespace() {
+        let op = Op::contexts("list", Some("prod"), None);
+        let e = classify(
+            api_err(403, "Forbidden", "User \"viewer\" cannot list", None),
+            &op,
+            "k",
+        );
+        let msg = e.to_string();
+        assert!(msg.contains("list"), "{msg}");
+        assert!(msg.contains("claudemodelcontexts.mcp.dev"), "{msg}");
+        assert!(msg.contains("namespace \"prod\""), "{msg}");
+    }
+
+    #[test]
+    fn invalid_lists_the_field_causes() {
+        let op = Op::contexts("create", Some("default"), Some("x"));
+        let cause = StatusCause {
+            reason: "FieldValueNotSupported".into(),
+            message: "Unsupported value: \"fast\"".into(),
+            field: "spec.summarizationStrategy".into(),
+        };
+        let e = classify(
+            api_err(422, "Invalid", "is invalid", details("x", vec![cause])),
+            &op,
+            "k",
+        );
+        assert!(e
+            .to_string()
+            .contains("\n  - spec.summarizationStrategy: Unsupported value: \"fast\""));
+    }
+
+    #[test]
+    fn a_failed_patch_test_is_a_conflict_not_invalid() {
+        let op = Op::contexts("patch", Some("default"), Some("x"));
+        let msg = "the server rejected our request due to an error in our request: testing value /metadata/resourceVersion failed: test failed";
+        let e = classify(api_err(422, "Invalid", msg, None), &op, "k");
+        assert!(matches!(e, ClusterError::Conflict { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn shell_quote_leaves_plain_words_alone() {
+        assert_eq!(shell_quote("demo"), "demo");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

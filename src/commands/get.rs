@@ -1,0 +1,192 @@
+//! `get SESSION` (aliases `show`, `describe`): a readable description of one context, or the
+//! object itself with `-o json|yaml|name`.
+
+use std::io::Write;
+
+use jiff::Timestamp;
+
+use crate::cli::{GetArgs, ObjectFormat};
+use crate::cluster::Cluster;
+use crate::output;
+use crate::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
+
+pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()> {
+    let obj = cluster.find(cluster.namespace(), &args.session).await?;
+    let mut out = std::io::stdout().lock();
+    match args.output {
+        Some(ObjectFormat::Json) => output::print_json(&mut out, &obj)?,
+        Some(ObjectFormat::Yaml) => output::print_yaml(&mut out, &obj)?,
+        Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&obj))?,
+        None => describe(&mut out, &obj, Timestamp::now())?,
+    }
+    Ok(())
+}
+
+fn when(t: Option<Timestamp>, now: Timestamp) -> String {
+    match t {
+        Some(t) if t <= now => format!("{t} ({} ago)", output::age(Some(t), now)),
+        Some(t) => format!("{t} (in {})", output::human_duration(t.duration_since(now))),
+        None => "<none>".to_string(),
+    }
+}
+
+fn or_none<T: ToString>(v: Option<T>, unit: &str, none: &str) -> String {
+    v.map(|v| format!("{}{unit}", v.to_string()))
+        .unwrap_or_else(|| none.to_string())
+}
+
+fn indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Result<()> {
+    if text.is_empty() {
+        return writeln!(out, "{indent}<empty>");
+    }
+    for line in text.lines() {
+        writeln!(out, "{indent}{line}")?;
+    }
+    Ok(())
+}
+
+/// kubectl-describe-like text.
+fn describe(out: &mut impl Write, obj: &ClaudeModelContext, now: Timestamp) -> std::io::Result<()> {
+    let meta = &obj.metadata;
+    let spec = &obj.spec;
+    let status = obj.status.clone().unwrap_or_default();
+    let labels = meta
+        .labels
+        .as_ref()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_else(|| "<none>".to_string());
+    let created = meta.creation_timestamp.as_ref().map(|t| t.0);
+    let rows: Vec<(&str, String)> = vec![
+        ("Name", meta.name.clone().unwrap_or_default()),
+        ("Namespace", obj.namespace_or_default()),
+        ("Session", output::sanitize(&spec.session_id)),
+        ("Labels", labels),
+        ("Created", when(created, now)),
+        ("Model", spec.model_name.clone()),
+        ("Strategy", spec.summarization_strategy.as_str().to_string()),
+        (
+            "Prompt budget",
+            or_none(spec.max_tokens, " tokens", "<unlimited>"),
+        ),
+        (
+            "Answer cap",
+            match spec.max_output_tokens {
+                Some(n) => format!("{n} tokens"),
+                None => format!("{DEFAULT_MAX_OUTPUT_TOKENS} tokens (default)"),
+            },
+        ),
+        (
+            "History size",
+            or_none(spec.history_size, " turns", "<unlimited>"),
+        ),
+        ("Expires", when(spec.expiration_time, now)),
+        ("State", obj.state().as_str().to_string()),
+        (
+            "Message",
+            status.message.clone().unwrap_or_else(|| "<none>".into()),
+        ),
+        ("Last activity", when(status.last_activity_time, now)),
+        ("Tokens", or_none(status.token_count, "", "<unknown>")),
+        ("Turns", obj.turns().to_string()),
+    ];
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
+    for (k, v) in rows {
+        writeln!(out, "{:<width$}{v}", format!("{k}:"))?;
+    }
+    writeln!(out, "System prompt:")?;
+    match &spec.system_prompt {
+        Some(p) => indented(out, p, "  ")?,
+        None => writeln!(out, "  <none>")?,
+    }
+    writeln!(out, "Summary:")?;
+    match &status.summary {
+        Some(s) => indented(out, s, "  ")?,
+        None => writeln!(out, "  <none>")?,
+    }
+    let history = &spec.context_history;
+    writeln!(
+        out,
+        "Transcript ({} turns, {} messages):",
+        obj.turns(),
+        history.len()
+    )?;
+    if history.is_empty() {
+        writeln!(out, "  <none>")?;
+    }
+    let mut turn = 0;
+    for m in history {
+        if m.role == Role::User {
+            turn += 1;
+        }
+        let who = match m.role {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        };
+        match m.timestamp {
+            Some(t) => writeln!(out, "  [{turn}] {who} ({t}):")?,
+            None => writeln!(out, "  [{turn}] {who}:")?,
+        }
+        indented(out, &m.content, "    ")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::{ClaudeModelContextSpec, Message};
+
+    #[test]
+    fn describe_shows_spec_status_and_transcript() {
+        let mut obj = ClaudeModelContext::new(
+            "demo",
+            ClaudeModelContextSpec {
+                model_name: "claude-haiku-4-5".into(),
+                session_id: "demo".into(),
+                max_tokens: Some(4000),
+                max_output_tokens: None,
+                history_size: None,
+                context_history: vec![
+                    Message {
+                        role: Role::User,
+                        content: "hi".into(),
+                        timestamp: None,
+                    },
+                    Message {
+                        role: Role::Assistant,
+                        content: "hello\nthere".into(),
+                        timestamp: None,
+                    },
+                ],
+                system_prompt: Some("be brief".into()),
+                summarization_strategy: Default::default(),
+                expiration_time: None,
+            },
+        );
+        obj.metadata.namespace = Some("team".into());
+        let mut out = Vec::new();
+        describe(&mut out, &obj, Timestamp::now()).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        for want in [
+            "Name:          demo",
+            "Namespace:     team",
+            "Prompt budget: 4000 tokens",
+            "Answer cap:    1024 tokens (default)",
+            "History size:  <unlimited>",
+            "State:         Active",
+            "Turns:         1",
+            "  be brief",
+            "Transcript (1 turns, 2 messages):",
+            "  [1] user:\n    hi\n",
+            "  [1] assistant:\n    hello\n    there\n",
+        ] {
+            assert!(s.contains(want), "missing {want:?} in\n{s}");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! One file per subcommand. Each turns parsed arguments into cluster calls and output; shared
+//! plumbing lives in `cluster` and `output`, never here.
+
+mod completions;
+mod crd;
+mod create;
+mod delete;
+mod get;
+mod list;
+
+use crate::cli::{Cli, Command};
+use crate::cluster::Cluster;
+
+pub use completions::render as render_completions;
+
+/// Dispatch a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let global = cli.global;
+    match cli.command {
+        Command::Crd => crd::print(),
+        Command::Completions(args) => completions::run(&args),
+        Command::Install(args) => crd::install(&Cluster::connect(&global).await?, &args).await,
+        Command::Uninstall(args) => crd::uninstall(&Cluster::connect(&global).await?, &args).await,
+        Command::Create(args) => create::run(&Cluster::connect(&global).await?, args).await,
+        Command::Get(args) => get::run(&Cluster::connect(&global).await?, &args).await,
+        Command::List(args) => list::run(&Cluster::connect(&global).await?, &args).await,
+        Command::Delete(args) => delete::run(&Cluster::connect(&global).await?, &args).await,
+    }
+}

@@ -1,0 +1,31 @@
+//! kubectl-mcp: Claude conversations kept as `ClaudeModelContext` custom resources.
+//!
+//! The binary is a thin shell around [`run`]. Modules, one concern each:
+//! - [`cli`]: what the user typed (clap), nothing else;
+//! - [`resource`]: the custom resource types and the CRD generated from them;
+//! - [`naming`]: session ID → resource name;
+//! - [`cluster`]: kube client, lookups, paging, and errors a person can act on;
+//! - [`output`]: tables and documents printed to the user;
+//! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
+//! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
+
+pub mod cli;
+pub mod cluster;
+pub mod commands;
+pub mod naming;
+pub mod output;
+pub mod resource;
+pub mod tls;
+
+use thiserror::Error;
+
+/// A mistake in how the command was called, found after parsing (e.g. `create` without a
+/// model). `main` exits with 2 for it, like clap's own usage errors.
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Run one parsed command line.
+pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    commands::run(cli).await
+}

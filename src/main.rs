@@ -1,0 +1,68 @@
+//! `kubectl-mcp` entry point: logging, parsing, running, and exit codes (0 success, 1 runtime
+//! failure, 2 usage error). A closed stdout pipe counts as success, like other Unix tools.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use kubectl_mcp::{cli::Cli, UsageError};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout with code 0 and usage errors with code 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    init_logging(cli.global.verbose);
+    kubectl_mcp::tls::install_crypto_provider();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(kubectl_mcp::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// `-v` → info, `-vv` → debug, `-vvv` → trace; `RUST_LOG` overrides. Logs go to stderr only.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        // kube logs every failed request at ERROR; our own error message says it better.
+        0 => "kubectl_mcp=warn",
+        1 => "kubectl_mcp=info,warn",
+        2 => "kubectl_mcp=debug,info",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(verbose >= 2)
+        .init();
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,266 @@
+//! Everything printed for the user: kubectl-style tables, ages, object documents.
+//!
+//! Only this module and (later) the REPL write to stdout. Writes go through `io::Write` so a
+//! closed pipe (`kubectl mcp list | head -1`) surfaces as a `BrokenPipe` error that `main` treats
+//! as success, instead of a panic from `println!`.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets::NOTHING, CellAlignment, ContentArrangement, Table};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::resource::ClaudeModelContext;
+
+/// Resource type as kubectl prints it in `-o name` and confirmations.
+pub const KIND_DOT_GROUP: &str = "claudemodelcontext.mcp.dev";
+
+/// A table with kubectl's look: no borders, upper-case headers, three spaces between columns,
+/// nothing trailing.
+pub struct KubeTable {
+    table: Table,
+    columns: usize,
+}
+
+impl KubeTable {
+    /// A table with these headers; `headers: false` omits them (`--no-headers`).
+    pub fn new(header: &[&str], show_header: bool) -> Self {
+        let mut table = Table::new();
+        table
+            .load_preset(NOTHING)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        if show_header {
+            table.set_header(header.iter().map(|h| h.to_string()));
+        }
+        Self {
+            table,
+            columns: header.len(),
+        }
+    }
+
+    /// Add a row; control characters are escaped so one odd session ID cannot break the layout.
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.table
+            .add_row(cells.into_iter().map(|c| sanitize(c.as_ref())));
+    }
+
+    /// Render to `out`.
+    pub fn print(mut self, out: &mut impl Write) -> io::Result<()> {
+        for i in 0..self.columns {
+            if let Some(col) = self.table.column_mut(i) {
+                let right = if i + 1 == self.columns { 0 } else { 3 };
+                col.set_padding((0, right));
+                col.set_cell_alignment(CellAlignment::Left);
+            }
+        }
+        for line in self.table.lines() {
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// Replace control characters (newlines, escapes) with visible escapes for one-line display.
+pub fn sanitize(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Cut `s` to `max` characters with a trailing `…`.
+pub fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// kubectl's human duration (apimachinery `HumanDuration`): "45s", "5m10s", "3h", "2d5h", "12d",
+/// "3y40d".
+pub fn human_duration(d: jiff::SignedDuration) -> String {
+    let secs = d.as_secs();
+    if secs < -1 {
+        return "<invalid>".to_string();
+    }
+    if secs < 0 {
+        return "0s".to_string();
+    }
+    if secs < 60 * 2 {
+        return format!("{secs}s");
+    }
+    let minutes = secs / 60;
+    if minutes < 10 {
+        let s = secs % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 60 * 3 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let d = (hours / 24) % 365;
+        return if d == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{d}d", hours / 24 / 365)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+/// Age of `t` relative to `now`, or `<none>`.
+pub fn age(t: Option<Timestamp>, now: Timestamp) -> String {
+    match t {
+        Some(t) => human_duration(now.duration_since(t)),
+        None => "<none>".to_string(),
+    }
+}
+
+/// `claudemodelcontext.mcp.dev/NAME`.
+pub fn object_name(obj: &ClaudeModelContext) -> String {
+    format!(
+        "{KIND_DOT_GROUP}/{}",
+        obj.metadata.name.as_deref().unwrap_or_default()
+    )
+}
+
+/// Print `value` as pretty JSON.
+pub fn print_json<T: Serialize>(out: &mut impl Write, value: &T) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Print `value` as YAML.
+pub fn print_yaml<T: Serialize>(out: &mut impl Write, value: &T) -> anyhow::Result<()> {
+    out.write_all(serde_yaml::to_string(value)?.as_bytes())?;
+    Ok(())
+}
+
+/// A kubectl-style `List` wrapper for `-o json|yaml` of several objects.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KubeList<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    items: &'a [ClaudeModelContext],
+    metadata: serde_json::Value,
+}
+
+impl<'a> KubeList<'a> {
+    /// Wrap `items`.
+    pub fn new(items: &'a [ClaudeModelContext]) -> Self {
+        Self {
+            api_version: "v1",
+            kind: "List",
+            items,
+            metadata: serde_json::json!({ "resourceVersion": "" }),
+        }
+    }
+}
+
+/// A diagnostic line on stderr (never stdout, which scripts parse).
+pub fn note(msg: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{msg}");
+}
+
+/// Ask a yes/no question on the terminal; anything but `y`/`yes` is no.
+pub fn confirm(question: &str) -> io::Result<bool> {
+    let mut err = io::stderr().lock();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::SignedDuration;
+
+    fn h(secs: i64) -> String {
+        human_duration(SignedDuration::from_secs(secs))
+    }
+
+    #[test]
+    fn ages_read_like_kubectl() {
+        assert_eq!(h(0), "0s");
+        assert_eq!(h(-1), "0s");
+        assert_eq!(h(-5), "<invalid>");
+        assert_eq!(h(119), "119s");
+        assert_eq!(h(120), "2m");
+        assert_eq!(h(5 * 60 + 10), "5m10s");
+        assert_eq!(h(15 * 60), "15m");
+        assert_eq!(h(3 * 3600), "3h");
+        assert_eq!(h(3 * 3600 + 25 * 60), "3h25m");
+        assert_eq!(h(20 * 3600), "20h");
+        assert_eq!(h(2 * 86400 + 5 * 3600), "2d5h");
+        assert_eq!(h(12 * 86400), "12d");
+        assert_eq!(h(3 * 365 * 86400 + 40 * 86400), "3y40d");
+        assert_eq!(h(10 * 365 * 86400), "10y");
+    }
+
+    #[test]
+    fn tables_have_no_borders_and_three_space_gaps() {
+        let mut t = KubeTable::new(&["NAME", "AGE"], true);
+        t.row(["demo", "5m"]);
+        t.row(["a-longer-name", "12d"]);
+        let mut out = Vec::new();
+        t.print(&mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(
+            s,
+            "NAME            AGE\ndemo            5m\na-longer-name   12d\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_cannot_break_a_row() {
+        assert_eq!(sanitize("a\nb\u{1b}"), "a\\nb\\u{1b}");
+        assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(ellipsize("abcdef", 4), "abc…");
+        assert_eq!(ellipsize("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,380 @@
+//! The `ClaudeModelContext` custom resource: its Rust types, and the CRD generated from them.
+//!
+//! The CRD is never hand-maintained YAML: `kube`'s `CustomResource` derive and `schemars` turn the
+//! doc comments below into schema descriptions (what `kubectl explain cmc.spec` prints) and the
+//! `schemars` attributes into bounds and enums that the apiserver itself enforces, so a bad object
+//! written by hand with `kubectl apply` is refused before this tool ever reads it.
+//!
+//! Keep every new field optional (`Option` or `#[serde(default)]`): objects written by older
+//! versions of the tool, or by hand, must stay valid.
+
+use jiff::Timestamp;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::{CustomResource, CustomResourceExt, ResourceExt};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// API group of the resource.
+pub const GROUP: &str = "mcp.dev";
+/// API version of the resource.
+pub const VERSION: &str = "v1alpha1";
+/// Plural resource name, as RBAC and the REST paths spell it.
+pub const PLURAL: &str = "claudemodelcontexts";
+/// The CRD's own name, `<plural>.<group>`.
+pub const CRD_NAME: &str = "claudemodelcontexts.mcp.dev";
+/// Longest session ID accepted (SPEC §1).
+pub const MAX_SESSION_ID_LEN: usize = 512;
+/// The API's `max_tokens` when `spec.maxOutputTokens` is unset.
+pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 1024;
+
+/// A conversation with Claude, kept in the cluster. The `kubectl mcp` plugin appends turns,
+/// windows the history to the token budget, and records the result in `status`.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[kube(
+    group = "mcp.dev",
+    version = "v1alpha1",
+    kind = "ClaudeModelContext",
+    plural = "claudemodelcontexts",
+    singular = "claudemodelcontext",
+    shortname = "cmc",
+    shortname = "mctx",
+    category = "ai",
+    category = "mcp",
+    namespaced,
+    status = "ClaudeModelContextStatus",
+    derive = "PartialEq",
+    doc = "A conversation with Claude kept as a Kubernetes resource: the stored history, the \
+           limits used to window it into each request, and the last measured state.",
+    // The raw-JSON form: clippy's `duplicated_attributes` misfires on repeated
+    // `printcolumn(type_ = …)` lists.
+    printcolumn = r#"{"name":"Model","type":"string","jsonPath":".spec.modelName","description":"Claude model ID or alias"}"#,
+    printcolumn = r#"{"name":"Session","type":"string","jsonPath":".spec.sessionID","description":"The caller's session identifier"}"#,
+    printcolumn = r#"{"name":"State","type":"string","jsonPath":".status.currentState","description":"Active, Expired or Error"}"#,
+    printcolumn = r#"{"name":"Turns","type":"integer","jsonPath":".status.turnCount","description":"Stored turns (a user message and its answer)"}"#,
+    printcolumn = r#"{"name":"Tokens","type":"integer","jsonPath":".status.tokenCount","description":"Tokens in the active context as last measured"}"#,
+    printcolumn = r#"{"name":"Last Activity","type":"date","jsonPath":".status.lastActivityTime","description":"Last successful turn or change"}"#,
+    printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
+)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaudeModelContextSpec {
+    /// Claude model ID or alias sent to the Messages API, e.g. `claude-sonnet-4-5`.
+    #[schemars(length(min = 1, max = 256))]
+    pub model_name: String,
+
+    /// The caller's session identifier: any string of 1 to 512 characters. When it is not a valid
+    /// DNS-1123 subdomain, `metadata.name` is a stable slug plus a hash of it.
+    #[serde(rename = "sessionID")]
+    #[schemars(length(min = 1, max = 512))]
+    pub session_id: String,
+
+    /// Prompt budget in tokens: system prompt + summary + history + the new message. The oldest
+    /// turns are left out of a request to stay within it. Unset: no token limit besides the model's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_tokens: Option<u32>,
+
+    /// The API's `max_tokens`: the most tokens one answer may have. Default 1024.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_output_tokens: Option<u32>,
+
+    /// Most turns (a user message and its answer) kept in the active window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub history_size: Option<u32>,
+
+    /// The stored conversation, oldest first. Turns that left the window stay here until they
+    /// are compacted (summarized or dropped).
+    #[serde(default)]
+    pub context_history: Vec<Message>,
+
+    /// Sent as the API's top-level `system` field, never as a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+
+    /// What happens to turns that leave the window: `truncate` (not sent, kept until compaction),
+    /// `summarize_oldest` (folded into `status.summary`), or `hybrid` (summarize, and truncate when
+    /// the budget is still exceeded or the summary fails).
+    #[serde(default)]
+    pub summarization_strategy: SummarizationStrategy,
+
+    /// After this RFC 3339 time the context is expired: `kubectl mcp expire` marks it, and `chat`
+    /// refuses it unless `--revive` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_time_schema")]
+    pub expiration_time: Option<Timestamp>,
+}
+
+/// One message of the stored conversation.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Who wrote it: `user` or `assistant`.
+    pub role: Role,
+    /// The message text.
+    pub content: String,
+    /// When the message was stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_time_schema")]
+    pub timestamp: Option<Timestamp>,
+}
+
+/// The author of a message. The API has no `system` role: the system prompt is a separate field.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The person (or script) talking to Claude.
+    User,
+    /// Claude's answer.
+    Assistant,
+}
+
+/// What happens to turns that leave the active window.
+#[derive(
+    Serialize,
+    Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[clap(rename_all = "snake_case")]
+pub enum SummarizationStrategy {
+    /// Turns outside the window are not sent; they stay stored until compaction.
+    #[default]
+    Truncate,
+    /// Turns leaving the window are folded into `status.summary` by a Claude call.
+    SummarizeOldest,
+    /// Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or
+    /// the summarizing call fails.
+    Hybrid,
+}
+
+impl SummarizationStrategy {
+    /// The spelling used in the resource and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Truncate => "truncate",
+            Self::SummarizeOldest => "summarize_oldest",
+            Self::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// What the tool last recorded about a context.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaudeModelContextStatus {
+    /// `Active`, `Expired` (past `expirationTime` or idle too long) or `Error` (the last Claude call
+    /// failed; the next successful turn sets `Active` again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<ContextState>,
+
+    /// Time of the last successful turn or change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_time_schema")]
+    pub last_activity_time: Option<Timestamp>,
+
+    /// Tokens in the active context as last measured (the API's own `usage` when known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub token_count: Option<u64>,
+
+    /// Running summary of the turns folded out of the stored history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+
+    /// Stored turns (a user message and its answer), kept for `kubectl get`'s Turns column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub turn_count: Option<u32>,
+
+    /// Why the context is in its current state: the last error, or the expiry reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Lifecycle state of a context.
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema, clap::ValueEnum,
+)]
+#[clap(rename_all = "PascalCase")]
+pub enum ContextState {
+    /// Usable for chat.
+    Active,
+    /// Past its expiration time or idle TTL; `chat --revive` makes it usable again.
+    Expired,
+    /// The last Claude call failed after retries; the history is untouched.
+    Error,
+}
+
+impl ContextState {
+    /// The spelling used in the resource and in tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Expired => "Expired",
+            Self::Error => "Error",
+        }
+    }
+}
+
+/// `type: string, format: date-time`: the apiserver checks the format, so a hand-written
+/// `expirationTime: tomorrow` is refused by the server.
+fn date_time_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "format": "date-time" })
+}
+
+impl ClaudeModelContext {
+    /// Turns stored: user messages, since each turn starts with one. A hand-written history that
+    /// does not alternate still counts sensibly.
+    pub fn turns(&self) -> usize {
+        self.spec
+            .context_history
+            .iter()
+            .filter(|m| m.role == Role::User)
+            .count()
+    }
+
+    /// The state shown in tables: what status says, or `Active` for an object that has never been
+    /// touched by the tool (e.g. written by hand with `kubectl apply`).
+    pub fn state(&self) -> ContextState {
+        self.status
+            .as_ref()
+            .and_then(|s| s.current_state)
+            .unwrap_or(ContextState::Active)
+    }
+
+    /// The namespace, or `default` for an object that somehow lacks one.
+    pub fn namespace_or_default(&self) -> String {
+        self.namespace().unwrap_or_else(|| "default".to_string())
+    }
+}
+
+/// The CRD, generated from the types above.
+pub fn crd() -> CustomResourceDefinition {
+    ClaudeModelContext::crd()
+}
+
+/// The CRD as YAML, exactly what `install` applies.
+pub fn crd_yaml() -> anyhow::Result<String> {
+    Ok(serde_yaml::to_string(&crd())?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema_of(path: &[&str]) -> serde_json::Value {
+        let crd = serde_json::to_value(crd()).unwrap();
+        let mut v = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
+        for p in path {
+            v = &v["properties"][p];
+        }
+        v.clone()
+    }
+
+    #[test]
+    fn crd_names_match_the_spec() {
+        let crd = crd();
+        assert_eq!(crd.metadata.name.as_deref(), Some(CRD_NAME));
+        let names = &crd.spec.names;
+        assert_eq!(names.kind, "ClaudeModelContext");
+        assert_eq!(names.plural, PLURAL);
+        assert_eq!(names.singular.as_deref(), Some("claudemodelcontext"));
+        assert_eq!(names.short_names.clone().unwrap(), vec!["cmc", "mctx"]);
+        assert_eq!(names.categories.clone().unwrap(), vec!["ai", "mcp"]);
+        assert_eq!(crd.spec.scope, "Namespaced");
+        let v = &crd.spec.versions[0];
+        assert!(v.subresources.as_ref().unwrap().status.is_some());
+        let cols: Vec<_> = v
+            .additional_printer_columns
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            cols,
+            [
+                "Model",
+                "Session",
+                "State",
+                "Turns",
+                "Tokens",
+                "Last Activity",
+                "Age"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_spec_and_status_field_has_a_description() {
+        for part in ["spec", "status"] {
+            let s = schema_of(&[part]);
+            let props = s["properties"].as_object().unwrap();
+            assert!(!props.is_empty());
+            for (name, field) in props {
+                assert!(
+                    field["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{part}.{name} has no description"
+                );
+            }
+        }
+        let msg = schema_of(&["spec", "contextHistory"]);
+        for (name, field) in msg["items"]["properties"].as_object().unwrap() {
+            assert!(field["description"].is_string(), "message.{name}");
+        }
+    }
+
+    #[test]
+    fn schema_carries_enums_bounds_and_required_fields() {
+        let spec = schema_of(&["spec"]);
+        let required: Vec<_> = spec["required"].as_array().unwrap().iter().collect();
+        assert!(required.contains(&&json!("modelName")));
+        assert!(required.contains(&&json!("sessionID")));
+        assert_eq!(spec["properties"]["sessionID"]["maxLength"], 512);
+        assert_eq!(spec["properties"]["sessionID"]["minLength"], 1);
+        for f in ["maxTokens", "maxOutputTokens", "historySize"] {
+            assert_eq!(spec["properties"][f]["minimum"], 1.0, "{f}");
+        }
+        assert_eq!(
+            spec["properties"]["summarizationStrategy"]["enum"],
+            json!(["truncate", "summarize_oldest", "hybrid"])
+        );
+        assert_eq!(
+            spec["properties"]["summarizationStrategy"]["default"],
+            json!("truncate")
+        );
+        assert_eq!(spec["properties"]["expirationTime"]["format"], "date-time");
+        let role = &spec["properties"]["contextHistory"]["items"]["properties"]["role"];
+        assert_eq!(role["enum"], json!(["user", "assistant"]));
+        let state = schema_of(&["status", "currentState"]);
+        assert_eq!(state["enum"], json!(["Active", "Expired", "Error"]));
+    }
+
+    #[test]
+    fn a_minimal_hand_written_object_deserializes() {
+        let obj: ClaudeModelContext = serde_json::from_value(json!({
+            "apiVersion": "mcp.dev/v1alpha1",
+            "kind": "ClaudeModelContext",
+            "metadata": {"name": "x", "namespace": "default"},
+            "spec": {"modelName": "claude-haiku-4-5", "sessionID": "x"}
+        }))
+        .unwrap();
+        assert_eq!(
+            obj.spec.summarization_strategy,
+            SummarizationStrategy::Truncate
+        );
+        assert!(obj.spec.context_history.is_empty());
+        assert_eq!(obj.state(), ContextState::Active);
+        assert_eq!(obj.turns(), 0);
+    }
+}

@@ -1,0 +1,631 @@
+//! The real binary against a real kube-apiserver: create / get / list / delete, every output
+//! format, paging, RBAC, validation by the server, and errors a person can act on.
+
+mod common;
+
+use common::{block_on, stderr, stdout, ControlPlane};
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::{json, Value};
+
+fn hand_written(name: &str, spec: Value) -> Value {
+    json!({
+        "apiVersion": "mcp.dev/v1alpha1",
+        "kind": "ClaudeModelContext",
+        "metadata": {"name": name},
+        "spec": spec,
+    })
+}
+
+#[test]
+fn install_twice_is_idempotent() {
+    let cp = ControlPlane::with_crd();
+    cp.mcp_admin()
+        .arg("install")
+        .assert()
+        .success()
+        .stdout(contains("claudemodelcontexts.mcp.dev unchanged"));
+}
+
+#[test]
+fn create_get_list_delete_round_trip() {
+    let ns = ControlPlane::with_crd().namespace("roundtrip");
+    ns.mcp()
+        .args(["create", "demo", "--model", "claude-sonnet-4-5"])
+        .assert()
+        .success()
+        .stdout("claudemodelcontext.mcp.dev/demo created\n");
+    let stored = ns.contexts();
+    assert_eq!(stored.len(), 1);
+    let status = stored[0].status.clone().unwrap();
+    assert_eq!(status.current_state.unwrap().as_str(), "Active");
+    assert_eq!(status.turn_count, Some(0));
+
+    ns.mcp()
+        .args(["get", "demo"])
+        .assert()
+        .success()
+        .stdout(contains("Model:         claude-sonnet-4-5"))
+        .stdout(contains(format!("Namespace:     {}", ns.name)));
+
+    let out = ns.mcp().arg("list").output().unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let lines: Vec<_> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for col in [
+        "NAME",
+        "MODEL",
+        "SESSION",
+        "STATE",
+        "TURNS",
+        "TOKENS",
+        "LAST ACTIVITY",
+        "AGE",
+    ] {
+        assert!(lines[0].contains(col), "{col} missing: {text}");
+    }
+    let cells: Vec<_> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        cells[..6],
+        ["demo", "claude-sonnet-4-5", "demo", "Active", "0", "0"],
+        "{text}"
+    );
+
+    ns.mcp()
+        .args(["delete", "demo"])
+        .assert()
+        .success()
+        .stdout("claudemodelcontext.mcp.dev \"demo\" deleted\n");
+    assert!(ns.contexts().is_empty());
+    ns.mcp()
+        .arg("ls")
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!("No resources found in {} namespace.\n", ns.name));
+}
+
+#[test]
+fn every_spec_flag_is_stored() {
+    let ns = ControlPlane::with_crd().namespace("flags");
+    let sys = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(sys.path(), "You are terse.\nAnswer in English.").unwrap();
+    ns.mcp()
+        .args([
+            "create",
+            "full",
+            "--model",
+            "claude-haiku-4-5",
+            "--max-tokens",
+            "4000",
+        ])
+        .args([
+            "--max-output-tokens",
+            "256",
+            "--history-size",
+            "10",
+            "--strategy",
+            "hybrid",
+        ])
+        .args([
+            "--expires-at",
+            "2030-01-01T00:00:00Z",
+            "-L",
+            "team=sre",
+            "-L",
+            "tier=test",
+        ])
+        .arg("--system-file")
+        .arg(sys.path())
+        .assert()
+        .success();
+    let o = &ns.contexts()[0];
+    assert_eq!(o.spec.max_tokens, Some(4000));
+    assert_eq!(o.spec.max_output_tokens, Some(256));
+    assert_eq!(o.spec.history_size, Some(10));
+    assert_eq!(o.spec.summarization_strategy.as_str(), "hybrid");
+    assert_eq!(
+        o.spec.expiration_time.unwrap().to_string(),
+        "2030-01-01T00:00:00Z"
+    );
+    assert_eq!(
+        o.spec.system_prompt.as_deref(),
+        Some("You are terse.\nAnswer in English.")
+    );
+    let labels = o.metadata.labels.clone().unwrap();
+    assert_eq!(
+        (labels["team"].as_str(), labels["tier"].as_str()),
+        ("sre", "test")
+    );
+
+    ns.mcp()
+        .args(["create", "soon", "--model", "m", "--expires-in", "2h"])
+        .assert()
+        .success();
+    ns.mcp()
+        .args(["list", "-o", "wide"])
+        .assert()
+        .success()
+        .stdout(contains("STRATEGY   BUDGET   HISTORY   EXPIRES"))
+        .stdout(contains("hybrid     4000     10"))
+        .stdout(contains("in 119m").or(contains("in 120m")));
+}
+
+#[test]
+fn any_session_id_reaches_the_same_object_twice() {
+    let ns = ControlPlane::with_crd().namespace("ids");
+    for id in ["Alice/support #42", "Café ☕", &"x/".repeat(256)] {
+        let out = ns
+            .mcp()
+            .args(["create", id, "--model", "m", "-o", "name"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let name = stdout(&out)
+            .trim()
+            .trim_start_matches("claudemodelcontext.mcp.dev/")
+            .to_string();
+        let got = ns.mcp().args(["get", id, "-o", "json"]).output().unwrap();
+        let v: Value = serde_json::from_slice(&got.stdout).unwrap();
+        assert_eq!(v["spec"]["sessionID"], *id);
+        assert_eq!(v["metadata"]["name"], name);
+        // The NAME column works as an argument too.
+        ns.mcp()
+            .args(["get", &name, "-o", "name"])
+            .assert()
+            .success();
+        // A second create for the same ID is refused, and the stored object is unchanged.
+        ns.mcp()
+            .args(["create", id, "--model", "other"])
+            .assert()
+            .code(1)
+            .stderr(contains("already exists"));
+    }
+    assert_eq!(ns.contexts().len(), 3);
+    assert!(ns.contexts().iter().all(|o| o.spec.model_name == "m"));
+}
+
+#[test]
+fn bad_session_ids_and_missing_flags_are_usage_errors() {
+    let ns = ControlPlane::with_crd().namespace("usage");
+    ns.mcp()
+        .args(["create", "", "--model", "m"])
+        .assert()
+        .code(2)
+        .stderr(contains("empty"));
+    ns.mcp()
+        .args(["create", &"y".repeat(600), "--model", "m"])
+        .assert()
+        .code(2)
+        .stderr(contains("600 characters long; the limit is 512"));
+    ns.mcp()
+        .args(["create", "x"])
+        .assert()
+        .code(2)
+        .stderr(contains("--model"));
+    ns.mcp()
+        .args(["create", "x", "--model", "m", "--max-tokens", "0"])
+        .assert()
+        .code(2);
+    ns.mcp()
+        .args(["create", "x", "--model", "m", "--strategy", "fast"])
+        .assert()
+        .code(2);
+    ns.mcp()
+        .args(["create", "x", "--model", "m", "--expires-in", "soon"])
+        .assert()
+        .code(2);
+    ns.mcp()
+        .args(["list", "--sort-by", "color"])
+        .assert()
+        .code(2);
+    ns.mcp().args(["frobnicate"]).assert().code(2);
+    assert!(
+        ns.contexts().is_empty(),
+        "nothing may be stored by a refused command"
+    );
+}
+
+#[test]
+fn get_and_delete_of_a_missing_session_name_it_and_the_namespace() {
+    let ns = ControlPlane::with_crd().namespace("missing");
+    ns.mcp()
+        .args(["get", "Nobody #1"])
+        .assert()
+        .code(1)
+        .stderr(contains(format!(
+            "no context for session \"Nobody #1\" in namespace \"{}\"",
+            ns.name
+        )))
+        .stderr(contains("kubectl mcp create 'Nobody #1' --model MODEL"));
+    ns.mcp()
+        .args(["create", "keep", "--model", "m"])
+        .assert()
+        .success();
+    ns.mcp()
+        .args(["delete", "gone", "keep"])
+        .assert()
+        .code(1)
+        .stdout(contains("\"keep\" deleted"))
+        .stderr(contains("\"gone\""));
+    ns.mcp()
+        .args(["delete", "gone", "--ignore-not-found"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn every_output_format() {
+    let ns = ControlPlane::with_crd().namespace("formats");
+    let created = ns
+        .mcp()
+        .args(["create", "one", "--model", "m", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&created.stdout).unwrap();
+    assert_eq!(v["kind"], "ClaudeModelContext");
+    assert_eq!(v["status"]["currentState"], "Active");
+    let y = ns
+        .mcp()
+        .args(["create", "two", "--model", "m", "-o", "yaml"])
+        .output()
+        .unwrap();
+    let v: Value = serde_yaml::from_slice(&y.stdout).unwrap();
+    assert_eq!(v["metadata"]["name"], "two");
+
+    let out = ns.mcp().args(["list", "-o", "json"]).output().unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let out = ns.mcp().args(["list", "-o", "yaml"]).output().unwrap();
+    let list: Value = serde_yaml::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["items"][1]["spec"]["sessionID"], "two");
+    ns.mcp()
+        .args(["list", "-o", "name"])
+        .assert()
+        .success()
+        .stdout("claudemodelcontext.mcp.dev/one\nclaudemodelcontext.mcp.dev/two\n");
+    ns.mcp()
+        .args(["list", "--no-headers"])
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("one "));
+    for (fmt, parse) in [("json", true), ("yaml", true), ("name", false)] {
+        let out = ns.mcp().args(["get", "one", "-o", fmt]).output().unwrap();
+        assert!(out.status.success());
+        if parse {
+            let v: Value = serde_yaml::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["spec"]["sessionID"], "one");
+        } else {
+            assert_eq!(stdout(&out), "claudemodelcontext.mcp.dev/one\n");
+        }
+    }
+    // An empty list in a machine format is an empty List, not a message.
+    let empty = ControlPlane::with_crd().namespace("formats-empty");
+    let out = empty.mcp().args(["list", "-o", "json"]).output().unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["items"], json!([]));
+}
+
+#[test]
+fn list_pages_through_large_namespaces() {
+    let ns = ControlPlane::with_crd().namespace("paging");
+    for i in 0..25 {
+        ns.create_raw(hand_written(
+            &format!("c{i:02}"),
+            json!({"modelName": "m", "sessionID": format!("c{i:02}")}),
+        ))
+        .unwrap();
+    }
+    let out = ns
+        .mcp()
+        .args(["list", "--chunk-size", "10", "-vv", "--no-headers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 25);
+    assert_eq!(
+        stderr(&out).matches("fetching the next page").count(),
+        2,
+        "25 objects in pages of 10 take 3 requests:\n{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn all_namespaces_selectors_state_and_sorting() {
+    let cp = ControlPlane::with_crd();
+    let a = cp.namespace("alla");
+    let b = cp.namespace("allb");
+    a.mcp()
+        .args(["create", "x1", "--model", "m", "-L", "team=red"])
+        .assert()
+        .success();
+    b.mcp()
+        .args(["create", "x2", "--model", "m", "-L", "team=blue"])
+        .assert()
+        .success();
+    a.create_raw(hand_written(
+        "hand",
+        json!({"modelName": "m", "sessionID": "hand"}),
+    ))
+    .unwrap();
+
+    let out = a
+        .mcp()
+        .args(["list", "-A", "-l", "team in (red,blue)"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.starts_with("NAMESPACE "), "{text}");
+    assert!(text.contains(&a.name) && text.contains(&b.name), "{text}");
+    assert!(!text.contains("hand"), "{text}");
+
+    a.mcp()
+        .args(["list", "-l", "team=blue"])
+        .assert()
+        .success()
+        .stdout("");
+    // A hand-written object has no status: it counts as Active.
+    let out = a
+        .mcp()
+        .args([
+            "list",
+            "--state",
+            "active",
+            "-o",
+            "name",
+            "--sort-by",
+            "name",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "claudemodelcontext.mcp.dev/hand\nclaudemodelcontext.mcp.dev/x1\n"
+    );
+    a.mcp()
+        .args(["list", "--state", "Expired"])
+        .assert()
+        .success()
+        .stderr(contains("No resources found"));
+}
+
+#[test]
+fn delete_all_and_by_label() {
+    let ns = ControlPlane::with_crd().namespace("delall");
+    for (s, team) in [("a", "x"), ("b", "x"), ("c", "y")] {
+        ns.mcp()
+            .args(["create", s, "--model", "m", "-L"])
+            .arg(format!("team={team}"))
+            .assert()
+            .success();
+    }
+    ns.mcp()
+        .args(["delete", "-l", "team=x"])
+        .assert()
+        .success()
+        .stdout(contains("\"a\" deleted"));
+    assert_eq!(ns.contexts().len(), 1);
+    ns.mcp()
+        .args(["delete", "--all"])
+        .assert()
+        .success()
+        .stdout(contains("\"c\" deleted"));
+    assert!(ns.contexts().is_empty());
+}
+
+#[test]
+fn the_server_refuses_a_bad_hand_written_object() {
+    let ns = ControlPlane::with_crd().namespace("schema");
+    let err = ns
+        .create_raw(hand_written(
+            "bad",
+            json!({"modelName": "m", "sessionID": "bad", "summarizationStrategy": "fast",
+                   "maxTokens": 0, "expirationTime": "tomorrow",
+                   "contextHistory": [{"role": "system", "content": "x"}]}),
+        ))
+        .unwrap_err();
+    let kube::Error::Api(status) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(status.code, 422);
+    for field in [
+        "spec.summarizationStrategy",
+        "spec.maxTokens",
+        "spec.expirationTime",
+        "spec.contextHistory",
+    ] {
+        assert!(
+            status.message.contains(field),
+            "{field}: {}",
+            status.message
+        );
+    }
+    let err = ns
+        .create_raw(hand_written("nosession", json!({"modelName": "m"})))
+        .unwrap_err();
+    assert!(err.to_string().contains("sessionID"), "{err}");
+    let err = ns
+        .create_raw(hand_written(
+            "long",
+            json!({"modelName": "m", "sessionID": "z".repeat(513)}),
+        ))
+        .unwrap_err();
+    assert!(err.to_string().contains("sessionID"), "{err}");
+    assert!(ns.contexts().is_empty());
+
+    // A good one written by hand is read by the tool, with the server's defaults applied.
+    ns.create_raw(hand_written(
+        "good",
+        json!({"modelName": "claude-haiku-4-5", "sessionID": "good",
+               "contextHistory": [{"role": "user", "content": "hi"},
+                                  {"role": "assistant", "content": "hello"}]}),
+    ))
+    .unwrap();
+    ns.mcp()
+        .args(["get", "good"])
+        .assert()
+        .success()
+        .stdout(contains("Strategy:      truncate"))
+        .stdout(contains("Turns:         1"))
+        .stdout(contains("    hello"));
+}
+
+#[test]
+fn an_unprivileged_user_is_told_what_rbac_refused() {
+    let ns = ControlPlane::with_crd().namespace("rbac");
+    let out = ns.mcp_as_viewer().arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("forbidden: you may not list claudemodelcontexts.mcp.dev"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("namespace \"{}\"", ns.name)), "{err}");
+    ns.mcp_as_viewer()
+        .args(["create", "x", "--model", "m"])
+        .assert()
+        .code(1)
+        .stderr(contains("you may not create claudemodelcontexts.mcp.dev"));
+    ns.mcp_as_viewer()
+        .args(["get", "x"])
+        .assert()
+        .code(1)
+        .stderr(contains("you may not get"));
+    ns.mcp_as_viewer()
+        .args(["list", "-A"])
+        .assert()
+        .code(1)
+        .stderr(contains("in all namespaces"));
+    assert!(ns.contexts().is_empty());
+}
+
+#[test]
+fn an_unreachable_cluster_is_named_in_the_error() {
+    let cp = ControlPlane::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = std::fs::read_to_string(&cp.kubeconfig).unwrap();
+    let port = cp.server.rsplit(':').next().unwrap().to_string();
+    let dead = dir.path().join("kubeconfig");
+    // Port 9 (discard) on loopback: nothing listens there.
+    std::fs::write(
+        &dead,
+        kc.replace(&format!("127.0.0.1:{port}"), "127.0.0.1:9"),
+    )
+    .unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("kubectl-mcp").unwrap();
+    cmd.env_remove("KUBECONFIG")
+        .arg("--kubeconfig")
+        .arg(&dead)
+        .args(["--request-timeout", "5s", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot reach the cluster at https://127.0.0.1:9"))
+        .stderr(contains("Connection refused"));
+    let mut cmd = assert_cmd::Command::cargo_bin("kubectl-mcp").unwrap();
+    cmd.env_remove("KUBECONFIG")
+        .args(["--kubeconfig", "/nonexistent/kubeconfig", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("/nonexistent/kubeconfig"));
+}
+
+#[test]
+fn kubectl_shows_the_printer_columns() {
+    let ns = ControlPlane::with_crd().namespace("kubectl");
+    if std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("kubectl is not installed here: the printer columns are checked through the CRD unit test only");
+        return;
+    }
+    ns.mcp()
+        .args(["create", "demo", "--model", "claude-sonnet-4-5"])
+        .assert()
+        .success();
+    let out = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["get", "cmc", "-n", &ns.name])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let header: Vec<_> = text
+        .lines()
+        .next()
+        .unwrap()
+        .split("   ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "NAME",
+            "MODEL",
+            "SESSION",
+            "STATE",
+            "TURNS",
+            "TOKENS",
+            "LAST ACTIVITY",
+            "AGE"
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("claude-sonnet-4-5") && text.contains("Active"),
+        "{text}"
+    );
+    // The short name and the category work too.
+    for what in ["mctx", "mcp", "ai"] {
+        let out = std::process::Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&ns.cp.kubeconfig)
+            .args(["get", what, "-n", &ns.name, "-o", "name"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            stdout(&out),
+            "claudemodelcontext.mcp.dev/demo\n",
+            "kubectl get {what}"
+        );
+    }
+}
+
+/// kube (rustls + ring) and reqwest (rustls, no provider of its own) make HTTPS calls in one
+/// process without the two-providers panic.
+#[test]
+fn kube_and_reqwest_share_one_tls_provider() {
+    let cp = ControlPlane::with_crd();
+    block_on(async {
+        let client = cp.client().await;
+        let v = client.apiserver_version().await.unwrap();
+        assert_eq!(v.git_version, "v1.20.2");
+
+        let kc: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&cp.kubeconfig).unwrap()).unwrap();
+        let ca_path = kc["clusters"][0]["cluster"]["certificate-authority"]
+            .as_str()
+            .unwrap();
+        let token = kc["users"][0]["user"]["token"].as_str().unwrap();
+        let ca = reqwest::Certificate::from_pem(&std::fs::read(ca_path).unwrap()).unwrap();
+        let http = reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .build()
+            .unwrap();
+        let resp = http
+            .get(format!("{}/readyz", cp.server))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.text().await.unwrap(), "ok");
+    });
+}

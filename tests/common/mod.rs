@@ -1,0 +1,238 @@
+//! Test support: a real control plane (etcd + kube-apiserver, started by
+//! `scripts/control-plane.sh`), a fresh namespace per test, and a one-line way to run the real
+//! binary against them.
+//!
+//! The control plane is the one named by `KUBECTL_MCP_TEST_KUBECONFIG` (the README's test command
+//! starts one for the whole run); without it, the first test starts one for this test binary, and
+//! the script stops it when the binary exits.
+#![allow(dead_code)] // each test binary uses its own subset of these helpers
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use kube::api::{Api, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+/// A running control plane and the kubeconfigs that reach it.
+pub struct ControlPlane {
+    /// Admin (system:masters).
+    pub kubeconfig: PathBuf,
+    /// A user with no RBAC grants at all.
+    pub viewer_kubeconfig: PathBuf,
+    /// `https://127.0.0.1:PORT`.
+    pub server: String,
+    /// Set for a private control plane: stopped and removed on drop.
+    own_dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for ControlPlane {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.own_dir {
+            let _ = StdCommand::new("bash")
+                .arg(script())
+                .arg("stop")
+                .arg(dir.path())
+                .status();
+        }
+    }
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/control-plane.sh")
+}
+
+impl ControlPlane {
+    /// Start a new control plane in a temporary directory (about 5–15 s).
+    pub fn start_private() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("kmcp-cp-")
+            .tempdir()
+            .unwrap();
+        let out = StdCommand::new("bash")
+            .arg(script())
+            .arg("start")
+            .arg(dir.path())
+            .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
+            .output()
+            .expect("run scripts/control-plane.sh");
+        assert!(
+            out.status.success(),
+            "control plane failed to start:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let server = std::fs::read_to_string(dir.path().join("env"))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("export KUBECTL_MCP_TEST_SERVER="))
+            .expect("server in env file")
+            .to_string();
+        Self {
+            kubeconfig: dir.path().join("kubeconfig"),
+            viewer_kubeconfig: dir.path().join("kubeconfig-viewer"),
+            server,
+            own_dir: Some(dir),
+        }
+    }
+
+    /// The control plane shared by every test of this binary.
+    pub fn shared() -> &'static ControlPlane {
+        static SHARED: OnceLock<ControlPlane> = OnceLock::new();
+        SHARED.get_or_init(|| match std::env::var_os("KUBECTL_MCP_TEST_KUBECONFIG") {
+            Some(kc) => {
+                let kubeconfig = PathBuf::from(kc);
+                let viewer = std::env::var_os("KUBECTL_MCP_TEST_KUBECONFIG_VIEWER")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| kubeconfig.with_file_name("kubeconfig-viewer"));
+                ControlPlane {
+                    server: std::env::var("KUBECTL_MCP_TEST_SERVER").unwrap_or_default(),
+                    kubeconfig,
+                    viewer_kubeconfig: viewer,
+                    own_dir: None,
+                }
+            }
+            None => {
+                let mut cp = ControlPlane::start_private();
+                // Leave stopping to the script's owner watcher: statics are never dropped.
+                if let Some(dir) = cp.own_dir.take() {
+                    let _ = dir.keep();
+                }
+                cp
+            }
+        })
+    }
+
+    /// The shared control plane with the CRD installed (once per test binary).
+    pub fn with_crd() -> &'static ControlPlane {
+        static INSTALLED: OnceLock<()> = OnceLock::new();
+        let cp = Self::shared();
+        INSTALLED.get_or_init(|| {
+            cp.mcp_admin().arg("install").assert().success();
+        });
+        cp
+    }
+
+    /// The binary with the admin kubeconfig and no namespace.
+    pub fn mcp_admin(&self) -> Command {
+        let mut cmd = Command::cargo_bin("kubectl-mcp").unwrap();
+        cmd.arg("--kubeconfig").arg(&self.kubeconfig);
+        isolate(&mut cmd);
+        cmd
+    }
+
+    /// A kube client for setting up and inspecting state directly.
+    pub async fn client(&self) -> Client {
+        client_for(&self.kubeconfig).await
+    }
+
+    /// Create a fresh namespace for one test.
+    pub fn namespace(&'static self, prefix: &str) -> Namespace {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "{prefix}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        block_on(async {
+            let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client().await);
+            let ns: k8s_openapi::api::core::v1::Namespace =
+                serde_json::from_value(serde_json::json!({"metadata": {"name": name}})).unwrap();
+            api.create(&PostParams::default(), &ns).await.unwrap();
+        });
+        Namespace { cp: self, name }
+    }
+}
+
+/// Keep the binary away from the developer's own kubeconfig, model and key.
+fn isolate(cmd: &mut Command) {
+    cmd.env_remove("KUBECONFIG")
+        .env_remove("KUBECTL_MCP_MODEL")
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("RUST_LOG");
+}
+
+/// A kube client for `kubeconfig`.
+pub async fn client_for(kubeconfig: &Path) -> Client {
+    kubectl_mcp::tls::install_crypto_provider();
+    let kc = Kubeconfig::read_from(kubeconfig).unwrap();
+    let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    Client::try_from(config).unwrap()
+}
+
+/// Run a future to completion from a synchronous test.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// A namespace of its own for one test.
+pub struct Namespace {
+    pub cp: &'static ControlPlane,
+    pub name: String,
+}
+
+impl Namespace {
+    /// `kubectl-mcp --kubeconfig ADMIN -n NS`.
+    pub fn mcp(&self) -> Command {
+        let mut cmd = self.cp.mcp_admin();
+        cmd.arg("-n").arg(&self.name);
+        cmd
+    }
+
+    /// The same as the unprivileged user.
+    pub fn mcp_as_viewer(&self) -> Command {
+        let mut cmd = Command::cargo_bin("kubectl-mcp").unwrap();
+        cmd.arg("--kubeconfig")
+            .arg(&self.cp.viewer_kubeconfig)
+            .arg("-n")
+            .arg(&self.name);
+        isolate(&mut cmd);
+        cmd
+    }
+
+    /// Contexts in this namespace, straight from the apiserver.
+    pub fn contexts(&self) -> Vec<kubectl_mcp::resource::ClaudeModelContext> {
+        block_on(async {
+            let api: Api<kubectl_mcp::resource::ClaudeModelContext> =
+                Api::namespaced(self.cp.client().await, &self.name);
+            api.list(&Default::default()).await.unwrap().items
+        })
+    }
+
+    /// Create a raw object as JSON (e.g. written by hand), returning the apiserver's answer.
+    pub fn create_raw(&self, obj: serde_json::Value) -> Result<serde_json::Value, kube::Error> {
+        block_on(async {
+            let ar = kube::api::ApiResource {
+                group: "mcp.dev".into(),
+                version: "v1alpha1".into(),
+                api_version: "mcp.dev/v1alpha1".into(),
+                kind: "ClaudeModelContext".into(),
+                plural: "claudemodelcontexts".into(),
+            };
+            let api: Api<kube::api::DynamicObject> =
+                Api::namespaced_with(self.cp.client().await, &self.name, &ar);
+            let obj: kube::api::DynamicObject = serde_json::from_value(obj).unwrap();
+            api.create(&PostParams::default(), &obj)
+                .await
+                .map(|o| serde_json::to_value(o).unwrap())
+        })
+    }
+}
+
+/// stdout of a finished command, as a String.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stderr of a finished command, as a String.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}

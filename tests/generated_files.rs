@@ -1,0 +1,92 @@
+//! `completions/` and `man/` are generated from the CLI definition and committed. This test fails
+//! when they are stale; `UPDATE_GENERATED=1 cargo test --test generated_files` rewrites them.
+
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use kubectl_mcp::cli::Cli;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn expected() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for (shell, file) in [
+        (Shell::Bash, "kubectl-mcp.bash"),
+        (Shell::Zsh, "_kubectl-mcp"),
+        (Shell::Fish, "kubectl-mcp.fish"),
+        (Shell::PowerShell, "_kubectl-mcp.ps1"),
+        (Shell::Elvish, "kubectl-mcp.elv"),
+    ] {
+        files.push((
+            root().join("completions").join(file),
+            kubectl_mcp::commands::render_completions(shell),
+        ));
+    }
+    // clap_mangen writes one page per (sub)command: kubectl-mcp.1, kubectl-mcp-create.1, …
+    let tmp = tempfile::tempdir().unwrap();
+    clap_mangen::generate_to(Cli::command(), tmp.path()).unwrap();
+    let mut pages: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    for page in pages {
+        let name = page.file_name().unwrap().to_owned();
+        files.push((root().join("man").join(name), std::fs::read(&page).unwrap()));
+    }
+    files
+}
+
+#[test]
+fn committed_completions_and_man_pages_are_up_to_date() {
+    let update = std::env::var_os("UPDATE_GENERATED").is_some();
+    let mut stale = Vec::new();
+    let expected = expected();
+    // A page for a command that no longer exists is stale too.
+    for entry in std::fs::read_dir(root().join("man"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if !expected.iter().any(|(p, _)| *p == entry.path()) {
+            if update {
+                std::fs::remove_file(entry.path()).unwrap();
+            } else {
+                stale.push(format!("{} (no longer generated)", entry.path().display()));
+            }
+        }
+    }
+    for (path, want) in expected {
+        let have = std::fs::read(&path).unwrap_or_default();
+        if have != want {
+            if update {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &want).unwrap();
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `UPDATE_GENERATED=1 cargo test --test generated_files`):\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn the_completions_command_prints_the_same_script() {
+    let out = assert_cmd::Command::cargo_bin("kubectl-mcp")
+        .unwrap()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        out.stdout,
+        kubectl_mcp::commands::render_completions(Shell::Bash)
+    );
+}
