@@ -7,6 +7,8 @@
 //! - [`cluster`]: kube client, lookups, paging, and errors a person can act on;
 //! - [`output`]: tables and documents printed to the user;
 //! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
+//! - [`tokens`]: local token estimates and their calibration;
+//! - [`window`]: the windowing engine (pure, no I/O);
 //! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
 
 pub mod cli;
@@ -16,6 +18,8 @@ pub mod naming;
 pub mod output;
 pub mod resource;
 pub mod tls;
+pub mod tokens;
+pub mod window;
 
 use thiserror::Error;
 

@@ -117,6 +117,11 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "date_time_schema")]
     pub timestamp: Option<Timestamp>,
+    /// Estimated tokens of `content`, cached by the tool so that windowing a long history does
+    /// not re-read every message. Recomputed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub tokens: Option<u32>,
 }
 
 /// The author of a message. The API has no `system` role: the system prompt is a separate field.

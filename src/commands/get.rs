@@ -157,11 +157,13 @@ mod tests {
                         role: Role::User,
                         content: "hi".into(),
                         timestamp: None,
+                        tokens: None,
                     },
                     Message {
                         role: Role::Assistant,
                         content: "hello\nthere".into(),
                         timestamp: None,
+                        tokens: None,
                     },
                 ],
                 system_prompt: Some("be brief".into()),

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Benchmark: list 5,000 contexts with `kubectl mcp list` and `kubectl get cmc` on the same objects.
+# Starts its own control plane on loopback (unless BENCH_KUBECONFIG is set), creates N contexts
+# (default 5000, each with a 4-message history), and times both tools with hyperfine.
+#   scripts/bench-list.sh [N]
+# A benchmark, not a test: it prints figures and never fails on time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-5000}"
+ns=bench
+
+command -v hyperfine >/dev/null || { apt-get update -qq; apt-get install -y -qq hyperfine >/dev/null; }
+command -v kubectl >/dev/null || { echo "kubectl is needed for the comparison" >&2; exit 1; }
+cargo build --release --locked -q
+bin="$PWD/target/release/kubectl-mcp"
+
+if [ -n "${BENCH_KUBECONFIG:-}" ]; then
+  export KUBECONFIG="$BENCH_KUBECONFIG"
+else
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-mcp-bench.XXXXXX")
+  trap 'bash scripts/control-plane.sh stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
+  bash scripts/control-plane.sh start "$dir" >/dev/null
+  export KUBECONFIG="$dir/kubeconfig"
+fi
+"$bin" install >/dev/null
+kubectl create namespace "$ns" >/dev/null 2>&1 || true
+
+have=$("$bin" -n "$ns" list -o name 2>/dev/null | wc -l)
+if [ "$have" -lt "$n" ]; then
+  echo "creating $((n - have)) contexts in namespace $ns …" >&2
+  work=$(mktemp -d)
+  python3 - "$have" "$n" "$work" <<'PY'
+import json, sys
+start, n, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+batch = 250
+for b in range(start, n, batch):
+    items = []
+    for i in range(b, min(b + batch, n)):
+        items.append({
+            "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+            "metadata": {"name": f"ctx-{i:05d}", "labels": {"team": f"t{i % 10}"}},
+            "spec": {"modelName": "claude-haiku-4-5", "sessionID": f"User {i} / support",
+                     "maxTokens": 4000, "historySize": 10,
+                     "contextHistory": [
+                         {"role": "user", "content": f"question {i}: how do I drain a node?"},
+                         {"role": "assistant", "content": "Use kubectl drain NODE --ignore-daemonsets."},
+                         {"role": "user", "content": "and uncordon?"},
+                         {"role": "assistant", "content": "kubectl uncordon NODE."}]},
+        })
+    with open(f"{out}/batch-{b:05d}.json", "w") as f:
+        json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
+PY
+  ls "$work"/batch-*.json | xargs -P 4 -I{} kubectl create -n "$ns" -f {} -o name >/dev/null
+  rm -rf "$work"
+fi
+echo "contexts in $ns: $("$bin" -n "$ns" list -o name | wc -l)" >&2
+
+hyperfine --warmup 1 --runs 10 --style basic --export-markdown /tmp/bench-list.md \
+  -n "kubectl mcp list" "$bin -n $ns list" \
+  -n "kubectl get cmc" "kubectl get cmc -n $ns" \
+  -n "kubectl mcp list -o json" "$bin -n $ns list -o json" \
+  -n "kubectl get cmc -o json" "kubectl get cmc -n $ns -o json" \
+  -n "kubectl mcp list -A --sort-by tokens" "$bin list -A --sort-by tokens"
+cat /tmp/bench-list.md
