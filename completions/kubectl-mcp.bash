@@ -86,7 +86,7 @@ _kubectl__mcp() {
 
     case "${cmd}" in
         kubectl__mcp)
-            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --request-timeout --help --version crd install uninstall create get show describe list ls delete completions help"
+            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create get show describe list ls delete completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,10 @@ _kubectl__mcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -120,7 +124,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__completions)
-            opts="-n -v -h --kubeconfig --context --namespace --verbose --request-timeout --help bash elvish fish powershell zsh"
+            opts="-n -v -h --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,6 +143,10 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -154,7 +162,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__crd)
-            opts="-n -v -h --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-n -v -h --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,6 +184,10 @@ _kubectl__mcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -188,7 +200,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__create)
-            opts="-L -o -n -v -h --model --system --system-file --max-tokens --max-output-tokens --history-size --strategy --expires-in --expires-at --label --output --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-L -o -n -v -h --model --system --system-file --max-tokens --max-output-tokens --history-size --strategy --expires-in --expires-at --label --output --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +274,10 @@ _kubectl__mcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -274,7 +290,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__delete)
-            opts="-l -n -v -h --all --selector --ignore-not-found --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-l -n -v -h --all --selector --ignore-not-found --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +320,10 @@ _kubectl__mcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -316,7 +336,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__get)
-            opts="-o -n -v -h --output --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-o -n -v -h --output --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +363,10 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -498,7 +522,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__install)
-            opts="-n -v -h --wait-timeout --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-n -v -h --wait-timeout --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +548,10 @@ _kubectl__mcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -536,7 +564,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__list)
-            opts="-A -l -o -n -v -h --all-namespaces --selector --output --state --sort-by --chunk-size --no-headers --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-A -l -o -n -v -h --all-namespaces --selector --output --state --sort-by --chunk-size --no-headers --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +614,10 @@ _kubectl__mcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -598,7 +630,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__uninstall)
-            opts="-y -n -v -h --yes --kubeconfig --context --namespace --verbose --request-timeout --help"
+            opts="-y -n -v -h --yes --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +649,10 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

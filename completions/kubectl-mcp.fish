@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_mcp_global_optspecs
-    string join \n kubeconfig= context= n/namespace= v/verbose request-timeout= h/help V/version
+    string join \n kubeconfig= context= n/namespace= v/verbose api-key-secret= request-timeout= h/help V/version
 end
 
 function __fish_kubectl_mcp_needs_command
@@ -27,6 +27,7 @@ end
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -46,6 +47,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "help" -d 'P
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -s h -l help -d 'Print help'
@@ -53,12 +55,14 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l wait
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand install" -s h -l help -d 'Print help'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
@@ -81,6 +85,7 @@ name\t'`claudemodelcontext.mcp.dev/NAME`'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -90,6 +95,7 @@ name\t'`claudemodelcontext.mcp.dev/NAME`'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -99,6 +105,7 @@ name\t'`claudemodelcontext.mcp.dev/NAME`'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -108,6 +115,7 @@ name\t'`claudemodelcontext.mcp.dev/NAME`'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -125,6 +133,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l chunk-s
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l no-headers -d 'Omit the table header'
@@ -144,6 +153,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l chunk-siz
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l no-headers -d 'Omit the table header'
@@ -153,6 +163,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s l -l 
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l all -d 'Delete every context in the namespace'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l ignore-not-found -d 'Treat a missing context as success'
@@ -161,6 +172,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s h -l 
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s h -l help -d 'Print help'

@@ -51,6 +51,10 @@ pub struct GlobalArgs {
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY.
+    #[arg(long, global = true, value_name = "[NS/]NAME[:KEY]")]
+    pub api_key_secret: Option<crate::credentials::SecretRef>,
+
     /// How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit.
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout)]
     pub request_timeout: Option<Duration>,

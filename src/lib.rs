@@ -5,15 +5,19 @@
 //! - [`resource`]: the custom resource types and the CRD generated from them;
 //! - [`naming`]: session ID → resource name;
 //! - [`cluster`]: kube client, lookups, paging, and errors a person can act on;
+//! - [`claude`]: the Messages API client (streaming, retries, typed errors);
+//! - [`credentials`]: where the API key comes from (env or a Kubernetes Secret);
 //! - [`output`]: tables and documents printed to the user;
 //! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
 //! - [`tokens`]: local token estimates and their calibration;
 //! - [`window`]: the windowing engine (pure, no I/O);
 //! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
 
+pub mod claude;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod credentials;
 pub mod naming;
 pub mod output;
 pub mod resource;

@@ -1,0 +1,1080 @@
+//! A faithful local fake of Anthropic's Messages API, for kubectl-mcp's tests and demos.
+//!
+//! It validates what the real API validates (headers, body shape, role order, `system` shape,
+//! cache breakpoints) and answers `400 invalid_request_error` otherwise; it streams the real SSE
+//! event sequence with `usage`; it records every request so tests can assert on them; and it
+//! injects faults on demand: error statuses with retry headers, a stream cut mid-answer, an
+//! `error` event mid-stream, a slow first byte. It only ever binds to 127.0.0.1.
+//!
+//! The default answer echoes the last user message (`You said: …`), so a test can tell which
+//! question an answer belongs to.
+
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+/// How the fake behaves when no fault is queued.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The key it accepts in `x-api-key` (or `Authorization: Bearer`); `None` accepts any.
+    pub api_key: Option<String>,
+    /// Pause between streamed deltas.
+    pub delta_delay: Duration,
+    /// Words per `text_delta`.
+    pub words_per_delta: usize,
+    /// Send a `thinking` block (with `thinking_delta` and `signature_delta`) before the text, as
+    /// newer models do.
+    pub thinking: bool,
+    /// Sprinkle `ping` and an unknown event type into streams.
+    pub extra_events: bool,
+    /// Shortest cacheable prefix, in the fake's token count (the real API: 1,024–4,096).
+    pub min_cache_tokens: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            delta_delay: Duration::ZERO,
+            words_per_delta: 1,
+            thinking: false,
+            extra_events: true,
+            min_cache_tokens: 1024,
+        }
+    }
+}
+
+/// A failure to inject into the next request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this HTTP status and the API's error body.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// `error.type`, e.g. `overloaded_error`.
+        error_type: String,
+        /// `error.message`.
+        message: String,
+        /// Extra response headers, e.g. `retry-after`.
+        headers: Vec<(String, String)>,
+        /// Extra fields for `error` (e.g. the spend-limit `details`).
+        details: Option<Value>,
+    },
+    /// Stream this many text deltas, then close the connection without `message_stop`.
+    CutStream {
+        /// Deltas sent before the cut.
+        after_deltas: usize,
+    },
+    /// Stream this many text deltas, then an `error` event (after a 200 status).
+    ErrorEvent {
+        /// Deltas sent before the error.
+        after_deltas: usize,
+        /// `error.type`.
+        error_type: String,
+        /// `error.message`.
+        message: String,
+    },
+    /// Wait this long before sending anything.
+    SlowFirstByte(Duration),
+    /// Answer with this text instead of the echo.
+    Reply(String),
+    /// Stop with `max_tokens` after this many words.
+    MaxTokens {
+        /// Words sent.
+        words: usize,
+    },
+}
+
+impl Fault {
+    /// An error status with the API's error type for it and a generic message.
+    pub fn status(status: u16) -> Self {
+        let error_type = match status {
+            400 => "invalid_request_error",
+            401 => "authentication_error",
+            402 => "billing_error",
+            403 => "permission_error",
+            404 => "not_found_error",
+            409 => "conflict_error",
+            413 => "request_too_large",
+            429 => "rate_limit_error",
+            504 => "timeout_error",
+            529 => "overloaded_error",
+            _ => "api_error",
+        };
+        Fault::Status {
+            status,
+            error_type: error_type.to_string(),
+            message: format!("fake {error_type}"),
+            headers: Vec::new(),
+            details: None,
+        }
+    }
+
+    /// The same with an extra response header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let Fault::Status { headers, .. } = &mut self {
+            headers.push((name.to_string(), value.to_string()));
+        }
+        self
+    }
+
+    /// A 429 for a reached spend limit: no `retry-after`, retrying cannot help.
+    pub fn spend_limit() -> Self {
+        Fault::Status {
+            status: 429,
+            error_type: "rate_limit_error".into(),
+            message: "Your organization has reached its spend limit.".into(),
+            headers: Vec::new(),
+            details: Some(json!({"error_code": "enforced_spend_limit_reached"})),
+        }
+    }
+}
+
+/// One request as the fake received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    /// `POST /v1/messages` etc.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// Headers, names lower-case.
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body (`Null` when absent or not JSON).
+    pub body: Value,
+    /// The raw body size in bytes.
+    pub body_len: usize,
+    /// When it arrived.
+    pub at: Instant,
+    /// The HTTP status the fake answered.
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Vec<RecordedRequest>,
+    faults: VecDeque<Fault>,
+    cached_prefixes: HashSet<String>,
+    disconnects: usize,
+    counter: u64,
+}
+
+#[derive(Clone)]
+struct Shared {
+    config: Arc<Mutex<Config>>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+/// A running fake, bound to 127.0.0.1 on a free port; stops when dropped.
+pub struct FakeClaude {
+    addr: SocketAddr,
+    shared: Shared,
+    _runtime: Option<tokio::runtime::Runtime>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for FakeClaude {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl FakeClaude {
+    /// Start on the current tokio runtime.
+    pub async fn start(config: Config) -> std::io::Result<Self> {
+        Self::start_on(config, 0).await
+    }
+
+    /// Start on a given port (0: any free one) on the current tokio runtime.
+    pub async fn start_on(config: Config, port: u16) -> std::io::Result<Self> {
+        let shared = Shared {
+            config: Arc::new(Mutex::new(config)),
+            inner: Arc::default(),
+        };
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = router(shared.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            addr,
+            shared,
+            _runtime: None,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// Start on a runtime of its own, for synchronous tests that run the real binary.
+    pub fn start_in_background(config: Config) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let mut fake = runtime.block_on(Self::start(config))?;
+        fake._runtime = Some(runtime);
+        Ok(fake)
+    }
+
+    /// `http://127.0.0.1:PORT`: what `ANTHROPIC_BASE_URL` should be.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Queue a fault for the next request (faults are used once each, in order).
+    pub fn push_fault(&self, fault: Fault) {
+        self.lock().faults.push_back(fault);
+    }
+
+    /// Change the behaviour for later requests.
+    pub fn configure(&self, f: impl FnOnce(&mut Config)) {
+        let mut c = self.shared.config.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut c);
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// Requests to `POST /v1/messages` so far.
+    pub fn message_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path == "/v1/messages")
+            .collect()
+    }
+
+    /// Streams whose client went away before the answer was complete.
+    pub fn disconnects(&self) -> usize {
+        self.lock().disconnects
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.shared.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/v1/messages", post(messages))
+        .route("/v1/messages/count_tokens", post(count_tokens))
+        .route("/v1/models", get(models))
+        .with_state(shared)
+}
+
+fn error_response(status: u16, error_type: &str, message: &str, request_id: &str) -> Response {
+    let body = json!({"type": "error", "error": {"type": error_type, "message": message}, "request_id": request_id});
+    let mut resp = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        axum::Json(body),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        resp.headers_mut().insert("request-id", v);
+    }
+    resp
+}
+
+fn header_map(headers: &HeaderMap) -> BTreeMap<String, String> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The fake's own token count: about four characters a token.
+fn count(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4).max(1)
+}
+
+fn content_text(content: &Value) -> String {
+    match content {
+        Value::String(s) => s.clone(),
+        Value::Array(blocks) => blocks
+            .iter()
+            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// Check headers and body as the real API does. `Err((status, type, message))`.
+fn validate(
+    headers: &BTreeMap<String, String>,
+    body: &[u8],
+    config: &Config,
+    count_only: bool,
+) -> Result<Value, (u16, &'static str, String)> {
+    let key = headers.get("x-api-key").cloned().or_else(|| {
+        headers
+            .get("authorization")
+            .and_then(|a| a.strip_prefix("Bearer ").map(str::to_string))
+    });
+    match (&key, &config.api_key) {
+        (None, _) => {
+            return Err((
+                401,
+                "authentication_error",
+                "x-api-key header is required".into(),
+            ))
+        }
+        (Some(k), Some(want)) if k != want => {
+            return Err((401, "authentication_error", "invalid x-api-key".into()))
+        }
+        _ => {}
+    }
+    if !headers.contains_key("anthropic-version") {
+        return Err((
+            400,
+            "invalid_request_error",
+            "anthropic-version: header is required".into(),
+        ));
+    }
+    if body.len() > 32 * 1024 * 1024 {
+        return Err((
+            413,
+            "request_too_large",
+            "Request exceeds the maximum allowed number of bytes.".into(),
+        ));
+    }
+    if !headers
+        .get("content-type")
+        .is_some_and(|c| c.starts_with("application/json"))
+    {
+        return Err((
+            400,
+            "invalid_request_error",
+            "content-type must be application/json".into(),
+        ));
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|e| {
+        (
+            400,
+            "invalid_request_error",
+            format!("Invalid JSON body: {e}"),
+        )
+    })?;
+    let obj = v.as_object().ok_or((
+        400,
+        "invalid_request_error",
+        "body must be a JSON object".to_string(),
+    ))?;
+    let allowed: &[&str] = if count_only {
+        &[
+            "model",
+            "messages",
+            "system",
+            "tools",
+            "tool_choice",
+            "thinking",
+        ]
+    } else {
+        &[
+            "model",
+            "max_tokens",
+            "messages",
+            "system",
+            "stream",
+            "temperature",
+            "top_p",
+            "top_k",
+            "stop_sequences",
+            "metadata",
+            "tools",
+            "tool_choice",
+            "thinking",
+            "service_tier",
+        ]
+    };
+    for k in obj.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err((
+                400,
+                "invalid_request_error",
+                format!("{k}: Extra inputs are not permitted"),
+            ));
+        }
+    }
+    match obj.get("model") {
+        Some(Value::String(m)) if !m.is_empty() => {}
+        Some(_) => {
+            return Err((
+                400,
+                "invalid_request_error",
+                "model: Input should be a valid string".into(),
+            ))
+        }
+        None => return Err((400, "invalid_request_error", "model: Field required".into())),
+    }
+    if !count_only {
+        match obj.get("max_tokens") {
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => {}
+            Some(_) => {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    "max_tokens: Input should be greater than or equal to 1".into(),
+                ))
+            }
+            None => {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    "max_tokens: Field required".into(),
+                ))
+            }
+        }
+    }
+    let mut breakpoints = 0;
+    let mut check_blocks =
+        |blocks: &[Value], path: &str| -> Result<(), (u16, &'static str, String)> {
+            for (j, b) in blocks.iter().enumerate() {
+                match (b.get("type").and_then(Value::as_str), b.get("text")) {
+                    (Some("text"), Some(Value::String(t))) => {
+                        if t.trim().is_empty() {
+                            return Err((
+                                400,
+                                "invalid_request_error",
+                                format!(
+                                "{path}.{j}: text content blocks must contain non-whitespace text"
+                            ),
+                            ));
+                        }
+                    }
+                    (Some("text"), _) => {
+                        return Err((
+                            400,
+                            "invalid_request_error",
+                            format!("{path}.{j}.text: Field required"),
+                        ))
+                    }
+                    (Some(_), _) => {}
+                    (None, _) => {
+                        return Err((
+                            400,
+                            "invalid_request_error",
+                            format!("{path}.{j}.type: Field required"),
+                        ))
+                    }
+                }
+                if let Some(cc) = b.get("cache_control") {
+                    if cc.get("type").and_then(Value::as_str) != Some("ephemeral") {
+                        return Err((
+                            400,
+                            "invalid_request_error",
+                            format!("{path}.{j}.cache_control.type: Input should be 'ephemeral'"),
+                        ));
+                    }
+                    breakpoints += 1;
+                }
+            }
+            Ok(())
+        };
+    match obj.get("system") {
+        None | Some(Value::String(_)) => {}
+        Some(Value::Array(blocks)) => check_blocks(blocks, "system")?,
+        Some(_) => {
+            return Err((
+                400,
+                "invalid_request_error",
+                "system: Input should be a valid string or a list of text blocks".into(),
+            ))
+        }
+    }
+    let messages = match obj.get("messages") {
+        Some(Value::Array(m)) if !m.is_empty() => m,
+        Some(Value::Array(_)) => {
+            return Err((
+                400,
+                "invalid_request_error",
+                "messages: at least one message is required".into(),
+            ))
+        }
+        Some(_) => {
+            return Err((
+                400,
+                "invalid_request_error",
+                "messages: Input should be a valid list".into(),
+            ))
+        }
+        None => {
+            return Err((
+                400,
+                "invalid_request_error",
+                "messages: Field required".into(),
+            ))
+        }
+    };
+    let mut prev: Option<&str> = None;
+    for (i, m) in messages.iter().enumerate() {
+        let role = match m.get("role").and_then(Value::as_str) {
+            Some(r @ ("user" | "assistant")) => r,
+            Some(other) => {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    format!(
+                        "messages.{i}.role: Input should be 'user' or 'assistant' (got '{other}')"
+                    ),
+                ))
+            }
+            None => {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    format!("messages.{i}.role: Field required"),
+                ))
+            }
+        };
+        if i == 0 && role != "user" {
+            return Err((
+                400,
+                "invalid_request_error",
+                "messages: first message must use the \"user\" role".into(),
+            ));
+        }
+        if prev == Some(role) {
+            return Err((400, "invalid_request_error", format!("messages: roles must alternate between \"user\" and \"assistant\", but found multiple \"{role}\" roles in a row")));
+        }
+        prev = Some(role);
+        match m.get("content") {
+            Some(Value::String(s)) => {
+                if s.trim().is_empty() {
+                    return Err((
+                        400,
+                        "invalid_request_error",
+                        format!("messages.{i}: all messages must have non-empty content"),
+                    ));
+                }
+            }
+            Some(Value::Array(blocks)) if !blocks.is_empty() => {
+                check_blocks(blocks, &format!("messages.{i}.content"))?
+            }
+            Some(_) => {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    format!(
+                        "messages.{i}.content: Input should be a valid string or a non-empty list"
+                    ),
+                ))
+            }
+            None => {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    format!("messages.{i}.content: Field required"),
+                ))
+            }
+        }
+    }
+    if prev == Some("assistant") {
+        return Err((400, "invalid_request_error", "This model does not support assistant message prefill. The conversation must end with a user message.".into()));
+    }
+    if breakpoints > 4 {
+        return Err((
+            400,
+            "invalid_request_error",
+            format!(
+                "A maximum of 4 blocks with cache_control may be provided. Found {breakpoints}."
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+/// Input tokens of a request, split as the API splits them: (uncached input, cache creation,
+/// cache read). The prefix up to the last `cache_control` breakpoint is cached on first sight.
+fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u64) {
+    let mut parts: Vec<(String, bool)> = Vec::new();
+    match body.get("system") {
+        Some(Value::String(s)) => parts.push((s.clone(), false)),
+        Some(Value::Array(blocks)) => {
+            for b in blocks {
+                parts.push((content_text(&json!([b])), b.get("cache_control").is_some()));
+            }
+        }
+        _ => {}
+    }
+    for m in body
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let content = m.get("content").cloned().unwrap_or(Value::Null);
+        let cached = content
+            .as_array()
+            .is_some_and(|bs| bs.iter().any(|b| b.get("cache_control").is_some()));
+        parts.push((format!("{}:{}", m["role"], content_text(&content)), cached));
+    }
+    let total: u64 = parts.iter().map(|(t, _)| count(t)).sum::<u64>() + 8;
+    let Some(last_bp) = parts.iter().rposition(|(_, c)| *c) else {
+        return (total, 0, 0);
+    };
+    let prefix: Vec<&str> = parts[..=last_bp].iter().map(|(t, _)| t.as_str()).collect();
+    let prefix_tokens: u64 = prefix.iter().map(|t| count(t)).sum();
+    if prefix_tokens < config.min_cache_tokens {
+        return (total, 0, 0);
+    }
+    let key = format!("{}\u{0}{}", body["model"], prefix.join("\u{0}"));
+    let rest = total - prefix_tokens;
+    if inner.cached_prefixes.contains(&key) {
+        (rest, 0, prefix_tokens)
+    } else {
+        inner.cached_prefixes.insert(key);
+        (rest, prefix_tokens, 0)
+    }
+}
+
+fn dated(model: &str) -> String {
+    if model
+        .rsplit('-')
+        .next()
+        .is_some_and(|s| s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()))
+    {
+        model.to_string()
+    } else {
+        format!("{model}-20250929")
+    }
+}
+
+async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let h = header_map(&headers);
+    let config = shared
+        .config
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let result = validate(&h, &body, &config, true);
+    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.counter += 1;
+    let rid = format!("req_fake_{}", inner.counter);
+    let (status, resp) = match result {
+        Ok(v) => {
+            let mut scratch = Inner::default();
+            let (a, b, c) = input_usage(
+                &v,
+                &Config {
+                    min_cache_tokens: u64::MAX,
+                    ..config
+                },
+                &mut scratch,
+            );
+            (
+                200,
+                axum::Json(json!({"input_tokens": a + b + c})).into_response(),
+            )
+        }
+        Err((s, t, m)) => (s, error_response(s, t, &m, &rid)),
+    };
+    inner.requests.push(RecordedRequest {
+        method: "POST".into(),
+        path: "/v1/messages/count_tokens".into(),
+        headers: h,
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        body_len: body.len(),
+        at: Instant::now(),
+        status,
+    });
+    resp
+}
+
+async fn models(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    let h = header_map(&headers);
+    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.requests.push(RecordedRequest {
+        method: "GET".into(),
+        path: "/v1/models".into(),
+        headers: h,
+        body: Value::Null,
+        body_len: 0,
+        at: Instant::now(),
+        status: 200,
+    });
+    let data: Vec<Value> = [
+        "claude-opus-4-5-20251101",
+        "claude-sonnet-4-5-20250929",
+        "claude-haiku-4-5-20251001",
+    ]
+    .iter()
+    .map(|id| {
+        json!({"type": "model", "id": id, "display_name": id, "created_at": "2025-09-29T00:00:00Z",
+                         "max_input_tokens": 200000, "max_tokens": 64000})
+    })
+    .collect();
+    axum::Json(json!({"data": data, "has_more": false, "first_id": data[0]["id"], "last_id": data[2]["id"]})).into_response()
+}
+
+fn sse(event: &str, data: &Value) -> Bytes {
+    Bytes::from(format!("event: {event}\ndata: {data}\n\n"))
+}
+
+async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let h = header_map(&headers);
+    let config = shared
+        .config
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let validated = validate(&h, &body, &config, false);
+    let (rid, fault, usage) = {
+        let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.counter += 1;
+        let rid = format!("req_fake_{}", inner.counter);
+        let fault = if validated.is_ok() {
+            inner.faults.pop_front()
+        } else {
+            None
+        };
+        let usage = match &validated {
+            Ok(v) if !matches!(fault, Some(Fault::Status { .. })) => {
+                input_usage(v, &config, &mut inner)
+            }
+            _ => (0, 0, 0),
+        };
+        let status = match (&validated, &fault) {
+            (Err((s, _, _)), _) => *s,
+            (_, Some(Fault::Status { status, .. })) => *status,
+            _ => 200,
+        };
+        inner.requests.push(RecordedRequest {
+            method: "POST".into(),
+            path: "/v1/messages".into(),
+            headers: h,
+            body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+            body_len: body.len(),
+            at: Instant::now(),
+            status,
+        });
+        (rid, fault, usage)
+    };
+    let v = match validated {
+        Ok(v) => v,
+        Err((s, t, m)) => return error_response(s, t, &m, &rid),
+    };
+    let mut fault = fault;
+    if let Some(Fault::SlowFirstByte(d)) = fault {
+        tokio::time::sleep(d).await;
+        fault = None;
+    }
+    if let Some(Fault::Status {
+        status,
+        error_type,
+        message,
+        headers,
+        details,
+    }) = &fault
+    {
+        let mut resp = error_response(*status, error_type, message, &rid);
+        if let Some(d) = details {
+            let body = json!({"type": "error", "error": {"type": error_type, "message": message, "details": d}, "request_id": rid});
+            let mut r = (
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+                axum::Json(body),
+            )
+                .into_response();
+            r.headers_mut().insert(
+                "request-id",
+                HeaderValue::from_str(&rid).unwrap_or(HeaderValue::from_static("x")),
+            );
+            resp = r;
+        }
+        for (k, val) in headers {
+            if let (Ok(name), Ok(value)) = (
+                axum::http::HeaderName::from_bytes(k.as_bytes()),
+                HeaderValue::from_str(val),
+            ) {
+                resp.headers_mut().insert(name, value);
+            }
+        }
+        return resp;
+    }
+    let last_user = v["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .map(|m| content_text(&m["content"]))
+        .unwrap_or_default();
+    let mut text = match &fault {
+        Some(Fault::Reply(t)) => t.clone(),
+        _ => format!("You said: {last_user}"),
+    };
+    let mut stop_reason = "end_turn";
+    let max_tokens = v["max_tokens"].as_u64().unwrap_or(1024) as usize;
+    let words_cap = match &fault {
+        Some(Fault::MaxTokens { words }) => Some(*words),
+        _ => None,
+    }
+    .into_iter()
+    .chain(Some(max_tokens))
+    .min();
+    let words: Vec<String> = split_words(&text);
+    if let Some(cap) = words_cap {
+        if words.len() > cap {
+            text = words[..cap].concat();
+            stop_reason = "max_tokens";
+        }
+    }
+    let words = split_words(&text);
+    let model = dated(v["model"].as_str().unwrap_or_default());
+    let id = format!("msg_fake_{rid}");
+    let (input, cache_creation, cache_read) = usage;
+    let output_tokens = count(&text);
+    let streaming = v["stream"].as_bool().unwrap_or(false);
+    if !streaming {
+        let mut content = Vec::new();
+        if config.thinking {
+            content.push(json!({"type": "thinking", "thinking": "", "signature": "sig_fake"}));
+        }
+        content.push(json!({"type": "text", "text": text}));
+        let body = json!({
+            "id": id, "type": "message", "role": "assistant", "model": model, "content": content,
+            "stop_reason": stop_reason, "stop_sequence": null,
+            "usage": {"input_tokens": input, "output_tokens": output_tokens,
+                      "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read}
+        });
+        let mut resp = axum::Json(body).into_response();
+        resp.headers_mut().insert(
+            "request-id",
+            HeaderValue::from_str(&rid).unwrap_or(HeaderValue::from_static("x")),
+        );
+        return resp;
+    }
+
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(16);
+    let inner = shared.inner.clone();
+    tokio::spawn(async move {
+        let send = |b: Bytes| {
+            let tx = tx.clone();
+            async move { tx.send(Ok(b)).await.is_ok() }
+        };
+        let mut alive = send(sse("message_start", &json!({"type": "message_start", "message": {
+            "id": id, "type": "message", "role": "assistant", "model": model, "content": [],
+            "stop_reason": null, "stop_sequence": null,
+            "usage": {"input_tokens": input, "output_tokens": 1,
+                      "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read}}}))).await;
+        if config.extra_events {
+            alive &= send(sse("ping", &json!({"type": "ping"}))).await;
+        }
+        let mut index = 0;
+        if config.thinking && alive {
+            alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}))).await;
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "Let me think."}}))).await;
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig_fake"}}))).await;
+            alive &= send(sse(
+                "content_block_stop",
+                &json!({"type": "content_block_stop", "index": 0}),
+            ))
+            .await;
+            index = 1;
+        }
+        if alive {
+            alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))).await;
+        }
+        let per = config.words_per_delta.max(1);
+        for (n, chunk) in words.chunks(per).enumerate() {
+            if !alive {
+                break;
+            }
+            match &fault {
+                Some(Fault::CutStream { after_deltas }) if n == *after_deltas => return,
+                Some(Fault::ErrorEvent {
+                    after_deltas,
+                    error_type,
+                    message,
+                }) if n == *after_deltas => {
+                    let _ = send(sse("error", &json!({"type": "error", "error": {"type": error_type, "message": message}}))).await;
+                    return;
+                }
+                _ => {}
+            }
+            if !config.delta_delay.is_zero() {
+                tokio::time::sleep(config.delta_delay).await;
+            }
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": chunk.concat()}}))).await;
+            if config.extra_events && n == 0 {
+                alive &= send(sse("fake_future_event", &json!({"type": "fake_future_event", "note": "clients must ignore unknown events"}))).await;
+            }
+        }
+        if alive {
+            match &fault {
+                Some(Fault::CutStream { .. }) => return,
+                Some(Fault::ErrorEvent {
+                    error_type,
+                    message,
+                    ..
+                }) => {
+                    let _ = send(sse("error", &json!({"type": "error", "error": {"type": error_type, "message": message}}))).await;
+                    return;
+                }
+                _ => {}
+            }
+            alive &= send(sse(
+                "content_block_stop",
+                &json!({"type": "content_block_stop", "index": index}),
+            ))
+            .await;
+            alive &= send(sse("message_delta", &json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null}, "usage": {"output_tokens": output_tokens}}))).await;
+            alive &= send(sse("message_stop", &json!({"type": "message_stop"}))).await;
+        }
+        if !alive {
+            inner.lock().unwrap_or_else(|e| e.into_inner()).disconnects += 1;
+        }
+    });
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let mut resp = Response::new(Body::from_stream(stream));
+    let hm = resp.headers_mut();
+    hm.insert(
+        "content-type",
+        HeaderValue::from_static("text/event-stream; charset=utf-8"),
+    );
+    hm.insert("cache-control", HeaderValue::from_static("no-cache"));
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        hm.insert("request-id", v);
+    }
+    resp
+}
+
+/// Words with their trailing whitespace, so concatenated deltas rebuild the text exactly.
+fn split_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            in_space = true;
+        } else if in_space {
+            out.push(std::mem::take(&mut cur));
+            in_space = false;
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_rebuild_the_text() {
+        let t = "You said:  hello\nworld ";
+        assert_eq!(split_words(t).concat(), t);
+        assert_eq!(split_words("a b").len(), 2);
+    }
+
+    fn headers() -> BTreeMap<String, String> {
+        [
+            ("x-api-key", "k"),
+            ("anthropic-version", "2023-06-01"),
+            ("content-type", "application/json"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+    }
+
+    fn check(body: Value) -> Result<Value, (u16, &'static str, String)> {
+        validate(
+            &headers(),
+            body.to_string().as_bytes(),
+            &Config::default(),
+            false,
+        )
+    }
+
+    #[test]
+    fn validation_refuses_what_the_api_refuses() {
+        let ok =
+            json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]});
+        assert!(check(ok).is_ok());
+        for (body, want) in [
+            (
+                json!({"max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}),
+                "model: Field required",
+            ),
+            (
+                json!({"model": "m", "messages": [{"role": "user", "content": "hi"}]}),
+                "max_tokens",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "messages": []}),
+                "at least one message",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "messages": [{"role": "assistant", "content": "hi"}]}),
+                "first message",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]}),
+                "alternate",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "messages": [{"role": "system", "content": "a"}]}),
+                "role",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}),
+                "prefill",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "system": 3, "messages": [{"role": "user", "content": "a"}]}),
+                "system",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "bogus": 1, "messages": [{"role": "user", "content": "a"}]}),
+                "Extra inputs",
+            ),
+            (
+                json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": " "}]}),
+                "non-empty",
+            ),
+        ] {
+            let err = check(body).unwrap_err();
+            assert_eq!(err.0, 400);
+            assert!(err.2.contains(want), "{want}: {}", err.2);
+        }
+        let mut h = headers();
+        h.remove("anthropic-version");
+        assert!(validate(&h, b"{}", &Config::default(), false)
+            .unwrap_err()
+            .2
+            .contains("anthropic-version"));
+        let mut h = headers();
+        h.remove("x-api-key");
+        assert_eq!(
+            validate(&h, b"{}", &Config::default(), false)
+                .unwrap_err()
+                .0,
+            401
+        );
+    }
+}

@@ -1,0 +1,522 @@
+//! The HTTP client for `POST /v1/messages` (plain and streaming) and `count_tokens`, with the
+//! SDKs' retry rules.
+//!
+//! Cancellation is by dropping: every method is a future that owns its response, so when the
+//! REPL drops it on Ctrl-C the connection closes and nothing more is read or stored.
+//! A stream that has already produced text is never retried behind the caller's back: the
+//! caller has shown that text, so a failure then is returned as an error.
+
+use std::time::Duration;
+
+use eventsource_stream::Eventsource;
+use futures::StreamExt;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use serde_json::Value;
+
+use super::error::{ApiError, ApiErrorKind, ClaudeError};
+use super::key::{Credentials, Secret};
+use super::retry::{Decision, RetryPolicy};
+use super::types::{MessageResponse, MessagesRequest, Reply, Usage, API_VERSION};
+
+/// The public API, when `ANTHROPIC_BASE_URL` is unset.
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+
+/// How to reach Claude.
+#[derive(Debug, Clone)]
+pub struct ClaudeConfig {
+    /// `ANTHROPIC_BASE_URL`, without a trailing slash.
+    pub base_url: String,
+    /// The key or token.
+    pub credentials: Credentials,
+    /// Retry rules.
+    pub retry: RetryPolicy,
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Whole-request limit for non-streaming calls.
+    pub request_timeout: Duration,
+    /// Longest silence between two stream events (`ping`s count) before giving up.
+    pub idle_timeout: Duration,
+}
+
+impl ClaudeConfig {
+    /// Defaults for `credentials` against `base_url` (`None`: `ANTHROPIC_BASE_URL`, else the
+    /// public API).
+    pub fn new(credentials: Credentials, base_url: Option<String>) -> Self {
+        let base = base_url
+            .or_else(|| std::env::var("ANTHROPIC_BASE_URL").ok())
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        Self {
+            base_url: base.trim().trim_end_matches('/').to_string(),
+            credentials,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(600),
+            idle_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Credentials from the environment: `ANTHROPIC_API_KEY`, else `ANTHROPIC_AUTH_TOKEN` (sent as a
+/// bearer token, for gateways).
+pub fn credentials_from_env() -> Option<Credentials> {
+    if let Some(key) = std::env::var("ANTHROPIC_API_KEY")
+        .ok()
+        .and_then(Secret::new)
+    {
+        return Some(Credentials::ApiKey(key));
+    }
+    std::env::var("ANTHROPIC_AUTH_TOKEN")
+        .ok()
+        .and_then(Secret::new)
+        .map(Credentials::Bearer)
+}
+
+/// A Messages API client.
+#[derive(Debug, Clone)]
+pub struct ClaudeClient {
+    http: reqwest::Client,
+    config: ClaudeConfig,
+}
+
+/// One failed attempt, with what the retry decision needs.
+struct Failure {
+    error: ClaudeError,
+    status: Option<u16>,
+    headers: Option<HeaderMap>,
+    /// Retrying cannot help (spend limit) or must not happen (text already shown).
+    final_: bool,
+}
+
+impl Failure {
+    fn final_(error: ClaudeError) -> Self {
+        Self {
+            error,
+            status: None,
+            headers: None,
+            final_: true,
+        }
+    }
+}
+
+impl ClaudeClient {
+    /// Build a client. The rustls crypto provider must be installed first
+    /// ([`crate::tls::install_crypto_provider`]).
+    pub fn new(config: ClaudeConfig) -> Result<Self, ClaudeError> {
+        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+            return Err(ClaudeError::Config(format!(
+                "ANTHROPIC_BASE_URL must start with http:// or https://, got `{}`",
+                config.base_url
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("kubectl-mcp/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClaudeError::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self { http, config })
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &ClaudeConfig {
+        &self.config
+    }
+
+    fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        let mut headers = HeaderMap::new();
+        let (name, value) = match &self.config.credentials {
+            Credentials::ApiKey(k) => ("x-api-key", k.expose().to_string()),
+            Credentials::Bearer(t) => ("authorization", format!("Bearer {}", t.expose())),
+        };
+        if let Ok(mut v) = HeaderValue::from_str(&value) {
+            // Sensitive headers are kept out of hyper/h2 logs and HPACK tables.
+            v.set_sensitive(true);
+            headers.insert(name, v);
+        }
+        headers.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.http
+            .post(format!("{}{path}", self.config.base_url))
+            .headers(headers)
+    }
+
+    fn redact(&self, s: &str) -> String {
+        self.config.credentials.secret().redact(s)
+    }
+
+    /// A transport error as ours: timeout or connection failure.
+    fn transport(&self, e: &reqwest::Error, attempts: u32) -> ClaudeError {
+        if e.is_timeout() {
+            ClaudeError::Timeout {
+                base_url: self.config.base_url.clone(),
+                after: self.config.request_timeout,
+                attempts,
+            }
+        } else {
+            ClaudeError::Connection {
+                base_url: self.config.base_url.clone(),
+                cause: self.redact(&crate::cluster::chain(e)),
+                attempts,
+            }
+        }
+    }
+
+    /// Read an error answer into a [`Failure`].
+    async fn error_from(&self, resp: reqwest::Response, attempts: u32) -> Failure {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let request_id = request_id(&headers);
+        let body = resp.text().await.unwrap_or_default();
+        let parsed: Option<Value> = serde_json::from_str(&body).ok();
+        let err = parsed.as_ref().and_then(|v| v.get("error"));
+        let error_type = err.and_then(|e| e.get("type")).and_then(Value::as_str);
+        let spend_limit = err
+            .and_then(|e| e.pointer("/details/error_code"))
+            .and_then(Value::as_str)
+            == Some("enforced_spend_limit_reached");
+        let message = err
+            .and_then(|e| e.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                let t: String = body.trim().chars().take(300).collect();
+                if t.is_empty() {
+                    format!("HTTP {status} with an empty body")
+                } else {
+                    t
+                }
+            });
+        Failure {
+            error: ClaudeError::Api(Box::new(ApiError {
+                status,
+                kind: ApiErrorKind::classify(status, error_type, spend_limit),
+                message: self.redact(&message),
+                request_id,
+                attempts,
+                mid_stream: false,
+            })),
+            status: Some(status),
+            headers: Some(headers),
+            final_: spend_limit,
+        }
+    }
+
+    /// After failed attempt `n`: sleep and return `Ok` to try again, or return the error to give.
+    async fn after_failure(&self, what: &str, n: u32, f: Failure) -> Result<(), ClaudeError> {
+        if f.final_ {
+            return Err(f.error);
+        }
+        match self
+            .config
+            .retry
+            .decide(n, f.status, f.headers.as_ref(), false)
+        {
+            Decision::Stop => Err(f.error),
+            Decision::TooFar(wait) => Err(ClaudeError::RetryTooFar {
+                retry_after: wait,
+                request_id: f.headers.as_ref().and_then(request_id),
+            }),
+            Decision::Retry(delay) => {
+                tracing::warn!(
+                    "{what}: {}; retrying in {:.1}s (retry {n} of {})",
+                    first_line(&f.error.to_string()),
+                    delay.as_secs_f64(),
+                    self.config.retry.max_retries
+                );
+                tokio::time::sleep(delay).await;
+                Ok(())
+            }
+        }
+    }
+
+    /// Run `attempt` until it succeeds, the policy says stop, or a failure is final.
+    async fn with_retries<T, F, Fut>(&self, what: &str, mut attempt: F) -> Result<T, ClaudeError>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let mut n = 1;
+        loop {
+            match attempt(n).await {
+                Ok(v) => return Ok(v),
+                Err(f) => self.after_failure(what, n, f).await?,
+            }
+            n += 1;
+        }
+    }
+
+    /// One answer, not streamed.
+    pub async fn send(&self, request: &MessagesRequest) -> Result<Reply, ClaudeError> {
+        let mut body = request.clone();
+        body.stream = false;
+        self.with_retries("Claude", |n| {
+            let body = &body;
+            async move {
+                tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages");
+                let resp = self
+                    .post("/v1/messages")
+                    .timeout(self.config.request_timeout)
+                    .json(body)
+                    .send()
+                    .await
+                    .map_err(|e| self.failure_from_transport(&e, n))?;
+                if !resp.status().is_success() {
+                    return Err(self.error_from(resp, n).await);
+                }
+                let rid = request_id(resp.headers());
+                let bytes = resp.bytes().await.map_err(|e| self.failure_from_transport(&e, n))?;
+                let parsed: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
+                    Failure::final_(ClaudeError::Decode {
+                        what: "message",
+                        cause: e.to_string(),
+                    })
+                })?;
+                Ok(parsed.into_reply(rid))
+            }
+        })
+        .await
+    }
+
+    fn failure_from_transport(&self, e: &reqwest::Error, attempts: u32) -> Failure {
+        Failure {
+            error: self.transport(e, attempts),
+            status: None,
+            headers: None,
+            final_: false,
+        }
+    }
+
+    /// One answer, streamed: `on_text` gets each text delta as it arrives; the full reply is
+    /// returned at `message_stop`. Thinking blocks and unknown events are skipped.
+    pub async fn stream(
+        &self,
+        request: &MessagesRequest,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<Reply, ClaudeError> {
+        let mut body = request.clone();
+        body.stream = true;
+        let mut n = 1;
+        loop {
+            match self.stream_once(&body, n, on_text).await {
+                Ok(reply) => return Ok(reply),
+                Err(f) => self.after_failure("Claude", n, f).await?,
+            }
+            n += 1;
+        }
+    }
+
+    async fn stream_once(
+        &self,
+        body: &MessagesRequest,
+        n: u32,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<Reply, Failure> {
+        tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages (stream)");
+        // No whole-request timeout for a stream (answers can be long), but the headers must come
+        // within the idle limit.
+        let sent = tokio::time::timeout(
+            self.config.idle_timeout,
+            self.post("/v1/messages").json(body).send(),
+        )
+        .await
+        .map_err(|_| Failure {
+            error: ClaudeError::Timeout {
+                base_url: self.config.base_url.clone(),
+                after: self.config.idle_timeout,
+                attempts: n,
+            },
+            status: None,
+            headers: None,
+            final_: false,
+        })?;
+        let resp = sent.map_err(|e| self.failure_from_transport(&e, n))?;
+        if !resp.status().is_success() {
+            return Err(self.error_from(resp, n).await);
+        }
+        let rid = request_id(resp.headers());
+        self.read_stream(resp, rid, n, on_text).await
+    }
+
+    async fn read_stream(
+        &self,
+        resp: reqwest::Response,
+        request_id: Option<String>,
+        attempts: u32,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<Reply, Failure> {
+        let mut events = resp.bytes_stream().eventsource();
+        let mut reply = Reply {
+            id: String::new(),
+            model: String::new(),
+            text: String::new(),
+            stop_reason: None,
+            usage: Usage::default(),
+            request_id,
+        };
+        // Before any text has been shown, a failure may be retried; after, never.
+        let failure = |reply: &Reply, error: ClaudeError, retryable: bool| Failure {
+            final_: !reply.text.is_empty() || !retryable,
+            error,
+            status: None,
+            headers: None,
+        };
+        loop {
+            let next = match tokio::time::timeout(self.config.idle_timeout, events.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    let e = ClaudeError::Timeout {
+                        base_url: self.config.base_url.clone(),
+                        after: self.config.idle_timeout,
+                        attempts,
+                    };
+                    return Err(failure(&reply, e, true));
+                }
+            };
+            let event = match next {
+                None => {
+                    let e = ClaudeError::StreamCut {
+                        received_chars: reply.text.chars().count(),
+                    };
+                    return Err(failure(&reply, e, true));
+                }
+                Some(Err(e)) => {
+                    tracing::debug!(error = %e, "stream read failed");
+                    let e = ClaudeError::StreamCut {
+                        received_chars: reply.text.chars().count(),
+                    };
+                    return Err(failure(&reply, e, true));
+                }
+                Some(Ok(event)) => event,
+            };
+            let data: Value = match serde_json::from_str(&event.data) {
+                Ok(v) => v,
+                Err(_) if event.data.trim().is_empty() => continue,
+                Err(e) => {
+                    let e = ClaudeError::Decode {
+                        what: "stream event",
+                        cause: format!(
+                            "{e} in `{}`",
+                            event.data.chars().take(200).collect::<String>()
+                        ),
+                    };
+                    return Err(failure(&reply, e, false));
+                }
+            };
+            let kind = match event.event.as_str() {
+                "" | "message" => data.get("type").and_then(Value::as_str).unwrap_or(""),
+                k => k,
+            };
+            match kind {
+                "message_start" => {
+                    let m = &data["message"];
+                    reply.id = m["id"].as_str().unwrap_or_default().to_string();
+                    reply.model = m["model"].as_str().unwrap_or_default().to_string();
+                    if let Ok(u) = serde_json::from_value::<Usage>(m["usage"].clone()) {
+                        reply.usage = u;
+                    }
+                }
+                "content_block_delta" if data["delta"]["type"] == "text_delta" => {
+                    if let Some(t) = data["delta"]["text"].as_str() {
+                        reply.text.push_str(t);
+                        on_text(t);
+                    }
+                }
+                "content_block_start" => {
+                    let block = &data["content_block"];
+                    if block["type"] == "text" {
+                        if let Some(t) = block["text"].as_str().filter(|t| !t.is_empty()) {
+                            reply.text.push_str(t);
+                            on_text(t);
+                        }
+                    }
+                }
+                "message_delta" => {
+                    if let Some(r) = data["delta"]["stop_reason"].as_str() {
+                        reply.stop_reason = Some(r.to_string());
+                    }
+                    let u = &data["usage"];
+                    if let Some(o) = u["output_tokens"].as_u64() {
+                        reply.usage.output_tokens = o;
+                    }
+                    // Newer API versions repeat the input figures here; take them when present.
+                    if let Some(i) = u["input_tokens"].as_u64() {
+                        reply.usage.input_tokens = i;
+                    }
+                    if let Some(c) = u["cache_creation_input_tokens"].as_u64() {
+                        reply.usage.cache_creation_input_tokens = c;
+                    }
+                    if let Some(c) = u["cache_read_input_tokens"].as_u64() {
+                        reply.usage.cache_read_input_tokens = c;
+                    }
+                }
+                "message_stop" => return Ok(reply),
+                "error" => {
+                    let err = &data["error"];
+                    let error_type = err["type"].as_str();
+                    let kind = ApiErrorKind::classify(0, error_type, false);
+                    let status = kind.status();
+                    let e = ClaudeError::Api(Box::new(ApiError {
+                        status,
+                        kind,
+                        message: self.redact(err["message"].as_str().unwrap_or("error event")),
+                        request_id: reply.request_id.clone(),
+                        attempts,
+                        mid_stream: !reply.text.is_empty(),
+                    }));
+                    let retryable = super::retry::retryable_status(status);
+                    return Err(Failure {
+                        status: Some(status),
+                        ..failure(&reply, e, retryable)
+                    });
+                }
+                // ping, content_block_stop, thinking/signature deltas, and event types added
+                // after this was written.
+                _ => {}
+            }
+        }
+    }
+
+    /// Exact input tokens of `request`, from `POST /v1/messages/count_tokens`.
+    pub async fn count_tokens(&self, request: &MessagesRequest) -> Result<u64, ClaudeError> {
+        let body = request.count_tokens_body();
+        self.with_retries("count_tokens", |n| {
+            let body = &body;
+            async move {
+                let resp = self
+                    .post("/v1/messages/count_tokens")
+                    .timeout(self.config.request_timeout)
+                    .json(body)
+                    .send()
+                    .await
+                    .map_err(|e| self.failure_from_transport(&e, n))?;
+                if !resp.status().is_success() {
+                    return Err(self.error_from(resp, n).await);
+                }
+                let v: Value = resp.json().await.map_err(|e| {
+                    Failure::final_(ClaudeError::Decode {
+                        what: "count_tokens",
+                        cause: e.to_string(),
+                    })
+                })?;
+                v["input_tokens"].as_u64().ok_or_else(|| {
+                    Failure::final_(ClaudeError::Decode {
+                        what: "count_tokens",
+                        cause: "no input_tokens in the answer".into(),
+                    })
+                })
+            }
+        })
+        .await
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}

@@ -1,0 +1,17 @@
+//! Claude's Messages API: the client, its wire types, typed errors, retry rules, and the key
+//! wrapper that keeps the key out of every log and message.
+
+mod client;
+mod error;
+mod key;
+mod retry;
+mod types;
+
+pub use client::{credentials_from_env, ClaudeClient, ClaudeConfig, DEFAULT_BASE_URL};
+pub use error::{ApiError, ApiErrorKind, ClaudeError};
+pub use key::{Credentials, Secret};
+pub use retry::{retryable_status, server_wait, Decision, RetryPolicy};
+pub use types::{
+    CacheControl, Content, MessagesRequest, Reply, RequestMessage, System, TextBlock, Usage,
+    API_VERSION,
+};

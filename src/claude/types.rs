@@ -1,0 +1,309 @@
+//! The Messages API's wire types: the request built from a window, and the reply read back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::resource::Role;
+use crate::window::Window;
+
+/// `anthropic-version` sent with every request.
+pub const API_VERSION: &str = "2023-06-01";
+
+/// `POST /v1/messages` body. Sampling parameters are omitted unless set: newer models refuse
+/// them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MessagesRequest {
+    /// Model ID or alias.
+    pub model: String,
+    /// Cap on the answer's tokens.
+    pub max_tokens: u32,
+    /// Top-level system prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<System>,
+    /// The conversation, user first, alternating, ending with a user message.
+    pub messages: Vec<RequestMessage>,
+    /// Stream the answer as server-sent events.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stream: bool,
+    /// Sampling temperature, only when the user set one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+}
+
+/// `system`: a string, or text blocks when cache breakpoints are placed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum System {
+    /// Plain text.
+    Text(String),
+    /// Blocks.
+    Blocks(Vec<TextBlock>),
+}
+
+/// One message.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RequestMessage {
+    /// `user` or `assistant`.
+    pub role: Role,
+    /// Text, or blocks when a cache breakpoint is placed on it.
+    pub content: Content,
+}
+
+/// Message content.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Content {
+    /// Plain text.
+    Text(String),
+    /// Blocks.
+    Blocks(Vec<TextBlock>),
+}
+
+/// A `text` content block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TextBlock {
+    /// Always `text`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The text.
+    pub text: String,
+    /// A cache breakpoint after this block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControl>,
+}
+
+/// `{"type": "ephemeral"}`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct CacheControl {
+    /// Always `ephemeral`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+const EPHEMERAL: CacheControl = CacheControl { kind: "ephemeral" };
+
+fn block(text: &str, cache: bool) -> TextBlock {
+    TextBlock {
+        kind: "text",
+        text: text.to_string(),
+        cache_control: cache.then_some(EPHEMERAL),
+    }
+}
+
+impl MessagesRequest {
+    /// The request for a window. With `cache`, breakpoints go where the window marked them (the
+    /// system blocks and the newest stored turn); without, everything is plain text.
+    pub fn from_window(model: &str, max_tokens: u32, window: &Window, cache: bool) -> Self {
+        let system = if window.system.is_empty() {
+            None
+        } else if cache {
+            Some(System::Blocks(
+                window
+                    .system
+                    .iter()
+                    .map(|b| block(&b.text, b.cache))
+                    .collect(),
+            ))
+        } else {
+            window.system_text().map(System::Text)
+        };
+        let messages = window
+            .messages
+            .iter()
+            .map(|m| RequestMessage {
+                role: m.role,
+                content: if cache && m.cache {
+                    Content::Blocks(vec![block(&m.content, true)])
+                } else {
+                    Content::Text(m.content.clone())
+                },
+            })
+            .collect();
+        Self {
+            model: model.to_string(),
+            max_tokens,
+            system,
+            messages,
+            stream: false,
+            temperature: None,
+        }
+    }
+
+    /// The `count_tokens` body: the same without `max_tokens`, `stream` and sampling.
+    pub fn count_tokens_body(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({ "model": self.model, "messages": self.messages });
+        if let Some(system) = &self.system {
+            v["system"] = serde_json::to_value(system).unwrap_or_default();
+        }
+        v
+    }
+}
+
+/// Token usage of one call.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Usage {
+    /// Input tokens not read from or written to the cache.
+    #[serde(default)]
+    pub input_tokens: u64,
+    /// Tokens of the answer.
+    #[serde(default)]
+    pub output_tokens: u64,
+    /// Input tokens written to the cache.
+    #[serde(default, deserialize_with = "null_as_zero")]
+    pub cache_creation_input_tokens: u64,
+    /// Input tokens read from the cache (billed at about a tenth).
+    #[serde(default, deserialize_with = "null_as_zero")]
+    pub cache_read_input_tokens: u64,
+}
+
+fn null_as_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(Option::<u64>::deserialize(d)?.unwrap_or(0))
+}
+
+impl Usage {
+    /// Everything that was sent: uncached + cache writes + cache reads.
+    pub fn total_input(&self) -> u64 {
+        self.input_tokens + self.cache_creation_input_tokens + self.cache_read_input_tokens
+    }
+}
+
+/// A complete answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reply {
+    /// Message ID.
+    pub id: String,
+    /// The model that answered (may be the dated ID of an alias).
+    pub model: String,
+    /// The text blocks, joined; thinking and other blocks are left out.
+    pub text: String,
+    /// Why the answer ended (`end_turn`, `max_tokens`, …).
+    pub stop_reason: Option<String>,
+    /// Token usage.
+    pub usage: Usage,
+    /// The API's `request-id` header.
+    pub request_id: Option<String>,
+}
+
+impl Reply {
+    /// The answer was cut by `max_tokens`: worth telling the user.
+    pub fn was_cut(&self) -> bool {
+        matches!(
+            self.stop_reason.as_deref(),
+            Some("max_tokens") | Some("model_context_window_exceeded")
+        )
+    }
+}
+
+/// The non-streaming response body; content is read block by block, by type.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MessageResponse {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub model: String,
+    #[serde(default)]
+    pub content: Vec<serde_json::Value>,
+    #[serde(default)]
+    pub stop_reason: Option<String>,
+    #[serde(default)]
+    pub usage: Usage,
+}
+
+impl MessageResponse {
+    pub(crate) fn into_reply(self, request_id: Option<String>) -> Reply {
+        let text = self
+            .content
+            .iter()
+            .filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("text"))
+            .filter_map(|b| b.get("text").and_then(|t| t.as_str()))
+            .collect::<String>();
+        Reply {
+            id: self.id,
+            model: self.model,
+            text,
+            stop_reason: self.stop_reason,
+            usage: self.usage,
+            request_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::window::{SystemBlock, WindowMessage};
+    use serde_json::json;
+
+    fn window() -> Window {
+        Window {
+            system: vec![SystemBlock {
+                text: "be brief".into(),
+                cache: true,
+            }],
+            messages: vec![
+                WindowMessage {
+                    role: Role::User,
+                    content: "q".into(),
+                    cache: false,
+                },
+                WindowMessage {
+                    role: Role::Assistant,
+                    content: "a".into(),
+                    cache: true,
+                },
+                WindowMessage {
+                    role: Role::User,
+                    content: "next".into(),
+                    cache: false,
+                },
+            ],
+            turns_sent: 1,
+            first_sent: 0,
+            left_by_history: 0..0,
+            left_by_tokens: 0..0,
+            estimated_tokens: 10,
+            raw_estimated_tokens: 10,
+        }
+    }
+
+    #[test]
+    fn the_request_json_is_exactly_the_documented_shape() {
+        let req = MessagesRequest::from_window("claude-haiku-4-5", 256, &window(), true);
+        assert_eq!(
+            serde_json::to_value(&req).unwrap(),
+            json!({
+                "model": "claude-haiku-4-5",
+                "max_tokens": 256,
+                "system": [{"type": "text", "text": "be brief", "cache_control": {"type": "ephemeral"}}],
+                "messages": [
+                    {"role": "user", "content": "q"},
+                    {"role": "assistant", "content": [{"type": "text", "text": "a", "cache_control": {"type": "ephemeral"}}]},
+                    {"role": "user", "content": "next"}
+                ]
+            })
+        );
+        let plain = MessagesRequest::from_window("m", 1, &window(), false);
+        let v = serde_json::to_value(&plain).unwrap();
+        assert_eq!(v["system"], "be brief");
+        assert_eq!(v["messages"][1]["content"], "a");
+        assert!(v.get("temperature").is_none() && v.get("stream").is_none());
+        let count = plain.count_tokens_body();
+        assert!(count.get("max_tokens").is_none() && count["system"] == "be brief");
+    }
+
+    #[test]
+    fn replies_keep_text_blocks_only_and_never_assume_the_first_block() {
+        let resp: MessageResponse = serde_json::from_value(json!({
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x-20250101",
+            "content": [{"type": "thinking", "thinking": "", "signature": "s"},
+                        {"type": "text", "text": "Hello"}, {"type": "text", "text": " there"}],
+            "stop_reason": "max_tokens",
+            "usage": {"input_tokens": 5, "output_tokens": 2, "cache_creation_input_tokens": null,
+                      "cache_read_input_tokens": 7}
+        }))
+        .unwrap();
+        let reply = resp.into_reply(Some("req_1".into()));
+        assert_eq!(reply.text, "Hello there");
+        assert!(reply.was_cut());
+        assert_eq!(reply.usage.total_input(), 12);
+    }
+}

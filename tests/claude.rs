@@ -1,0 +1,569 @@
+//! The Claude client against the local fake of the Messages API (on 127.0.0.1): exact requests,
+//! streaming, every error type, retries, cuts, cancellation, and the key kept out of logs.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fake_claude::{Config, FakeClaude, Fault};
+use kubectl_mcp::claude::{
+    ClaudeClient, ClaudeConfig, ClaudeError, Credentials, MessagesRequest, RetryPolicy, Secret,
+};
+use kubectl_mcp::resource::{Message, Role};
+use kubectl_mcp::window::{self, Input};
+use serde_json::json;
+
+const KEY: &str = "sk-ant-test-0123456789-SECRET";
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        initial: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client(fake: &FakeClaude) -> ClaudeClient {
+    kubectl_mcp::tls::install_crypto_provider();
+    let mut config = ClaudeConfig::new(
+        Credentials::ApiKey(Secret::new(KEY).unwrap()),
+        Some(fake.base_url()),
+    );
+    config.retry = fast_retries();
+    ClaudeClient::new(config).unwrap()
+}
+
+async fn fake() -> FakeClaude {
+    FakeClaude::start(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn request(text: &str) -> MessagesRequest {
+    let history = vec![
+        Message {
+            role: Role::User,
+            content: "hello".into(),
+            timestamp: None,
+            tokens: None,
+        },
+        Message {
+            role: Role::Assistant,
+            content: "hi!".into(),
+            timestamp: None,
+            tokens: None,
+        },
+    ];
+    let w = window::build(&Input {
+        system_prompt: Some("be brief"),
+        summary: None,
+        history: &history,
+        message_tokens: None,
+        history_size: None,
+        max_tokens: None,
+        ratio: 1.0,
+        new_message: text,
+    })
+    .unwrap();
+    MessagesRequest::from_window("claude-haiku-4-5", 64, &w, true)
+}
+
+#[tokio::test]
+async fn a_request_carries_the_exact_json_and_headers() {
+    let fake = fake().await;
+    let reply = client(&fake)
+        .send(&request("what is a pod?"))
+        .await
+        .unwrap();
+    assert_eq!(reply.text, "You said: what is a pod?");
+    assert_eq!(reply.stop_reason.as_deref(), Some("end_turn"));
+    assert_eq!(reply.model, "claude-haiku-4-5-20250929");
+    assert!(reply.request_id.is_some());
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!(r.headers["x-api-key"], KEY);
+    assert_eq!(r.headers["anthropic-version"], "2023-06-01");
+    assert_eq!(r.headers["content-type"], "application/json");
+    assert_eq!(
+        r.body,
+        json!({
+            "model": "claude-haiku-4-5",
+            "max_tokens": 64,
+            "system": [{"type": "text", "text": "be brief", "cache_control": {"type": "ephemeral"}}],
+            "messages": [
+                {"role": "user", "content": "hello"},
+                {"role": "assistant", "content": [{"type": "text", "text": "hi!", "cache_control": {"type": "ephemeral"}}]},
+                {"role": "user", "content": "what is a pod?"}
+            ]
+        })
+    );
+}
+
+#[tokio::test]
+async fn streamed_deltas_arrive_before_the_answer_is_finished() {
+    let fake = fake().await;
+    fake.configure(|c| c.delta_delay = Duration::from_millis(150));
+    let start = Instant::now();
+    let seen: Arc<Mutex<Vec<(Duration, String)>>> = Arc::default();
+    let s = seen.clone();
+    let mut on_text = move |t: &str| s.lock().unwrap().push((start.elapsed(), t.to_string()));
+    let reply = client(&fake)
+        .stream(&request("one two three four five"), &mut on_text)
+        .await
+        .unwrap();
+    let total = start.elapsed();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 7, "one delta per word: {seen:?}");
+    assert_eq!(
+        seen.iter().map(|(_, t)| t.as_str()).collect::<String>(),
+        reply.text
+    );
+    assert!(
+        seen[0].0 + Duration::from_millis(600) < total,
+        "the first delta ({:?}) came long before the end ({total:?})",
+        seen[0].0
+    );
+    assert!(reply.usage.input_tokens > 0 && reply.usage.output_tokens > 0);
+}
+
+#[tokio::test]
+async fn thinking_blocks_ping_and_unknown_events_are_skipped() {
+    let fake = fake().await;
+    fake.configure(|c| {
+        c.thinking = true;
+        c.extra_events = true;
+    });
+    let c = client(&fake);
+    let mut text = String::new();
+    let reply = c
+        .stream(&request("hi"), &mut |t: &str| text.push_str(t))
+        .await
+        .unwrap();
+    assert_eq!(reply.text, "You said: hi");
+    assert_eq!(text, "You said: hi");
+    assert_eq!(c.send(&request("hi")).await.unwrap().text, "You said: hi");
+}
+
+#[tokio::test]
+async fn every_error_status_maps_to_its_message_and_only_retryable_ones_are_retried() {
+    for (status, retried, want) in [
+        (400, false, "invalid_request_error"),
+        (401, false, "check ANTHROPIC_API_KEY"),
+        (402, false, "billing"),
+        (403, false, "may not use this model"),
+        (404, false, "check the model name"),
+        (409, true, "conflict"),
+        (413, false, "summarize"),
+        (429, true, "rate limited"),
+        (500, true, "internal error"),
+        (504, true, "timed out"),
+        (529, true, "overloaded"),
+    ] {
+        let fake = fake().await;
+        for _ in 0..3 {
+            fake.push_fault(Fault::status(status));
+        }
+        let err = client(&fake).send(&request("x")).await.unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(&format!("Claude API error {status}")), "{msg}");
+        assert!(msg.contains(want), "{status}: {msg}");
+        assert!(msg.contains("[request-id: req_fake_"), "{msg}");
+        let attempts = fake.message_requests().len();
+        assert_eq!(attempts, if retried { 3 } else { 1 }, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn a_429_waits_for_retry_after_then_succeeds() {
+    let fake = fake().await;
+    fake.push_fault(Fault::status(429).with_header("retry-after", "1"));
+    let start = Instant::now();
+    let reply = client(&fake).send(&request("x")).await.unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(reply.text, "You said: x");
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 2);
+    assert!(reqs[1].at.duration_since(reqs[0].at) >= Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn retry_after_ms_is_preferred_and_a_far_retry_after_gives_up_at_once() {
+    let fake = fake().await;
+    fake.push_fault(
+        Fault::status(529)
+            .with_header("retry-after-ms", "300")
+            .with_header("retry-after", "30"),
+    );
+    let start = Instant::now();
+    client(&fake).send(&request("x")).await.unwrap();
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+
+    fake.push_fault(Fault::status(429).with_header("retry-after", "3600"));
+    let err = client(&fake).send(&request("x")).await.unwrap_err();
+    assert!(matches!(err, ClaudeError::RetryTooFar { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn two_529s_then_success_is_one_answer() {
+    let fake = fake().await;
+    fake.push_fault(Fault::status(529));
+    fake.push_fault(Fault::status(529));
+    let mut deltas = 0;
+    let reply = client(&fake)
+        .stream(&request("x"), &mut |_| deltas += 1)
+        .await
+        .unwrap();
+    assert_eq!(reply.text, "You said: x");
+    assert_eq!(fake.message_requests().len(), 3);
+    assert_eq!(deltas, 3, "the answer was streamed once");
+}
+
+#[tokio::test]
+async fn spend_limits_and_x_should_retry_false_are_not_retried() {
+    let fake = fake().await;
+    fake.push_fault(Fault::spend_limit());
+    let err = client(&fake).send(&request("x")).await.unwrap_err();
+    assert!(err.to_string().contains("spend limit"), "{err}");
+    assert_eq!(fake.message_requests().len(), 1);
+
+    fake.push_fault(Fault::status(529).with_header("x-should-retry", "false"));
+    assert!(client(&fake).send(&request("x")).await.is_err());
+    assert_eq!(fake.message_requests().len(), 2);
+
+    fake.push_fault(Fault::status(400).with_header("x-should-retry", "true"));
+    assert!(client(&fake).send(&request("x")).await.is_ok());
+    assert_eq!(fake.message_requests().len(), 4);
+}
+
+#[tokio::test]
+async fn a_stream_cut_mid_answer_is_an_error_and_is_not_retried() {
+    let fake = fake().await;
+    fake.push_fault(Fault::CutStream { after_deltas: 2 });
+    let mut shown = String::new();
+    let err = client(&fake)
+        .stream(&request("a b c d e"), &mut |t: &str| shown.push_str(t))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClaudeError::StreamCut { received_chars } if received_chars == shown.chars().count()),
+        "{err}"
+    );
+    assert_eq!(shown, "You said: ");
+    assert_eq!(
+        fake.message_requests().len(),
+        1,
+        "text was shown: no silent retry"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_cut_before_any_text_is_retried() {
+    let fake = fake().await;
+    fake.push_fault(Fault::CutStream { after_deltas: 0 });
+    let reply = client(&fake)
+        .stream(&request("x"), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(reply.text, "You said: x");
+    assert_eq!(fake.message_requests().len(), 2);
+}
+
+#[tokio::test]
+async fn an_error_event_mid_stream_is_an_api_error() {
+    let fake = fake().await;
+    fake.push_fault(Fault::ErrorEvent {
+        after_deltas: 1,
+        error_type: "overloaded_error".into(),
+        message: "Overloaded".into(),
+    });
+    let err = client(&fake)
+        .stream(&request("a b c"), &mut |_| {})
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status, 529);
+    assert!(api.mid_stream);
+    assert!(
+        err.to_string().contains("in the middle of the answer"),
+        "{err}"
+    );
+    assert_eq!(fake.message_requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_max_tokens_stop_is_reported() {
+    let fake = fake().await;
+    fake.push_fault(Fault::MaxTokens { words: 2 });
+    let reply = client(&fake)
+        .stream(&request("a b c d"), &mut |_| {})
+        .await
+        .unwrap();
+    assert!(reply.was_cut());
+    assert_eq!(reply.text, "You said: ");
+}
+
+#[tokio::test]
+async fn a_slow_first_byte_times_out_then_the_retry_succeeds() {
+    let fake = fake().await;
+    fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(3)));
+    let mut c = client(&fake).config().clone();
+    c.idle_timeout = Duration::from_millis(400);
+    let c = ClaudeClient::new(c).unwrap();
+    let start = Instant::now();
+    let reply = c.stream(&request("x"), &mut |_| {}).await.unwrap();
+    assert_eq!(reply.text, "You said: x");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+
+    fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(3)));
+    let mut cfg = c.config().clone();
+    cfg.retry.max_retries = 0;
+    let err = ClaudeClient::new(cfg)
+        .unwrap()
+        .stream(&request("x"), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClaudeError::Timeout { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn dropping_the_future_cancels_the_request() {
+    let fake = fake().await;
+    fake.configure(|c| c.delta_delay = Duration::from_millis(200));
+    let c = client(&fake);
+    let req = request(&"word ".repeat(50));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let mut tx = Some(tx);
+    let mut on_text = |_: &str| {
+        if let Some(tx) = tx.take() {
+            let _ = tx.send(());
+        }
+    };
+    let call = c.stream(&req, &mut on_text);
+    tokio::select! {
+        _ = call => panic!("the answer should not finish"),
+        _ = rx => {}
+    }
+    // The future is dropped here; the fake notices the closed connection on its next write.
+    for _ in 0..50 {
+        if fake.disconnects() == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the fake never saw the client go away");
+}
+
+#[tokio::test]
+async fn count_tokens_asks_the_api() {
+    let fake = fake().await;
+    let n = client(&fake).count_tokens(&request("x")).await.unwrap();
+    assert!(n > 0);
+    let r = &fake.requests()[0];
+    assert_eq!(r.path, "/v1/messages/count_tokens");
+    assert!(r.body.get("max_tokens").is_none());
+}
+
+#[tokio::test]
+async fn cache_reads_are_reported_once_the_prefix_repeats() {
+    let fake = fake().await;
+    fake.configure(|c| c.min_cache_tokens = 1);
+    let c = client(&fake);
+    let first = c.send(&request("x")).await.unwrap();
+    assert!(first.usage.cache_creation_input_tokens > 0);
+    assert_eq!(first.usage.cache_read_input_tokens, 0);
+    let second = c.send(&request("y")).await.unwrap();
+    assert_eq!(
+        second.usage.cache_read_input_tokens,
+        first.usage.cache_creation_input_tokens
+    );
+    assert_eq!(second.usage.cache_creation_input_tokens, 0);
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_a_401_that_names_the_variable_and_not_the_key() {
+    let fake = fake().await;
+    let mut cfg = client(&fake).config().clone();
+    cfg.credentials = Credentials::ApiKey(Secret::new("sk-wrong-key-123456").unwrap());
+    let err = ClaudeClient::new(cfg)
+        .unwrap()
+        .send(&request("x"))
+        .await
+        .unwrap_err();
+    let msg = format!("{err} {err:?}");
+    assert!(msg.contains("ANTHROPIC_API_KEY"), "{msg}");
+    assert!(!msg.contains("sk-wrong-key-123456"), "{msg}");
+    assert_eq!(fake.message_requests().len(), 1);
+}
+
+#[tokio::test]
+async fn bearer_tokens_go_in_the_authorization_header() {
+    let fake = fake().await;
+    let mut cfg = client(&fake).config().clone();
+    cfg.credentials = Credentials::Bearer(Secret::new(KEY).unwrap());
+    ClaudeClient::new(cfg)
+        .unwrap()
+        .send(&request("x"))
+        .await
+        .unwrap();
+    let h = &fake.message_requests()[0].headers;
+    assert_eq!(h["authorization"], format!("Bearer {KEY}"));
+    assert!(!h.contains_key("x-api-key"));
+}
+
+#[tokio::test]
+async fn connection_errors_name_the_endpoint() {
+    kubectl_mcp::tls::install_crypto_provider();
+    let mut cfg = ClaudeConfig::new(
+        Credentials::ApiKey(Secret::new(KEY).unwrap()),
+        Some("http://127.0.0.1:9".into()),
+    );
+    cfg.retry = fast_retries();
+    let err = ClaudeClient::new(cfg)
+        .unwrap()
+        .send(&request("x"))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("cannot reach the Claude API at http://127.0.0.1:9"),
+        "{msg}"
+    );
+    assert!(msg.contains("gave up after 3 attempts"), "{msg}");
+}
+
+/// Every log line the client and the HTTP stack write, down to trace, with retries and errors on
+/// the way: the key is in none of them.
+#[test]
+fn the_key_never_appears_in_logs_at_any_level() {
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let fake = fake().await;
+        fake.push_fault(Fault::status(529));
+        fake.push_fault(Fault::status(401));
+        let c = client(&fake);
+        let _ = c.send(&request("x")).await;
+        let _ = c.stream(&request("y"), &mut |_| {}).await;
+        tracing::debug!(config = ?c.config(), "the client's configuration");
+    });
+    let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("POST /v1/messages"),
+        "logging was captured:\n{logs}"
+    );
+    assert!(logs.contains("retrying"), "{logs}");
+    assert!(
+        !logs.contains(KEY) && !logs.contains("SECRET"),
+        "the key leaked:\n{logs}"
+    );
+}
+
+/// `--api-key-secret` reads the key from a real Secret on the real apiserver.
+#[test]
+fn the_key_can_come_from_a_kubernetes_secret() {
+    use k8s_openapi::api::core::v1::Secret as KubeSecret;
+    use kube::api::{Api, PostParams};
+    use kubectl_mcp::credentials::{resolve, CredentialsError, SecretRef};
+
+    let ns = common::ControlPlane::shared().namespace("secret");
+    common::block_on(async {
+        let client = ns.cp.client().await;
+        let secrets: Api<KubeSecret> = Api::namespaced(client, &ns.name);
+        let s: KubeSecret = serde_json::from_value(json!({
+            "metadata": {"name": "anthropic"},
+            "stringData": {"ANTHROPIC_API_KEY": format!("{KEY}\n"), "other": "x"}
+        }))
+        .unwrap();
+        secrets.create(&PostParams::default(), &s).await.unwrap();
+
+        let global = kubectl_mcp::cli::GlobalArgs {
+            kubeconfig: Some(ns.cp.kubeconfig.clone()),
+            namespace: Some(ns.name.clone()),
+            ..Default::default()
+        };
+        let cluster = kubectl_mcp::cluster::Cluster::connect(&global)
+            .await
+            .unwrap();
+        let r: SecretRef = "anthropic".parse().unwrap();
+        let creds = resolve(Some(&r), Some(&cluster)).await.unwrap();
+        let fake = fake().await;
+        let mut cfg = ClaudeConfig::new(creds, Some(fake.base_url()));
+        cfg.retry = fast_retries();
+        ClaudeClient::new(cfg)
+            .unwrap()
+            .send(&request("x"))
+            .await
+            .unwrap();
+        assert_eq!(fake.message_requests()[0].headers["x-api-key"], KEY);
+
+        let r: SecretRef = format!("{}/anthropic:missing", ns.name).parse().unwrap();
+        let err = resolve(Some(&r), Some(&cluster)).await.unwrap_err();
+        assert!(matches!(err, CredentialsError::KeyNotFound { .. }), "{err}");
+        assert!(
+            err.to_string().contains("ANTHROPIC_API_KEY, other"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains(KEY));
+        let r: SecretRef = "nope".parse().unwrap();
+        let err = resolve(Some(&r), Some(&cluster)).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("kubectl create secret generic nope"),
+            "{err}"
+        );
+    });
+}
+
+/// The REPL and `batch` spawn these futures on tokio's pool: they must stay `Send`.
+#[test]
+fn client_futures_are_send() {
+    fn is_send<T: Send>(_: &T) {}
+    kubectl_mcp::tls::install_crypto_provider();
+    let c = ClaudeClient::new(ClaudeConfig::new(
+        Credentials::ApiKey(Secret::new(KEY).unwrap()),
+        Some("http://127.0.0.1:9".into()),
+    ))
+    .unwrap();
+    let req = request("x");
+    let mut on_text = |_: &str| {};
+    is_send(&c.stream(&req, &mut on_text));
+    is_send(&c.send(&req));
+    is_send(&c.count_tokens(&req));
+}
