@@ -9,8 +9,15 @@ use kubectl_mcp::window::{self, Input};
 fn history(messages: usize) -> Vec<Message> {
     (0..messages)
         .map(|i| Message {
-            role: if i % 2 == 0 { Role::User } else { Role::Assistant },
-            content: format!("message {i}: {}", "some realistic words of a chat turn ".repeat(8)),
+            role: if i % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            },
+            content: format!(
+                "message {i}: {}",
+                "some realistic words of a chat turn ".repeat(8)
+            ),
             timestamp: None,
             tokens: None,
         })
@@ -21,7 +28,10 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("window::build");
     for n in [10usize, 1_000, 10_000] {
         let h = history(n);
-        let counts: Vec<u32> = h.iter().map(|m| kubectl_mcp::tokens::estimate(&m.content)).collect();
+        let counts: Vec<u32> = h
+            .iter()
+            .map(|m| kubectl_mcp::tokens::estimate(&m.content))
+            .collect();
         let input = Input {
             system_prompt: Some("You are a helpful Kubernetes assistant."),
             summary: Some("Earlier, the user asked about pods and deployments."),
@@ -35,7 +45,10 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("cached-counts", n), &input, |b, input| {
             b.iter(|| window::build(std::hint::black_box(input)).unwrap())
         });
-        let uncached = Input { message_tokens: None, ..input };
+        let uncached = Input {
+            message_tokens: None,
+            ..input
+        };
         group.bench_with_input(BenchmarkId::new("estimating", n), &uncached, |b, input| {
             b.iter(|| window::build(std::hint::black_box(input)).unwrap())
         });

@@ -29,7 +29,12 @@ fn history() -> impl Strategy<Value = Vec<Message>> {
 }
 
 fn msg(role: Role, content: String) -> Message {
-    Message { role, content, timestamp: None, tokens: None }
+    Message {
+        role,
+        content,
+        timestamp: None,
+        tokens: None,
+    }
 }
 
 /// Complete turns in `h[from..]`: user runs followed by an assistant run.

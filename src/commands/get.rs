@@ -9,6 +9,7 @@ use crate::cli::{GetArgs, ObjectFormat};
 use crate::cluster::Cluster;
 use crate::output;
 use crate::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
+use crate::{tokens, window};
 
 pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()> {
     let obj = cluster.find(cluster.namespace(), &args.session).await?;
@@ -41,6 +42,57 @@ fn indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Result<(
     }
     for line in text.lines() {
         writeln!(out, "{indent}{line}")?;
+    }
+    Ok(())
+}
+
+/// What the next request would carry (SPEC §4 `get`): the turns in the window, what is left out
+/// and why, and the token estimate without the next message.
+fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Result<()> {
+    let spec = &obj.spec;
+    let status = obj.status.clone().unwrap_or_default();
+    // A one-character stand-in for the next message; its tokens are taken off the estimate.
+    let probe = "?";
+    let input = window::Input {
+        system_prompt: spec.system_prompt.as_deref(),
+        summary: status.summary.as_deref(),
+        history: &spec.context_history,
+        message_tokens: None,
+        history_size: spec.history_size,
+        max_tokens: spec.max_tokens,
+        ratio: 1.0,
+        new_message: probe,
+    };
+    match window::build(&input) {
+        Ok(w) => {
+            let without_probe = w
+                .estimated_tokens
+                .saturating_sub(u64::from(tokens::message_tokens(probe)));
+            writeln!(
+                out,
+                "Window:         {} of {} turns (messages {}..{}), about {} tokens before the next message",
+                w.turns_sent,
+                obj.turns(),
+                w.first_sent,
+                spec.context_history.len(),
+                without_probe
+            )?;
+            if !w.left_by_history.is_empty() {
+                writeln!(
+                    out,
+                    "  left out by historySize: {} messages",
+                    w.left_by_history.len()
+                )?;
+            }
+            if !w.left_by_tokens.is_empty() {
+                writeln!(
+                    out,
+                    "  left out by the token budget: {} messages",
+                    w.left_by_tokens.len()
+                )?;
+            }
+        }
+        Err(e) => writeln!(out, "Window:         none can be built: {e}")?,
     }
     Ok(())
 }
@@ -104,6 +156,7 @@ fn describe(out: &mut impl Write, obj: &ClaudeModelContext, now: Timestamp) -> s
         Some(p) => indented(out, p, "  ")?,
         None => writeln!(out, "  <none>")?,
     }
+    write_window(out, obj)?;
     writeln!(out, "Summary:")?;
     match &status.summary {
         Some(s) => indented(out, s, "  ")?,
@@ -185,6 +238,7 @@ mod tests {
             "Turns:         1",
             "  be brief",
             "Transcript (1 turns, 2 messages):",
+            "Window:         1 of 1 turns (messages 0..2)",
             "  [1] user:\n    hi\n",
             "  [1] assistant:\n    hello\n    there\n",
         ] {
