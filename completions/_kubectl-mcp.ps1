@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Create or update the CRD in the cluster (server-side apply; safe to repeat)')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the CRD and with it every ClaudeModelContext in the cluster')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a context for a session')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
@@ -109,6 +110,37 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
             [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-mcp;chat' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Claude model ID or alias, e.g. claude-sonnet-4-5')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt (sent as the API''s top-level `system`)')
+            [CompletionResult]::new('--system-file', '--system-file', [CompletionResultType]::ParameterName, 'Read the system prompt from a file (`-` for stdin)')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Prompt budget in tokens (system + summary + history + new message)')
+            [CompletionResult]::new('--max-output-tokens', '--max-output-tokens', [CompletionResultType]::ParameterName, 'Cap on the tokens of each answer (the API''s max_tokens; default 1024)')
+            [CompletionResult]::new('--history-size', '--history-size', [CompletionResultType]::ParameterName, 'Most turns kept in the active window')
+            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'What happens to turns that leave the window')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire the context this long from now, e.g. 24h, 7d, 90m')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'A label for the resource, key=value (repeatable)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label for the resource, key=value (repeatable)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'A message to send (repeatable: one turn each, in order)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'A message to send (repeatable: one turn each, in order)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Send the contents of a file as one message (`-` for stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Send the contents of a file as one message (`-` for stdin)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'How answers are printed: text (streamed), json (one array at the end) or jsonl (one line per turn)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How answers are printed: text (streamed), json (one array at the end) or jsonl (one line per turn)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('--revive', '--revive', [CompletionResultType]::ParameterName, 'Chat with an expired context: marks it Active and clears its expiration time')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -241,6 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Create or update the CRD in the cluster (server-side apply; safe to repeat)')
             [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the CRD and with it every ClaudeModelContext in the cluster')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a context for a session')
+            [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
@@ -258,6 +291,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;help;create' {
+            break
+        }
+        'kubectl-mcp;help;chat' {
             break
         }
         'kubectl-mcp;help;get' {

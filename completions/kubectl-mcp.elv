@@ -34,6 +34,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand install 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
             cand uninstall 'Remove the CRD and with it every ClaudeModelContext in the cluster'
             cand create 'Create a context for a session'
+            cand chat 'Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing)'
             cand get 'Describe one context: spec, status and transcript'
             cand show 'Describe one context: spec, status and transcript'
             cand describe 'Describe one context: spec, status and transcript'
@@ -102,6 +103,36 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
             cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
             cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;chat'= {
+            cand --model 'Claude model ID or alias, e.g. claude-sonnet-4-5'
+            cand --system 'System prompt (sent as the API''s top-level `system`)'
+            cand --system-file 'Read the system prompt from a file (`-` for stdin)'
+            cand --max-tokens 'Prompt budget in tokens (system + summary + history + new message)'
+            cand --max-output-tokens 'Cap on the tokens of each answer (the API''s max_tokens; default 1024)'
+            cand --history-size 'Most turns kept in the active window'
+            cand --strategy 'What happens to turns that leave the window'
+            cand --expires-in 'Expire the context this long from now, e.g. 24h, 7d, 90m'
+            cand --expires-at 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z'
+            cand -L 'A label for the resource, key=value (repeatable)'
+            cand --label 'A label for the resource, key=value (repeatable)'
+            cand -m 'A message to send (repeatable: one turn each, in order)'
+            cand --message 'A message to send (repeatable: one turn each, in order)'
+            cand -f 'Send the contents of a file as one message (`-` for stdin)'
+            cand --file 'Send the contents of a file as one message (`-` for stdin)'
+            cand -o 'How answers are printed: text (streamed), json (one array at the end) or jsonl (one line per turn)'
+            cand --output 'How answers are printed: text (streamed), json (one array at the end) or jsonl (one line per turn)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --revive 'Chat with an expired context: marks it Active and clears its expiration time'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help (see more with ''--help'')'
@@ -226,6 +257,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand install 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
             cand uninstall 'Remove the CRD and with it every ClaudeModelContext in the cluster'
             cand create 'Create a context for a session'
+            cand chat 'Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing)'
             cand get 'Describe one context: spec, status and transcript'
             cand list 'List contexts in a kubectl-style table'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
@@ -239,6 +271,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;uninstall'= {
         }
         &'kubectl-mcp;help;create'= {
+        }
+        &'kubectl-mcp;help;chat'= {
         }
         &'kubectl-mcp;help;get'= {
         }

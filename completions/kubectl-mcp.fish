@@ -36,6 +36,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "crd" -d 'Pr
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "create" -d 'Create a context for a session'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "chat" -d 'Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "get" -d 'Describe one context: spec, status and transcript'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "show" -d 'Describe one context: spec, status and transcript'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "describe" -d 'Describe one context: spec, status and transcript'
@@ -89,6 +90,31 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l api-k
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l system -d 'System prompt (sent as the API\'s top-level `system`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l system-file -d 'Read the system prompt from a file (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l max-tokens -d 'Prompt budget in tokens (system + summary + history + new message)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l max-output-tokens -d 'Cap on the tokens of each answer (the API\'s max_tokens; default 1024)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l history-size -d 'Most turns kept in the active window' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l strategy -d 'What happens to turns that leave the window' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
+summarize_oldest\t'Turns leaving the window are folded into `status.summary` by a Claude call'
+hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s m -l message -d 'A message to send (repeatable: one turn each, in order)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s f -l file -d 'Send the contents of a file as one message (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s o -l output -d 'How answers are printed: text (streamed), json (one array at the end) or jsonl (one line per turn)' -r -f -a "text\t'The answer\'s text, streamed as it arrives'
+json\t'A JSON array with one object per turn, printed at the end'
+jsonl\t'One JSON object per line, per turn'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l revive -d 'Chat with an expired context: marks it Active and clears its expiration time'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
 name\t'`claudemodelcontext.mcp.dev/NAME`'"
@@ -176,12 +202,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l 
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "crd" -d 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "create" -d 'Create a context for a session'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "get" -d 'Describe one context: spec, status and transcript'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "list" -d 'List contexts in a kubectl-style table'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create get list delete completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "crd" -d 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "create" -d 'Create a context for a session'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "chat" -d 'Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "get" -d 'Describe one context: spec, status and transcript'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "list" -d 'List contexts in a kubectl-style table'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

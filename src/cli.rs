@@ -71,6 +71,8 @@ pub enum Command {
     Uninstall(UninstallArgs),
     /// Create a context for a session.
     Create(CreateArgs),
+    /// Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing).
+    Chat(ChatArgs),
     /// Describe one context: spec, status and transcript.
     #[command(visible_aliases = ["show", "describe"])]
     Get(GetArgs),
@@ -155,6 +157,45 @@ pub struct CreateArgs {
     /// Print the created object as json, yaml or name instead of a confirmation line.
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
+}
+
+/// `chat`.
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The session ID: any string of 1–512 characters (non-DNS IDs get a derived name).
+    pub session: String,
+    /// Settings used when the context must be created.
+    #[command(flatten)]
+    pub settings: ContextSettings,
+    /// A message to send (repeatable: one turn each, in order).
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub messages: Vec<String>,
+    /// Send the contents of a file as one message (`-` for stdin).
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "PATH",
+        conflicts_with = "messages"
+    )]
+    pub file: Option<PathBuf>,
+    /// How answers are printed: text (streamed), json (one array at the end) or jsonl (one line
+    /// per turn).
+    #[arg(short = 'o', long, value_enum, default_value_t = ChatFormat::Text, value_name = "FORMAT")]
+    pub output: ChatFormat,
+    /// Chat with an expired context: marks it Active and clears its expiration time.
+    #[arg(long)]
+    pub revive: bool,
+}
+
+/// `-o` for `chat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChatFormat {
+    /// The answer's text, streamed as it arrives.
+    Text,
+    /// A JSON array with one object per turn, printed at the end.
+    Json,
+    /// One JSON object per line, per turn.
+    Jsonl,
 }
 
 /// `get`.

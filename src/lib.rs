@@ -8,6 +8,7 @@
 //! - [`claude`]: the Messages API client (streaming, retries, typed errors);
 //! - [`credentials`]: where the API key comes from (env or a Kubernetes Secret);
 //! - [`output`]: tables and documents printed to the user;
+//! - [`session`]: one loaded context and every change to it (safe write-back);
 //! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
 //! - [`tokens`]: local token estimates and their calibration;
 //! - [`window`]: the windowing engine (pure, no I/O);
@@ -21,6 +22,7 @@ pub mod credentials;
 pub mod naming;
 pub mod output;
 pub mod resource;
+pub mod session;
 pub mod tls;
 pub mod tokens;
 pub mod window;

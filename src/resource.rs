@@ -203,6 +203,33 @@ pub struct ClaudeModelContextStatus {
     /// Why the context is in its current state: the last error, or the expiry reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+
+    /// Token usage of the last successful call, as the API reported it (cache reads included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_usage: Option<TokenUsage>,
+
+    /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
+    /// the window to the budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate_ratio: Option<f64>,
+}
+
+/// Token usage of one Claude call.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenUsage {
+    /// Input tokens neither read from nor written to the prompt cache.
+    #[serde(default)]
+    pub input_tokens: u64,
+    /// Tokens of the answer.
+    #[serde(default)]
+    pub output_tokens: u64,
+    /// Input tokens written to the prompt cache.
+    #[serde(default)]
+    pub cache_creation_input_tokens: u64,
+    /// Input tokens read from the prompt cache (billed at about a tenth).
+    #[serde(default)]
+    pub cache_read_input_tokens: u64,
 }
 
 /// Lifecycle state of a context.

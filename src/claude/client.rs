@@ -217,9 +217,10 @@ impl ClaudeClient {
                 request_id: f.headers.as_ref().and_then(request_id),
             }),
             Decision::Retry(delay) => {
+                let attempts_note = format!(" (gave up after {n} attempts)");
                 tracing::warn!(
                     "{what}: {}; retrying in {:.1}s (retry {n} of {})",
-                    first_line(&f.error.to_string()),
+                    first_line(&f.error.to_string()).replace(&attempts_note, ""),
                     delay.as_secs_f64(),
                     self.config.retry.max_retries
                 );

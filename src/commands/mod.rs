@@ -1,9 +1,10 @@
 //! One file per subcommand. Each turns parsed arguments into cluster calls and output; shared
 //! plumbing lives in `cluster` and `output`, never here.
 
+mod chat;
 mod completions;
 mod crd;
-mod create;
+pub(crate) mod create;
 mod delete;
 mod get;
 mod list;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions(args) => completions::run(&args),
         Command::Install(args) => crd::install(&Cluster::connect(&global).await?, &args).await,
         Command::Uninstall(args) => crd::uninstall(&Cluster::connect(&global).await?, &args).await,
+        Command::Chat(args) => chat::run(&Cluster::connect(&global).await?, &global, args).await,
         Command::Create(args) => create::run(&Cluster::connect(&global).await?, args).await,
         Command::Get(args) => get::run(&Cluster::connect(&global).await?, &args).await,
         Command::List(args) => list::run(&Cluster::connect(&global).await?, &args).await,

@@ -635,19 +635,32 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
     let Some(last_bp) = parts.iter().rposition(|(_, c)| *c) else {
         return (total, 0, 0);
     };
-    let prefix: Vec<&str> = parts[..=last_bp].iter().map(|(t, _)| t.as_str()).collect();
-    let prefix_tokens: u64 = prefix.iter().map(|t| count(t)).sum();
+    let mut cumulative = Vec::with_capacity(parts.len());
+    let mut acc = 0;
+    for (t, _) in &parts {
+        acc += count(t);
+        cumulative.push(acc);
+    }
+    let key = |i: usize| {
+        let texts: Vec<&str> = parts[..=i].iter().map(|(t, _)| t.as_str()).collect();
+        format!("{}\u{0}{}", body["model"], texts.join("\u{0}"))
+    };
+    // Like the API: a lookup checks every block boundary up to the last breakpoint for a prefix
+    // cached by an earlier request; then each breakpoint's prefix is written.
+    let read = (0..=last_bp)
+        .rev()
+        .find(|&i| inner.cached_prefixes.contains(&key(i)))
+        .map_or(0, |i| cumulative[i]);
+    let prefix_tokens = cumulative[last_bp];
     if prefix_tokens < config.min_cache_tokens {
         return (total, 0, 0);
     }
-    let key = format!("{}\u{0}{}", body["model"], prefix.join("\u{0}"));
-    let rest = total - prefix_tokens;
-    if inner.cached_prefixes.contains(&key) {
-        (rest, 0, prefix_tokens)
-    } else {
-        inner.cached_prefixes.insert(key);
-        (rest, prefix_tokens, 0)
+    for i in 0..=last_bp {
+        if parts[i].1 && cumulative[i] >= config.min_cache_tokens {
+            inner.cached_prefixes.insert(key(i));
+        }
     }
+    (total - prefix_tokens, prefix_tokens - read, read)
 }
 
 fn dated(model: &str) -> String {

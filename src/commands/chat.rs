@@ -1,0 +1,222 @@
+//! `chat SESSION`: scripted turns (`-m`, `-f`, piped stdin). Each turn is windowed, sent to
+//! Claude (streamed to stdout in text mode), and stored with a guarded patch; the first failed
+//! turn stops the run with a non-zero exit, after the turns before it were stored.
+
+use std::io::{IsTerminal, Read, Write};
+
+use anyhow::Context;
+use kube::api::{Patch, PatchParams};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::claude::{ClaudeClient, ClaudeConfig, MessagesRequest, Reply};
+use crate::cli::{ChatArgs, ChatFormat, GlobalArgs};
+use crate::cluster::{Cluster, Op};
+use crate::credentials;
+use crate::output;
+use crate::resource::{ContextState, DEFAULT_MAX_OUTPUT_TOKENS};
+use crate::session::{read_text, Opened, Session};
+use crate::window::Window;
+use crate::UsageError;
+
+/// One turn's result, as `-o json|jsonl` prints it.
+#[derive(Serialize)]
+struct TurnResult<'a> {
+    session: &'a str,
+    reply: &'a str,
+    stop_reason: Option<&'a str>,
+    model: &'a str,
+    usage: crate::claude::Usage,
+    window: WindowSummary,
+}
+
+#[derive(Serialize)]
+struct WindowSummary {
+    turns_sent: usize,
+    messages_sent: usize,
+    first_message_sent: usize,
+    estimated_tokens: u64,
+}
+
+pub(super) async fn run(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    args: ChatArgs,
+) -> anyhow::Result<()> {
+    let messages = scripted_messages(&args)?;
+    let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
+    let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
+    let (mut session, opened) = Session::open(cluster, &args.session, &args.settings).await?;
+    if opened == Opened::Created {
+        output::note(format!("created {}", output::object_name(session.object())));
+    }
+    check_expiry(cluster, &mut session, args.revive).await?;
+
+    // Stdout, not its lock: the streaming callback runs inside a Send future.
+    let mut out = std::io::stdout();
+    let mut results = Vec::new();
+    for message in &messages {
+        let window = session.window(message)?;
+        let request = MessagesRequest::from_window(
+            &session.object().spec.model_name,
+            session
+                .object()
+                .spec
+                .max_output_tokens
+                .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
+            &window,
+            true,
+        );
+        let answer = match args.output {
+            ChatFormat::Text => {
+                let mut write_err = None;
+                let r = client
+                    .stream(&request, &mut |t: &str| {
+                        if write_err.is_none() {
+                            write_err = out.write_all(t.as_bytes()).and_then(|_| out.flush()).err();
+                        }
+                    })
+                    .await;
+                if r.is_ok() {
+                    writeln!(out)?;
+                }
+                r
+            }
+            _ => client.stream(&request, &mut |_: &str| {}).await,
+        };
+        let reply = match answer {
+            Ok(reply) => reply,
+            Err(e) => {
+                if let Err(se) = session.record_error(&e.to_string()).await {
+                    output::note(format!(
+                        "warning: could not record the error in status: {se}"
+                    ));
+                }
+                return Err(e).context(format!(
+                    "turn failed for session \"{}\"; nothing was stored for it",
+                    session.session_id()
+                ));
+            }
+        };
+        if reply.was_cut() {
+            output::note(format!(
+                "warning: the answer was cut at the answer cap ({} tokens, stop_reason {}); raise spec.maxOutputTokens for longer answers",
+                request.max_tokens,
+                reply.stop_reason.as_deref().unwrap_or("-")
+            ));
+        }
+        session
+            .append_turn(message, &reply.text)
+            .await
+            .with_context(|| {
+                format!(
+                    "the answer was shown but could not be stored in context \"{}\"",
+                    session.session_id()
+                )
+            })?;
+        if let Err(e) = session.record_success(&window, &reply.usage).await {
+            output::note(format!(
+                "warning: the turn was stored but its status was not updated: {e}"
+            ));
+        }
+        let result = turn_result(session.session_id(), &reply, &window);
+        match args.output {
+            ChatFormat::Text => {}
+            ChatFormat::Jsonl => {
+                serde_json::to_writer(&mut out, &result)?;
+                writeln!(out)?;
+            }
+            ChatFormat::Json => results.push(serde_json::to_value(&result)?),
+        }
+    }
+    if args.output == ChatFormat::Json {
+        output::print_json(&mut out, &results)?;
+    }
+    Ok(())
+}
+
+fn turn_result<'a>(session: &'a str, reply: &'a Reply, window: &Window) -> TurnResult<'a> {
+    TurnResult {
+        session,
+        reply: &reply.text,
+        stop_reason: reply.stop_reason.as_deref(),
+        model: &reply.model,
+        usage: reply.usage,
+        window: WindowSummary {
+            turns_sent: window.turns_sent,
+            messages_sent: window.messages.len(),
+            first_message_sent: window.first_sent,
+            estimated_tokens: window.estimated_tokens,
+        },
+    }
+}
+
+/// The turns to send: `-m` each, or a whole file, or the whole of piped stdin.
+fn scripted_messages(args: &ChatArgs) -> anyhow::Result<Vec<String>> {
+    if !args.messages.is_empty() {
+        return Ok(args.messages.clone());
+    }
+    if let Some(path) = &args.file {
+        return Ok(vec![read_text(path)?]);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(UsageError(
+            "give the message with -m TEXT, -f FILE or on stdin; the interactive REPL is not built yet".into(),
+        )
+        .into());
+    }
+    let mut s = String::new();
+    stdin
+        .lock()
+        .read_to_string(&mut s)
+        .context("reading stdin")?;
+    Ok(vec![s])
+}
+
+/// Refuse an expired context unless `--revive`, which makes it Active and clears the expiry.
+async fn check_expiry(
+    cluster: &Cluster,
+    session: &mut Session,
+    revive: bool,
+) -> anyhow::Result<()> {
+    let obj = session.object();
+    let past = obj
+        .spec
+        .expiration_time
+        .is_some_and(|t| t <= jiff::Timestamp::now());
+    if obj.state() != ContextState::Expired && !past {
+        return Ok(());
+    }
+    let id = session.session_id().to_string();
+    if !revive {
+        anyhow::bail!(
+            "context \"{id}\" is expired{}: pass --revive to chat with it anyway",
+            obj.spec
+                .expiration_time
+                .map(|t| format!(" (expirationTime {t})"))
+                .unwrap_or_default()
+        );
+    }
+    let ns = obj.namespace_or_default();
+    let name = obj.metadata.name.clone().unwrap_or_default();
+    let api = cluster.contexts(Some(&ns));
+    let op = Op::contexts("patch", Some(&ns), Some(&id));
+    api.patch(
+        &name,
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"expirationTime": null}})),
+    )
+    .await
+    .map_err(|e| cluster.error(e, &op))?;
+    api.patch_status(
+        &name,
+        &PatchParams::default(),
+        &Patch::Merge(json!({"status": {"currentState": "Active", "message": "revived"}})),
+    )
+    .await
+    .map_err(|e| cluster.error(e, &op))?;
+    session.reload().await?;
+    output::note(format!("revived context \"{id}\""));
+    Ok(())
+}

@@ -1,0 +1,415 @@
+//! One loaded context and every change to it, so the rules of safe write-back live in one place
+//! (SPEC §5).
+//!
+//! A completed turn is stored with one JSON patch that `test`s `metadata.resourceVersion` and
+//! appends the question and the answer: the bytes sent per turn do not grow with the history,
+//! and a concurrent writer makes the `test` fail (422) instead of being overwritten. Then the
+//! object is reloaded and the same two messages are appended to the new history; they are never
+//! lost or duplicated. Status is patched separately, on the `status` subresource.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use anyhow::Context;
+use jiff::Timestamp;
+use kube::api::{Patch, PatchParams, PostParams};
+use kube::core::ObjectMeta;
+use kube::Api;
+use serde_json::json;
+
+use crate::claude::Usage;
+use crate::cli::ContextSettings;
+use crate::cluster::{already_exists, Cluster, ClusterError, Op};
+use crate::naming;
+use crate::resource::{
+    ClaudeModelContext, ClaudeModelContextSpec, ContextState, Message, Role, TokenUsage,
+};
+use crate::tokens;
+use crate::window::{self, Window, WindowError};
+use crate::UsageError;
+
+/// Reloads after a failed `test` before giving up (each one means another writer won a race).
+const MAX_CONFLICT_RETRIES: usize = 20;
+
+/// A context loaded from the cluster.
+pub struct Session {
+    cluster: Cluster,
+    api: Api<ClaudeModelContext>,
+    obj: ClaudeModelContext,
+    session_id: String,
+    namespace: String,
+    name: String,
+}
+
+/// What opening a session found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// It existed.
+    Found,
+    /// It was created from the flags.
+    Created,
+}
+
+impl Session {
+    /// Find the context for `session_id`, or create it from `settings` when it is missing.
+    pub async fn open(
+        cluster: &Cluster,
+        session_id: &str,
+        settings: &ContextSettings,
+    ) -> anyhow::Result<(Self, Opened)> {
+        let ns = cluster.namespace().to_string();
+        let (obj, opened) = match cluster.find(&ns, session_id).await {
+            Ok(obj) => (obj, Opened::Found),
+            Err(ClusterError::NotFound { .. }) => {
+                let fresh = new_context(session_id, settings, &ns, now())?;
+                match create_context(cluster, fresh).await {
+                    Ok(obj) => (obj, Opened::Created),
+                    // Another process created it first: use theirs.
+                    Err(ClusterError::AlreadyExists { .. }) => {
+                        (cluster.find(&ns, session_id).await?, Opened::Found)
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let name = obj.metadata.name.clone().unwrap_or_default();
+        Ok((
+            Self {
+                api: cluster.contexts(Some(&ns)),
+                cluster: cluster.clone(),
+                session_id: obj.spec.session_id.clone(),
+                namespace: ns,
+                name,
+                obj,
+            },
+            opened,
+        ))
+    }
+
+    /// The object as last read or written.
+    pub fn object(&self) -> &ClaudeModelContext {
+        &self.obj
+    }
+
+    /// The session ID.
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// The calibration ratio learnt so far.
+    pub fn ratio(&self) -> f64 {
+        self.obj
+            .status
+            .as_ref()
+            .and_then(|s| s.estimate_ratio)
+            .unwrap_or(1.0)
+    }
+
+    /// The window for `new_message` on the current history.
+    pub fn window(&self, new_message: &str) -> Result<Window, WindowError> {
+        let spec = &self.obj.spec;
+        let counts: Vec<u32> = spec
+            .context_history
+            .iter()
+            .map(|m| m.tokens.unwrap_or_else(|| tokens::estimate(&m.content)))
+            .collect();
+        window::build(&window::Input {
+            system_prompt: spec.system_prompt.as_deref(),
+            summary: self.obj.status.as_ref().and_then(|s| s.summary.as_deref()),
+            history: &spec.context_history,
+            message_tokens: Some(&counts),
+            history_size: spec.history_size,
+            max_tokens: spec.max_tokens,
+            ratio: self.ratio(),
+            new_message,
+        })
+    }
+
+    fn op(&self, verb: &'static str) -> Op {
+        Op::contexts(verb, Some(&self.namespace), Some(&self.session_id))
+    }
+
+    /// Re-read the object.
+    pub async fn reload(&mut self) -> Result<(), ClusterError> {
+        self.obj = self
+            .api
+            .get(&self.name)
+            .await
+            .map_err(|e| self.cluster.error(e, &self.op("get")))?;
+        Ok(())
+    }
+
+    /// Append one completed turn, guarded by `resourceVersion`; on a conflict reload and append
+    /// again to the new history.
+    pub async fn append_turn(&mut self, question: &str, answer: &str) -> Result<(), ClusterError> {
+        let at = now();
+        let messages = [
+            stored(Role::User, question, at),
+            stored(Role::Assistant, answer, at),
+        ];
+        for _ in 0..MAX_CONFLICT_RETRIES {
+            let patch = append_patch(
+                self.obj.metadata.resource_version.as_deref().unwrap_or(""),
+                &messages,
+            );
+            match self
+                .api
+                .patch(
+                    &self.name,
+                    &PatchParams::default(),
+                    &Patch::Json::<()>(patch),
+                )
+                .await
+            {
+                Ok(obj) => {
+                    self.obj = obj;
+                    return Ok(());
+                }
+                Err(e) => match self.cluster.error(e, &self.op("patch")) {
+                    // A failed `test` answers 422; its message differs between versions, so the
+                    // resourceVersion itself tells a lost race from a real refusal.
+                    err @ (ClusterError::Conflict { .. } | ClusterError::Invalid { .. }) => {
+                        let before = self.obj.metadata.resource_version.clone();
+                        self.reload().await?;
+                        if self.obj.metadata.resource_version == before {
+                            return Err(err);
+                        }
+                        tracing::debug!(session = %self.session_id, "another writer changed the context; appending again to the new history");
+                    }
+                    other => return Err(other),
+                },
+            }
+        }
+        Err(ClusterError::Conflict {
+            what: format!("context \"{}\"", self.session_id),
+            message: format!("still changing after {MAX_CONFLICT_RETRIES} reloads"),
+        })
+    }
+
+    /// Record a successful call in status: `Active`, activity time, measured tokens, usage, the
+    /// learnt estimate ratio.
+    pub async fn record_success(
+        &mut self,
+        window: &Window,
+        usage: &Usage,
+    ) -> Result<(), ClusterError> {
+        let ratio = tokens::calibrate(
+            self.obj.status.as_ref().and_then(|s| s.estimate_ratio),
+            window.raw_estimated_tokens,
+            usage.total_input(),
+        );
+        let last = TokenUsage {
+            input_tokens: usage.input_tokens,
+            output_tokens: usage.output_tokens,
+            cache_creation_input_tokens: usage.cache_creation_input_tokens,
+            cache_read_input_tokens: usage.cache_read_input_tokens,
+        };
+        self.patch_status(json!({
+            "currentState": ContextState::Active.as_str(),
+            "lastActivityTime": now().to_string(),
+            "tokenCount": usage.total_input() + usage.output_tokens,
+            "turnCount": self.obj.turns(),
+            "message": null,
+            "lastUsage": last,
+            "estimateRatio": ratio,
+        }))
+        .await
+    }
+
+    /// Record a failed call: `Error` with the message; the history is not touched.
+    pub async fn record_error(&mut self, message: &str) -> Result<(), ClusterError> {
+        self.patch_status(json!({
+            "currentState": ContextState::Error.as_str(),
+            "message": message,
+        }))
+        .await
+    }
+
+    async fn patch_status(&mut self, status: serde_json::Value) -> Result<(), ClusterError> {
+        let obj = self
+            .api
+            .patch_status(
+                &self.name,
+                &PatchParams::default(),
+                &Patch::Merge(json!({ "status": status })),
+            )
+            .await
+            .map_err(|e| self.cluster.error(e, &self.op("patch")))?;
+        self.obj.status = obj.status;
+        self.obj.metadata.resource_version = obj.metadata.resource_version;
+        Ok(())
+    }
+}
+
+/// The object `create` would send: validates the session ID and settings, derives the name.
+pub fn new_context(
+    session: &str,
+    settings: &ContextSettings,
+    namespace: &str,
+    now: Timestamp,
+) -> anyhow::Result<ClaudeModelContext> {
+    let name = naming::name_for_session(session).map_err(|e| UsageError(e.to_string()))?;
+    let model = match settings.model.as_deref().map(str::trim) {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => {
+            return Err(UsageError(format!(
+                "a new context needs a model: pass --model (e.g. --model claude-sonnet-4-5) or set KUBECTL_MCP_MODEL (session \"{session}\")"
+            ))
+            .into())
+        }
+    };
+    let system_prompt = match (&settings.system, &settings.system_file) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(path)) => Some(read_text(path)?),
+        (None, None) => None,
+    };
+    let expiration_time = match (settings.expires_in, settings.expires_at) {
+        (Some(d), _) => Some(
+            now.checked_add(
+                jiff::SignedDuration::try_from(d).context("--expires-in is too large")?,
+            )
+            .context("--expires-in is too large")?,
+        ),
+        (None, Some(t)) => Some(t),
+        (None, None) => None,
+    };
+    let labels: BTreeMap<String, String> = settings.labels.iter().cloned().collect();
+    let mut obj = ClaudeModelContext::new(
+        &name,
+        ClaudeModelContextSpec {
+            model_name: model,
+            session_id: session.to_string(),
+            max_tokens: settings.max_tokens,
+            max_output_tokens: settings.max_output_tokens,
+            history_size: settings.history_size,
+            context_history: Vec::new(),
+            system_prompt,
+            summarization_strategy: settings.strategy.unwrap_or_default(),
+            expiration_time,
+        },
+    );
+    obj.metadata = ObjectMeta {
+        name: Some(name),
+        namespace: Some(namespace.to_string()),
+        labels: (!labels.is_empty()).then_some(labels),
+        ..Default::default()
+    };
+    Ok(obj)
+}
+
+/// Read a text file, `-` meaning stdin.
+pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading stdin")?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// Create `obj` and give it an initial status (`Active`, zero turns), which `kubectl get cmc`
+/// shows in its columns. Distinguishes "this session already has a context" from "another
+/// session holds this name".
+pub(crate) async fn create_context(
+    cluster: &Cluster,
+    obj: ClaudeModelContext,
+) -> Result<ClaudeModelContext, ClusterError> {
+    let ns = obj.namespace_or_default();
+    let session = obj.spec.session_id.clone();
+    let name = obj.metadata.name.clone().unwrap_or_default();
+    let api = cluster.contexts(Some(&ns));
+    let op = Op::contexts("create", Some(&ns), Some(&session));
+    if let Err(e) = api.create(&PostParams::default(), &obj).await {
+        {
+            return Err(match cluster.error(e, &op) {
+                ClusterError::AlreadyExists { .. } => match api.get_opt(&name).await {
+                    Ok(Some(existing)) if existing.spec.session_id != session => {
+                        ClusterError::NameTaken {
+                            session,
+                            other: existing.spec.session_id,
+                            name,
+                            namespace: ns,
+                        }
+                    }
+                    _ => already_exists(&session, &name, &ns),
+                },
+                other => other,
+            });
+        }
+    }
+    let status = json!({
+        "status": {
+            "currentState": "Active",
+            "lastActivityTime": now_rfc3339(),
+            "turnCount": 0,
+            "tokenCount": 0,
+        }
+    });
+    let op = Op::contexts("patch", Some(&ns), Some(&session));
+    api.patch_status(&name, &PatchParams::default(), &Patch::Merge(&status))
+        .await
+        .map_err(|e| cluster.error(e, &op))
+}
+
+/// Now, to the second, as Kubernetes writes times.
+pub fn now() -> Timestamp {
+    let now = Timestamp::now();
+    Timestamp::from_second(now.as_second()).unwrap_or(now)
+}
+
+/// [`now`] as RFC 3339.
+pub fn now_rfc3339() -> String {
+    now().to_string()
+}
+
+fn stored(role: Role, content: &str, at: Timestamp) -> Message {
+    Message {
+        role,
+        content: content.to_string(),
+        timestamp: Some(at),
+        tokens: Some(tokens::estimate(content)),
+    }
+}
+
+/// The JSON patch for one turn: test the resourceVersion, append two messages. Its size depends
+/// on the turn only, never on the history.
+pub fn append_patch(resource_version: &str, messages: &[Message]) -> json_patch::Patch {
+    let mut ops =
+        vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": resource_version})];
+    for m in messages {
+        ops.push(json!({"op": "add", "path": "/spec/contextHistory/-", "value": m}));
+    }
+    // The ops are built from known-good values; a failure here is a bug, not input.
+    serde_json::from_value(serde_json::Value::Array(ops))
+        .unwrap_or_else(|_| json_patch::Patch(Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_patch_tests_the_resource_version_and_appends_two_messages() {
+        let at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let p = append_patch(
+            "42",
+            &[
+                stored(Role::User, "q", at),
+                stored(Role::Assistant, "a", at),
+            ],
+        );
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(
+            v[0],
+            json!({"op": "test", "path": "/metadata/resourceVersion", "value": "42"})
+        );
+        assert_eq!(v[1]["path"], "/spec/contextHistory/-");
+        assert_eq!(v[1]["value"]["role"], "user");
+        assert_eq!(v[2]["value"]["content"], "a");
+        assert_eq!(v.as_array().unwrap().len(), 3);
+    }
+}

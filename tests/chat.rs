@@ -1,0 +1,327 @@
+//! `chat` with scripted turns: the real binary, the real apiserver, and the fake Messages API.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{stderr, stdout, ControlPlane, Namespace};
+use fake_claude::{Config, FakeClaude, Fault};
+use kubectl_mcp::resource::Role;
+use predicates::str::contains;
+use serde_json::Value;
+
+const KEY: &str = "sk-ant-chat-test-KEY-0123456789";
+
+/// One fake per test (faults and records are per test).
+fn fake() -> FakeClaude {
+    FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn cp() -> &'static ControlPlane {
+    static CP: OnceLock<&'static ControlPlane> = OnceLock::new();
+    CP.get_or_init(ControlPlane::with_crd)
+}
+
+fn chat(ns: &Namespace, fake: &FakeClaude) -> assert_cmd::Command {
+    let mut cmd = ns.mcp();
+    cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .arg("chat");
+    cmd
+}
+
+#[test]
+fn scripted_turns_are_answered_and_stored_in_order() {
+    let ns = cp().namespace("chat");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args([
+            "demo",
+            "--model",
+            "claude-haiku-4-5",
+            "--system",
+            "be brief",
+        ])
+        .args(["-m", "first", "-m", "second", "-m", "third"])
+        .assert()
+        .success()
+        .stdout("You said: first\nYou said: second\nYou said: third\n")
+        .stderr(contains("created claudemodelcontext.mcp.dev/demo"));
+    let o = &ns.contexts()[0];
+    let h = &o.spec.context_history;
+    assert_eq!(h.len(), 6);
+    for (i, q) in ["first", "second", "third"].iter().enumerate() {
+        assert_eq!((h[2 * i].role, h[2 * i].content.as_str()), (Role::User, *q));
+        assert_eq!(h[2 * i + 1].content, format!("You said: {q}"));
+        assert!(h[2 * i].timestamp.is_some() && h[2 * i].tokens.is_some());
+    }
+    let st = o.status.clone().unwrap();
+    assert_eq!(st.current_state.unwrap().as_str(), "Active");
+    assert_eq!(st.turn_count, Some(3));
+    assert!(st.token_count.unwrap() > 0);
+    assert!(st.last_usage.unwrap().output_tokens > 0);
+    assert!(st.estimate_ratio.is_some());
+    // The system prompt went as `system`; the third request carried the first two turns.
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[2].body["system"][0]["text"], "be brief");
+    assert_eq!(reqs[2].body["messages"].as_array().unwrap().len(), 5);
+    assert_eq!(reqs[2].body["stream"], true);
+}
+
+#[test]
+fn json_and_jsonl_output_carry_usage_and_the_window() {
+    let ns = cp().namespace("chatjson");
+    let fake = fake();
+    fake.configure(|c| c.min_cache_tokens = 1);
+    let out = chat(&ns, &fake)
+        .args([
+            "s", "--model", "m", "--system", "sys", "-m", "a", "-m", "b", "-o", "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["reply"], "You said: a");
+    assert_eq!(lines[1]["window"]["turns_sent"], 1);
+    assert!(
+        lines[1]["usage"]["cache_read_input_tokens"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{}",
+        lines[1]
+    );
+    let st = ns.contexts()[0].status.clone().unwrap();
+    assert!(
+        st.last_usage.unwrap().cache_read_input_tokens > 0,
+        "status reports cache reads"
+    );
+
+    let out = chat(&ns, &fake)
+        .args(["s", "-m", "c", "-o", "json"])
+        .output()
+        .unwrap();
+    let arr: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(arr[0]["session"], "s");
+    assert_eq!(arr[0]["stop_reason"], "end_turn");
+}
+
+#[test]
+fn piped_stdin_is_one_message() {
+    let ns = cp().namespace("chatstdin");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["p", "--model", "m"])
+        .write_stdin("line one\nline two\n")
+        .assert()
+        .success()
+        .stdout("You said: line one\nline two\n\n");
+    assert_eq!(ns.contexts()[0].spec.context_history.len(), 2);
+}
+
+#[test]
+fn thirty_turns_on_a_small_budget_send_only_valid_requests() {
+    let ns = cp().namespace("chat30");
+    let fake = fake();
+    let mut cmd = chat(&ns, &fake);
+    cmd.args([
+        "long",
+        "--model",
+        "m",
+        "--max-tokens",
+        "120",
+        "--history-size",
+        "4",
+    ]);
+    for i in 0..30 {
+        cmd.arg("-m")
+            .arg(format!("question number {i} about pods and nodes"));
+    }
+    cmd.assert().success();
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 30);
+    assert!(
+        reqs.iter().all(|r| r.status == 200),
+        "the fake refused a request"
+    );
+    assert!(reqs
+        .iter()
+        .all(|r| r.body["messages"].as_array().unwrap().len() <= 9));
+    assert_eq!(ns.contexts()[0].spec.context_history.len(), 60);
+}
+
+#[test]
+fn concurrent_writers_lose_and_duplicate_nothing() {
+    let ns = cp().namespace("chatrace");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["shared", "--model", "m", "-m", "warm up"])
+        .assert()
+        .success();
+    let handles: Vec<_> = (0..4)
+        .map(|w| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"));
+            cmd.env_remove("KUBECONFIG")
+                .env("ANTHROPIC_BASE_URL", fake.base_url())
+                .env("ANTHROPIC_API_KEY", KEY)
+                .arg("--kubeconfig")
+                .arg(&ns.cp.kubeconfig)
+                .args(["-n", &ns.name, "chat", "shared"]);
+            for t in 0..10 {
+                cmd.arg("-m").arg(format!("w{w} t{t}"));
+            }
+            cmd.stdout(std::process::Stdio::null());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for mut h in handles {
+        assert!(h.wait().unwrap().success());
+    }
+    let h = &ns.contexts()[0].spec.context_history;
+    assert_eq!(h.len(), 2 + 80);
+    for pair in h.chunks(2) {
+        assert_eq!(pair[0].role, Role::User);
+        assert_eq!(
+            pair[1].content,
+            format!("You said: {}", pair[0].content),
+            "an answer follows its own question"
+        );
+    }
+    let mut questions: Vec<_> = h
+        .iter()
+        .filter(|m| m.role == Role::User)
+        .map(|m| m.content.clone())
+        .collect();
+    questions.sort();
+    questions.dedup();
+    assert_eq!(questions.len(), 41, "no turn lost or duplicated");
+}
+
+#[test]
+fn an_overloaded_then_successful_turn_is_stored_once() {
+    let ns = cp().namespace("chat529");
+    let fake = fake();
+    fake.push_fault(Fault::status(529));
+    chat(&ns, &fake)
+        .args(["o", "--model", "m", "-m", "hi"])
+        .assert()
+        .success();
+    assert_eq!(fake.message_requests().len(), 2);
+    assert_eq!(ns.contexts()[0].spec.context_history.len(), 2);
+}
+
+#[test]
+fn a_401_leaves_history_untouched_and_the_state_error() {
+    let ns = cp().namespace("chat401");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["e", "--model", "m", "-m", "one"])
+        .assert()
+        .success();
+    let out = ns
+        .mcp()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", "sk-ant-wrong-WRONGKEY-999")
+        .args(["-vv", "chat", "e", "-m", "two", "-m", "three"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("401") && err.contains("ANTHROPIC_API_KEY"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("WRONGKEY") && !stdout(&out).contains("WRONGKEY"),
+        "the key leaked: {err}"
+    );
+    let o = &ns.contexts()[0];
+    assert_eq!(o.spec.context_history.len(), 2);
+    let st = o.status.clone().unwrap();
+    assert_eq!(st.current_state.unwrap().as_str(), "Error");
+    assert!(st.message.unwrap().contains("401"));
+    // The next successful turn makes it Active again.
+    chat(&ns, &fake)
+        .args(["e", "-m", "four"])
+        .assert()
+        .success();
+    assert_eq!(ns.contexts()[0].state().as_str(), "Active");
+}
+
+#[test]
+fn bad_input_is_refused_before_anything_is_sent_or_stored() {
+    let ns = cp().namespace("chatbad");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["x", "-m", "hi"])
+        .assert()
+        .code(2)
+        .stderr(contains("--model"));
+    chat(&ns, &fake)
+        .args([
+            "x",
+            "--model",
+            "m",
+            "--max-tokens",
+            "5",
+            "-m",
+            &"long words ".repeat(50),
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("does not fit the prompt budget"));
+    chat(&ns, &fake)
+        .args(["x", "-m", "   "])
+        .assert()
+        .code(1)
+        .stderr(contains("empty"));
+    let mut no_key = ns.mcp();
+    no_key
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .args(["chat", "x", "-m", "hi"])
+        .assert()
+        .code(1)
+        .stderr(contains("set ANTHROPIC_API_KEY"));
+    assert!(fake.message_requests().is_empty());
+    assert!(ns.contexts()[0].spec.context_history.is_empty());
+}
+
+#[test]
+fn an_expired_context_needs_revive() {
+    let ns = cp().namespace("chatexp");
+    let fake = fake();
+    ns.mcp()
+        .args([
+            "create",
+            "old",
+            "--model",
+            "m",
+            "--expires-at",
+            "2020-01-01T00:00:00Z",
+        ])
+        .assert()
+        .success();
+    chat(&ns, &fake)
+        .args(["old", "-m", "hi"])
+        .assert()
+        .code(1)
+        .stderr(contains("is expired"))
+        .stderr(contains("--revive"));
+    assert!(fake.message_requests().is_empty());
+    chat(&ns, &fake)
+        .args(["old", "--revive", "-m", "hi"])
+        .assert()
+        .success();
+    let o = &ns.contexts()[0];
+    assert!(o.spec.expiration_time.is_none());
+    assert_eq!(o.spec.context_history.len(), 2);
+}
