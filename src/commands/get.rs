@@ -70,7 +70,7 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
                 .saturating_sub(u64::from(tokens::message_tokens(probe)));
             writeln!(
                 out,
-                "Window:         {} of {} turns (messages {}..{}), about {} tokens before the next message",
+                "Window:        {} of {} turns (messages {}..{}), about {} tokens before the next message",
                 w.turns_sent,
                 obj.turns(),
                 w.first_sent,
@@ -92,7 +92,7 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
                 )?;
             }
         }
-        Err(e) => writeln!(out, "Window:         none can be built: {e}")?,
+        Err(e) => writeln!(out, "Window:        none can be built: {e}")?,
     }
     Ok(())
 }
@@ -238,7 +238,7 @@ mod tests {
             "Turns:         1",
             "  be brief",
             "Transcript (1 turns, 2 messages):",
-            "Window:         1 of 1 turns (messages 0..2)",
+            "Window:        1 of 1 turns (messages 0..2)",
             "  [1] user:\n    hi\n",
             "  [1] assistant:\n    hello\n    there\n",
         ] {
