@@ -114,25 +114,35 @@ start() {
     log "already running in $dir"; cat "$dir/env"; return 0
   fi
   local pki="$dir/pki"; mkdir -p "$pki"
-  # A small CA and a serving cert it signs: rustls refuses a self-signed leaf used as its own CA.
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=kubectl-mcp-test-ca" \
-    -keyout "$pki/ca.key" -out "$pki/ca.crt" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
-    -keyout "$pki/server.key" -out "$pki/server.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$pki/ext.cnf"
-  openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-    -days 3650 -out "$pki/server.crt" -extfile "$pki/ext.cnf" 2>/dev/null
-  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
-  openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+  # A second `start` of a stopped DIR restarts the same cluster: same ports, certificates, tokens
+  # and etcd data (tests use this to take the apiserver away and bring it back).
+  if [ ! -f "$pki/tokens.csv" ]; then
+    # A small CA and a serving cert it signs: rustls refuses a self-signed leaf used as its own CA.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=kubectl-mcp-test-ca" \
+      -keyout "$pki/ca.key" -out "$pki/ca.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
+      -keyout "$pki/server.key" -out "$pki/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >"$pki/ext.cnf"
+    openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+      -days 3650 -out "$pki/server.crt" -extfile "$pki/ext.cnf" 2>/dev/null
+    openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
+    openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+    printf '%s,admin,admin-uid,"system:masters"\n%s,viewer,viewer-uid,"viewers"\n' \
+      "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" >"$pki/tokens.csv"
+    chmod 600 "$pki"/*
+  fi
   local admin_token viewer_token
-  admin_token=$(openssl rand -hex 16); viewer_token=$(openssl rand -hex 16)
-  printf '%s,admin,admin-uid,"system:masters"\n%s,viewer,viewer-uid,"viewers"\n' \
-    "$admin_token" "$viewer_token" >"$pki/tokens.csv"
-  chmod 600 "$pki"/*
+  admin_token=$(sed -n 1p "$pki/tokens.csv" | cut -d, -f1)
+  viewer_token=$(sed -n 2p "$pki/tokens.csv" | cut -d, -f1)
 
   local etcd_port api_port
-  etcd_port=$(free_port); api_port=$(free_port)
+  if [ -f "$dir/ports" ]; then
+    read -r etcd_port api_port <"$dir/ports"
+  else
+    etcd_port=$(free_port); api_port=$(free_port)
+    echo "$etcd_port $api_port" >"$dir/ports"
+  fi
   mkdir -p "$dir/etcd"
   etcd --data-dir "$dir/etcd" --name default \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \

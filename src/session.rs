@@ -20,6 +20,7 @@ use serde_json::json;
 use crate::claude::Usage;
 use crate::cli::ContextSettings;
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
+use crate::journal::{Entry, Journal};
 use crate::naming;
 use crate::resource::{
     ClaudeModelContext, ClaudeModelContextSpec, ContextState, Message, Role, TokenUsage,
@@ -142,16 +143,11 @@ impl Session {
 
     /// Append one completed turn, guarded by `resourceVersion`; on a conflict reload and append
     /// again to the new history.
-    pub async fn append_turn(&mut self, question: &str, answer: &str) -> Result<(), ClusterError> {
-        let at = now();
-        let messages = [
-            stored(Role::User, question, at),
-            stored(Role::Assistant, answer, at),
-        ];
+    pub async fn append_turn(&mut self, messages: &[Message; 2]) -> Result<(), ClusterError> {
         for _ in 0..MAX_CONFLICT_RETRIES {
             let patch = append_patch(
                 self.obj.metadata.resource_version.as_deref().unwrap_or(""),
-                &messages,
+                messages,
             );
             match self
                 .api
@@ -185,6 +181,61 @@ impl Session {
             what: format!("context \"{}\"", self.session_id),
             message: format!("still changing after {MAX_CONFLICT_RETRIES} reloads"),
         })
+    }
+
+    /// The two messages of a turn as they will be stored: timestamped, with token estimates.
+    pub fn turn_messages(question: &str, answer: &str) -> [Message; 2] {
+        let at = now();
+        [
+            stored(Role::User, question, at),
+            stored(Role::Assistant, answer, at),
+        ]
+    }
+
+    /// True when the stored history already holds this turn (same contents and timestamps,
+    /// adjacent): a journalled write that did reach the server.
+    pub fn contains_turn(&self, turn: &[Message; 2]) -> bool {
+        self.obj.spec.context_history.windows(2).any(|w| w == turn)
+    }
+
+    /// Journal entry for a turn of this context.
+    pub fn journal_entry(&self, turn: &[Message; 2]) -> Entry {
+        Entry {
+            server: self.cluster.server().to_string(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            session: self.session_id.clone(),
+            question: turn[0].clone(),
+            answer: turn[1].clone(),
+        }
+    }
+
+    /// Write back turns a previous run could not store (SPEC §5). Returns how many were written;
+    /// ones already present are dropped from the journal without writing.
+    pub async fn replay_journal(&mut self, journal: &Journal) -> anyhow::Result<usize> {
+        let server = self.cluster.server().to_string();
+        let pending = journal.pending(&server, &self.namespace, &self.name)?;
+        let mut written = 0;
+        for (done, entry) in pending.iter().enumerate() {
+            let turn = [entry.question.clone(), entry.answer.clone()];
+            if !self.contains_turn(&turn) {
+                if let Err(e) = self.append_turn(&turn).await {
+                    journal.remove_done(&server, &self.namespace, &self.name, done)?;
+                    return Err(e).context("writing back a journalled turn");
+                }
+                written += 1;
+            }
+        }
+        journal.remove_done(&server, &self.namespace, &self.name, pending.len())?;
+        if written > 0 {
+            let turns = self.obj.turns();
+            self.patch_status(json!({
+                "turnCount": turns,
+                "lastActivityTime": now().to_string(),
+            }))
+            .await?;
+        }
+        Ok(written)
     }
 
     /// Record a successful call in status: `Active`, activity time, measured tokens, usage, the

@@ -11,8 +11,9 @@ use serde_json::json;
 
 use crate::claude::{ClaudeClient, ClaudeConfig, MessagesRequest, Reply};
 use crate::cli::{ChatArgs, ChatFormat, GlobalArgs};
-use crate::cluster::{Cluster, Op};
+use crate::cluster::{Cluster, ClusterError, Op};
 use crate::credentials;
+use crate::journal::Journal;
 use crate::output;
 use crate::resource::{ContextState, DEFAULT_MAX_OUTPUT_TOKENS};
 use crate::session::{read_text, Opened, Session};
@@ -51,6 +52,13 @@ pub(super) async fn run(
         output::note(format!("created {}", output::object_name(session.object())));
     }
     check_expiry(cluster, &mut session, args.revive).await?;
+    let journal = Journal::open_default()?;
+    let replayed = session.replay_journal(&journal).await?;
+    if replayed > 0 {
+        output::note(format!(
+            "wrote back {replayed} turn(s) kept in the local journal by an earlier run"
+        ));
+    }
 
     // Stdout, not its lock: the streaming callback runs inside a Send future.
     let mut out = std::io::stdout();
@@ -105,15 +113,25 @@ pub(super) async fn run(
                 reply.stop_reason.as_deref().unwrap_or("-")
             ));
         }
-        session
-            .append_turn(message, &reply.text)
-            .await
-            .with_context(|| {
-                format!(
-                    "the answer was shown but could not be stored in context \"{}\"",
-                    session.session_id()
-                )
-            })?;
+        let turn = Session::turn_messages(message, &reply.text);
+        match session.append_turn(&turn).await {
+            Ok(()) => {}
+            Err(e @ ClusterError::Unreachable { .. }) => {
+                let path = journal.append(&session.journal_entry(&turn))?;
+                return Err(anyhow::anyhow!(
+                    "{e}\nthe answer was kept in the local journal ({}) and will be written back on the next `kubectl mcp chat` for this context",
+                    path.display()
+                ));
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "the answer was shown but could not be stored in context \"{}\"",
+                        session.session_id()
+                    )
+                })
+            }
+        }
         if let Err(e) = session.record_success(&window, &reply.usage).await {
             output::note(format!(
                 "warning: the turn was stored but its status was not updated: {e}"

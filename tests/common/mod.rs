@@ -78,6 +78,41 @@ impl ControlPlane {
         }
     }
 
+    /// Stop a private control plane's apiserver and etcd, keeping their state.
+    pub fn stop(&self) {
+        let dir = self
+            .own_dir
+            .as_ref()
+            .expect("only a private control plane can be stopped");
+        let ok = StdCommand::new("bash")
+            .arg(script())
+            .arg("stop")
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    /// Start a stopped private control plane again: same address, credentials and data.
+    pub fn restart(&self) {
+        let dir = self
+            .own_dir
+            .as_ref()
+            .expect("only a private control plane can be restarted");
+        let out = StdCommand::new("bash")
+            .arg(script())
+            .arg("start")
+            .arg(dir.path())
+            .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The control plane shared by every test of this binary.
     pub fn shared() -> &'static ControlPlane {
         static SHARED: OnceLock<ControlPlane> = OnceLock::new();
@@ -146,9 +181,12 @@ impl ControlPlane {
     }
 }
 
-/// Keep the binary away from the developer's own kubeconfig, model and key.
+/// Keep the binary away from the developer's own kubeconfig, model, key and state directory.
 fn isolate(cmd: &mut Command) {
-    cmd.env_remove("KUBECONFIG")
+    static STATE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let state = STATE.get_or_init(|| tempfile::tempdir().unwrap());
+    cmd.env("KUBECTL_MCP_STATE_DIR", state.path())
+        .env_remove("KUBECONFIG")
         .env_remove("KUBECTL_MCP_MODEL")
         .env_remove("ANTHROPIC_API_KEY")
         .env_remove("RUST_LOG");

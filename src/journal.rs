@@ -1,0 +1,238 @@
+//! A private local journal of turns that were answered but could not be written to the cluster
+//! (SPEC §5: never a lost turn). One JSON Lines file per context, under the user's state
+//! directory, readable by the user only; the next run for that context writes the turns back and
+//! empties it.
+//!
+//! Replay is idempotent: a turn whose two messages (content and timestamp) are already in the
+//! stored history is skipped, which covers the write that did reach the server although the answer
+//! to it was lost.
+
+use std::fs::{self, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::resource::Message;
+
+/// One answered turn waiting to be stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// API server URL of the cluster it belongs to.
+    pub server: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Resource name.
+    pub name: String,
+    /// Session ID.
+    pub session: String,
+    /// The user message, as it is to be stored.
+    pub question: Message,
+    /// The answer, as it is to be stored.
+    pub answer: Message,
+}
+
+/// The journal directory.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    dir: PathBuf,
+}
+
+/// The tool's private state directory: `$KUBECTL_MCP_STATE_DIR`, else
+/// `$XDG_STATE_HOME/kubectl-mcp`, else `~/.local/state/kubectl-mcp`.
+pub fn state_dir() -> anyhow::Result<PathBuf> {
+    if let Some(d) = std::env::var_os("KUBECTL_MCP_STATE_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d).join("kubectl-mcp"));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .context("neither KUBECTL_MCP_STATE_DIR, XDG_STATE_HOME nor HOME is set: nowhere to keep local state")?;
+    Ok(PathBuf::from(home).join(".local/state/kubectl-mcp"))
+}
+
+/// Create `dir` (and parents) readable by the user only.
+pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making {} private", dir.display()))?;
+    }
+    Ok(())
+}
+
+impl Journal {
+    /// The journal under the state directory.
+    pub fn open_default() -> anyhow::Result<Self> {
+        Ok(Self::at(state_dir()?.join("journal")))
+    }
+
+    /// A journal in `dir`.
+    pub fn at(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// The file for one context.
+    pub fn path(&self, server: &str, namespace: &str, name: &str) -> PathBuf {
+        let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
+        let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        self.dir.join(format!("{namespace}_{name}_{hex}.jsonl"))
+    }
+
+    /// Add an entry, durably (the file is synced before this returns).
+    pub fn append(&self, entry: &Entry) -> anyhow::Result<PathBuf> {
+        private_dir(&self.dir)?;
+        let path = self.path(&entry.server, &entry.namespace, &entry.name);
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options
+            .open(&path)
+            .with_context(|| format!("opening the journal {}", path.display()))?;
+        let mut line = serde_json::to_vec(entry)?;
+        line.push(b'\n');
+        f.write_all(&line)
+            .and_then(|_| f.sync_all())
+            .with_context(|| format!("writing the journal {}", path.display()))?;
+        Ok(path)
+    }
+
+    /// Entries waiting for a context, oldest first. A damaged line stops the read with an error
+    /// rather than being skipped: it is somebody's turn.
+    pub fn pending(&self, server: &str, namespace: &str, name: &str) -> anyhow::Result<Vec<Entry>> {
+        let path = self.path(server, namespace, name);
+        let f = match fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading the journal {}", path.display()))
+            }
+        };
+        let mut out = Vec::new();
+        for (i, line) in BufReader::new(f).lines().enumerate() {
+            let line = line.with_context(|| format!("reading the journal {}", path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            out.push(serde_json::from_str(&line).with_context(|| {
+                format!(
+                    "line {} of the journal {} is damaged; fix or remove it",
+                    i + 1,
+                    path.display()
+                )
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// Drop the first `done` entries for a context (all of them: the file goes).
+    pub fn remove_done(
+        &self,
+        server: &str,
+        namespace: &str,
+        name: &str,
+        done: usize,
+    ) -> anyhow::Result<()> {
+        let path = self.path(server, namespace, name);
+        let rest: Vec<Entry> = self
+            .pending(server, namespace, name)?
+            .into_iter()
+            .skip(done)
+            .collect();
+        if rest.is_empty() {
+            match fs::remove_file(&path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
+            }
+        } else {
+            let tmp = path.with_extension("jsonl.tmp");
+            let mut body = Vec::new();
+            for e in &rest {
+                body.extend(serde_json::to_vec(e)?);
+                body.push(b'\n');
+            }
+            fs::write(&tmp, body)
+                .and_then(|_| fs::rename(&tmp, &path))
+                .with_context(|| format!("rewriting {}", path.display()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::Role;
+
+    fn entry(q: &str) -> Entry {
+        let m = |role, c: &str| Message {
+            role,
+            content: c.into(),
+            timestamp: None,
+            tokens: None,
+        };
+        Entry {
+            server: "https://k".into(),
+            namespace: "ns".into(),
+            name: "demo".into(),
+            session: "demo".into(),
+            question: m(Role::User, q),
+            answer: m(Role::Assistant, "a"),
+        }
+    }
+
+    #[test]
+    fn entries_survive_in_order_and_are_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::at(dir.path().join("journal"));
+        assert!(j.pending("https://k", "ns", "demo").unwrap().is_empty());
+        let path = j.append(&entry("one")).unwrap();
+        j.append(&entry("two")).unwrap();
+        let got = j.pending("https://k", "ns", "demo").unwrap();
+        assert_eq!(got, vec![entry("one"), entry("two")]);
+        assert!(j.pending("https://other", "ns", "demo").unwrap().is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+            assert_eq!(
+                fs::metadata(dir.path().join("journal"))
+                    .unwrap()
+                    .permissions()
+                    .mode()
+                    & 0o777,
+                0o700
+            );
+        }
+        j.remove_done("https://k", "ns", "demo", 1).unwrap();
+        assert_eq!(
+            j.pending("https://k", "ns", "demo").unwrap(),
+            vec![entry("two")]
+        );
+        j.remove_done("https://k", "ns", "demo", 1).unwrap();
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_damaged_line_is_an_error_not_a_silent_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::at(dir.path().to_path_buf());
+        let path = j.append(&entry("one")).unwrap();
+        fs::write(&path, "{not json\n").unwrap();
+        let err = j.pending("https://k", "ns", "demo").unwrap_err();
+        assert!(format!("{err:#}").contains("line 1"), "{err:#}");
+    }
+}
