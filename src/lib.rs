@@ -11,6 +11,7 @@
 //! - [`output`]: tables and documents printed to the user;
 //! - [`session`]: one loaded context and every change to it (safe write-back);
 //! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
+//! - [`summarize`]: the summarizing request for strategies that fold old turns;
 //! - [`tokens`]: local token estimates and their calibration;
 //! - [`window`]: the windowing engine (pure, no I/O);
 //! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
@@ -25,6 +26,7 @@ pub mod naming;
 pub mod output;
 pub mod resource;
 pub mod session;
+pub mod summarize;
 pub mod tls;
 pub mod tokens;
 pub mod window;

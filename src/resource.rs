@@ -208,6 +208,16 @@ pub struct ClaudeModelContextStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_usage: Option<TokenUsage>,
 
+    /// How many of the oldest stored messages `summary` already covers, when a run stopped
+    /// between writing the summary and removing them from the history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub summarized_messages: Option<u32>,
+
+    /// Fingerprint of those messages, so they are recognised and not folded twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_fingerprint: Option<String>,
+
     /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
     /// the window to the budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -17,7 +17,7 @@ use kube::core::ObjectMeta;
 use kube::Api;
 use serde_json::json;
 
-use crate::claude::Usage;
+use crate::claude::{ClaudeClient, Usage};
 use crate::cli::ContextSettings;
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
 use crate::journal::{Entry, Journal};
@@ -25,6 +25,7 @@ use crate::naming;
 use crate::resource::{
     ClaudeModelContext, ClaudeModelContextSpec, ContextState, Message, Role, TokenUsage,
 };
+use crate::summarize;
 use crate::tokens;
 use crate::window::{self, Window, WindowError};
 use crate::UsageError;
@@ -40,6 +41,15 @@ pub struct Session {
     session_id: String,
     namespace: String,
     name: String,
+}
+
+/// What [`Session::fold`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Folded {
+    /// Messages removed from the stored history.
+    pub messages: usize,
+    /// A summarizing call was made (false when an earlier run's summary already covered them).
+    pub called_claude: bool,
 }
 
 /// What opening a session found.
@@ -236,6 +246,101 @@ impl Session {
             .await?;
         }
         Ok(written)
+    }
+
+    /// Fold the `count` oldest stored messages into `status.summary` with a Claude call, then
+    /// remove them from the history. The summary (with a fingerprint of what it covers) is
+    /// written first and the history compacted second, with a guarded patch: a run that stops in
+    /// between loses nothing, and the next one recognises the covered messages and only compacts.
+    pub async fn fold(&mut self, client: &ClaudeClient, count: usize) -> anyhow::Result<Folded> {
+        let mut count = count.min(self.obj.spec.context_history.len());
+        let mut done = Folded::default();
+        let status = self.obj.status.clone().unwrap_or_default();
+        if let (Some(k), Some(fp)) = (
+            status.summarized_messages,
+            status.summary_fingerprint.as_deref(),
+        ) {
+            let k = k as usize;
+            let history = &self.obj.spec.context_history;
+            if k > 0 && k <= history.len() && summarize::fingerprint(&history[..k]) == fp {
+                let fp = fp.to_string();
+                self.compact(k, &fp).await?;
+                done.messages += k;
+                count = count.saturating_sub(k);
+            }
+        }
+        if count == 0 {
+            return Ok(done);
+        }
+        let folded = &self.obj.spec.context_history[..count];
+        let request = summarize::request(
+            &self.obj.spec.model_name,
+            self.obj.status.as_ref().and_then(|s| s.summary.as_deref()),
+            folded,
+        );
+        let fp = summarize::fingerprint(folded);
+        let reply = client.send(&request).await?;
+        if reply.text.trim().is_empty() {
+            anyhow::bail!("the summarizing call returned no text");
+        }
+        self.patch_status(json!({
+            "summary": reply.text.trim(),
+            "summarizedMessages": count,
+            "summaryFingerprint": fp,
+        }))
+        .await?;
+        self.compact(count, &fp).await?;
+        done.messages += count;
+        done.called_claude = true;
+        Ok(done)
+    }
+
+    /// Remove the `count` oldest messages, provided they are still the ones with fingerprint
+    /// `fp` (another writer may have appended meanwhile: that is fine; one that compacted is not).
+    async fn compact(&mut self, count: usize, fp: &str) -> anyhow::Result<()> {
+        for _ in 0..MAX_CONFLICT_RETRIES {
+            let history = &self.obj.spec.context_history;
+            if count > history.len() || summarize::fingerprint(&history[..count]) != fp {
+                anyhow::bail!("the stored history changed while it was being summarized; the summary was kept and the history left as it is");
+            }
+            let mut ops = vec![json!({"op": "test", "path": "/metadata/resourceVersion",
+                                      "value": self.obj.metadata.resource_version.clone().unwrap_or_default()})];
+            ops.extend(
+                (0..count).map(|_| json!({"op": "remove", "path": "/spec/contextHistory/0"})),
+            );
+            let patch: json_patch::Patch = serde_json::from_value(serde_json::Value::Array(ops))?;
+            match self
+                .api
+                .patch(
+                    &self.name,
+                    &PatchParams::default(),
+                    &Patch::Json::<()>(patch),
+                )
+                .await
+            {
+                Ok(obj) => {
+                    self.obj.metadata = obj.metadata;
+                    self.obj.spec = obj.spec;
+                    let turns = self.obj.turns();
+                    self.patch_status(json!({"turnCount": turns})).await?;
+                    return Ok(());
+                }
+                Err(e) => match self.cluster.error(e, &self.op("patch")) {
+                    err @ (ClusterError::Conflict { .. } | ClusterError::Invalid { .. }) => {
+                        let before = self.obj.metadata.resource_version.clone();
+                        self.reload().await?;
+                        if self.obj.metadata.resource_version == before {
+                            return Err(err.into());
+                        }
+                    }
+                    other => return Err(other.into()),
+                },
+            }
+        }
+        anyhow::bail!(
+            "context \"{}\" kept changing; compaction gave up",
+            self.session_id
+        )
     }
 
     /// Record a successful call in status: `Active`, activity time, measured tokens, usage, the

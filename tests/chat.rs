@@ -325,3 +325,163 @@ fn an_expired_context_needs_revive() {
     assert!(o.spec.expiration_time.is_none());
     assert_eq!(o.spec.context_history.len(), 2);
 }
+
+fn summarizing(fake: &FakeClaude) -> Vec<fake_claude::RecordedRequest> {
+    fake.message_requests()
+        .into_iter()
+        .filter(|r| {
+            r.body["system"]
+                .as_str()
+                .is_some_and(|s| s.contains("running summary"))
+        })
+        .collect()
+}
+
+#[test]
+fn summarize_oldest_folds_leaving_turns_into_the_summary() {
+    let ns = cp().namespace("chatsum");
+    let fake = fake();
+    let mut cmd = chat(&ns, &fake);
+    cmd.args([
+        "s",
+        "--model",
+        "m",
+        "--history-size",
+        "2",
+        "--strategy",
+        "summarize_oldest",
+    ]);
+    for i in 1..=5 {
+        cmd.arg("-m").arg(format!("q{i}"));
+    }
+    cmd.assert().success();
+    let sums = summarizing(&fake);
+    assert_eq!(sums.len(), 2, "turns 4 and 5 each push one turn out");
+    let first = sums[0].body["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        first.contains("User: q1\nAssistant: You said: q1"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("q2"),
+        "only the leaving turn is folded: {first}"
+    );
+    let o = &ns.contexts()[0];
+    let contents: Vec<_> = o
+        .spec
+        .context_history
+        .iter()
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(
+        contents,
+        [
+            "q3",
+            "You said: q3",
+            "q4",
+            "You said: q4",
+            "q5",
+            "You said: q5"
+        ]
+    );
+    let st = o.status.clone().unwrap();
+    assert!(
+        st.summary.clone().unwrap().contains("q2"),
+        "the second summary folds q2 in"
+    );
+    assert_eq!(st.turn_count, Some(3));
+    // The last chat request carried the summary in `system`, never as a message.
+    let last = fake.message_requests().pop().unwrap();
+    let system = last.body["system"].to_string();
+    assert!(
+        system.contains("Summary of the earlier part of this conversation"),
+        "{system}"
+    );
+    assert_eq!(last.body["messages"][0]["content"], "q3");
+}
+
+#[test]
+fn hybrid_truncates_when_the_summary_fails_and_the_chat_goes_on() {
+    let ns = cp().namespace("chathybrid");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args([
+            "h",
+            "--model",
+            "m",
+            "--history-size",
+            "2",
+            "--strategy",
+            "hybrid",
+        ])
+        .args(["-m", "q1", "-m", "q2", "-m", "q3"])
+        .assert()
+        .success();
+    fake.push_fault(Fault::status(400)); // the summarizing call comes first
+    chat(&ns, &fake)
+        .args(["h", "-m", "q4"])
+        .assert()
+        .success()
+        .stdout("You said: q4\n")
+        .stderr(contains("could not summarize the oldest turns"));
+    let o = &ns.contexts()[0];
+    assert_eq!(
+        o.spec.context_history.len(),
+        8,
+        "nothing compacted, nothing lost"
+    );
+    assert_eq!(o.state().as_str(), "Active");
+    let last = fake.message_requests().pop().unwrap();
+    assert_eq!(
+        last.body["messages"][0]["content"], "q2",
+        "q1 truncated from the request"
+    );
+    // With the summary working again, the next turn folds and compacts.
+    chat(&ns, &fake).args(["h", "-m", "q5"]).assert().success();
+    assert!(ns.contexts()[0].spec.context_history.len() < 10);
+    assert!(ns.contexts()[0].status.clone().unwrap().summary.is_some());
+}
+
+#[test]
+fn a_summary_written_before_a_crash_is_not_folded_twice() {
+    let ns = cp().namespace("chatcrash");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args([
+            "c",
+            "--model",
+            "m",
+            "--history-size",
+            "2",
+            "--strategy",
+            "summarize_oldest",
+        ])
+        .args(["-m", "q1", "-m", "q2", "-m", "q3"])
+        .assert()
+        .success();
+    assert!(
+        summarizing(&fake).is_empty(),
+        "three turns fit: nothing left the window yet"
+    );
+    // As if a run had written the summary of turn 1 and stopped before compacting.
+    let h = ns.contexts()[0].spec.context_history.clone();
+    ns.patch_status(
+        "c",
+        serde_json::json!({"summary": "S: q1 was asked", "summarizedMessages": 2,
+                           "summaryFingerprint": kubectl_mcp::summarize::fingerprint(&h[..2])}),
+    );
+    let before = fake.message_requests().len();
+    chat(&ns, &fake).args(["c", "-m", "q4"]).assert().success();
+    // Turn 4: three stored turns > historySize 2 → turn 1 leaves; it is already summarized.
+    let o = &ns.contexts()[0];
+    assert_eq!(
+        fake.message_requests().len(),
+        before + 1,
+        "no second summarizing call"
+    );
+    assert_eq!(o.spec.context_history[0].content, "q2");
+    assert_eq!(
+        o.status.clone().unwrap().summary.as_deref(),
+        Some("S: q1 was asked")
+    );
+}

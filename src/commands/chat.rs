@@ -15,7 +15,7 @@ use crate::cluster::{Cluster, ClusterError, Op};
 use crate::credentials;
 use crate::journal::Journal;
 use crate::output;
-use crate::resource::{ContextState, DEFAULT_MAX_OUTPUT_TOKENS};
+use crate::resource::{ContextState, SummarizationStrategy, DEFAULT_MAX_OUTPUT_TOKENS};
 use crate::session::{read_text, Opened, Session};
 use crate::window::Window;
 use crate::UsageError;
@@ -64,7 +64,24 @@ pub(super) async fn run(
     let mut out = std::io::stdout();
     let mut results = Vec::new();
     for message in &messages {
-        let window = session.window(message)?;
+        let mut window = session.window(message)?;
+        // Summarizing strategies fold what leaves the window into the summary first.
+        let fold = match session.object().spec.summarization_strategy {
+            SummarizationStrategy::Truncate => 0,
+            SummarizationStrategy::SummarizeOldest => window.first_sent,
+            SummarizationStrategy::Hybrid => window.left_by_history.end,
+        };
+        if fold > 0 {
+            match session.fold(&client, fold).await {
+                Ok(done) => {
+                    tracing::info!(messages = done.messages, "folded the oldest turns into the summary");
+                    window = session.window(message)?;
+                }
+                Err(e) => output::note(format!(
+                    "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
+                )),
+            }
+        }
         let request = MessagesRequest::from_window(
             &session.object().spec.model_name,
             session

@@ -245,6 +245,21 @@ impl Namespace {
         })
     }
 
+    /// Merge-patch a context's status directly (to set up a scenario).
+    pub fn patch_status(&self, name: &str, status: serde_json::Value) {
+        block_on(async {
+            let api: Api<kubectl_mcp::resource::ClaudeModelContext> =
+                Api::namespaced(self.cp.client().await, &self.name);
+            api.patch_status(
+                name,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(serde_json::json!({ "status": status })),
+            )
+            .await
+            .unwrap();
+        });
+    }
+
     /// Create a raw object as JSON (e.g. written by hand), returning the apiserver's answer.
     pub fn create_raw(&self, obj: serde_json::Value) -> Result<serde_json::Value, kube::Error> {
         block_on(async {
