@@ -71,7 +71,8 @@ pub enum Command {
     Uninstall(UninstallArgs),
     /// Create a context for a session.
     Create(CreateArgs),
-    /// Talk to Claude in a context: scripted turns with -m/-f/stdin (created when missing).
+    /// Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with
+    /// -m/-f/stdin (the context is created when missing).
     Chat(ChatArgs),
     /// Describe one context: spec, status and transcript.
     #[command(visible_aliases = ["show", "describe"])]

@@ -10,6 +10,7 @@
 //! - [`journal`]: answered turns the cluster could not take yet, kept locally;
 //! - [`output`]: tables and documents printed to the user;
 //! - [`session`]: one loaded context and every change to it (safe write-back);
+//! - [`repl`]: the interactive chat (rustyline, streaming, slash commands);
 //! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
 //! - [`summarize`]: the summarizing request for strategies that fold old turns;
 //! - [`tokens`]: local token estimates and their calibration;
@@ -24,6 +25,7 @@ pub mod credentials;
 pub mod journal;
 pub mod naming;
 pub mod output;
+pub mod repl;
 pub mod resource;
 pub mod session;
 pub mod summarize;

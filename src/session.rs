@@ -17,13 +17,14 @@ use kube::core::ObjectMeta;
 use kube::Api;
 use serde_json::json;
 
-use crate::claude::{ClaudeClient, Usage};
+use crate::claude::{ClaudeClient, MessagesRequest, Reply, Usage};
 use crate::cli::ContextSettings;
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
 use crate::journal::{Entry, Journal};
 use crate::naming;
 use crate::resource::{
-    ClaudeModelContext, ClaudeModelContextSpec, ContextState, Message, Role, TokenUsage,
+    ClaudeModelContext, ClaudeModelContextSpec, ContextState, Message, Role, SummarizationStrategy,
+    TokenUsage, DEFAULT_MAX_OUTPUT_TOKENS,
 };
 use crate::summarize;
 use crate::tokens;
@@ -41,6 +42,26 @@ pub struct Session {
     session_id: String,
     namespace: String,
     name: String,
+}
+
+/// A request ready to send.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The window it was built from.
+    pub window: Window,
+    /// The request.
+    pub request: MessagesRequest,
+    /// Warnings for the user.
+    pub notes: Vec<String>,
+}
+
+/// How a turn was kept.
+#[derive(Debug)]
+pub struct Completed {
+    /// Warnings for the user.
+    pub notes: Vec<String>,
+    /// Set when the cluster could not be reached: where the turn was journalled, and why.
+    pub journalled: Option<(std::path::PathBuf, ClusterError)>,
 }
 
 /// What [`Session::fold`] did.
@@ -343,6 +364,187 @@ impl Session {
         )
     }
 
+    /// Apply JSON-patch ops built from the current object, guarded by its resourceVersion; on a
+    /// lost race, reload and build them again from the new object.
+    async fn patch_spec_guarded(
+        &mut self,
+        build: impl Fn(&ClaudeModelContext) -> anyhow::Result<Vec<serde_json::Value>>,
+    ) -> anyhow::Result<()> {
+        for _ in 0..MAX_CONFLICT_RETRIES {
+            let mut ops = vec![json!({"op": "test", "path": "/metadata/resourceVersion",
+                                      "value": self.obj.metadata.resource_version.clone().unwrap_or_default()})];
+            ops.extend(build(&self.obj)?);
+            let patch: json_patch::Patch = serde_json::from_value(serde_json::Value::Array(ops))?;
+            match self
+                .api
+                .patch(
+                    &self.name,
+                    &PatchParams::default(),
+                    &Patch::Json::<()>(patch),
+                )
+                .await
+            {
+                Ok(obj) => {
+                    self.obj.metadata = obj.metadata;
+                    self.obj.spec = obj.spec;
+                    return Ok(());
+                }
+                Err(e) => match self.cluster.error(e, &self.op("patch")) {
+                    err @ (ClusterError::Conflict { .. } | ClusterError::Invalid { .. }) => {
+                        let before = self.obj.metadata.resource_version.clone();
+                        self.reload().await?;
+                        if self.obj.metadata.resource_version == before {
+                            return Err(err.into());
+                        }
+                    }
+                    other => return Err(other.into()),
+                },
+            }
+        }
+        anyhow::bail!("context \"{}\" kept changing; giving up", self.session_id)
+    }
+
+    /// Remove the newest complete turn (its question and everything after it). Returns the
+    /// question, or `None` when there is no turn.
+    pub async fn undo(&mut self) -> anyhow::Result<Option<String>> {
+        let Some(start) = last_turn_start(&self.obj.spec.context_history) else {
+            return Ok(None);
+        };
+        let question = self.obj.spec.context_history[start].content.clone();
+        self.patch_spec_guarded(|obj| {
+            let h = &obj.spec.context_history;
+            let start = last_turn_start(h).context("the history no longer has a turn to undo")?;
+            Ok((start..h.len())
+                .rev()
+                .map(|i| json!({"op": "remove", "path": format!("/spec/contextHistory/{i}")}))
+                .collect())
+        })
+        .await?;
+        let turns = self.obj.turns();
+        self.patch_status(json!({"turnCount": turns})).await?;
+        Ok(Some(question))
+    }
+
+    /// Set or clear `spec.systemPrompt`.
+    pub async fn set_system_prompt(&mut self, prompt: Option<&str>) -> anyhow::Result<()> {
+        let op = match prompt {
+            Some(p) => json!({"op": "add", "path": "/spec/systemPrompt", "value": p}),
+            None => json!({"op": "remove", "path": "/spec/systemPrompt"}),
+        };
+        if prompt.is_none() && self.obj.spec.system_prompt.is_none() {
+            return Ok(());
+        }
+        self.patch_spec_guarded(|_| Ok(vec![op.clone()])).await
+    }
+
+    /// Set `spec.modelName`.
+    pub async fn set_model(&mut self, model: &str) -> anyhow::Result<()> {
+        let op = json!({"op": "replace", "path": "/spec/modelName", "value": model});
+        self.patch_spec_guarded(|_| Ok(vec![op.clone()])).await
+    }
+
+    /// Empty the stored history and the summary.
+    pub async fn clear(&mut self) -> anyhow::Result<()> {
+        self.patch_spec_guarded(|_| {
+            Ok(vec![
+                json!({"op": "replace", "path": "/spec/contextHistory", "value": []}),
+            ])
+        })
+        .await?;
+        self.patch_status(
+            json!({"summary": null, "summarizedMessages": null, "summaryFingerprint": null,
+                                 "turnCount": 0, "tokenCount": 0}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Everything before a call for `message`: fold what leaves the window when the strategy
+    /// says so, then build the window and the request. Warnings for the user come back in
+    /// `notes` (this module prints nothing).
+    pub async fn prepare(
+        &mut self,
+        client: &ClaudeClient,
+        message: &str,
+    ) -> Result<Prepared, WindowError> {
+        let mut notes = Vec::new();
+        let mut window = self.window(message)?;
+        let fold = match self.obj.spec.summarization_strategy {
+            SummarizationStrategy::Truncate => 0,
+            SummarizationStrategy::SummarizeOldest => window.first_sent,
+            SummarizationStrategy::Hybrid => window.left_by_history.end,
+        };
+        if fold > 0 {
+            match self.fold(client, fold).await {
+                Ok(done) => {
+                    tracing::info!(messages = done.messages, "folded the oldest turns into the summary");
+                    window = self.window(message)?;
+                }
+                Err(e) => notes.push(format!(
+                    "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
+                )),
+            }
+        }
+        let spec = &self.obj.spec;
+        let request = MessagesRequest::from_window(
+            &spec.model_name,
+            spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
+            &window,
+            true,
+        );
+        Ok(Prepared {
+            window,
+            request,
+            notes,
+        })
+    }
+
+    /// Everything after a successful call: store the turn (in the local journal when the cluster
+    /// cannot be reached), then status. A status failure is a note, not an error: the turn is safe.
+    pub async fn complete(
+        &mut self,
+        journal: &Journal,
+        message: &str,
+        reply: &Reply,
+        window: &Window,
+    ) -> anyhow::Result<Completed> {
+        let mut notes = Vec::new();
+        if reply.was_cut() {
+            notes.push(format!(
+                "warning: the answer was cut (stop_reason {}); raise spec.maxOutputTokens for longer answers",
+                reply.stop_reason.as_deref().unwrap_or("-")
+            ));
+        }
+        let turn = Self::turn_messages(message, &reply.text);
+        match self.append_turn(&turn).await {
+            Ok(()) => {}
+            Err(e @ ClusterError::Unreachable { .. }) => {
+                let path = journal.append(&self.journal_entry(&turn))?;
+                return Ok(Completed {
+                    notes,
+                    journalled: Some((path, e)),
+                });
+            }
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "the answer was shown but could not be stored in context \"{}\"",
+                        self.session_id
+                    )
+                })
+            }
+        }
+        if let Err(e) = self.record_success(window, &reply.usage).await {
+            notes.push(format!(
+                "warning: the turn was stored but its status was not updated: {e}"
+            ));
+        }
+        Ok(Completed {
+            notes,
+            journalled: None,
+        })
+    }
+
     /// Record a successful call in status: `Active`, activity time, measured tokens, usage, the
     /// learnt estimate ratio.
     pub async fn record_success(
@@ -522,6 +724,18 @@ pub fn now_rfc3339() -> String {
     now().to_string()
 }
 
+/// Index of the question that starts the newest turn (a user message after an answer, or at
+/// the start), if the history has one.
+fn last_turn_start(history: &[Message]) -> Option<usize> {
+    let last_user = history.iter().rposition(|m| m.role == Role::User)?;
+    // Walk back over a run of user messages: they are one turn's question.
+    let mut start = last_user;
+    while start > 0 && history[start - 1].role == Role::User {
+        start -= 1;
+    }
+    Some(start)
+}
+
 fn stored(role: Role, content: &str, at: Timestamp) -> Message {
     Message {
         role,
@@ -547,6 +761,28 @@ pub fn append_patch(resource_version: &str, messages: &[Message]) -> json_patch:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn undo_finds_the_start_of_the_newest_turn() {
+        let at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let m = |r, c| stored(r, c, at);
+        assert_eq!(last_turn_start(&[]), None);
+        assert_eq!(last_turn_start(&[m(Role::Assistant, "x")]), None);
+        let h = [
+            m(Role::User, "a"),
+            m(Role::Assistant, "b"),
+            m(Role::User, "c"),
+            m(Role::Assistant, "d"),
+        ];
+        assert_eq!(last_turn_start(&h), Some(2));
+        let h = [
+            m(Role::User, "a"),
+            m(Role::Assistant, "b"),
+            m(Role::User, "c"),
+            m(Role::User, "c2"),
+        ];
+        assert_eq!(last_turn_start(&h), Some(2));
+    }
 
     #[test]
     fn the_patch_tests_the_resource_version_and_appends_two_messages() {

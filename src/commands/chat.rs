@@ -1,6 +1,7 @@
-//! `chat SESSION`: scripted turns (`-m`, `-f`, piped stdin). Each turn is windowed, sent to
-//! Claude (streamed to stdout in text mode), and stored with a guarded patch; the first failed
-//! turn stops the run with a non-zero exit, after the turns before it were stored.
+//! `chat SESSION`: the interactive REPL on a terminal, or scripted turns (`-m`, `-f`, piped
+//! stdin). Scripted: each turn is windowed, sent (streamed to stdout in text mode) and stored;
+//! the first failed turn stops the run with a non-zero exit, after the turns before it were
+//! stored.
 
 use std::io::{IsTerminal, Read, Write};
 
@@ -9,16 +10,16 @@ use kube::api::{Patch, PatchParams};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::claude::{ClaudeClient, ClaudeConfig, MessagesRequest, Reply};
+use crate::claude::{ClaudeClient, ClaudeConfig, Reply};
 use crate::cli::{ChatArgs, ChatFormat, GlobalArgs};
-use crate::cluster::{Cluster, ClusterError, Op};
+use crate::cluster::{Cluster, Op};
 use crate::credentials;
 use crate::journal::Journal;
 use crate::output;
-use crate::resource::{ContextState, SummarizationStrategy, DEFAULT_MAX_OUTPUT_TOKENS};
+use crate::repl;
+use crate::resource::ContextState;
 use crate::session::{read_text, Opened, Session};
 use crate::window::Window;
-use crate::UsageError;
 
 /// One turn's result, as `-o json|jsonl` prints it.
 #[derive(Serialize)]
@@ -44,7 +45,15 @@ pub(super) async fn run(
     global: &GlobalArgs,
     args: ChatArgs,
 ) -> anyhow::Result<()> {
-    let messages = scripted_messages(&args)?;
+    let interactive = args.messages.is_empty()
+        && args.file.is_none()
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal();
+    let messages = if interactive {
+        Vec::new()
+    } else {
+        scripted_messages(&args)?
+    };
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
     let (mut session, opened) = Session::open(cluster, &args.session, &args.settings).await?;
@@ -59,44 +68,21 @@ pub(super) async fn run(
             "wrote back {replayed} turn(s) kept in the local journal by an earlier run"
         ));
     }
+    if interactive {
+        return repl::run(session, client, journal).await;
+    }
 
     // Stdout, not its lock: the streaming callback runs inside a Send future.
     let mut out = std::io::stdout();
     let mut results = Vec::new();
     for message in &messages {
-        let mut window = session.window(message)?;
-        // Summarizing strategies fold what leaves the window into the summary first.
-        let fold = match session.object().spec.summarization_strategy {
-            SummarizationStrategy::Truncate => 0,
-            SummarizationStrategy::SummarizeOldest => window.first_sent,
-            SummarizationStrategy::Hybrid => window.left_by_history.end,
-        };
-        if fold > 0 {
-            match session.fold(&client, fold).await {
-                Ok(done) => {
-                    tracing::info!(messages = done.messages, "folded the oldest turns into the summary");
-                    window = session.window(message)?;
-                }
-                Err(e) => output::note(format!(
-                    "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
-                )),
-            }
-        }
-        let request = MessagesRequest::from_window(
-            &session.object().spec.model_name,
-            session
-                .object()
-                .spec
-                .max_output_tokens
-                .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
-            &window,
-            true,
-        );
+        let prepared = session.prepare(&client, message).await?;
+        prepared.notes.iter().for_each(output::note);
         let answer = match args.output {
             ChatFormat::Text => {
                 let mut write_err = None;
                 let r = client
-                    .stream(&request, &mut |t: &str| {
+                    .stream(&prepared.request, &mut |t: &str| {
                         if write_err.is_none() {
                             write_err = out.write_all(t.as_bytes()).and_then(|_| out.flush()).err();
                         }
@@ -107,7 +93,7 @@ pub(super) async fn run(
                 }
                 r
             }
-            _ => client.stream(&request, &mut |_: &str| {}).await,
+            _ => client.stream(&prepared.request, &mut |_: &str| {}).await,
         };
         let reply = match answer {
             Ok(reply) => reply,
@@ -123,38 +109,17 @@ pub(super) async fn run(
                 ));
             }
         };
-        if reply.was_cut() {
-            output::note(format!(
-                "warning: the answer was cut at the answer cap ({} tokens, stop_reason {}); raise spec.maxOutputTokens for longer answers",
-                request.max_tokens,
-                reply.stop_reason.as_deref().unwrap_or("-")
-            ));
+        let done = session
+            .complete(&journal, message, &reply, &prepared.window)
+            .await?;
+        done.notes.iter().for_each(output::note);
+        if let Some((path, e)) = done.journalled {
+            anyhow::bail!(
+                "{e}\nthe answer was kept in the local journal ({}) and will be written back on the next `kubectl mcp chat` for this context",
+                path.display()
+            );
         }
-        let turn = Session::turn_messages(message, &reply.text);
-        match session.append_turn(&turn).await {
-            Ok(()) => {}
-            Err(e @ ClusterError::Unreachable { .. }) => {
-                let path = journal.append(&session.journal_entry(&turn))?;
-                return Err(anyhow::anyhow!(
-                    "{e}\nthe answer was kept in the local journal ({}) and will be written back on the next `kubectl mcp chat` for this context",
-                    path.display()
-                ));
-            }
-            Err(e) => {
-                return Err(e).with_context(|| {
-                    format!(
-                        "the answer was shown but could not be stored in context \"{}\"",
-                        session.session_id()
-                    )
-                })
-            }
-        }
-        if let Err(e) = session.record_success(&window, &reply.usage).await {
-            output::note(format!(
-                "warning: the turn was stored but its status was not updated: {e}"
-            ));
-        }
-        let result = turn_result(session.session_id(), &reply, &window);
+        let result = turn_result(session.session_id(), &reply, &prepared.window);
         match args.output {
             ChatFormat::Text => {}
             ChatFormat::Jsonl => {
@@ -194,15 +159,8 @@ fn scripted_messages(args: &ChatArgs) -> anyhow::Result<Vec<String>> {
     if let Some(path) = &args.file {
         return Ok(vec![read_text(path)?]);
     }
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        return Err(UsageError(
-            "give the message with -m TEXT, -f FILE or on stdin; the interactive REPL is not built yet".into(),
-        )
-        .into());
-    }
     let mut s = String::new();
-    stdin
+    std::io::stdin()
         .lock()
         .read_to_string(&mut s)
         .context("reading stdin")?;

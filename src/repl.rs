@@ -1,0 +1,593 @@
+//! The interactive chat (SPEC §4 `chat` on a terminal): rustyline for line editing and a private
+//! history file, answers streamed as they arrive with a spinner until the first token, and slash
+//! commands driven by one table ([`COMMANDS`]) for help, completion and dispatch.
+//!
+//! Ctrl-C while an answer streams drops the request (the client's future owns the connection,
+//! so dropping it cancels it) and stores nothing; Ctrl-C at the prompt clears the line (rustyline
+//! reads it as a key in raw mode); Ctrl-D exits.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{Editor, Helper};
+
+use crate::claude::ClaudeClient;
+use crate::journal::{private_dir, state_dir, Journal};
+use crate::resource::Role;
+use crate::session::Session;
+use crate::tokens;
+
+/// One slash command: its name, its arguments, and its help line.
+pub struct SlashCommand {
+    /// Typed as `/name`.
+    pub name: &'static str,
+    /// Argument synopsis.
+    pub args: &'static str,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+/// Every slash command. Help, completion and dispatch all read this table.
+pub const COMMANDS: &[SlashCommand] = &[
+    SlashCommand {
+        name: "help",
+        args: "",
+        help: "list these commands",
+    },
+    SlashCommand {
+        name: "history",
+        args: "[N]",
+        help: "show the last N turns (default 10)",
+    },
+    SlashCommand {
+        name: "window",
+        args: "",
+        help: "what would be sent now, with the token estimate",
+    },
+    SlashCommand {
+        name: "tokens",
+        args: "",
+        help: "token figures: last measured, estimated, and counted by the API",
+    },
+    SlashCommand {
+        name: "summarize",
+        args: "",
+        help: "fold all but the last 2 turns into the summary now",
+    },
+    SlashCommand {
+        name: "system",
+        args: "[TEXT|-]",
+        help: "show the system prompt, set it to TEXT, or remove it with -",
+    },
+    SlashCommand {
+        name: "model",
+        args: "[NAME]",
+        help: "show the model, or switch to NAME",
+    },
+    SlashCommand {
+        name: "undo",
+        args: "",
+        help: "remove the last turn from the stored history",
+    },
+    SlashCommand {
+        name: "retry",
+        args: "",
+        help: "remove the last turn and ask its question again",
+    },
+    SlashCommand {
+        name: "clear",
+        args: "",
+        help: "forget the whole conversation (history and summary), after confirmation",
+    },
+    SlashCommand {
+        name: "exit",
+        args: "",
+        help: "leave the chat (Ctrl-D works too)",
+    },
+];
+
+/// What a line of input is.
+#[derive(Debug, PartialEq, Eq)]
+enum Input {
+    Empty,
+    Message(String),
+    Command { name: &'static str, arg: String },
+    Unknown(String),
+}
+
+/// `/name args` → a command (a unique prefix is enough); `//text` sends `/text` as a message.
+fn parse(text: &str) -> Input {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Input::Empty;
+    }
+    if let Some(rest) = trimmed.strip_prefix("//") {
+        return Input::Message(format!("/{rest}"));
+    }
+    let Some(rest) = trimmed.strip_prefix('/') else {
+        return Input::Message(text.to_string());
+    };
+    let (word, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let matches: Vec<_> = COMMANDS
+        .iter()
+        .filter(|c| c.name.starts_with(word))
+        .collect();
+    match matches.as_slice() {
+        [one] => Input::Command {
+            name: one.name,
+            arg: arg.trim().to_string(),
+        },
+        _ => match COMMANDS.iter().find(|c| c.name == word) {
+            Some(c) => Input::Command {
+                name: c.name,
+                arg: arg.trim().to_string(),
+            },
+            None => Input::Unknown(word.to_string()),
+        },
+    }
+}
+
+/// Completes slash commands.
+struct ReplHelper;
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let head = &line[..pos];
+        if !head.starts_with('/') || head.contains(char::is_whitespace) {
+            return Ok((0, Vec::new()));
+        }
+        let pairs = COMMANDS
+            .iter()
+            .filter(|c| c.name.starts_with(&head[1..]))
+            .map(|c| Pair {
+                display: format!("/{} {}", c.name, c.args),
+                replacement: format!("/{} ", c.name),
+            })
+            .collect();
+        Ok((0, pairs))
+    }
+}
+impl Hinter for ReplHelper {
+    type Hint = String;
+}
+impl Highlighter for ReplHelper {}
+impl Validator for ReplHelper {}
+impl Helper for ReplHelper {}
+
+type Ed = Editor<ReplHelper, DefaultHistory>;
+
+/// Read one message: a line; lines ending in `\` continue; a line `"""` opens a block that the
+/// next `"""` closes.
+fn read_message(ed: &mut Ed, prompt: &str) -> rustyline::Result<String> {
+    let first = ed.readline(prompt)?;
+    if first.trim() == "\"\"\"" {
+        let mut lines = Vec::new();
+        loop {
+            let line = ed.readline("... ")?;
+            if line.trim() == "\"\"\"" {
+                return Ok(lines.join("\n"));
+            }
+            lines.push(line);
+        }
+    }
+    let mut text = first;
+    while text.ends_with('\\') {
+        text.pop();
+        text.push('\n');
+        text.push_str(&ed.readline("... ")?);
+    }
+    Ok(text)
+}
+
+/// Read on a blocking thread (rustyline blocks), handing the editor back and forth.
+async fn read(ed: Ed, prompt: String) -> anyhow::Result<(Ed, rustyline::Result<String>)> {
+    Ok(tokio::task::spawn_blocking(move || {
+        let mut ed = ed;
+        let r = read_message(&mut ed, &prompt);
+        (ed, r)
+    })
+    .await?)
+}
+
+fn history_file() -> anyhow::Result<PathBuf> {
+    let dir = state_dir()?;
+    private_dir(&dir)?;
+    Ok(dir.join("history"))
+}
+
+fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+struct Repl {
+    session: Session,
+    client: ClaudeClient,
+    journal: Journal,
+}
+
+/// Run the REPL until Ctrl-D or `/exit`.
+pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> anyhow::Result<()> {
+    let history = history_file()?;
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let mut ed: Ed = Editor::with_config(config)?;
+    ed.set_helper(Some(ReplHelper));
+    if history.exists() {
+        make_private(&history);
+        let _ = ed.load_history(&history);
+    }
+    let mut repl = Repl {
+        session,
+        client,
+        journal,
+    };
+    let o = repl.session.object();
+    eprintln!(
+        "Chatting in context \"{}\" (model {}, {} turns stored). /help lists commands; Ctrl-D exits.",
+        repl.session.session_id(),
+        o.spec.model_name,
+        o.turns()
+    );
+    loop {
+        let (back, line) = read(ed, repl.prompt()).await?;
+        ed = back;
+        let text = match line {
+            Ok(text) => text,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e.into()),
+        };
+        if !text.trim().is_empty() {
+            let _ = ed.add_history_entry(text.as_str());
+            if ed.save_history(&history).is_ok() {
+                make_private(&history);
+            }
+        }
+        match parse(&text) {
+            Input::Empty => {}
+            Input::Message(m) => repl.ask(&m).await,
+            Input::Unknown(w) => eprintln!("unknown command /{w}: /help lists the commands (// sends a message starting with /)"),
+            Input::Command { name: "exit", .. } => break,
+            Input::Command { name: "clear", .. } => {
+                let (back, answer) = read(ed, "Forget the whole conversation, history and summary? [y/N] ".into()).await?;
+                ed = back;
+                if matches!(answer.as_deref().map(|a| a.trim().to_ascii_lowercase()), Ok(a) if a == "y" || a == "yes") {
+                    match repl.session.clear().await {
+                        Ok(()) => eprintln!("the conversation was cleared"),
+                        Err(e) => eprintln!("error: {e:#}"),
+                    }
+                } else {
+                    eprintln!("nothing was cleared");
+                }
+            }
+            Input::Command { name, arg } => {
+                if let Err(e) = repl.command(name, &arg).await {
+                    eprintln!("error: {e:#}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Repl {
+    fn prompt(&self) -> String {
+        let o = self.session.object();
+        let measured = o
+            .status
+            .as_ref()
+            .and_then(|s| s.token_count)
+            .filter(|t| *t > 0);
+        let tokens = measured.unwrap_or_else(|| {
+            self.session
+                .window("?")
+                .map(|w| w.estimated_tokens)
+                .unwrap_or(0)
+        });
+        let id: String = self.session.session_id().chars().take(40).collect();
+        format!("{} [{} tok]> ", crate::output::sanitize(&id), tokens)
+    }
+
+    /// Send a message and stream the answer; Ctrl-C cancels it and stores nothing.
+    async fn ask(&mut self, message: &str) {
+        let prepared = match self.session.prepare(&self.client, message).await {
+            Ok(p) => p,
+            Err(e) => return eprintln!("error: {e}"),
+        };
+        prepared.notes.iter().for_each(|n| eprintln!("{n}"));
+        let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        spinner.set_style(
+            ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        spinner.set_message("waiting for Claude… (Ctrl-C cancels)");
+        spinner.enable_steady_tick(Duration::from_millis(100));
+        let mut stdout = std::io::stdout();
+        let shown = spinner.clone();
+        let mut on_text = move |t: &str| {
+            if !shown.is_finished() {
+                shown.finish_and_clear();
+            }
+            let _ = stdout.write_all(t.as_bytes());
+            let _ = stdout.flush();
+        };
+        let result = tokio::select! {
+            r = self.client.stream(&prepared.request, &mut on_text) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        spinner.finish_and_clear();
+        println!();
+        match result {
+            None => eprintln!("(cancelled: nothing was stored for this question)"),
+            Some(Err(e)) => {
+                if let Err(se) = self.session.record_error(&e.to_string()).await {
+                    eprintln!("warning: could not record the error in status: {se}");
+                }
+                eprintln!("error: {e}\n(nothing was stored for this question; /retry is not needed, just ask again)");
+            }
+            Some(Ok(reply)) => match self
+                .session
+                .complete(&self.journal, message, &reply, &prepared.window)
+                .await
+            {
+                Ok(done) => {
+                    done.notes.iter().for_each(|n| eprintln!("{n}"));
+                    if let Some((path, e)) = done.journalled {
+                        eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
+                    }
+                }
+                Err(e) => eprintln!("error: {e:#}"),
+            },
+        }
+    }
+
+    async fn command(&mut self, name: &str, arg: &str) -> anyhow::Result<()> {
+        match name {
+            "help" => {
+                for c in COMMANDS {
+                    eprintln!(
+                        "  /{:<22} {}",
+                        format!("{} {}", c.name, c.args).trim_end(),
+                        c.help
+                    );
+                }
+                eprintln!("  Multi-line input: end a line with \\ to continue it, or enclose lines in \"\"\".");
+            }
+            "history" => {
+                let n: usize = if arg.is_empty() {
+                    10
+                } else {
+                    arg.parse()
+                        .map_err(|_| anyhow::anyhow!("/history takes a number"))?
+                };
+                let h = &self.session.object().spec.context_history;
+                let starts: Vec<usize> = h
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.role == Role::User)
+                    .map(|(i, _)| i)
+                    .collect();
+                let from = starts.len().saturating_sub(n);
+                let begin = starts.get(from).copied().unwrap_or(h.len());
+                if begin == h.len() {
+                    eprintln!("(no turns stored)");
+                }
+                for m in &h[begin..] {
+                    let who = if m.role == Role::User {
+                        "you"
+                    } else {
+                        "claude"
+                    };
+                    println!("{who}: {}", m.content);
+                }
+            }
+            "window" => {
+                let w = self.session.window("?")?;
+                let probe = u64::from(tokens::message_tokens("?"));
+                println!(
+                    "window: {} of {} turns (from message {}), about {} tokens before your next message",
+                    w.turns_sent,
+                    self.session.object().turns(),
+                    w.first_sent,
+                    w.estimated_tokens.saturating_sub(probe)
+                );
+                if let Some(system) = w.system_text() {
+                    println!(
+                        "  system: {}",
+                        crate::output::ellipsize(&crate::output::sanitize(&system), 100)
+                    );
+                }
+                for m in &w.messages[..w.messages.len() - 1] {
+                    let who = if m.role == Role::User {
+                        "user"
+                    } else {
+                        "assistant"
+                    };
+                    println!(
+                        "  {who}: {}",
+                        crate::output::ellipsize(&crate::output::sanitize(&m.content), 100)
+                    );
+                }
+                if !w.left_by_history.is_empty() || !w.left_by_tokens.is_empty() {
+                    println!(
+                        "  left out: {} messages by historySize, {} by the token budget",
+                        w.left_by_history.len(),
+                        w.left_by_tokens.len()
+                    );
+                }
+            }
+            "tokens" => {
+                let o = self.session.object();
+                let st = o.status.clone().unwrap_or_default();
+                println!(
+                    "last measured: {}",
+                    st.token_count.map_or("-".to_string(), |t| t.to_string())
+                );
+                if let Some(u) = st.last_usage {
+                    println!(
+                        "last call: {} input ({} read from cache, {} written to it), {} output",
+                        u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
+                        u.cache_read_input_tokens,
+                        u.cache_creation_input_tokens,
+                        u.output_tokens
+                    );
+                }
+                let prepared = self.session.window("?")?;
+                let probe = u64::from(tokens::message_tokens("?"));
+                println!(
+                    "estimate now: {} (calibration ratio {:.2})",
+                    prepared.estimated_tokens.saturating_sub(probe),
+                    self.session.ratio()
+                );
+                let request = crate::claude::MessagesRequest::from_window(
+                    &o.spec.model_name,
+                    1,
+                    &prepared,
+                    false,
+                );
+                match self.client.count_tokens(&request).await {
+                    Ok(n) => println!("counted by the API: {}", n.saturating_sub(probe)),
+                    Err(e) => println!(
+                        "counted by the API: unavailable ({})",
+                        e.to_string().lines().next().unwrap_or("")
+                    ),
+                }
+                if let Some(b) = o.spec.max_tokens {
+                    println!("budget (maxTokens): {b}");
+                }
+            }
+            "summarize" => {
+                let h = &self.session.object().spec.context_history;
+                let starts: Vec<usize> = h
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, m)| {
+                        m.role == Role::User && (*i == 0 || h[i - 1].role == Role::Assistant)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let keep_from = starts.len().checked_sub(2).map(|k| starts[k]).unwrap_or(0);
+                if keep_from == 0 {
+                    println!("nothing to summarize: two turns or fewer are stored");
+                } else {
+                    let done = self.session.fold(&self.client, keep_from).await?;
+                    println!(
+                        "folded {} messages into the summary; {} turns stay stored",
+                        done.messages,
+                        self.session.object().turns()
+                    );
+                }
+            }
+            "system" => match arg {
+                "" => println!(
+                    "{}",
+                    self.session
+                        .object()
+                        .spec
+                        .system_prompt
+                        .as_deref()
+                        .unwrap_or("(no system prompt)")
+                ),
+                "-" => {
+                    self.session.set_system_prompt(None).await?;
+                    println!("the system prompt was removed");
+                }
+                text => {
+                    self.session.set_system_prompt(Some(text)).await?;
+                    println!("the system prompt was set");
+                }
+            },
+            "model" => match arg {
+                "" => println!("{}", self.session.object().spec.model_name),
+                m => {
+                    self.session.set_model(m).await?;
+                    println!("the model is now {m}");
+                }
+            },
+            "undo" => match self.session.undo().await? {
+                Some(q) => println!(
+                    "removed the last turn (\"{}\")",
+                    crate::output::ellipsize(&q, 60)
+                ),
+                None => println!("nothing to undo"),
+            },
+            "retry" => match self.session.undo().await? {
+                Some(q) => self.ask(&q).await,
+                None => println!("nothing to retry"),
+            },
+            other => anyhow::bail!("/{other} is not handled"),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_parse_into_messages_and_commands() {
+        assert_eq!(parse("  "), Input::Empty);
+        assert_eq!(parse("hello"), Input::Message("hello".into()));
+        assert_eq!(
+            parse("/window"),
+            Input::Command {
+                name: "window",
+                arg: String::new()
+            }
+        );
+        assert_eq!(
+            parse("/his 3"),
+            Input::Command {
+                name: "history",
+                arg: "3".into()
+            }
+        );
+        assert_eq!(
+            parse("/system be brief "),
+            Input::Command {
+                name: "system",
+                arg: "be brief".into()
+            }
+        );
+        assert_eq!(parse("//etc/hosts?"), Input::Message("/etc/hosts?".into()));
+        assert_eq!(parse("/nope"), Input::Unknown("nope".into()));
+        // "/s" is ambiguous (summarize, system): not guessed.
+        assert_eq!(parse("/s"), Input::Unknown("s".into()));
+    }
+
+    #[test]
+    fn every_command_in_the_table_has_help_and_parses() {
+        for c in COMMANDS {
+            assert!(!c.help.is_empty());
+            assert_eq!(
+                parse(&format!("/{}", c.name)),
+                Input::Command {
+                    name: c.name,
+                    arg: String::new()
+                }
+            );
+        }
+    }
+}

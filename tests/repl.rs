@@ -1,0 +1,149 @@
+//! The interactive REPL, driven like a person would: the real binary in a terminal (tmux, on a
+//! private socket), keys sent with send-keys, the screen read with capture-pane.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::ControlPlane;
+use fake_claude::{Config, FakeClaude};
+
+const KEY: &str = "sk-ant-repl-test";
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t", "-S", "-200"])
+    }
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "never saw {what:?} on the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for the REPL test (apt-get install tmux; .ci/run installs it)");
+    }
+    let ns = ControlPlane::with_crd().namespace("repl");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        delta_delay: Duration::from_millis(150),
+        ..Config::default()
+    })
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("kubectl-mcp");
+    let cmd = format!(
+        "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat r --model m; echo EXITED $?; sleep 60",
+        fake.base_url(),
+        state.path().display(),
+        bin.display(),
+        ns.cp.kubeconfig.display(),
+        ns.name
+    );
+    let t = Tmux {
+        socket: format!("kmcp-test-{}", std::process::id()),
+    };
+    t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "200",
+        "-y",
+        "60",
+        &cmd,
+    ]);
+    t.wait_for("Ctrl-D exits.");
+
+    // A question: the answer streams onto the screen.
+    t.keys(&["hello there", "Enter"]);
+    t.wait_for("You said: hello there");
+    t.wait_for("r [");
+
+    // A long answer, cancelled part way: the words so far are shown, the rest never comes.
+    t.keys(&[
+        "one two three four five six seven eight nine ten eleven twelve thirteen",
+        "Enter",
+    ]);
+    let partial = t.wait_for("You said: one");
+    let full = "You said: one two three four five six seven eight nine ten eleven twelve thirteen";
+    assert!(
+        !partial.contains(full),
+        "streamed, not all at once:\n{partial}"
+    );
+    t.keys(&["C-c"]);
+    let s = t.wait_for("(cancelled: nothing was stored for this question)");
+    assert!(!s.contains(full), "{s}");
+
+    // The next question still works.
+    t.keys(&["next question", "Enter"]);
+    t.wait_for("You said: next question");
+    t.keys(&["/window", "Enter"]);
+    t.wait_for("window: 2 of 2 turns");
+    t.keys(&["/undo", "Enter"]);
+    t.wait_for("removed the last turn (\"next question\")");
+    // Ctrl-C at the prompt clears the line; Ctrl-D exits cleanly.
+    t.keys(&["half typed", "C-c"]);
+    t.keys(&["C-d"]);
+    t.wait_for("EXITED 0");
+
+    let h = &ns.contexts()[0].spec.context_history;
+    let contents: Vec<_> = h.iter().map(|m| m.content.as_str()).collect();
+    assert_eq!(
+        contents,
+        ["hello there", "You said: hello there"],
+        "the cancelled answer and the undone turn are not stored"
+    );
+    assert_eq!(
+        fake.disconnects(),
+        1,
+        "the cancelled request's connection was closed"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(state.path().join("history"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the line history is private");
+    }
+}
