@@ -180,6 +180,11 @@ impl Session {
                 self.obj.metadata.resource_version.as_deref().unwrap_or(""),
                 messages,
             );
+            tracing::debug!(
+                bytes = serde_json::to_vec(&patch).map_or(0, |b| b.len()),
+                stored = self.obj.spec.context_history.len(),
+                "appending a turn with a guarded JSON patch"
+            );
             match self
                 .api
                 .patch(
@@ -672,7 +677,7 @@ pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
 /// Create `obj` and give it an initial status (`Active`, zero turns), which `kubectl get cmc`
 /// shows in its columns. Distinguishes "this session already has a context" from "another
 /// session holds this name".
-pub(crate) async fn create_context(
+pub async fn create_context(
     cluster: &Cluster,
     obj: ClaudeModelContext,
 ) -> Result<ClaudeModelContext, ClusterError> {

@@ -485,3 +485,55 @@ fn a_summary_written_before_a_crash_is_not_folded_twice() {
         Some("S: q1 was asked")
     );
 }
+
+/// SPEC §5: the bytes sent to store a turn do not grow with the stored history.
+#[test]
+fn bytes_per_turn_do_not_grow_with_the_history() {
+    let ns = cp().namespace("chatbytes");
+    let fake = fake();
+    let mut sizes = Vec::new();
+    for (name, messages) in [("small", 10usize), ("large", 1000)] {
+        let history: Vec<Value> = (0..messages)
+            .map(|i| {
+                let role = if i % 2 == 0 { "user" } else { "assistant" };
+                serde_json::json!({"role": role, "content": format!("message {i} with some ordinary words in it")})
+            })
+            .collect();
+        ns.create_raw(serde_json::json!({
+            "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+            "metadata": {"name": name},
+            "spec": {"modelName": "m", "sessionID": name, "contextHistory": history}
+        }))
+        .unwrap();
+        let out = chat(&ns, &fake)
+            .args(["-vv", name, "-m", "the same question"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.contains("appending a turn with a guarded JSON patch"))
+            .unwrap_or_else(|| panic!("no patch log line in:\n{err}"));
+        let bytes: f64 = line
+            .split("bytes=")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        assert!(line.contains(&format!("stored={messages}")), "{line}");
+        sizes.push(bytes);
+    }
+    let (small, large) = (sizes[0], sizes[1]);
+    assert!(
+        (large - small).abs() / small <= 0.10,
+        "{small} bytes at 10 messages, {large} at 1000"
+    );
+    assert_eq!(
+        ns.contexts()
+            .iter()
+            .map(|o| o.spec.context_history.len())
+            .sum::<usize>(),
+        12 + 1002
+    );
+}
