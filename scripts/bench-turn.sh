@@ -11,4 +11,5 @@ if [ -z "${KUBECTL_MCP_TEST_KUBECONFIG:-}" ]; then
   # shellcheck disable=SC1091
   source "$dir/env"
 fi
+cargo run -q --release --locked -- --kubeconfig "$KUBECTL_MCP_TEST_KUBECONFIG" install >/dev/null
 cargo bench --locked --bench turn_overhead
