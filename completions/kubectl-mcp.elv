@@ -41,6 +41,11 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand list 'List contexts in a kubectl-style table'
             cand ls 'List contexts in a kubectl-style table'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
+            cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
+            cand summarize 'Fold older turns of contexts into their summary now'
+            cand batch 'Run many scripted turns across sessions from JSON Lines'
+            cand export 'Print a context as JSON, JSON Lines or Markdown'
+            cand import 'Create a context from an exported JSON or JSON Lines file'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -93,6 +98,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --strategy 'What happens to turns that leave the window'
             cand --expires-in 'Expire the context this long from now, e.g. 24h, 7d, 90m'
             cand --expires-at 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z'
+            cand --idle-ttl 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)'
             cand -L 'A label for the resource, key=value (repeatable)'
             cand --label 'A label for the resource, key=value (repeatable)'
             cand -o 'Print the created object as json, yaml or name instead of a confirmation line'
@@ -118,6 +124,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --strategy 'What happens to turns that leave the window'
             cand --expires-in 'Expire the context this long from now, e.g. 24h, 7d, 90m'
             cand --expires-at 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z'
+            cand --idle-ttl 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)'
             cand -L 'A label for the resource, key=value (repeatable)'
             cand --label 'A label for the resource, key=value (repeatable)'
             cand -m 'A message to send (repeatable: one turn each, in order)'
@@ -197,6 +204,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -A 'List across all namespaces'
             cand --all-namespaces 'List across all namespaces'
             cand --no-headers 'Omit the table header'
+            cand -w 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
+            cand --watch 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help (see more with ''--help'')'
@@ -219,6 +228,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -A 'List across all namespaces'
             cand --all-namespaces 'List across all namespaces'
             cand --no-headers 'Omit the table header'
+            cand -w 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
+            cand --watch 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help (see more with ''--help'')'
@@ -235,6 +246,87 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
             cand --all 'Delete every context in the namespace'
             cand --ignore-not-found 'Treat a missing context as success'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;expire'= {
+            cand -l 'Only contexts matching this label selector'
+            cand --selector 'Only contexts matching this label selector'
+            cand --idle 'Also expire contexts with no activity for this long, e.g. 24h, 7d'
+            cand --concurrency 'Contexts handled at once'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -A 'Look in every namespace'
+            cand --all-namespaces 'Look in every namespace'
+            cand --delete 'Delete the contexts instead of marking them Expired (contexts already marked are deleted too)'
+            cand --dry-run 'Print what would be done, change nothing'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;summarize'= {
+            cand -l 'The contexts matching this label selector'
+            cand --selector 'The contexts matching this label selector'
+            cand --keep-last 'Turns kept verbatim at the end of the history'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --all 'Every context in the namespace'
+            cand --dry-run 'Print what would be folded, change nothing and call nothing'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;batch'= {
+            cand -f 'JSON Lines of {"session": …, "message": …} plus optional settings (`-` for stdin)'
+            cand --file 'JSON Lines of {"session": …, "message": …} plus optional settings (`-` for stdin)'
+            cand --concurrency 'Sessions worked on at once (each session''s turns stay in input order)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubectl-mcp;export'= {
+            cand -o 'Format'
+            cand --output 'Format'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubectl-mcp;import'= {
+            cand -f 'The exported JSON or JSON Lines (`-` for stdin)'
+            cand --file 'The exported JSON or JSON Lines (`-` for stdin)'
+            cand --session 'Import under this session ID instead of the exported one'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help'
@@ -261,6 +353,11 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand get 'Describe one context: spec, status and transcript'
             cand list 'List contexts in a kubectl-style table'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
+            cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
+            cand summarize 'Fold older turns of contexts into their summary now'
+            cand batch 'Run many scripted turns across sessions from JSON Lines'
+            cand export 'Print a context as JSON, JSON Lines or Markdown'
+            cand import 'Create a context from an exported JSON or JSON Lines file'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -279,6 +376,16 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;list'= {
         }
         &'kubectl-mcp;help;delete'= {
+        }
+        &'kubectl-mcp;help;expire'= {
+        }
+        &'kubectl-mcp;help;summarize'= {
+        }
+        &'kubectl-mcp;help;batch'= {
+        }
+        &'kubectl-mcp;help;export'= {
+        }
+        &'kubectl-mcp;help;import'= {
         }
         &'kubectl-mcp;help;completions'= {
         }

@@ -43,6 +43,11 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "describe" -
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "list" -d 'List contexts in a kubectl-style table'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "ls" -d 'List contexts in a kubectl-style table'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "expire" -d 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "summarize" -d 'Fold older turns of contexts into their summary now'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "batch" -d 'Run many scripted turns across sessions from JSON Lines'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "export" -d 'Print a context as JSON, JSON Lines or Markdown'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "import" -d 'Create a context from an exported JSON or JSON Lines file'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand crd" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -79,6 +84,7 @@ summarize_oldest\t'Turns leaving the window are folded into `status.summary` by 
 hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s o -l output -d 'Print the created object as json, yaml or name instead of a confirmation line' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
@@ -101,6 +107,7 @@ summarize_oldest\t'Turns leaving the window are folded into `status.summary` by 
 hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s m -l message -d 'A message to send (repeatable: one turn each, in order)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s f -l file -d 'Send the contents of a file as one message (`-` for stdin)' -r -F
@@ -163,6 +170,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l api-key
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l no-headers -d 'Omit the table header'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s w -l watch -d 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. team=sre,tier!=test' -r
@@ -183,6 +191,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l api-key-s
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s A -l all-namespaces -d 'List across all namespaces'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l no-headers -d 'Omit the table header'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s l -l selector -d 'Delete the contexts matching this label selector' -r
@@ -195,6 +204,58 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l all -
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l ignore-not-found -d 'Treat a missing context as success'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s l -l selector -d 'Only contexts matching this label selector' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l idle -d 'Also expire contexts with no activity for this long, e.g. 24h, 7d' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l concurrency -d 'Contexts handled at once' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s A -l all-namespaces -d 'Look in every namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l delete -d 'Delete the contexts instead of marking them Expired (contexts already marked are deleted too)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l dry-run -d 'Print what would be done, change nothing'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s l -l selector -d 'The contexts matching this label selector' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l keep-last -d 'Turns kept verbatim at the end of the history' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l all -d 'Every context in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l dry-run -d 'Print what would be folded, change nothing and call nothing'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -s f -l file -d 'JSON Lines of {"session": …, "message": …} plus optional settings (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l concurrency -d 'Sessions worked on at once (each session\'s turns stay in input order)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s o -l output -d 'Format' -r -f -a "json\t'The object, without server-set metadata'
+jsonl\t'A header line with the settings, then one line per message'
+markdown\t'A readable transcript (not importable)'"
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -s f -l file -d 'The exported JSON or JSON Lines (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -l session -d 'Import under this session ID instead of the exported one' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -s h -l help -d 'Print help'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
@@ -202,13 +263,18 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l 
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "crd" -d 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "create" -d 'Create a context for a session'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "chat" -d 'Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with -m/-f/stdin (the context is created when missing)'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "get" -d 'Describe one context: spec, status and transcript'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "list" -d 'List contexts in a kubectl-style table'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "crd" -d 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "install" -d 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "uninstall" -d 'Remove the CRD and with it every ClaudeModelContext in the cluster'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "create" -d 'Create a context for a session'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "chat" -d 'Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with -m/-f/stdin (the context is created when missing)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "get" -d 'Describe one context: spec, status and transcript'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "list" -d 'List contexts in a kubectl-style table'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "delete" -d 'Delete contexts by session ID or name, by label, or all in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "expire" -d 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "summarize" -d 'Fold older turns of contexts into their summary now'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "batch" -d 'Run many scripted turns across sessions from JSON Lines'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "export" -d 'Print a context as JSON, JSON Lines or Markdown'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "import" -d 'Create a context from an exported JSON or JSON Lines file'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand help; and not __fish_seen_subcommand_from crd install uninstall create chat get list delete expire summarize batch export import completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -82,8 +82,104 @@ pub enum Command {
     List(ListArgs),
     /// Delete contexts by session ID or name, by label, or all in the namespace.
     Delete(DeleteArgs),
+    /// Mark contexts past their expiration time or idle too long as Expired (or delete them).
+    Expire(ExpireArgs),
+    /// Fold older turns of contexts into their summary now.
+    Summarize(SummarizeArgs),
+    /// Run many scripted turns across sessions from JSON Lines.
+    Batch(BatchArgs),
+    /// Print a context as JSON, JSON Lines or Markdown.
+    Export(ExportArgs),
+    /// Create a context from an exported JSON or JSON Lines file.
+    Import(ImportArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+}
+
+/// `expire`.
+#[derive(Debug, Args)]
+pub struct ExpireArgs {
+    /// Look in every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only contexts matching this label selector.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Also expire contexts with no activity for this long, e.g. 24h, 7d.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub idle: Option<Duration>,
+    /// Delete the contexts instead of marking them Expired (contexts already marked are deleted too).
+    #[arg(long)]
+    pub delete: bool,
+    /// Print what would be done, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Contexts handled at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N")]
+    pub concurrency: u16,
+}
+
+/// `summarize`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("targets").required(true).multiple(false).args(["sessions", "all", "selector"]))]
+pub struct SummarizeArgs {
+    /// Session IDs or resource names.
+    pub sessions: Vec<String>,
+    /// Every context in the namespace.
+    #[arg(long)]
+    pub all: bool,
+    /// The contexts matching this label selector.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Turns kept verbatim at the end of the history.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub keep_last: usize,
+    /// Print what would be folded, change nothing and call nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// JSON Lines of {"session": …, "message": …} plus optional settings (`-` for stdin).
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub file: PathBuf,
+    /// Sessions worked on at once (each session's turns stay in input order).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N")]
+    pub concurrency: u16,
+}
+
+/// `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Session ID or resource name.
+    pub session: String,
+    /// Format.
+    #[arg(short = 'o', long, value_enum, default_value_t = ExportFormat::Json, value_name = "FORMAT")]
+    pub output: ExportFormat,
+}
+
+/// `-o` for `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The object, without server-set metadata.
+    Json,
+    /// A header line with the settings, then one line per message.
+    Jsonl,
+    /// A readable transcript (not importable).
+    Markdown,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The exported JSON or JSON Lines (`-` for stdin).
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub file: PathBuf,
+    /// Import under this session ID instead of the exported one.
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
 }
 
 /// `install`.
@@ -141,6 +237,10 @@ pub struct ContextSettings {
     /// Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub expires_at: Option<jiff::Timestamp>,
+
+    /// Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL).
+    #[arg(long, value_name = "DURATION", value_parser = parse_idle_ttl)]
+    pub idle_ttl: Option<String>,
 
     /// A label for the resource, key=value (repeatable).
     #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
@@ -234,6 +334,9 @@ pub struct ListArgs {
     /// Omit the table header.
     #[arg(long)]
     pub no_headers: bool,
+    /// After listing, watch for changes and print them as they happen (like kubectl get -w).
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 }
 
 /// `delete`.
@@ -337,6 +440,41 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .map_err(|e| format!("`{s}` is not a duration ({e}); examples: 30s, 15m, 24h, 7d"))
 }
 
+/// An idle TTL as the schema accepts it: digits and units, e.g. `12h`, `1h30m`, `7d`.
+fn parse_idle_ttl(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if idle_ttl_units_ok(t) && humantime::parse_duration(t).is_ok() {
+        Ok(t.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not an idle TTL: use digits and units ms, s, m, h, d, w, e.g. 12h, 7d, 1h30m"
+        ))
+    }
+}
+
+/// Units the CRD's pattern allows (`ms|s|m|h|d|w`).
+fn idle_ttl_units_ok(t: &str) -> bool {
+    let mut rest = t;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "s", "m", "h", "d", "w"]
+            .iter()
+            .find(|u| rest.starts_with(*u));
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// kubectl's `--request-timeout`: a duration, or a bare number of seconds; 0 disables it.
 fn parse_request_timeout(s: &str) -> Result<Duration, String> {
     match s.trim().parse::<u64>() {
@@ -399,6 +537,16 @@ mod tests {
         assert_eq!(parse_request_timeout("0").unwrap(), Duration::ZERO);
         assert!(parse_time("2026-12-31T00:00:00Z").is_ok());
         assert!(parse_time("tomorrow").unwrap_err().contains("RFC 3339"));
+    }
+
+    #[test]
+    fn idle_ttls_match_the_schema_pattern() {
+        for ok in ["12h", "7d", "1h30m", "100ms", "2w"] {
+            assert_eq!(parse_idle_ttl(ok).unwrap(), ok);
+        }
+        for bad in ["", "h", "12", "1.5h", "12 h", "3mo", "-1h"] {
+            assert!(parse_idle_ttl(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -316,26 +316,38 @@ impl Cluster {
     pub async fn list_all(
         &self,
         ns: Option<&str>,
-        mut params: ListParams,
+        params: ListParams,
         chunk: u32,
     ) -> Result<Vec<ClaudeModelContext>, ClusterError> {
+        Ok(self.list_versioned(ns, params, chunk).await?.0)
+    }
+
+    /// [`Cluster::list_all`] plus the list's resourceVersion, to watch from.
+    pub async fn list_versioned(
+        &self,
+        ns: Option<&str>,
+        mut params: ListParams,
+        chunk: u32,
+    ) -> Result<(Vec<ClaudeModelContext>, String), ClusterError> {
         let api = self.contexts(ns);
         let op = Op::contexts("list", ns, None);
         if chunk > 0 {
             params.limit = Some(chunk);
         }
         let mut items = Vec::new();
+        let mut version = String::new();
         loop {
             let page: ObjectList<ClaudeModelContext> =
                 api.list(&params).await.map_err(|e| self.error(e, &op))?;
             items.extend(page.items);
+            version = page.metadata.resource_version.unwrap_or(version);
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(token) => params.continue_token = Some(token),
                 None => break,
             }
             tracing::debug!(fetched = items.len(), "fetching the next page");
         }
-        Ok(items)
+        Ok((items, version))
     }
 }
 

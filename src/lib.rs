@@ -7,6 +7,7 @@
 //! - [`cluster`]: kube client, lookups, paging, and errors a person can act on;
 //! - [`claude`]: the Messages API client (streaming, retries, typed errors);
 //! - [`credentials`]: where the API key comes from (env or a Kubernetes Secret);
+//! - [`events`]: Kubernetes Events for lifecycle changes;
 //! - [`journal`]: answered turns the cluster could not take yet, kept locally;
 //! - [`output`]: tables and documents printed to the user;
 //! - [`session`]: one loaded context and every change to it (safe write-back);
@@ -22,6 +23,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod credentials;
+pub mod events;
 pub mod journal;
 pub mod naming;
 pub mod output;

@@ -478,16 +478,7 @@ impl Repl {
                 }
             }
             "summarize" => {
-                let h = &self.session.object().spec.context_history;
-                let starts: Vec<usize> = h
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, m)| {
-                        m.role == Role::User && (*i == 0 || h[i - 1].role == Role::Assistant)
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                let keep_from = starts.len().checked_sub(2).map(|k| starts[k]).unwrap_or(0);
+                let keep_from = self.session.messages_before_last_turns(2);
                 if keep_from == 0 {
                     println!("nothing to summarize: two turns or fewer are stored");
                 } else {

@@ -103,6 +103,12 @@ pub struct ClaudeModelContextSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "date_time_schema")]
     pub expiration_time: Option<Timestamp>,
+
+    /// Expire the context after this long without activity, e.g. `12h`, `7d`, `90m` (units ms,
+    /// s, m, h, d, w, combinable: `1h30m`). `kubectl mcp expire` applies it.
+    #[serde(default, rename = "idleTTL", skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^([0-9]+(ms|s|m|h|d|w))+$"))]
+    pub idle_ttl: Option<String>,
 }
 
 /// One message of the stored conversation.

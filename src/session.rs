@@ -20,6 +20,7 @@ use serde_json::json;
 use crate::claude::{ClaudeClient, MessagesRequest, Reply, Usage};
 use crate::cli::ContextSettings;
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
+use crate::events::{Events, Lifecycle};
 use crate::journal::{Entry, Journal};
 use crate::naming;
 use crate::resource::{
@@ -37,6 +38,7 @@ const MAX_CONFLICT_RETRIES: usize = 20;
 /// A context loaded from the cluster.
 pub struct Session {
     cluster: Cluster,
+    events: Events,
     api: Api<ClaudeModelContext>,
     obj: ClaudeModelContext,
     session_id: String,
@@ -89,7 +91,17 @@ impl Session {
         session_id: &str,
         settings: &ContextSettings,
     ) -> anyhow::Result<(Self, Opened)> {
-        let ns = cluster.namespace().to_string();
+        Self::open_in(cluster, cluster.namespace(), session_id, settings).await
+    }
+
+    /// [`Session::open`] in a given namespace.
+    pub async fn open_in(
+        cluster: &Cluster,
+        namespace: &str,
+        session_id: &str,
+        settings: &ContextSettings,
+    ) -> anyhow::Result<(Self, Opened)> {
+        let ns = namespace.to_string();
         let (obj, opened) = match cluster.find(&ns, session_id).await {
             Ok(obj) => (obj, Opened::Found),
             Err(ClusterError::NotFound { .. }) => {
@@ -105,18 +117,31 @@ impl Session {
             }
             Err(e) => return Err(e.into()),
         };
-        let name = obj.metadata.name.clone().unwrap_or_default();
-        Ok((
-            Self {
-                api: cluster.contexts(Some(&ns)),
-                cluster: cluster.clone(),
-                session_id: obj.spec.session_id.clone(),
-                namespace: ns,
-                name,
-                obj,
-            },
-            opened,
-        ))
+        Ok((Self::from_object(cluster, obj), opened))
+    }
+
+    /// Load the context for `session_id` in `namespace`; a missing one is an error.
+    pub async fn load(
+        cluster: &Cluster,
+        namespace: &str,
+        session_id: &str,
+    ) -> Result<Self, ClusterError> {
+        let obj = cluster.find(namespace, session_id).await?;
+        Ok(Self::from_object(cluster, obj))
+    }
+
+    /// Wrap an object already read.
+    pub fn from_object(cluster: &Cluster, obj: ClaudeModelContext) -> Self {
+        let namespace = obj.namespace_or_default();
+        Self {
+            api: cluster.contexts(Some(&namespace)),
+            events: Events::new(cluster.client().clone()),
+            cluster: cluster.clone(),
+            session_id: obj.spec.session_id.clone(),
+            name: obj.metadata.name.clone().unwrap_or_default(),
+            namespace,
+            obj,
+        }
     }
 
     /// The object as last read or written.
@@ -127,6 +152,49 @@ impl Session {
     /// The session ID.
     pub fn session_id(&self) -> &str {
         &self.session_id
+    }
+
+    /// How many of the oldest messages come before the last `keep` turns: what
+    /// `summarize --keep-last` and `/summarize` fold.
+    pub fn messages_before_last_turns(&self, keep: usize) -> usize {
+        let h = &self.obj.spec.context_history;
+        let starts: Vec<usize> = h
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| m.role == Role::User && (*i == 0 || h[i - 1].role == Role::Assistant))
+            .map(|(i, _)| i)
+            .collect();
+        if starts.len() <= keep {
+            0
+        } else {
+            starts[starts.len() - keep]
+        }
+    }
+
+    /// Estimated tokens of everything stored (system prompt, summary, whole history), calibrated.
+    pub fn stored_tokens(&self) -> u64 {
+        let spec = &self.obj.spec;
+        let mut raw: u64 = spec
+            .context_history
+            .iter()
+            .map(|m| {
+                u64::from(
+                    m.tokens.unwrap_or_else(|| tokens::estimate(&m.content))
+                        + tokens::PER_MESSAGE_OVERHEAD,
+                )
+            })
+            .sum();
+        raw += spec
+            .system_prompt
+            .as_deref()
+            .map_or(0, |p| u64::from(tokens::estimate(p)));
+        raw += self
+            .obj
+            .status
+            .as_ref()
+            .and_then(|s| s.summary.as_deref())
+            .map_or(0, |s| u64::from(tokens::estimate(s)));
+        tokens::scale(raw, self.ratio())
     }
 
     /// The calibration ratio learnt so far.
@@ -315,6 +383,13 @@ impl Session {
             "summaryFingerprint": fp,
         }))
         .await?;
+        self.events
+            .emit(
+                &self.obj,
+                Lifecycle::Summarized,
+                format!("folded {count} messages into status.summary"),
+            )
+            .await;
         self.compact(count, &fp).await?;
         done.messages += count;
         done.called_claude = true;
@@ -349,6 +424,9 @@ impl Session {
                     self.obj.spec = obj.spec;
                     let turns = self.obj.turns();
                     self.patch_status(json!({"turnCount": turns})).await?;
+                    self.events
+                        .emit(&self.obj, Lifecycle::Compacted, format!("removed the {count} oldest messages from spec.contextHistory; {turns} turns remain"))
+                        .await;
                     return Ok(());
                 }
                 Err(e) => match self.cluster.error(e, &self.op("patch")) {
@@ -582,11 +660,17 @@ impl Session {
 
     /// Record a failed call: `Error` with the message; the history is not touched.
     pub async fn record_error(&mut self, message: &str) -> Result<(), ClusterError> {
+        let was_error = self.obj.state() == ContextState::Error;
         self.patch_status(json!({
             "currentState": ContextState::Error.as_str(),
             "message": message,
         }))
-        .await
+        .await?;
+        if !was_error {
+            let first = message.lines().next().unwrap_or(message).to_string();
+            self.events.emit(&self.obj, Lifecycle::Error, first).await;
+        }
+        Ok(())
     }
 
     async fn patch_status(&mut self, status: serde_json::Value) -> Result<(), ClusterError> {
@@ -650,6 +734,7 @@ pub fn new_context(
             system_prompt,
             summarization_strategy: settings.strategy.unwrap_or_default(),
             expiration_time,
+            idle_ttl: settings.idle_ttl.clone(),
         },
     );
     obj.metadata = ObjectMeta {
@@ -686,8 +771,9 @@ pub async fn create_context(
     let name = obj.metadata.name.clone().unwrap_or_default();
     let api = cluster.contexts(Some(&ns));
     let op = Op::contexts("create", Some(&ns), Some(&session));
-    if let Err(e) = api.create(&PostParams::default(), &obj).await {
-        {
+    let created_spec = match api.create(&PostParams::default(), &obj).await {
+        Ok(c) => c.spec,
+        Err(e) => {
             return Err(match cluster.error(e, &op) {
                 ClusterError::AlreadyExists { .. } => match api.get_opt(&name).await {
                     Ok(Some(existing)) if existing.spec.session_id != session => {
@@ -703,7 +789,7 @@ pub async fn create_context(
                 other => other,
             });
         }
-    }
+    };
     let status = json!({
         "status": {
             "currentState": "Active",
@@ -712,10 +798,45 @@ pub async fn create_context(
             "tokenCount": 0,
         }
     });
+    warn_if_pruned(&obj, &created_spec);
     let op = Op::contexts("patch", Some(&ns), Some(&session));
-    api.patch_status(&name, &PatchParams::default(), &Patch::Merge(&status))
+    let created = api
+        .patch_status(&name, &PatchParams::default(), &Patch::Merge(&status))
         .await
-        .map_err(|e| cluster.error(e, &op))
+        .map_err(|e| cluster.error(e, &op))?;
+    Events::new(cluster.client().clone())
+        .emit(
+            &created,
+            Lifecycle::Created,
+            format!(
+                "created for session \"{session}\" (model {})",
+                created.spec.model_name
+            ),
+        )
+        .await;
+    Ok(created)
+}
+
+/// An apiserver whose CRD is older than this tool prunes the fields it does not know, silently.
+/// Say so, with the fix, rather than let a setting vanish.
+fn warn_if_pruned(sent: &ClaudeModelContext, stored: &ClaudeModelContextSpec) {
+    let (Ok(serde_json::Value::Object(sent)), Ok(serde_json::Value::Object(stored))) = (
+        serde_json::to_value(&sent.spec),
+        serde_json::to_value(stored),
+    ) else {
+        return;
+    };
+    let dropped: Vec<&str> = sent
+        .keys()
+        .filter(|k| !stored.contains_key(k.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !dropped.is_empty() {
+        tracing::warn!(
+            "the cluster dropped spec fields it does not know ({}): its ClaudeModelContext CRD is older than this kubectl-mcp; run `kubectl mcp install` to update it",
+            dropped.join(", ")
+        );
+    }
 }
 
 /// Now, to the second, as Kubernetes writes times.

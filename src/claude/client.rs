@@ -6,6 +6,7 @@
 //! A stream that has already produced text is never retried behind the caller's back: the
 //! caller has shown that text, so a failure then is returned as an error.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use eventsource_stream::Eventsource;
@@ -72,11 +73,14 @@ pub fn credentials_from_env() -> Option<Credentials> {
         .map(Credentials::Bearer)
 }
 
-/// A Messages API client.
+/// A Messages API client. Clones share one rate-limit gate: a 429 seen by any of them holds
+/// every clone's next request until the wait the server asked for is over (one 429 slows all
+/// workers of a `batch`, instead of each discovering the limit on its own).
 #[derive(Debug, Clone)]
 pub struct ClaudeClient {
     http: reqwest::Client,
     config: ClaudeConfig,
+    gate: Arc<Mutex<Option<tokio::time::Instant>>>,
 }
 
 /// One failed attempt, with what the retry decision needs.
@@ -114,7 +118,11 @@ impl ClaudeClient {
             .user_agent(concat!("kubectl-mcp/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClaudeError::Config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { http, config })
+        Ok(Self {
+            http,
+            config,
+            gate: Arc::default(),
+        })
     }
 
     /// The settings in use.
@@ -201,6 +209,25 @@ impl ClaudeClient {
         }
     }
 
+    /// Wait while a rate limit seen by any clone is in force.
+    async fn wait_gate(&self) {
+        loop {
+            let until = *self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            match until {
+                Some(t) if t > tokio::time::Instant::now() => tokio::time::sleep_until(t).await,
+                _ => return,
+            }
+        }
+    }
+
+    fn close_gate_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        if gate.is_none_or(|t| t < until) {
+            *gate = Some(until);
+        }
+    }
+
     /// After failed attempt `n`: sleep and return `Ok` to try again, or return the error to give.
     async fn after_failure(&self, what: &str, n: u32, f: Failure) -> Result<(), ClaudeError> {
         if f.final_ {
@@ -217,6 +244,9 @@ impl ClaudeClient {
                 request_id: f.headers.as_ref().and_then(request_id),
             }),
             Decision::Retry(delay) => {
+                if f.status == Some(429) {
+                    self.close_gate_for(delay);
+                }
                 let attempts_note = format!(" (gave up after {n} attempts)");
                 tracing::warn!(
                     "{what}: {}; retrying in {:.1}s (retry {n} of {})",
@@ -238,6 +268,7 @@ impl ClaudeClient {
     {
         let mut n = 1;
         loop {
+            self.wait_gate().await;
             match attempt(n).await {
                 Ok(v) => return Ok(v),
                 Err(f) => self.after_failure(what, n, f).await?,
@@ -298,6 +329,7 @@ impl ClaudeClient {
         body.stream = true;
         let mut n = 1;
         loop {
+            self.wait_gate().await;
             match self.stream_once(&body, n, on_text).await {
                 Ok(reply) => return Ok(reply),
                 Err(f) => self.after_failure("Claude", n, f).await?,

@@ -222,6 +222,7 @@ mod tests {
                 system_prompt: Some("be brief".into()),
                 summarization_strategy: Default::default(),
                 expiration_time: None,
+                idle_ttl: None,
             },
         );
         obj.metadata.namespace = Some("team".into());

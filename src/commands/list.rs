@@ -3,11 +3,13 @@
 use std::cmp::Ordering;
 use std::io::Write;
 
+use futures::TryStreamExt;
 use jiff::Timestamp;
-use kube::api::ListParams;
+use kube::api::{ListParams, WatchEvent, WatchParams};
+use kube::ResourceExt;
 
 use crate::cli::{ListArgs, ListFormat, SortKey};
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, Op};
 use crate::output::{self, KubeList, KubeTable};
 use crate::resource::ClaudeModelContext;
 
@@ -20,7 +22,9 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
     if let Some(sel) = &args.selector {
         params = params.labels(sel);
     }
-    let mut items = cluster.list_all(ns, params, args.chunk_size).await?;
+    let (mut items, version) = cluster
+        .list_versioned(ns, params.clone(), args.chunk_size)
+        .await?;
     // Field selectors on custom fields do not exist before Kubernetes 1.30: filter here.
     if let Some(state) = args.state {
         items.retain(|o| o.state() == state);
@@ -28,35 +32,110 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
     if let Some(key) = args.sort_by {
         items.sort_by(|a, b| compare(a, b, key));
     }
+    print_items(&items, args, ns, !args.no_headers)?;
+    if args.watch {
+        watch(cluster, args, ns, params, version).await?;
+    }
+    Ok(())
+}
+
+fn print_items(
+    items: &[ClaudeModelContext],
+    args: &ListArgs,
+    ns: Option<&str>,
+    headers: bool,
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match args.output {
-        ListFormat::Json => return output::print_json(&mut out, &KubeList::new(&items)),
-        ListFormat::Yaml => return output::print_yaml(&mut out, &KubeList::new(&items)),
+        ListFormat::Json if args.watch => {
+            for o in items {
+                output::print_json(&mut out, o)?;
+            }
+        }
+        ListFormat::Json => output::print_json(&mut out, &KubeList::new(items))?,
+        ListFormat::Yaml if args.watch => {
+            for o in items {
+                writeln!(out, "---")?;
+                output::print_yaml(&mut out, o)?;
+            }
+        }
+        ListFormat::Yaml => output::print_yaml(&mut out, &KubeList::new(items))?,
         _ if items.is_empty() => {
-            output::note(match ns {
-                Some(ns) => format!("No resources found in {ns} namespace."),
-                None => "No resources found".to_string(),
-            });
-            return Ok(());
+            if headers {
+                output::note(match ns {
+                    Some(ns) => format!("No resources found in {ns} namespace."),
+                    None => "No resources found".to_string(),
+                });
+            }
         }
         ListFormat::Name => {
-            for o in &items {
+            for o in items {
                 writeln!(out, "{}", output::object_name(o))?;
             }
-            return Ok(());
         }
-        ListFormat::Table | ListFormat::Wide => {}
+        ListFormat::Table | ListFormat::Wide => {
+            let wide = args.output == ListFormat::Wide;
+            render_table(
+                &mut out,
+                items,
+                ns.is_none(),
+                wide,
+                headers,
+                Timestamp::now(),
+            )?;
+        }
     }
-    let wide = args.output == ListFormat::Wide;
-    render_table(
-        &mut out,
-        &items,
-        ns.is_none(),
-        wide,
-        !args.no_headers,
-        Timestamp::now(),
-    )?;
+    out.flush()?;
     Ok(())
+}
+
+/// `-w`: print each change after the initial list, like `kubectl get -w`; restarts the watch
+/// when the server closes it, and re-lists when the resourceVersion is too old (410).
+async fn watch(
+    cluster: &Cluster,
+    args: &ListArgs,
+    ns: Option<&str>,
+    params: ListParams,
+    mut version: String,
+) -> anyhow::Result<()> {
+    let api = cluster.contexts(ns);
+    let op = Op::contexts("watch", ns, None);
+    let mut wp = WatchParams::default().timeout(290);
+    if let Some(sel) = &params.label_selector {
+        wp = wp.labels(sel);
+    }
+    loop {
+        let stream = api
+            .watch(&wp, &version)
+            .await
+            .map_err(|e| cluster.error(e, &op))?;
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.try_next().await.map_err(|e| cluster.error(e, &op))? {
+            let obj = match event {
+                WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) => o,
+                WatchEvent::Bookmark(b) => {
+                    version = b.metadata.resource_version;
+                    continue;
+                }
+                WatchEvent::Error(e) if e.code == 410 => {
+                    tracing::debug!("watch too old; listing again");
+                    version = cluster
+                        .list_versioned(ns, params.clone(), args.chunk_size)
+                        .await?
+                        .1;
+                    break;
+                }
+                WatchEvent::Error(e) => anyhow::bail!("watch failed: {} ({})", e.message, e.code),
+            };
+            if let Some(v) = obj.resource_version() {
+                version = v;
+            }
+            if args.state.is_some_and(|s| obj.state() != s) {
+                continue;
+            }
+            print_items(std::slice::from_ref(&obj), args, ns, false)?;
+        }
+    }
 }
 
 /// The table itself, separate from I/O for tests.
@@ -172,6 +251,7 @@ mod tests {
                 system_prompt: None,
                 summarization_strategy: Default::default(),
                 expiration_time: None,
+                idle_ttl: None,
             },
         );
         o.metadata.namespace = Some("default".into());

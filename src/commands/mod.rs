@@ -1,13 +1,17 @@
 //! One file per subcommand. Each turns parsed arguments into cluster calls and output; shared
 //! plumbing lives in `cluster` and `output`, never here.
 
+mod batch;
 mod chat;
 mod completions;
 mod crd;
 pub(crate) mod create;
 mod delete;
+mod expire;
+mod export;
 mod get;
 mod list;
+mod summarize;
 
 use crate::cli::{Cli, Command};
 use crate::cluster::Cluster;
@@ -26,6 +30,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Create(args) => create::run(&Cluster::connect(&global).await?, args).await,
         Command::Get(args) => get::run(&Cluster::connect(&global).await?, &args).await,
         Command::List(args) => list::run(&Cluster::connect(&global).await?, &args).await,
+        Command::Expire(args) => expire::run(&Cluster::connect(&global).await?, &args).await,
+        Command::Summarize(args) => {
+            summarize::run(&Cluster::connect(&global).await?, &global, &args).await
+        }
+        Command::Batch(args) => batch::run(&Cluster::connect(&global).await?, &global, &args).await,
+        Command::Export(args) => export::export(&Cluster::connect(&global).await?, &args).await,
+        Command::Import(args) => export::import(&Cluster::connect(&global).await?, &args).await,
         Command::Delete(args) => delete::run(&Cluster::connect(&global).await?, &args).await,
     }
 }

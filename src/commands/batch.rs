@@ -1,0 +1,328 @@
+//! `batch -f FILE|-`: many scripted turns across sessions from JSON Lines. Sessions run with
+//! bounded concurrency; each session's turns run in input order. Results are JSON Lines on
+//! stdout (with the input line number) as they finish; failed lines are reported and the rest go
+//! on; the exit is non-zero if any line failed. All workers share one Claude client, so a 429
+//! seen by one holds them all.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
+
+use crate::claude::{ClaudeClient, ClaudeConfig, Usage};
+use crate::cli::{BatchArgs, ContextSettings, GlobalArgs};
+use crate::cluster::Cluster;
+use crate::credentials;
+use crate::journal::Journal;
+use crate::resource::{ContextState, SummarizationStrategy};
+use crate::session::{read_text, Session};
+
+/// One input line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Line {
+    session: String,
+    message: String,
+    #[serde(default)]
+    model: Option<String>,
+    #[serde(default)]
+    system: Option<String>,
+    #[serde(default)]
+    max_tokens: Option<u32>,
+    #[serde(default)]
+    max_output_tokens: Option<u32>,
+    #[serde(default)]
+    history_size: Option<u32>,
+    #[serde(default)]
+    strategy: Option<SummarizationStrategy>,
+    #[serde(default)]
+    namespace: Option<String>,
+}
+
+/// One output line.
+#[derive(Debug, Serialize)]
+struct Outcome {
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stop_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    usage: Option<Usage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl Outcome {
+    fn failed(line: usize, l: Option<&Line>, ns: Option<&str>, error: String) -> Self {
+        Self {
+            line,
+            session: l.map(|l| l.session.clone()),
+            namespace: ns.map(str::to_string),
+            reply: None,
+            stop_reason: None,
+            usage: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// One session's lines, in input order.
+struct Group {
+    namespace: String,
+    session: String,
+    lines: Vec<(usize, Line)>,
+}
+
+/// The parsed input.
+struct Parsed {
+    /// Good lines grouped by (namespace, session), in order of first appearance.
+    groups: Vec<Group>,
+    /// An outcome for each bad line.
+    bad: Vec<Outcome>,
+    /// Non-blank lines.
+    total: usize,
+}
+
+fn parse(text: &str, default_ns: &str) -> Parsed {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    let mut bad = Vec::new();
+    let mut total = 0;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        total += 1;
+        match serde_json::from_str::<Line>(raw) {
+            Ok(l) => {
+                let namespace = l
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| default_ns.to_string());
+                let at = *index
+                    .entry((namespace.clone(), l.session.clone()))
+                    .or_insert_with(|| {
+                        groups.push(Group {
+                            namespace,
+                            session: l.session.clone(),
+                            lines: Vec::new(),
+                        });
+                        groups.len() - 1
+                    });
+                groups[at].lines.push((n, l));
+            }
+            Err(e) => bad.push(Outcome::failed(
+                n,
+                None,
+                None,
+                format!("line {n} is not a valid batch line: {e}"),
+            )),
+        }
+    }
+    Parsed { groups, bad, total }
+}
+
+pub(super) async fn run(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    args: &BatchArgs,
+) -> anyhow::Result<()> {
+    let text = read_text(&args.file)?;
+    let Parsed { groups, bad, total } = parse(&text, cluster.namespace());
+    let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
+    let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
+    let journal = Journal::open_default()?;
+    let out = Mutex::new(std::io::stdout());
+    let failures = AtomicUsize::new(0);
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} lines")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let emit = |o: Outcome| {
+        if o.error.is_some() {
+            failures.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Ok(line) = serde_json::to_string(&o) {
+            let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(out, "{line}").and_then(|_| out.flush());
+        }
+        bar.inc(1);
+    };
+    bad.into_iter().for_each(emit);
+    futures::stream::iter(groups)
+        .map(|g| {
+            let (client, journal, emit) = (&client, &journal, &emit);
+            async move {
+                run_session(
+                    cluster,
+                    client,
+                    journal,
+                    &g.namespace,
+                    &g.session,
+                    g.lines,
+                    emit,
+                )
+                .await
+            }
+        })
+        .buffer_unordered(usize::from(args.concurrency))
+        .collect::<Vec<()>>()
+        .await;
+    bar.finish_and_clear();
+    let failed = failures.load(Ordering::Relaxed);
+    if failed > 0 {
+        anyhow::bail!("{failed} of {total} lines failed (see their `error` fields)");
+    }
+    Ok(())
+}
+
+/// One session's lines, in order.
+async fn run_session(
+    cluster: &Cluster,
+    client: &ClaudeClient,
+    journal: &Journal,
+    ns: &str,
+    session_id: &str,
+    lines: Vec<(usize, Line)>,
+    emit: &(dyn Fn(Outcome) + Sync),
+) {
+    let first = &lines[0].1;
+    let settings = ContextSettings {
+        model: first.model.clone(),
+        system: first.system.clone(),
+        max_tokens: first.max_tokens,
+        max_output_tokens: first.max_output_tokens,
+        history_size: first.history_size,
+        strategy: first.strategy,
+        ..Default::default()
+    };
+    let opened = match Session::open_in(cluster, ns, session_id, &settings).await {
+        Ok((s, _)) => {
+            let o = s.object();
+            let expired = o.state() == ContextState::Expired
+                || o.spec
+                    .expiration_time
+                    .is_some_and(|t| t <= jiff::Timestamp::now());
+            if expired {
+                Err(format!("context \"{session_id}\" is expired: revive it with `kubectl mcp chat --revive`"))
+            } else {
+                Ok(s)
+            }
+        }
+        Err(e) => Err(format!("{e:#}")),
+    };
+    let mut session = match opened {
+        Ok(s) => s,
+        Err(e) => {
+            for (n, l) in &lines {
+                emit(Outcome::failed(*n, Some(l), Some(ns), e.clone()));
+            }
+            return;
+        }
+    };
+    if let Err(e) = session.replay_journal(journal).await {
+        tracing::warn!(session = session_id, error = %e, "could not replay the local journal");
+    }
+    for (n, l) in lines {
+        emit(turn(&mut session, client, journal, ns, n, &l).await);
+    }
+}
+
+async fn turn(
+    session: &mut Session,
+    client: &ClaudeClient,
+    journal: &Journal,
+    ns: &str,
+    n: usize,
+    l: &Line,
+) -> Outcome {
+    let fail = |e: String| Outcome::failed(n, Some(l), Some(ns), e);
+    let prepared = match session.prepare(client, &l.message).await {
+        Ok(p) => p,
+        Err(e) => return fail(e.to_string()),
+    };
+    let reply = match client.send(&prepared.request).await {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = e.to_string();
+            let _ = session.record_error(&msg).await;
+            return fail(msg);
+        }
+    };
+    match session
+        .complete(journal, &l.message, &reply, &prepared.window)
+        .await
+    {
+        Ok(done) => match done.journalled {
+            Some((path, e)) => fail(format!(
+                "{e}; the answer was kept in the local journal {}",
+                path.display()
+            )),
+            None => Outcome {
+                line: n,
+                session: Some(l.session.clone()),
+                namespace: Some(ns.to_string()),
+                reply: Some(reply.text),
+                stop_reason: reply.stop_reason,
+                usage: Some(reply.usage),
+                error: None,
+            },
+        },
+        Err(e) => fail(format!("{e:#}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_group_by_session_in_order_and_bad_lines_are_reported() {
+        let text = r#"{"session": "a", "message": "1", "model": "m"}
+{"session": "b", "message": "2"}
+
+not json
+{"session": "a", "message": "3", "namespace": "other"}
+{"session": "a", "message": "4"}
+{"session": "a", "mesage": "typo"}
+"#;
+        let Parsed { groups, bad, total } = parse(text, "default");
+        assert_eq!(total, 6);
+        let keys: Vec<_> = groups
+            .iter()
+            .map(|g| (g.namespace.clone(), g.session.clone()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("default".to_string(), "a".to_string()),
+                ("default".into(), "b".into()),
+                ("other".into(), "a".into())
+            ]
+        );
+        let a: Vec<_> = groups[0]
+            .lines
+            .iter()
+            .map(|(n, l)| (*n, l.message.as_str()))
+            .collect();
+        assert_eq!(a, [(1, "1"), (6, "4")]);
+        let bad_lines: Vec<_> = bad.iter().map(|o| o.line).collect();
+        assert_eq!(bad_lines, [4, 7]);
+        assert!(bad[1].error.as_deref().unwrap().contains("mesage"));
+    }
+}

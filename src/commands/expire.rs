@@ -1,0 +1,280 @@
+//! `expire`: contexts past `spec.expirationTime`, past their `spec.idleTTL`, or idle longer than
+//! `--idle` are marked `Expired` (or deleted with `--delete`), with bounded concurrency, a
+//! progress bar on a terminal, and a summary table. A second run changes nothing.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::{SignedDuration, Timestamp};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
+use serde_json::json;
+
+use crate::cli::ExpireArgs;
+use crate::cluster::{Cluster, Op};
+use crate::events::{Events, Lifecycle};
+use crate::output::{self, KubeTable};
+use crate::resource::{ClaudeModelContext, ContextState};
+
+/// Why a context is due, or `None`.
+pub fn expiry_reason(
+    o: &ClaudeModelContext,
+    idle: Option<Duration>,
+    now: Timestamp,
+) -> Option<String> {
+    if let Some(t) = o.spec.expiration_time.filter(|t| *t <= now) {
+        return Some(format!("expirationTime {t} has passed"));
+    }
+    let last = o
+        .status
+        .as_ref()
+        .and_then(|s| s.last_activity_time)
+        .or_else(|| o.metadata.creation_timestamp.as_ref().map(|t| t.0))?;
+    let quiet = now.duration_since(last);
+    let idle_for = |limit: Duration| SignedDuration::try_from(limit).is_ok_and(|l| quiet >= l);
+    if let Some(ttl) = o.spec.idle_ttl.as_deref() {
+        match humantime::parse_duration(ttl) {
+            Ok(limit) if idle_for(limit) => {
+                return Some(format!(
+                    "idle for {} (idleTTL {ttl})",
+                    output::human_duration(quiet)
+                ))
+            }
+            Ok(_) => {}
+            Err(_) => tracing::warn!(ttl, "ignoring an idleTTL that is not a duration"),
+        }
+    }
+    match idle {
+        Some(limit) if idle_for(limit) => Some(format!(
+            "idle for {} (--idle {})",
+            output::human_duration(quiet),
+            humantime::format_duration(limit)
+        )),
+        _ => None,
+    }
+}
+
+struct Outcome {
+    namespace: String,
+    name: String,
+    action: String,
+    reason: String,
+    failed: bool,
+}
+
+pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<()> {
+    let ns = (!args.all_namespaces).then(|| cluster.namespace());
+    let mut params = ListParams::default();
+    if let Some(sel) = &args.selector {
+        params = params.labels(sel);
+    }
+    let items = cluster.list_all(ns, params, 500).await?;
+    let now = Timestamp::now();
+    let mut plan: Vec<(ClaudeModelContext, String)> = items
+        .into_iter()
+        .filter_map(|o| {
+            let already = o.state() == ContextState::Expired;
+            match expiry_reason(&o, args.idle, now) {
+                // Marked before: nothing more to do unless deleting.
+                _ if already && args.delete => {
+                    let reason = o
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.message.clone())
+                        .unwrap_or_else(|| "marked Expired".into());
+                    Some((o, reason))
+                }
+                Some(_) if already => None,
+                Some(reason) => Some((o, reason)),
+                None => None,
+            }
+        })
+        .collect();
+    plan.sort_by(|a, b| {
+        (
+            a.0.metadata.namespace.as_deref(),
+            a.0.metadata.name.as_deref(),
+        )
+            .cmp(&(
+                b.0.metadata.namespace.as_deref(),
+                b.0.metadata.name.as_deref(),
+            ))
+    });
+    if plan.is_empty() {
+        output::note(match ns {
+            Some(ns) => format!("nothing to expire in namespace {ns}"),
+            None => "nothing to expire".to_string(),
+        });
+        return Ok(());
+    }
+    let verb = if args.delete { "delete" } else { "expire" };
+    let outcomes: Vec<Outcome> = if args.dry_run {
+        plan.into_iter()
+            .map(|(o, reason)| Outcome {
+                namespace: o.namespace_or_default(),
+                name: o.metadata.name.clone().unwrap_or_default(),
+                action: format!("would {verb}"),
+                reason,
+                failed: false,
+            })
+            .collect()
+    } else {
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::with_draw_target(Some(plan.len() as u64), ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(format!("{verb} …"));
+        let events = Events::new(cluster.client().clone());
+        let results = futures::stream::iter(plan)
+            .map(|(o, reason)| {
+                let events = events.clone();
+                let bar = bar.clone();
+                async move {
+                    let r = act(cluster, &events, &o, &reason, args.delete).await;
+                    bar.inc(1);
+                    r
+                }
+            })
+            .buffer_unordered(usize::from(args.concurrency))
+            .collect::<Vec<_>>()
+            .await;
+        bar.finish_and_clear();
+        let mut results = results;
+        results.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+        results
+    };
+    let mut table = KubeTable::new(&["NAMESPACE", "NAME", "ACTION", "REASON"], true);
+    for o in &outcomes {
+        table.row([&o.namespace, &o.name, &o.action, &o.reason]);
+    }
+    let mut out = std::io::stdout().lock();
+    table.print(&mut out)?;
+    out.flush()?;
+    let failed = outcomes.iter().filter(|o| o.failed).count();
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} contexts could not be handled (see the table)",
+            outcomes.len()
+        );
+    }
+    Ok(())
+}
+
+async fn act(
+    cluster: &Cluster,
+    events: &Events,
+    o: &ClaudeModelContext,
+    reason: &str,
+    delete: bool,
+) -> Outcome {
+    let namespace = o.namespace_or_default();
+    let name = o.metadata.name.clone().unwrap_or_default();
+    let api = cluster.contexts(Some(&namespace));
+    let result = if delete {
+        let op = Op::contexts("delete", Some(&namespace), Some(&o.spec.session_id));
+        api.delete(&name, &DeleteParams::default())
+            .await
+            .map(|_| "deleted")
+            .map_err(|e| cluster.error(e, &op))
+    } else {
+        let op = Op::contexts("patch", Some(&namespace), Some(&o.spec.session_id));
+        let patch = json!({"status": {"currentState": "Expired", "message": reason}});
+        match api
+            .patch_status(&name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+        {
+            Ok(updated) => {
+                events.emit(&updated, Lifecycle::Expired, reason).await;
+                Ok("expired")
+            }
+            Err(e) => Err(cluster.error(e, &op)),
+        }
+    };
+    match result {
+        Ok(action) => Outcome {
+            namespace,
+            name,
+            action: action.into(),
+            reason: reason.into(),
+            failed: false,
+        },
+        Err(e) => Outcome {
+            namespace,
+            name,
+            action: "failed".into(),
+            reason: e.to_string().lines().next().unwrap_or_default().to_string(),
+            failed: true,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::{ClaudeModelContextSpec, ClaudeModelContextStatus};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+    fn ctx(
+        expires: Option<&str>,
+        ttl: Option<&str>,
+        last_active_ago: i64,
+        now: Timestamp,
+    ) -> ClaudeModelContext {
+        let mut o = ClaudeModelContext::new(
+            "x",
+            ClaudeModelContextSpec {
+                model_name: "m".into(),
+                session_id: "x".into(),
+                max_tokens: None,
+                max_output_tokens: None,
+                history_size: None,
+                context_history: vec![],
+                system_prompt: None,
+                summarization_strategy: Default::default(),
+                expiration_time: expires.map(|t| t.parse().unwrap()),
+                idle_ttl: ttl.map(str::to_string),
+            },
+        );
+        o.metadata.creation_timestamp = Some(Time(now - SignedDuration::from_hours(1000)));
+        o.status = Some(ClaudeModelContextStatus {
+            last_activity_time: Some(now - SignedDuration::from_secs(last_active_ago)),
+            ..Default::default()
+        });
+        o
+    }
+
+    #[test]
+    fn reasons_cover_expiry_time_idle_ttl_and_the_idle_flag() {
+        let now: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+        let day = Some(Duration::from_secs(86400));
+        assert!(
+            expiry_reason(&ctx(Some("2026-05-01T00:00:00Z"), None, 0, now), None, now)
+                .unwrap()
+                .contains("expirationTime")
+        );
+        assert_eq!(
+            expiry_reason(&ctx(Some("2026-07-01T00:00:00Z"), None, 0, now), day, now),
+            None
+        );
+        assert!(expiry_reason(&ctx(None, Some("1h"), 7200, now), None, now)
+            .unwrap()
+            .contains("idleTTL 1h"));
+        assert_eq!(
+            expiry_reason(&ctx(None, Some("1h"), 60, now), None, now),
+            None
+        );
+        assert!(expiry_reason(&ctx(None, None, 2 * 86400, now), day, now)
+            .unwrap()
+            .contains("--idle 1day"));
+        assert_eq!(
+            expiry_reason(&ctx(None, None, 2 * 86400, now), None, now),
+            None
+        );
+    }
+}

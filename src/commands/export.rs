@@ -1,0 +1,307 @@
+//! `export SESSION -o json|jsonl|markdown` and `import -f FILE`: a context out of the cluster and
+//! back in, possibly under another namespace (`-n`) or session ID (`--session`). Import checks
+//! everything before writing anything, and names the line and field at fault.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Context;
+use kube::api::{Patch, PatchParams};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
+use crate::cluster::{Cluster, Op};
+use crate::naming;
+use crate::output;
+use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Message, Role, GROUP, VERSION};
+use crate::session::{create_context, read_text};
+use crate::UsageError;
+
+/// What an export carries besides the spec.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PortableMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+struct PortableStatus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+}
+
+/// The JSON form: the object minus what the server sets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Portable {
+    #[serde(default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: PortableMeta,
+    spec: ClaudeModelContextSpec,
+    #[serde(default)]
+    status: PortableStatus,
+}
+
+/// The JSON Lines header: the same without the history, which follows one message a line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Header {
+    #[serde(default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: PortableMeta,
+    spec: serde_json::Value,
+    #[serde(default)]
+    status: PortableStatus,
+}
+
+fn portable(obj: &ClaudeModelContext) -> Portable {
+    Portable {
+        api_version: Some(format!("{GROUP}/{VERSION}")),
+        kind: Some("ClaudeModelContext".into()),
+        metadata: PortableMeta {
+            name: obj.metadata.name.clone(),
+            namespace: obj.metadata.namespace.clone(),
+            labels: obj.metadata.labels.clone().unwrap_or_default(),
+        },
+        spec: obj.spec.clone(),
+        status: PortableStatus {
+            summary: obj.status.as_ref().and_then(|s| s.summary.clone()),
+        },
+    }
+}
+
+pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
+    let obj = cluster.find(cluster.namespace(), &args.session).await?;
+    let doc = portable(&obj);
+    let mut out = std::io::stdout().lock();
+    match args.output {
+        ExportFormat::Json => output::print_json(&mut out, &doc)?,
+        ExportFormat::Jsonl => {
+            let mut spec = serde_json::to_value(&doc.spec)?;
+            if let Some(m) = spec.as_object_mut() {
+                m.remove("contextHistory");
+            }
+            let header = Header {
+                api_version: doc.api_version.clone(),
+                kind: doc.kind.clone(),
+                metadata: doc.metadata.clone(),
+                spec,
+                status: doc.status.clone(),
+            };
+            writeln!(out, "{}", serde_json::to_string(&header)?)?;
+            for m in &doc.spec.context_history {
+                writeln!(out, "{}", serde_json::to_string(m)?)?;
+            }
+        }
+        ExportFormat::Markdown => out.write_all(markdown(&obj).as_bytes())?,
+    }
+    Ok(())
+}
+
+/// A readable transcript.
+fn markdown(obj: &ClaudeModelContext) -> String {
+    let spec = &obj.spec;
+    let mut s = format!("# {}\n\n", spec.session_id);
+    s.push_str(&format!(
+        "- Model: `{}`\n- Resource: `{}/{}`\n- Strategy: {}\n\n",
+        spec.model_name,
+        obj.namespace_or_default(),
+        obj.metadata.name.as_deref().unwrap_or_default(),
+        spec.summarization_strategy.as_str()
+    ));
+    if let Some(p) = &spec.system_prompt {
+        s.push_str(&format!("## System prompt\n\n{p}\n\n"));
+    }
+    if let Some(sum) = obj.status.as_ref().and_then(|st| st.summary.as_deref()) {
+        s.push_str(&format!("## Summary of earlier turns\n\n{sum}\n\n"));
+    }
+    s.push_str("## Transcript\n\n");
+    for m in &spec.context_history {
+        let who = match m.role {
+            Role::User => "User",
+            Role::Assistant => "Assistant",
+        };
+        match m.timestamp {
+            Some(t) => s.push_str(&format!("**{who}** ({t}):\n\n{}\n\n", m.content)),
+            None => s.push_str(&format!("**{who}**:\n\n{}\n\n", m.content)),
+        }
+    }
+    s
+}
+
+/// Parse an export (JSON or JSON Lines) into a spec, labels and summary. Errors name the line
+/// and the field.
+fn parse_import(text: &str) -> Result<Portable, String> {
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err("the file is empty".into());
+    }
+    // The JSON form is one object over possibly many lines; JSON Lines has one per line.
+    let first_line = trimmed.lines().next().unwrap_or_default();
+    let is_jsonl = serde_json::from_str::<serde_json::Value>(first_line).is_ok()
+        && trimmed.lines().filter(|l| !l.trim().is_empty()).count() > 1;
+    let doc = if !is_jsonl {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize::<_, Portable>(de).map_err(|e| {
+            let line = e.inner().line();
+            format!("line {line}: field `{}`: {}", e.path(), e.inner())
+        })?
+    } else {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
+        let (hn, hl) = lines.next().ok_or("the file is empty")?;
+        let de = &mut serde_json::Deserializer::from_str(hl);
+        let header: Header = serde_path_to_error::deserialize(de)
+            .map_err(|e| format!("line {}: field `{}`: {}", hn + 1, e.path(), e.inner()))?;
+        let mut history = Vec::new();
+        for (n, l) in lines {
+            let de = &mut serde_json::Deserializer::from_str(l);
+            let m: Message = serde_path_to_error::deserialize(de)
+                .map_err(|e| format!("line {}: field `{}`: {}", n + 1, e.path(), e.inner()))?;
+            history.push(m);
+        }
+        let mut spec = header.spec;
+        if let Some(m) = spec.as_object_mut() {
+            m.insert(
+                "contextHistory".into(),
+                serde_json::to_value(&history).unwrap_or_default(),
+            );
+        }
+        let spec: ClaudeModelContextSpec = serde_path_to_error::deserialize(spec)
+            .map_err(|e| format!("line {}: field `spec.{}`: {}", hn + 1, e.path(), e.inner()))?;
+        Portable {
+            api_version: header.api_version,
+            kind: header.kind,
+            metadata: header.metadata,
+            spec,
+            status: header.status,
+        }
+    };
+    if let Some(kind) = doc.kind.as_deref().filter(|k| *k != "ClaudeModelContext") {
+        return Err(format!(
+            "field `kind`: this is a {kind}, not a ClaudeModelContext export"
+        ));
+    }
+    if doc.spec.model_name.trim().is_empty() {
+        return Err("field `spec.modelName`: empty".into());
+    }
+    for (f, v) in [
+        ("maxTokens", doc.spec.max_tokens),
+        ("maxOutputTokens", doc.spec.max_output_tokens),
+        ("historySize", doc.spec.history_size),
+    ] {
+        if v == Some(0) {
+            return Err(format!("field `spec.{f}`: must be at least 1"));
+        }
+    }
+    Ok(doc)
+}
+
+pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Result<()> {
+    let text = read_text(&args.file)?;
+    let mut doc = parse_import(&text).map_err(|e| {
+        UsageError(format!(
+            "{}: {e}; nothing was imported",
+            args.file.display()
+        ))
+    })?;
+    if let Some(id) = &args.session {
+        doc.spec.session_id = id.clone();
+    }
+    let name =
+        naming::name_for_session(&doc.spec.session_id).map_err(|e| UsageError(e.to_string()))?;
+    let ns = cluster.namespace().to_string();
+    let messages = doc.spec.context_history.len();
+    let mut obj = ClaudeModelContext::new(&name, doc.spec);
+    obj.metadata.namespace = Some(ns.clone());
+    obj.metadata.labels = (!doc.metadata.labels.is_empty()).then_some(doc.metadata.labels);
+    let created = create_context(cluster, obj).await?;
+    if let Some(summary) = doc.status.summary {
+        let op = Op::contexts("patch", Some(&ns), Some(&created.spec.session_id));
+        cluster
+            .contexts(Some(&ns))
+            .patch_status(
+                &name,
+                &PatchParams::default(),
+                &Patch::Merge(json!({"status": {"summary": summary}})),
+            )
+            .await
+            .map_err(|e| cluster.error(e, &op))
+            .context("the context was created but its summary could not be set")?;
+    }
+    let turns = created.turns();
+    let op = Op::contexts("patch", Some(&ns), Some(&created.spec.session_id));
+    cluster
+        .contexts(Some(&ns))
+        .patch_status(
+            &name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"turnCount": turns}})),
+        )
+        .await
+        .map_err(|e| cluster.error(e, &op))?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{} imported ({messages} messages)",
+        output::object_name(&created)
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_and_jsonl_parse_to_the_same_document() {
+        let json = r#"{"apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+            "metadata": {"name": "x", "labels": {"team": "sre"}},
+            "spec": {"modelName": "m", "sessionID": "x", "contextHistory": [
+                {"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]},
+            "status": {"summary": "s"}}"#;
+        let jsonl = "{\"kind\": \"ClaudeModelContext\", \"metadata\": {\"name\": \"x\", \"labels\": {\"team\": \"sre\"}}, \"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\"}, \"status\": {\"summary\": \"s\"}}\n{\"role\": \"user\", \"content\": \"q\"}\n{\"role\": \"assistant\", \"content\": \"a\"}\n";
+        let a = parse_import(json).unwrap();
+        let b = parse_import(jsonl).unwrap();
+        assert_eq!(a.spec, b.spec);
+        assert_eq!(a.metadata.labels, b.metadata.labels);
+        assert_eq!(b.status.summary.as_deref(), Some("s"));
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_field() {
+        let jsonl = "{\"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\"}}\n{\"role\": \"user\", \"content\": \"q\"}\n{\"role\": \"system\", \"content\": \"a\"}\n";
+        let e = parse_import(jsonl).unwrap_err();
+        assert!(e.starts_with("line 3: field `role`"), "{e}");
+        let json = "{\n  \"spec\": {\n    \"modelName\": \"m\",\n    \"sessionID\": \"x\",\n    \"contextHistory\": [{\"role\": \"user\", \"content\": 5}]\n  }\n}";
+        let e = parse_import(json).unwrap_err();
+        assert!(
+            e.contains("line 5") && e.contains("spec.contextHistory[0].content"),
+            "{e}"
+        );
+        assert!(parse_import(
+            "{\"kind\": \"Pod\", \"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\"}}"
+        )
+        .unwrap_err()
+        .contains("Pod"));
+        assert!(parse_import(
+            "{\"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\", \"maxTokens\": 0}}"
+        )
+        .unwrap_err()
+        .contains("maxTokens"));
+        assert!(parse_import("   ").is_err());
+    }
+}

@@ -1,0 +1,107 @@
+//! `summarize SESSION…` (or `--all`, `-l`): fold all but the last `--keep-last` turns into
+//! `status.summary` now, through Claude, then compact the history (summary first, so a crash in
+//! between loses nothing). Prints turns and estimated tokens before → after.
+
+use std::io::Write;
+
+use kube::api::ListParams;
+
+use crate::claude::{ClaudeClient, ClaudeConfig};
+use crate::cli::{GlobalArgs, SummarizeArgs};
+use crate::cluster::Cluster;
+use crate::credentials;
+use crate::output::{self, KubeTable};
+use crate::session::Session;
+
+pub(super) async fn run(
+    cluster: &Cluster,
+    global: &GlobalArgs,
+    args: &SummarizeArgs,
+) -> anyhow::Result<()> {
+    let ns = cluster.namespace().to_string();
+    let mut sessions = Vec::new();
+    let mut failures = 0usize;
+    if args.all || args.selector.is_some() {
+        let mut params = ListParams::default();
+        if let Some(sel) = &args.selector {
+            params = params.labels(sel);
+        }
+        for o in cluster.list_all(Some(&ns), params, 500).await? {
+            sessions.push(Session::from_object(cluster, o));
+        }
+        if sessions.is_empty() {
+            output::note(format!("No resources found in {ns} namespace."));
+            return Ok(());
+        }
+    } else {
+        for id in &args.sessions {
+            match Session::load(cluster, &ns, id).await {
+                Ok(s) => sessions.push(s),
+                Err(e) => {
+                    output::note(format!("error: {e}"));
+                    failures += 1;
+                }
+            }
+        }
+    }
+    let client = if args.dry_run {
+        None
+    } else {
+        let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
+        Some(ClaudeClient::new(ClaudeConfig::new(creds, None))?)
+    };
+    let mut table = KubeTable::new(&["NAME", "TURNS", "TOKENS", "RESULT"], true);
+    for mut s in sessions {
+        let name = s.object().metadata.name.clone().unwrap_or_default();
+        let (turns_before, tokens_before) = (s.object().turns(), s.stored_tokens());
+        let fold = s.messages_before_last_turns(args.keep_last);
+        if fold == 0 {
+            table.row([
+                name,
+                turns_before.to_string(),
+                format!("~{tokens_before}"),
+                format!("nothing to fold (≤ {} turns)", args.keep_last),
+            ]);
+            continue;
+        }
+        let Some(client) = &client else {
+            table.row([
+                name,
+                turns_before.to_string(),
+                format!("~{tokens_before}"),
+                format!(
+                    "would fold {fold} messages, keeping the last {} turns",
+                    args.keep_last
+                ),
+            ]);
+            continue;
+        };
+        match s.fold(client, fold).await {
+            Ok(done) => table.row([
+                name,
+                format!("{turns_before} → {}", s.object().turns()),
+                format!("~{tokens_before} → ~{}", s.stored_tokens()),
+                format!("folded {} messages", done.messages),
+            ]),
+            Err(e) => {
+                failures += 1;
+                table.row([
+                    name,
+                    turns_before.to_string(),
+                    format!("~{tokens_before}"),
+                    format!(
+                        "failed: {}",
+                        format!("{e:#}").lines().next().unwrap_or_default()
+                    ),
+                ]);
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    table.print(&mut out)?;
+    out.flush()?;
+    if failures > 0 {
+        anyhow::bail!("{failures} context(s) could not be summarized");
+    }
+    Ok(())
+}

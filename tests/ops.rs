@@ -1,0 +1,497 @@
+//! Operating contexts at scale, on the real apiserver: expire, summarize, batch,
+//! export/import, Events and list --watch.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{block_on, stderr, stdout, ControlPlane, Namespace};
+use fake_claude::{Config, FakeClaude};
+use kubectl_mcp::resource::Role;
+use predicates::str::contains;
+use serde_json::{json, Value};
+
+const KEY: &str = "sk-ant-ops-test-KEY";
+
+fn fake() -> FakeClaude {
+    FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn with_claude(mut cmd: assert_cmd::Command, fake: &FakeClaude) -> assert_cmd::Command {
+    cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY);
+    cmd
+}
+
+fn raw(name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext", "metadata": {"name": name}, "spec": spec})
+}
+
+fn chat_history(turns: usize) -> Vec<Value> {
+    (0..turns)
+        .flat_map(|i| {
+            [
+                json!({"role": "user", "content": format!("question {i}")}),
+                json!({"role": "assistant", "content": format!("answer {i}")}),
+            ]
+        })
+        .collect()
+}
+
+/// Events recorded on an object, as (reason, note).
+fn events(ns: &Namespace, name: &str) -> Vec<(String, String)> {
+    block_on(async {
+        let api: kube::Api<k8s_openapi::api::events::v1::Event> =
+            kube::Api::namespaced(ns.cp.client().await, &ns.name);
+        api.list(&Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
+            .map(|e| (e.reason.unwrap_or_default(), e.note.unwrap_or_default()))
+            .collect()
+    })
+}
+
+#[test]
+fn expire_over_300_contexts_in_3_namespaces_does_exactly_the_expected_set() {
+    let cp = ControlPlane::with_crd();
+    let namespaces: Vec<Namespace> = (0..3).map(|_| cp.namespace("expire")).collect();
+    let mut expected_due = HashMap::new();
+    let long_ago = "2020-01-01T00:00:00Z";
+    for (k, ns) in namespaces.iter().enumerate() {
+        for i in 0..100 {
+            let name = format!("c{i:03}");
+            // 30 past expirationTime, 20 with a 1s idle TTL, 20 idle for two days (by status),
+            // 30 fresh with a future expirationTime.
+            let spec = match i % 10 {
+                0..=2 => json!({"modelName": "m", "sessionID": name, "expirationTime": long_ago}),
+                3 | 4 => json!({"modelName": "m", "sessionID": name, "idleTTL": "1s"}),
+                5 | 6 => json!({"modelName": "m", "sessionID": name}),
+                _ => {
+                    json!({"modelName": "m", "sessionID": name, "expirationTime": "2999-01-01T00:00:00Z"})
+                }
+            };
+            let mut obj = raw(&name, spec);
+            obj["metadata"]["labels"] = json!({"group": format!("g{}", i % 10)});
+            ns.create_raw(obj).unwrap();
+            if matches!(i % 10, 5 | 6) {
+                ns.patch_status(
+                    &name,
+                    json!({"lastActivityTime": "2026-01-01T00:00:00Z", "currentState": "Active"}),
+                );
+            } else if i % 10 >= 3 {
+                ns.patch_status(&name, json!({"lastActivityTime": kubectl_mcp::session::now_rfc3339(), "currentState": "Active"}));
+            }
+            if i % 10 < 7 {
+                expected_due.insert((ns.name.clone(), name), i % 10);
+            }
+        }
+        let _ = k;
+    }
+    std::thread::sleep(Duration::from_millis(1500)); // let the 1s idle TTLs pass
+    let states = |ns: &Namespace| -> HashMap<String, String> {
+        ns.contexts()
+            .into_iter()
+            .map(|o| {
+                (
+                    o.metadata.name.clone().unwrap(),
+                    o.state().as_str().to_string(),
+                )
+            })
+            .collect()
+    };
+
+    // Dry run: the plan lists exactly the 210 due contexts and changes nothing.
+    let out = cp
+        .mcp_admin()
+        .args(["expire", "-A", "--idle", "24h", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = stdout(&out);
+    let mine: Vec<_> = plan
+        .lines()
+        .filter(|l| namespaces.iter().any(|n| l.starts_with(&n.name)))
+        .collect();
+    assert_eq!(mine.len(), 210, "{plan}");
+    assert!(mine.iter().all(|l| l.contains("would expire")));
+    assert!(namespaces
+        .iter()
+        .all(|n| states(n).values().all(|s| s == "Active")));
+
+    // Without --idle, the two-day-idle ones are not due; -l narrows further.
+    let out = namespaces[0]
+        .mcp()
+        .args(["expire", "--dry-run", "-l", "group in (g0,g5)"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).lines().count(), 1 + 10, "{}", stdout(&out));
+
+    // Mark, across all namespaces, 16 at a time.
+    let out = cp
+        .mcp_admin()
+        .args(["expire", "-A", "--idle", "24h", "--concurrency", "16"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for ns in &namespaces {
+        for (name, state) in states(ns) {
+            let due = expected_due.contains_key(&(ns.name.clone(), name.clone()));
+            assert_eq!(
+                state,
+                if due { "Expired" } else { "Active" },
+                "{}/{name}",
+                ns.name
+            );
+        }
+    }
+    let evs = events(&namespaces[1], "c000");
+    assert!(
+        evs.iter()
+            .any(|(r, n)| r == "Expired" && n.contains("expirationTime")),
+        "{evs:?}"
+    );
+    let st = namespaces[1]
+        .contexts()
+        .into_iter()
+        .find(|o| o.metadata.name.as_deref() == Some("c003"))
+        .unwrap();
+    assert!(st.status.unwrap().message.unwrap().contains("idleTTL 1s"));
+
+    // A second run is a no-op.
+    let mine_after = |out: &std::process::Output| {
+        stdout(out)
+            .lines()
+            .filter(|l| namespaces.iter().any(|n| l.starts_with(&n.name)))
+            .count()
+    };
+    let out = cp
+        .mcp_admin()
+        .args(["expire", "-A", "--idle", "24h"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(mine_after(&out), 0, "{}", stdout(&out));
+
+    // Delete what is expired, then nothing is left to do.
+    let out = cp
+        .mcp_admin()
+        .args(["expire", "-A", "--delete"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mine_after(&out), 210);
+    for ns in &namespaces {
+        let left = states(ns);
+        assert_eq!(left.len(), 30);
+        assert!(left.values().all(|s| s == "Active"));
+    }
+    let out = cp
+        .mcp_admin()
+        .args(["expire", "-A", "--idle", "24h", "--delete"])
+        .output()
+        .unwrap();
+    assert_eq!(mine_after(&out), 0);
+}
+
+#[test]
+fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
+    let ns = ControlPlane::with_crd().namespace("summarize");
+    let fake = fake();
+    ns.create_raw(raw(
+        "long",
+        json!({"modelName": "m", "sessionID": "long", "contextHistory": chat_history(10)}),
+    ))
+    .unwrap();
+    // Dry run: nothing is called or changed.
+    with_claude(ns.mcp(), &fake)
+        .args(["summarize", "long", "--keep-last", "3", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(contains("would fold 14 messages, keeping the last 3 turns"));
+    assert!(fake.requests().is_empty());
+    assert_eq!(ns.contexts()[0].spec.context_history.len(), 20);
+
+    let out = with_claude(ns.mcp(), &fake)
+        .args(["summarize", "long", "--keep-last", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("10 → 3") && text.contains("folded 14 messages"),
+        "{text}"
+    );
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 1, "exactly one summarizing request");
+    let prompt = reqs[0].body["messages"][0]["content"].as_str().unwrap();
+    assert!(
+        prompt.contains("User: question 0")
+            && prompt.contains("Assistant: answer 6")
+            && !prompt.contains("question 7")
+    );
+    let o = &ns.contexts()[0];
+    let kept: Vec<_> = o
+        .spec
+        .context_history
+        .iter()
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            "question 7",
+            "answer 7",
+            "question 8",
+            "answer 8",
+            "question 9",
+            "answer 9"
+        ]
+    );
+    assert!(o
+        .status
+        .clone()
+        .unwrap()
+        .summary
+        .unwrap()
+        .contains("question 0"));
+    let reasons: Vec<_> = events(&ns, "long").into_iter().map(|(r, _)| r).collect();
+    assert!(
+        reasons.contains(&"Summarized".to_string()) && reasons.contains(&"Compacted".to_string()),
+        "{reasons:?}"
+    );
+    // Nothing more to fold: a no-op.
+    with_claude(ns.mcp(), &fake)
+        .args(["summarize", "--all", "--keep-last", "3"])
+        .assert()
+        .success()
+        .stdout(contains("nothing to fold"));
+    assert_eq!(fake.message_requests().len(), 1);
+    with_claude(ns.mcp(), &fake)
+        .args(["summarize", "missing"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn batch_keeps_per_session_order_and_reports_failed_lines_without_stopping() {
+    let ns = ControlPlane::with_crd().namespace("batch");
+    let fake = fake();
+    let mut input = String::new();
+    for i in 0..200 {
+        let s = i % 20;
+        let line = if i == 57 {
+            "{not json".to_string()
+        } else if i == 123 {
+            json!({"session": format!("s{s}"), "message": "   "}).to_string()
+        } else {
+            json!({"session": format!("s{s}"), "message": format!("s{s} m{i}"), "model": "claude-haiku-4-5", "historySize": 50})
+                .to_string()
+        };
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let out = with_claude(ns.mcp(), &fake)
+        .args(["batch", "-f", "-", "--concurrency", "8"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "some lines failed: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("2 of 200 lines failed"),
+        "{}",
+        stderr(&out)
+    );
+    let results: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 200);
+    let failed: Vec<_> = results
+        .iter()
+        .filter(|r| r.get("error").is_some())
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    let mut failed = failed;
+    failed.sort();
+    assert_eq!(failed, [58, 124]);
+    assert!(results
+        .iter()
+        .filter(|r| r.get("reply").is_some())
+        .all(|r| r["usage"]["output_tokens"].as_u64().unwrap() > 0));
+    let contexts = ns.contexts();
+    assert_eq!(contexts.len(), 20);
+    for o in contexts {
+        let questions: Vec<usize> = o
+            .spec
+            .context_history
+            .iter()
+            .filter(|m| m.role == Role::User)
+            .map(|m| m.content.split(" m").nth(1).unwrap().parse().unwrap())
+            .collect();
+        let mut sorted = questions.clone();
+        sorted.sort();
+        assert_eq!(
+            questions, sorted,
+            "session {} out of order",
+            o.spec.session_id
+        );
+        for pair in o.spec.context_history.chunks(2) {
+            assert_eq!(pair[1].content, format!("You said: {}", pair[0].content));
+        }
+    }
+    let stored: usize = ns.contexts().iter().map(|o| o.turns()).sum();
+    assert_eq!(stored, 198);
+}
+
+#[test]
+fn export_and_import_round_trip_into_another_namespace_and_name() {
+    let cp = ControlPlane::with_crd();
+    let src = cp.namespace("export");
+    let dst = cp.namespace("import");
+    let fake = fake();
+    with_claude(src.mcp(), &fake)
+        .args([
+            "chat",
+            "Alice/1",
+            "--model",
+            "m",
+            "--system",
+            "be brief",
+            "--max-tokens",
+            "4000",
+            "-L",
+            "team=sre",
+        ])
+        .args(["-m", "first", "-m", "second"])
+        .assert()
+        .success();
+    let name = src.contexts()[0].metadata.name.clone().unwrap();
+    src.patch_status(&name, json!({"summary": "earlier: greetings"}));
+    let dir = tempfile::tempdir().unwrap();
+    let original = src.contexts()[0].clone();
+    for (format, file, session) in [
+        ("json", "c.json", None),
+        ("jsonl", "c.jsonl", Some("Bob/2")),
+    ] {
+        let out = src
+            .mcp()
+            .args(["export", "Alice/1", "-o", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let path = dir.path().join(file);
+        std::fs::write(&path, &out.stdout).unwrap();
+        let mut cmd = dst.mcp();
+        cmd.arg("import").arg("-f").arg(&path);
+        if let Some(s) = session {
+            cmd.args(["--session", s]);
+        }
+        cmd.assert()
+            .success()
+            .stdout(contains("imported (4 messages)"));
+        let id = session.unwrap_or("Alice/1");
+        let got = dst
+            .contexts()
+            .into_iter()
+            .find(|o| o.spec.session_id == id)
+            .unwrap();
+        let mut want = original.spec.clone();
+        want.session_id = id.to_string();
+        assert_eq!(got.spec, want, "{format}");
+        assert_eq!(got.metadata.labels.as_ref().unwrap()["team"], "sre");
+        assert_eq!(got.turns(), 2);
+        assert_eq!(
+            got.status.unwrap().summary.as_deref(),
+            Some("earlier: greetings")
+        );
+    }
+    let md = src
+        .mcp()
+        .args(["export", "Alice/1", "-o", "markdown"])
+        .output()
+        .unwrap();
+    let md = stdout(&md);
+    assert!(
+        md.starts_with("# Alice/1")
+            && md.contains("## System prompt\n\nbe brief")
+            && md.contains("**Assistant**"),
+        "{md}"
+    );
+
+    // Malformed input: the line and field at fault, nothing written.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"spec\": {\"modelName\": \"m\", \"sessionID\": \"bad\"}}\n{\"role\": \"user\", \"content\": \"q\"}\n{\"role\": \"system\", \"content\": \"x\"}\n").unwrap();
+    dst.mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(contains("line 3: field `role`"))
+        .stderr(contains("nothing was imported"));
+    // Importing the same context twice is refused, and the first copy is untouched.
+    dst.mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(dir.path().join("c.json"))
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+    assert_eq!(dst.contexts().len(), 2);
+}
+
+#[test]
+fn list_watch_prints_changes_as_they_happen() {
+    let ns = ControlPlane::with_crd().namespace("watch");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
+        .env_remove("KUBECONFIG")
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name, "list", "-w", "-o", "name"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    ns.mcp()
+        .args(["create", "watched", "--model", "m"])
+        .assert()
+        .success();
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    while seen.len() < 2 && start.elapsed() < Duration::from_secs(20) {
+        if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+            seen.push(l);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.len() >= 2, "created, then its status: {seen:?}");
+    assert!(
+        seen.iter()
+            .all(|l| l == "claudemodelcontext.mcp.dev/watched"),
+        "{seen:?}"
+    );
+}
