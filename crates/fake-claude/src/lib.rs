@@ -39,6 +39,8 @@ pub struct Config {
     pub extra_events: bool,
     /// Shortest cacheable prefix, in the fake's token count (the real API: 1,024–4,096).
     pub min_cache_tokens: u64,
+    /// Time before any answer to `POST /v1/messages` starts (model latency).
+    pub latency: Duration,
 }
 
 impl Default for Config {
@@ -50,6 +52,7 @@ impl Default for Config {
             thinking: false,
             extra_events: true,
             min_cache_tokens: 1024,
+            latency: Duration::ZERO,
         }
     }
 }
@@ -789,6 +792,9 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         Ok(v) => v,
         Err((s, t, m)) => return error_response(s, t, &m, &rid),
     };
+    if !config.latency.is_zero() {
+        tokio::time::sleep(config.latency).await;
+    }
     let mut fault = fault;
     if let Some(Fault::SlowFirstByte(d)) = fault {
         tokio::time::sleep(d).await;

@@ -1,6 +1,6 @@
 //! `fake-claude`: run the fake Messages API by hand, e.g. for the README's demo.
 //!
-//!   fake-claude [--port N] [--key KEY] [--delay-ms N] [--thinking]
+//!   fake-claude [--port N] [--key KEY] [--delay-ms N] [--latency-ms N] [--thinking]
 //!
 //! Prints `ANTHROPIC_BASE_URL=http://127.0.0.1:PORT` and serves until interrupted.
 
@@ -27,9 +27,15 @@ async fn main() -> std::io::Result<()> {
                     .map_err(std::io::Error::other)?;
                 config.delta_delay = Duration::from_millis(ms);
             }
+            "--latency-ms" => {
+                let ms: u64 = value("--latency-ms")?
+                    .parse()
+                    .map_err(std::io::Error::other)?;
+                config.latency = Duration::from_millis(ms);
+            }
             "--thinking" => config.thinking = true,
             "-h" | "--help" => {
-                println!("usage: fake-claude [--port N] [--key KEY] [--delay-ms N] [--thinking]");
+                println!("usage: fake-claude [--port N] [--key KEY] [--delay-ms N] [--latency-ms N] [--thinking]");
                 return Ok(());
             }
             other => return Err(std::io::Error::other(format!("unknown argument {other}"))),
