@@ -243,48 +243,9 @@ impl Session {
     /// Append one completed turn, guarded by `resourceVersion`; on a conflict reload and append
     /// again to the new history.
     pub async fn append_turn(&mut self, messages: &[Message; 2]) -> Result<(), ClusterError> {
-        for _ in 0..MAX_CONFLICT_RETRIES {
-            let patch = append_patch(
-                self.obj.metadata.resource_version.as_deref().unwrap_or(""),
-                messages,
-            );
-            tracing::debug!(
-                bytes = serde_json::to_vec(&patch).map_or(0, |b| b.len()),
-                stored = self.obj.spec.context_history.len(),
-                "appending a turn with a guarded JSON patch"
-            );
-            match self
-                .api
-                .patch(
-                    &self.name,
-                    &PatchParams::default(),
-                    &Patch::Json::<()>(patch),
-                )
-                .await
-            {
-                Ok(obj) => {
-                    self.obj = obj;
-                    return Ok(());
-                }
-                Err(e) => match self.cluster.error(e, &self.op("patch")) {
-                    // A failed `test` answers 422; its message differs between versions, so the
-                    // resourceVersion itself tells a lost race from a real refusal.
-                    err @ (ClusterError::Conflict { .. } | ClusterError::Invalid { .. }) => {
-                        let before = self.obj.metadata.resource_version.clone();
-                        self.reload().await?;
-                        if self.obj.metadata.resource_version == before {
-                            return Err(err);
-                        }
-                        tracing::debug!(session = %self.session_id, "another writer changed the context; appending again to the new history");
-                    }
-                    other => return Err(other),
-                },
-            }
-        }
-        Err(ClusterError::Conflict {
-            what: format!("context \"{}\"", self.session_id),
-            message: format!("still changing after {MAX_CONFLICT_RETRIES} reloads"),
-        })
+        let ops = append_ops(messages);
+        self.patch_guarded("appending a turn", |_| Ok(ops.clone()))
+            .await
     }
 
     /// The two messages of a turn as they will be stored: timestamped, with token estimates.
@@ -398,66 +359,58 @@ impl Session {
 
     /// Remove the `count` oldest messages, provided they are still the ones with fingerprint
     /// `fp` (another writer may have appended meanwhile: that is fine; one that compacted is not).
-    async fn compact(&mut self, count: usize, fp: &str) -> anyhow::Result<()> {
-        for _ in 0..MAX_CONFLICT_RETRIES {
-            let history = &self.obj.spec.context_history;
+    async fn compact(&mut self, count: usize, fp: &str) -> Result<(), ClusterError> {
+        let what = format!("context \"{}\"", self.session_id);
+        self.patch_guarded("compacting the history", |obj| {
+            let history = &obj.spec.context_history;
             if count > history.len() || summarize::fingerprint(&history[..count]) != fp {
-                anyhow::bail!("the stored history changed while it was being summarized; the summary was kept and the history left as it is");
+                return Err(ClusterError::Conflict {
+                    what: what.clone(),
+                    message: "the stored history changed while it was being summarized; the summary was kept and the history left as it is".into(),
+                });
             }
-            let mut ops = vec![json!({"op": "test", "path": "/metadata/resourceVersion",
-                                      "value": self.obj.metadata.resource_version.clone().unwrap_or_default()})];
-            ops.extend(
-                (0..count).map(|_| json!({"op": "remove", "path": "/spec/contextHistory/0"})),
-            );
-            let patch: json_patch::Patch = serde_json::from_value(serde_json::Value::Array(ops))?;
-            match self
-                .api
-                .patch(
-                    &self.name,
-                    &PatchParams::default(),
-                    &Patch::Json::<()>(patch),
-                )
-                .await
-            {
-                Ok(obj) => {
-                    self.obj.metadata = obj.metadata;
-                    self.obj.spec = obj.spec;
-                    let turns = self.obj.turns();
-                    self.patch_status(json!({"turnCount": turns})).await?;
-                    self.events
-                        .emit(&self.obj, Lifecycle::Compacted, format!("removed the {count} oldest messages from spec.contextHistory; {turns} turns remain"))
-                        .await;
-                    return Ok(());
-                }
-                Err(e) => match self.cluster.error(e, &self.op("patch")) {
-                    err @ (ClusterError::Conflict { .. } | ClusterError::Invalid { .. }) => {
-                        let before = self.obj.metadata.resource_version.clone();
-                        self.reload().await?;
-                        if self.obj.metadata.resource_version == before {
-                            return Err(err.into());
-                        }
-                    }
-                    other => return Err(other.into()),
-                },
-            }
-        }
-        anyhow::bail!(
-            "context \"{}\" kept changing; compaction gave up",
-            self.session_id
-        )
+            Ok((0..count).map(|_| json!({"op": "remove", "path": "/spec/contextHistory/0"})).collect())
+        })
+        .await?;
+        let turns = self.obj.turns();
+        self.patch_status(json!({"turnCount": turns})).await?;
+        self.events
+            .emit(&self.obj, Lifecycle::Compacted, format!("removed the {count} oldest messages from spec.contextHistory; {turns} turns remain"))
+            .await;
+        Ok(())
     }
 
-    /// Apply JSON-patch ops built from the current object, guarded by its resourceVersion; on a
-    /// lost race, reload and build them again from the new object.
-    async fn patch_spec_guarded(
+    /// Apply JSON-patch ops built from the current object, after a `test` of its
+    /// resourceVersion. On a lost race (a failed `test` answers 422, whose message differs
+    /// between versions, so the resourceVersion itself tells a race from a refusal) reload and
+    /// build the ops again from the new object; `build` refuses when the change no longer applies.
+    async fn patch_guarded(
         &mut self,
-        build: impl Fn(&ClaudeModelContext) -> anyhow::Result<Vec<serde_json::Value>>,
-    ) -> anyhow::Result<()> {
+        what: &str,
+        build: impl Fn(&ClaudeModelContext) -> Result<Vec<serde_json::Value>, ClusterError>,
+    ) -> Result<(), ClusterError> {
         for _ in 0..MAX_CONFLICT_RETRIES {
-            let mut ops = vec![json!({"op": "test", "path": "/metadata/resourceVersion",
-                                      "value": self.obj.metadata.resource_version.clone().unwrap_or_default()})];
+            let version = self
+                .obj
+                .metadata
+                .resource_version
+                .clone()
+                .unwrap_or_default();
+            let mut ops =
+                vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": version})];
             ops.extend(build(&self.obj)?);
-            let patch: json_patch::Patch = serde_json::from_value(serde_json::Value::Array(ops))?;
+            let body = serde_json::Value::Array(ops);
+            tracing::debug!(
+                bytes = body.to_string().len(),
+                stored = self.obj.spec.context_history.len(),
+                "{what} with a guarded JSON patch"
+            );
+            let patch: json_patch::Patch =
+                serde_json::from_value(body).map_err(|e| ClusterError::Invalid {
+                    what: format!("the patch for {what}"),
+                    message: e.to_string(),
+                    causes: Vec::new(),
+                })?;
             match self
                 .api
                 .patch(
@@ -468,8 +421,7 @@ impl Session {
                 .await
             {
                 Ok(obj) => {
-                    self.obj.metadata = obj.metadata;
-                    self.obj.spec = obj.spec;
+                    self.obj = obj;
                     return Ok(());
                 }
                 Err(e) => match self.cluster.error(e, &self.op("patch")) {
@@ -477,14 +429,18 @@ impl Session {
                         let before = self.obj.metadata.resource_version.clone();
                         self.reload().await?;
                         if self.obj.metadata.resource_version == before {
-                            return Err(err.into());
+                            return Err(err);
                         }
+                        tracing::debug!(session = %self.session_id, "another writer changed the context; {what} again on the new version");
                     }
-                    other => return Err(other.into()),
+                    other => return Err(other),
                 },
             }
         }
-        anyhow::bail!("context \"{}\" kept changing; giving up", self.session_id)
+        Err(ClusterError::Conflict {
+            what: format!("context \"{}\"", self.session_id),
+            message: format!("still changing after {MAX_CONFLICT_RETRIES} reloads"),
+        })
     }
 
     /// Remove the newest complete turn (its question and everything after it). Returns the
@@ -494,9 +450,13 @@ impl Session {
             return Ok(None);
         };
         let question = self.obj.spec.context_history[start].content.clone();
-        self.patch_spec_guarded(|obj| {
+        let what = format!("context \"{}\"", self.session_id);
+        self.patch_guarded("removing the last turn", |obj| {
             let h = &obj.spec.context_history;
-            let start = last_turn_start(h).context("the history no longer has a turn to undo")?;
+            let start = last_turn_start(h).ok_or_else(|| ClusterError::Conflict {
+                what: what.clone(),
+                message: "the history no longer has a turn to undo".into(),
+            })?;
             Ok((start..h.len())
                 .rev()
                 .map(|i| json!({"op": "remove", "path": format!("/spec/contextHistory/{i}")}))
@@ -517,18 +477,22 @@ impl Session {
         if prompt.is_none() && self.obj.spec.system_prompt.is_none() {
             return Ok(());
         }
-        self.patch_spec_guarded(|_| Ok(vec![op.clone()])).await
+        Ok(self
+            .patch_guarded("setting the system prompt", |_| Ok(vec![op.clone()]))
+            .await?)
     }
 
     /// Set `spec.modelName`.
     pub async fn set_model(&mut self, model: &str) -> anyhow::Result<()> {
         let op = json!({"op": "replace", "path": "/spec/modelName", "value": model});
-        self.patch_spec_guarded(|_| Ok(vec![op.clone()])).await
+        Ok(self
+            .patch_guarded("setting the model", |_| Ok(vec![op.clone()]))
+            .await?)
     }
 
     /// Empty the stored history and the summary.
     pub async fn clear(&mut self) -> anyhow::Result<()> {
-        self.patch_spec_guarded(|_| {
+        self.patch_guarded("clearing the history", |_| {
             Ok(vec![
                 json!({"op": "replace", "path": "/spec/contextHistory", "value": []}),
             ])
@@ -871,17 +835,12 @@ fn stored(role: Role, content: &str, at: Timestamp) -> Message {
     }
 }
 
-/// The JSON patch for one turn: test the resourceVersion, append two messages. Its size depends
-/// on the turn only, never on the history.
-pub fn append_patch(resource_version: &str, messages: &[Message]) -> json_patch::Patch {
-    let mut ops =
-        vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": resource_version})];
-    for m in messages {
-        ops.push(json!({"op": "add", "path": "/spec/contextHistory/-", "value": m}));
-    }
-    // The ops are built from known-good values; a failure here is a bug, not input.
-    serde_json::from_value(serde_json::Value::Array(ops))
-        .unwrap_or_else(|_| json_patch::Patch(Vec::new()))
+/// The ops that append one turn: their size depends on the turn only, never on the history.
+fn append_ops(messages: &[Message]) -> Vec<serde_json::Value> {
+    messages
+        .iter()
+        .map(|m| json!({"op": "add", "path": "/spec/contextHistory/-", "value": m}))
+        .collect()
 }
 
 #[cfg(test)]
@@ -911,23 +870,16 @@ mod tests {
     }
 
     #[test]
-    fn the_patch_tests_the_resource_version_and_appends_two_messages() {
+    fn a_turn_is_two_add_ops_whatever_the_history() {
         let at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
-        let p = append_patch(
-            "42",
-            &[
-                stored(Role::User, "q", at),
-                stored(Role::Assistant, "a", at),
-            ],
-        );
-        let v = serde_json::to_value(&p).unwrap();
-        assert_eq!(
-            v[0],
-            json!({"op": "test", "path": "/metadata/resourceVersion", "value": "42"})
-        );
-        assert_eq!(v[1]["path"], "/spec/contextHistory/-");
-        assert_eq!(v[1]["value"]["role"], "user");
-        assert_eq!(v[2]["value"]["content"], "a");
-        assert_eq!(v.as_array().unwrap().len(), 3);
+        let ops = append_ops(&[
+            stored(Role::User, "q", at),
+            stored(Role::Assistant, "a", at),
+        ]);
+        assert_eq!(ops.len(), 2);
+        assert_eq!(ops[0]["op"], "add");
+        assert_eq!(ops[0]["path"], "/spec/contextHistory/-");
+        assert_eq!(ops[0]["value"]["role"], "user");
+        assert_eq!(ops[1]["value"]["content"], "a");
     }
 }
