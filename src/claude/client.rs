@@ -285,16 +285,7 @@ impl ClaudeClient {
             let body = &body;
             async move {
                 tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages");
-                let resp = self
-                    .post("/v1/messages")
-                    .timeout(self.config.request_timeout)
-                    .json(body)
-                    .send()
-                    .await
-                    .map_err(|e| self.failure_from_transport(&e, n))?;
-                if !resp.status().is_success() {
-                    return Err(self.error_from(resp, n).await);
-                }
+                let resp = self.post_json("/v1/messages", body, n).await?;
                 let rid = request_id(resp.headers());
                 let bytes = resp.bytes().await.map_err(|e| self.failure_from_transport(&e, n))?;
                 let parsed: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
@@ -307,6 +298,27 @@ impl ClaudeClient {
             }
         })
         .await
+    }
+
+    /// POST `body` with the whole-request timeout; an error status becomes a [`Failure`].
+    async fn post_json(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+        attempt: u32,
+    ) -> Result<reqwest::Response, Failure> {
+        let resp = self
+            .post(path)
+            .timeout(self.config.request_timeout)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.failure_from_transport(&e, attempt))?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            Err(self.error_from(resp, attempt).await)
+        }
     }
 
     fn failure_from_transport(&self, e: &reqwest::Error, attempts: u32) -> Failure {
@@ -515,16 +527,7 @@ impl ClaudeClient {
         self.with_retries("count_tokens", |n| {
             let body = &body;
             async move {
-                let resp = self
-                    .post("/v1/messages/count_tokens")
-                    .timeout(self.config.request_timeout)
-                    .json(body)
-                    .send()
-                    .await
-                    .map_err(|e| self.failure_from_transport(&e, n))?;
-                if !resp.status().is_success() {
-                    return Err(self.error_from(resp, n).await);
-                }
+                let resp = self.post_json("/v1/messages/count_tokens", body, n).await?;
                 let v: Value = resp.json().await.map_err(|e| {
                     Failure::final_(ClaudeError::Decode {
                         what: "count_tokens",

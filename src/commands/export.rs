@@ -230,30 +230,22 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
     obj.metadata.namespace = Some(ns.clone());
     obj.metadata.labels = (!doc.metadata.labels.is_empty()).then_some(doc.metadata.labels);
     let created = create_context(cluster, obj).await?;
+    // Status is not taken on create: the summary and the turn count follow in one patch.
+    let mut status = json!({"turnCount": created.turns()});
     if let Some(summary) = doc.status.summary {
-        let op = Op::contexts("patch", Some(&ns), Some(&created.spec.session_id));
-        cluster
-            .contexts(Some(&ns))
-            .patch_status(
-                &name,
-                &PatchParams::default(),
-                &Patch::Merge(json!({"status": {"summary": summary}})),
-            )
-            .await
-            .map_err(|e| cluster.error(e, &op))
-            .context("the context was created but its summary could not be set")?;
+        status["summary"] = json!(summary);
     }
-    let turns = created.turns();
     let op = Op::contexts("patch", Some(&ns), Some(&created.spec.session_id));
     cluster
         .contexts(Some(&ns))
         .patch_status(
             &name,
             &PatchParams::default(),
-            &Patch::Merge(json!({"status": {"turnCount": turns}})),
+            &Patch::Merge(json!({ "status": status })),
         )
         .await
-        .map_err(|e| cluster.error(e, &op))?;
+        .map_err(|e| cluster.error(e, &op))
+        .context("the context was created but its summary and turn count could not be set")?;
     writeln!(
         std::io::stdout().lock(),
         "{} imported ({messages} messages)",
