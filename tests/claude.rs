@@ -567,3 +567,28 @@ fn client_futures_are_send() {
     is_send(&c.send(&req));
     is_send(&c.count_tokens(&req));
 }
+
+/// `batch` shares one client between workers: a 429 seen by one holds the others too.
+#[tokio::test]
+async fn one_429_holds_every_clone_of_the_client() {
+    let fake = fake().await;
+    fake.push_fault(Fault::status(429).with_header("retry-after", "1"));
+    let a = client(&fake);
+    let b = a.clone();
+    let first = tokio::spawn(async move { a.send(&request("a")).await });
+    while fake.message_requests().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await; // the 429 has been read: the gate is shut
+    b.send(&request("b")).await.unwrap();
+    first.await.unwrap().unwrap();
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 3);
+    for r in &reqs[1..] {
+        let after = r.at.duration_since(reqs[0].at);
+        assert!(
+            after >= Duration::from_millis(900),
+            "a request went out {after:?} after the 429"
+        );
+    }
+}

@@ -495,3 +495,50 @@ fn list_watch_prints_changes_as_they_happen() {
         "{seen:?}"
     );
 }
+
+/// A user allowed to manage contexts but not Events still gets their work done.
+#[test]
+fn a_refused_event_never_fails_a_command() {
+    let ns = ControlPlane::with_crd().namespace("noevents");
+    block_on(async {
+        let client = ns.cp.client().await;
+        let roles: kube::Api<k8s_openapi::api::rbac::v1::Role> =
+            kube::Api::namespaced(client.clone(), &ns.name);
+        let role = serde_json::from_value(json!({
+            "metadata": {"name": "contexts-only"},
+            "rules": [{"apiGroups": ["mcp.dev"], "resources": ["claudemodelcontexts", "claudemodelcontexts/status"], "verbs": ["*"]}]
+        }))
+        .unwrap();
+        roles.create(&Default::default(), &role).await.unwrap();
+        let bindings: kube::Api<k8s_openapi::api::rbac::v1::RoleBinding> =
+            kube::Api::namespaced(client, &ns.name);
+        let binding = serde_json::from_value(json!({
+            "metadata": {"name": "viewer-contexts"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "contexts-only"},
+            "subjects": [{"kind": "User", "name": "viewer", "apiGroup": "rbac.authorization.k8s.io"}]
+        }))
+        .unwrap();
+        bindings
+            .create(&Default::default(), &binding)
+            .await
+            .unwrap();
+    });
+    ns.mcp_as_viewer()
+        .args([
+            "create",
+            "x",
+            "--model",
+            "m",
+            "--expires-at",
+            "2020-01-01T00:00:00Z",
+        ])
+        .assert()
+        .success();
+    ns.mcp_as_viewer()
+        .args(["expire"])
+        .assert()
+        .success()
+        .stdout(contains("expired"));
+    assert_eq!(ns.contexts()[0].state().as_str(), "Expired");
+    assert!(events(&ns, "x").is_empty(), "RBAC refused the Events");
+}
