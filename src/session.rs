@@ -12,9 +12,10 @@ use std::io::Read;
 
 use anyhow::Context;
 use jiff::Timestamp;
+use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Patch, PatchParams, PostParams};
 use kube::core::ObjectMeta;
-use kube::Api;
+use kube::{Api, Resource};
 use serde_json::json;
 
 use crate::claude::{ClaudeClient, MessagesRequest, Reply, Usage};
@@ -34,6 +35,19 @@ use crate::UsageError;
 
 /// Reloads after a failed `test` before giving up (each one means another writer won a race).
 const MAX_CONFLICT_RETRIES: usize = 20;
+
+/// etcd refuses requests over about 1.5 MiB (the apiserver answers 500 "request is too large").
+/// A write that would take the object past this size compacts it first.
+pub const OBJECT_SIZE_LIMIT: usize = 1_400_000;
+/// A size compaction removes the oldest turns until the object is this small, so that it
+/// happens rarely rather than on every turn.
+pub const OBJECT_SIZE_TARGET: usize = 1_000_000;
+/// Largest archive ConfigMap payload (ConfigMaps hold at most 1 MiB of data).
+const ARCHIVE_CHUNK: usize = 900_000;
+/// Largest summary accepted (a 1,024-token answer is a few kB in any language).
+const MAX_SUMMARY_BYTES: usize = 64_000;
+/// Label tying an archive ConfigMap to its context.
+pub const ARCHIVE_LABEL: &str = "mcp.dev/context";
 
 /// A context loaded from the cluster.
 pub struct Session {
@@ -338,6 +352,11 @@ impl Session {
         if reply.text.trim().is_empty() {
             anyhow::bail!("the summarizing call returned no text");
         }
+        // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only push the
+        // object toward etcd's limit. Refuse it and let the caller truncate or archive instead.
+        if reply.text.len() > MAX_SUMMARY_BYTES {
+            anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
+        }
         self.patch_status(json!({
             "summary": reply.text.trim(),
             "summarizedMessages": count,
@@ -513,8 +532,21 @@ impl Session {
         &mut self,
         client: &ClaudeClient,
         message: &str,
-    ) -> Result<Prepared, WindowError> {
+    ) -> anyhow::Result<Prepared> {
         let mut notes = Vec::new();
+        // Room for the question and the longest answer allowed, with their JSON wrapping.
+        let max_answer = self
+            .obj
+            .spec
+            .max_output_tokens
+            .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS) as usize
+            * 4;
+        if let Some(note) = self
+            .make_room(client, message.len() * 2 + max_answer + 512)
+            .await?
+        {
+            notes.push(note);
+        }
         let mut window = self.window(message)?;
         let fold = match self.obj.spec.summarization_strategy {
             SummarizationStrategy::Truncate => 0,
@@ -544,6 +576,114 @@ impl Session {
             request,
             notes,
         })
+    }
+
+    /// The object's size as stored (its JSON), in bytes.
+    pub fn stored_size(&self) -> usize {
+        serde_json::to_vec(&self.obj).map_or(0, |v| v.len())
+    }
+
+    /// Keep the object under [`OBJECT_SIZE_LIMIT`] once `incoming` more bytes are stored:
+    /// remove the oldest whole turns down to [`OBJECT_SIZE_TARGET`], folding them into the
+    /// summary when the strategy summarizes, else (or when the summary fails) archiving them to
+    /// ConfigMaps. Returns a note for the user when it did something.
+    pub async fn make_room(
+        &mut self,
+        client: &ClaudeClient,
+        incoming: usize,
+    ) -> anyhow::Result<Option<String>> {
+        let size = self.stored_size();
+        if size + incoming <= OBJECT_SIZE_LIMIT {
+            return Ok(None);
+        }
+        if incoming + 4096 > OBJECT_SIZE_TARGET {
+            anyhow::bail!(
+                "this turn ({incoming} bytes with its longest possible answer) cannot be stored: a context is limited to about {OBJECT_SIZE_LIMIT} bytes; send a shorter message or lower spec.maxOutputTokens"
+            );
+        }
+        let h = &self.obj.spec.context_history;
+        let sizes: Vec<usize> = h
+            .iter()
+            .map(|m| serde_json::to_vec(m).map_or(0, |v| v.len() + 1))
+            .collect();
+        let excess = (size + incoming).saturating_sub(OBJECT_SIZE_TARGET);
+        // Cut after whole turns: at a user message that follows an answer.
+        let (mut count, mut freed) = (0, 0);
+        while count < h.len() && (freed < excess || (count > 0 && h[count].role != Role::User)) {
+            freed += sizes[count];
+            count += 1;
+        }
+        if count == 0 {
+            return Ok(None);
+        }
+        let summarizes = self.obj.spec.summarization_strategy != SummarizationStrategy::Truncate;
+        if summarizes {
+            match self.fold(client, count).await {
+                Ok(done) => {
+                    return Ok(Some(format!(
+                        "the context was near the 1.5 MiB object limit: {} of the oldest messages were folded into the summary",
+                        done.messages
+                    )))
+                }
+                Err(e) => tracing::warn!("could not summarize to make room ({e:#}); archiving instead"),
+            }
+        }
+        let archives = self.archive(count).await?;
+        Ok(Some(format!(
+            "the context was near the 1.5 MiB object limit: the {count} oldest messages were archived to ConfigMap {} (label {ARCHIVE_LABEL}={})",
+            archives.join(", "),
+            self.name
+        )))
+    }
+
+    /// Move the `count` oldest messages into ConfigMaps (JSON Lines, owned by the context),
+    /// then remove them from the history. Written before removed: nothing is lost in between.
+    async fn archive(&mut self, count: usize) -> anyhow::Result<Vec<String>> {
+        let moved = self.obj.spec.context_history[..count].to_vec();
+        let fp = summarize::fingerprint(&moved);
+        let owner = self
+            .obj
+            .controller_owner_ref(&())
+            .context("the context has no uid")?;
+        let cms: Api<ConfigMap> = Api::namespaced(self.cluster.client().clone(), &self.namespace);
+        let stamp = now().as_second();
+        let mut names = Vec::new();
+        let mut chunk = String::new();
+        let mut chunks = Vec::new();
+        for m in &moved {
+            let line = serde_json::to_string(m)? + "\n";
+            if !chunk.is_empty() && chunk.len() + line.len() > ARCHIVE_CHUNK {
+                chunks.push(std::mem::take(&mut chunk));
+            }
+            chunk.push_str(&line);
+        }
+        chunks.push(chunk);
+        for (i, body) in chunks.into_iter().enumerate() {
+            let base: String = self.name.chars().take(200).collect();
+            let name = format!("{base}-archive-{stamp}-{i}");
+            let cm: ConfigMap = serde_json::from_value(json!({
+                "metadata": {
+                    "name": name,
+                    "labels": {ARCHIVE_LABEL: self.name},
+                    "annotations": {"mcp.dev/session": self.session_id},
+                    "ownerReferences": [owner],
+                },
+                "data": {"messages.jsonl": body},
+            }))?;
+            let op = Op {
+                verb: "create",
+                resource: "configmaps",
+                namespace: Some(self.namespace.clone()),
+                session: Some(name.clone()),
+            };
+            cms.create(&PostParams::default(), &cm)
+                .await
+                .map_err(|e| self.cluster.error(e, &op))
+                .context("archiving the oldest turns")?;
+            names.push(name);
+        }
+        self.compact(count, &fp).await?;
+        Ok(names)
     }
 
     /// Everything after a successful call: store the turn (in the local journal when the cluster

@@ -537,3 +537,85 @@ fn bytes_per_turn_do_not_grow_with_the_history() {
         12 + 1002
     );
 }
+
+fn near_limit(ns: &Namespace, name: &str, strategy: &str) -> usize {
+    let big = "x".repeat(10_000);
+    let history: Vec<Value> = (0..142)
+        .map(|i| {
+            let role = if i % 2 == 0 { "user" } else { "assistant" };
+            serde_json::json!({"role": role, "content": format!("m{i} {big}")})
+        })
+        .collect();
+    ns.create_raw(serde_json::json!({
+        "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+        "metadata": {"name": name},
+        "spec": {"modelName": "m", "sessionID": name, "summarizationStrategy": strategy, "contextHistory": history}
+    }))
+    .unwrap();
+    history.len()
+}
+
+/// SPEC §5: the object stays under etcd's limit; under `truncate` the oldest turns are archived
+/// to ConfigMaps before they leave the object, so nothing is lost.
+#[test]
+fn a_context_near_the_object_limit_archives_its_oldest_turns() {
+    let ns = cp().namespace("chatbig");
+    let fake = fake();
+    let before = near_limit(&ns, "big", "truncate");
+    chat(&ns, &fake)
+        .args(["big", "-m", "one more question"])
+        .assert()
+        .success()
+        .stdout("You said: one more question\n")
+        .stderr(contains("archived to ConfigMap big-archive-"));
+    let o = &ns.contexts()[0];
+    let stored = o.spec.context_history.len();
+    assert!(serde_json::to_vec(o).unwrap().len() <= 1_000_000 + 20_000);
+    assert_eq!(
+        o.spec.context_history[stored - 2].content,
+        "one more question"
+    );
+    let archived: Vec<kubectl_mcp::resource::Message> = common::block_on(async {
+        let api: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
+            kube::Api::namespaced(ns.cp.client().await, &ns.name);
+        let lp = kube::api::ListParams::default().labels("mcp.dev/context=big");
+        api.list(&lp)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .flat_map(|cm| {
+                assert_eq!(
+                    cm.metadata.owner_references.as_ref().unwrap()[0].name,
+                    "big"
+                );
+                cm.data.as_ref().unwrap()["messages.jsonl"]
+                    .lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    assert_eq!(archived.len() + stored, before + 2, "nothing lost");
+    assert!(archived[0].content.starts_with("m0 "));
+    assert_eq!(archived.len() % 2, 0, "whole turns");
+    assert!(o.spec.context_history[0]
+        .content
+        .starts_with(&format!("m{} ", archived.len())));
+}
+
+#[test]
+fn a_summarizing_context_near_the_limit_folds_instead() {
+    let ns = cp().namespace("chatbigsum");
+    let fake = fake();
+    near_limit(&ns, "bigsum", "summarize_oldest");
+    chat(&ns, &fake)
+        .args(["bigsum", "-m", "q"])
+        .assert()
+        .success()
+        .stderr(contains("folded into the summary"));
+    let o = &ns.contexts()[0];
+    assert!(serde_json::to_vec(o).unwrap().len() <= 1_000_000 + 20_000);
+    assert!(o.status.clone().unwrap().summary.is_some());
+    assert_eq!(summarizing(&fake).len(), 1);
+}

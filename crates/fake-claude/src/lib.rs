@@ -842,21 +842,22 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         _ => format!("You said: {last_user}"),
     };
     let mut stop_reason = "end_turn";
-    let max_tokens = v["max_tokens"].as_u64().unwrap_or(1024) as usize;
-    let words_cap = match &fault {
+    // Like the API, cap the answer by tokens (the fake's count), not by words.
+    let max_tokens = v["max_tokens"].as_u64().unwrap_or(1024);
+    let word_cap = match &fault {
         Some(Fault::MaxTokens { words }) => Some(*words),
         _ => None,
-    }
-    .into_iter()
-    .chain(Some(max_tokens))
-    .min();
+    };
     let words: Vec<String> = split_words(&text);
-    if let Some(cap) = words_cap {
-        if words.len() > cap {
-            text = words[..cap].concat();
+    let mut kept = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if word_cap.is_some_and(|cap| i >= cap) || count(&format!("{kept}{w}")) > max_tokens {
             stop_reason = "max_tokens";
+            break;
         }
+        kept.push_str(w);
     }
+    text = kept;
     let words = split_words(&text);
     let model = dated(v["model"].as_str().unwrap_or_default());
     let id = format!("msg_fake_{rid}");
