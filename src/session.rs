@@ -222,6 +222,11 @@ impl Session {
 
     /// The window for `new_message` on the current history.
     pub fn window(&self, new_message: &str) -> Result<Window, WindowError> {
+        self.window_with_ratio(new_message, self.ratio())
+    }
+
+    /// [`Session::window`] with a given calibration ratio.
+    fn window_with_ratio(&self, new_message: &str, ratio: f64) -> Result<Window, WindowError> {
         let spec = &self.obj.spec;
         let counts: Vec<u32> = spec
             .context_history
@@ -235,7 +240,7 @@ impl Session {
             message_tokens: Some(&counts),
             history_size: spec.history_size,
             max_tokens: spec.max_tokens,
-            ratio: self.ratio(),
+            ratio,
             new_message,
         })
     }
@@ -564,13 +569,31 @@ impl Session {
                 )),
             }
         }
-        let spec = &self.obj.spec;
-        let request = MessagesRequest::from_window(
-            &spec.model_name,
-            spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
-            &window,
-            true,
-        );
+        let mut request = self.request_for(&window);
+        // Near the budget the estimate is not good enough: ask the API for the exact count and,
+        // if the window is in fact over, rebuild it with the measured ratio.
+        if let Some(budget) = self.obj.spec.max_tokens.map(u64::from) {
+            if tokens::needs_exact_count(window.estimated_tokens, budget) {
+                match client.count_tokens(&request).await {
+                    Ok(exact) if exact > budget => {
+                        let ratio = exact as f64 / window.raw_estimated_tokens.max(1) as f64;
+                        tracing::info!(
+                            exact,
+                            budget,
+                            ratio,
+                            "the exact count is over the budget; windowing again"
+                        );
+                        window = self.window_with_ratio(message, ratio)?;
+                        request = self.request_for(&window);
+                    }
+                    Ok(exact) => tracing::debug!(exact, budget, "the exact count fits the budget"),
+                    // Compatible servers often lack count_tokens; the estimate stands.
+                    Err(e) => {
+                        tracing::debug!(error = %e, "count_tokens unavailable; keeping the estimate")
+                    }
+                }
+            }
+        }
         Ok(Prepared {
             window,
             request,
@@ -684,6 +707,16 @@ impl Session {
         }
         self.compact(count, &fp).await?;
         Ok(names)
+    }
+
+    fn request_for(&self, window: &Window) -> MessagesRequest {
+        let spec = &self.obj.spec;
+        MessagesRequest::from_window(
+            &spec.model_name,
+            spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
+            window,
+            true,
+        )
     }
 
     /// Everything after a successful call: store the turn (in the local journal when the cluster

@@ -619,3 +619,72 @@ fn a_summarizing_context_near_the_limit_folds_instead() {
     assert!(o.status.clone().unwrap().summary.is_some());
     assert_eq!(summarizing(&fake).len(), 1);
 }
+
+/// Issue #3: near the budget the estimate is checked with count_tokens; a model whose tokenizer
+/// counts more gets a smaller window rather than a refused request.
+#[test]
+fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
+    let ns = cp().namespace("chatcount");
+    let history: Vec<kubectl_mcp::resource::Message> = (0..10)
+        .flat_map(|i| {
+            [
+                kubectl_mcp::resource::Message {
+                    role: Role::User,
+                    content: format!("question number {i} about nodes"),
+                    timestamp: None,
+                    tokens: None,
+                },
+                kubectl_mcp::resource::Message {
+                    role: Role::Assistant,
+                    content: format!("answer number {i} about nodes"),
+                    timestamp: None,
+                    tokens: None,
+                },
+            ]
+        })
+        .collect();
+    let estimate = kubectl_mcp::window::build(&kubectl_mcp::window::Input {
+        system_prompt: None,
+        summary: None,
+        history: &history,
+        message_tokens: None,
+        history_size: None,
+        max_tokens: None,
+        ratio: 1.0,
+        new_message: "next",
+    })
+    .unwrap()
+    .estimated_tokens;
+    let budget = (estimate as f64 / 0.95).ceil() as u64;
+    for (name, factor, want_all) in [("fits", 1.0, true), ("over", 2.0, false)] {
+        let fake = fake();
+        fake.configure(|c| c.token_factor = factor);
+        ns.create_raw(serde_json::json!({
+            "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext", "metadata": {"name": name},
+            "spec": {"modelName": "m", "sessionID": name, "maxTokens": budget, "contextHistory": history}
+        }))
+        .unwrap();
+        chat(&ns, &fake)
+            .args([name, "-m", "next"])
+            .assert()
+            .success();
+        let counted = fake
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v1/messages/count_tokens")
+            .count();
+        assert_eq!(counted, 1, "{name}: one exact count near the budget");
+        let sent = fake.message_requests().pop().unwrap().body["messages"]
+            .as_array()
+            .unwrap()
+            .len();
+        if want_all {
+            assert_eq!(sent, 21, "{name}: the estimate held");
+        } else {
+            assert!(
+                sent < 21,
+                "{name}: the window shrank to the real count ({sent} messages)"
+            );
+        }
+    }
+}

@@ -41,6 +41,9 @@ pub struct Config {
     pub min_cache_tokens: u64,
     /// Time before any answer to `POST /v1/messages` starts (model latency).
     pub latency: Duration,
+    /// Multiplies every input token count (usage and count_tokens), to play a model whose
+    /// tokenizer counts more than the client's estimate.
+    pub token_factor: f64,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             extra_events: true,
             min_cache_tokens: 1024,
             latency: Duration::ZERO,
+            token_factor: 1.0,
         }
     }
 }
@@ -692,6 +696,7 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
     let (status, resp) = match result {
         Ok(v) => {
             let mut scratch = Inner::default();
+            let factor = config.token_factor;
             let (a, b, c) = input_usage(
                 &v,
                 &Config {
@@ -700,10 +705,8 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
                 },
                 &mut scratch,
             );
-            (
-                200,
-                axum::Json(json!({"input_tokens": a + b + c})).into_response(),
-            )
+            let n = ((a + b + c) as f64 * factor).ceil() as u64;
+            (200, axum::Json(json!({"input_tokens": n})).into_response())
         }
         Err((s, t, m)) => (s, error_response(s, t, &m, &rid)),
     };
@@ -861,7 +864,8 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     let words = split_words(&text);
     let model = dated(v["model"].as_str().unwrap_or_default());
     let id = format!("msg_fake_{rid}");
-    let (input, cache_creation, cache_read) = usage;
+    let scale = |n: u64| (n as f64 * config.token_factor).ceil() as u64;
+    let (input, cache_creation, cache_read) = (scale(usage.0), scale(usage.1), scale(usage.2));
     let output_tokens = count(&text);
     let streaming = v["stream"].as_bool().unwrap_or(false);
     if !streaming {
