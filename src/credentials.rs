@@ -53,7 +53,7 @@ impl std::str::FromStr for SecretRef {
 #[derive(Debug, Error)]
 pub enum CredentialsError {
     /// Nothing configured.
-    #[error("no Claude API key: set ANTHROPIC_API_KEY, or pass --api-key-secret [NAMESPACE/]NAME[:KEY] to read it from a Kubernetes Secret")]
+    #[error("no Claude API key: set ANTHROPIC_API_KEY, or pass --api-key-secret [NAMESPACE/]NAME[:KEY] to read it from a Kubernetes Secret (servers of your own behind ANTHROPIC_BASE_URL need none)")]
     Missing,
     /// The Secret is missing.
     #[error("the Secret {namespace}/{name} does not exist: create it with `kubectl create secret generic {name} -n {namespace} --from-literal={DEFAULT_SECRET_KEY}=sk-ant-…`")]
@@ -80,13 +80,31 @@ pub enum CredentialsError {
     Cluster(#[from] ClusterError),
 }
 
+/// True when `ANTHROPIC_BASE_URL` points somewhere other than Anthropic's API.
+fn custom_base_url() -> bool {
+    std::env::var("ANTHROPIC_BASE_URL").is_ok_and(|u| {
+        let u = u.trim();
+        !u.is_empty() && !u.contains("api.anthropic.com")
+    })
+}
+
 /// Resolve the credentials. `cluster` is needed only with a [`SecretRef`].
 pub async fn resolve(
     secret: Option<&SecretRef>,
     cluster: Option<&Cluster>,
 ) -> Result<Credentials, CredentialsError> {
     let Some(r) = secret else {
-        return credentials_from_env().ok_or(CredentialsError::Missing);
+        return match credentials_from_env() {
+            Some(c) => Ok(c),
+            // A server of one's own (Ollama, llama.cpp, vLLM) usually needs no key.
+            None if custom_base_url() => {
+                tracing::info!(
+                    "no API key set: sending requests to ANTHROPIC_BASE_URL without one"
+                );
+                Ok(Credentials::None)
+            }
+            None => Err(CredentialsError::Missing),
+        };
     };
     let cluster = cluster.ok_or(CredentialsError::Missing)?;
     let ns = r

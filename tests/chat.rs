@@ -284,9 +284,10 @@ fn bad_input_is_refused_before_anything_is_sent_or_stored() {
         .assert()
         .code(1)
         .stderr(contains("empty"));
+    // No key for Anthropic's own API: refused before anything is sent.
     let mut no_key = ns.mcp();
     no_key
-        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env_remove("ANTHROPIC_BASE_URL")
         .args(["chat", "x", "-m", "hi"])
         .assert()
         .code(1)
@@ -687,4 +688,26 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
             );
         }
     }
+}
+
+/// A local server behind ANTHROPIC_BASE_URL (Ollama, llama.cpp) needs no key: none is sent.
+#[test]
+fn a_server_of_ones_own_needs_no_key() {
+    let ns = cp().namespace("chatkeyless");
+    let fake = FakeClaude::start_in_background(Config {
+        require_key: false,
+        ..Config::default()
+    })
+    .unwrap();
+    ns.mcp()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .args(["chat", "local", "--model", "llama3", "-m", "hi"])
+        .assert()
+        .success()
+        .stdout("You said: hi\n");
+    let h = &fake.message_requests()[0].headers;
+    assert!(
+        !h.contains_key("x-api-key") && !h.contains_key("authorization"),
+        "{h:?}"
+    );
 }

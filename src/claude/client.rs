@@ -132,14 +132,17 @@ impl ClaudeClient {
 
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
         let mut headers = HeaderMap::new();
-        let (name, value) = match &self.config.credentials {
-            Credentials::ApiKey(k) => ("x-api-key", k.expose().to_string()),
-            Credentials::Bearer(t) => ("authorization", format!("Bearer {}", t.expose())),
+        let auth = match &self.config.credentials {
+            Credentials::ApiKey(k) => Some(("x-api-key", k.expose().to_string())),
+            Credentials::Bearer(t) => Some(("authorization", format!("Bearer {}", t.expose()))),
+            Credentials::None => None,
         };
-        if let Ok(mut v) = HeaderValue::from_str(&value) {
-            // Sensitive headers are kept out of hyper/h2 logs and HPACK tables.
-            v.set_sensitive(true);
-            headers.insert(name, v);
+        if let Some((name, value)) = auth {
+            if let Ok(mut v) = HeaderValue::from_str(&value) {
+                // Sensitive headers are kept out of hyper/h2 logs and HPACK tables.
+                v.set_sensitive(true);
+                headers.insert(name, v);
+            }
         }
         headers.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -149,7 +152,10 @@ impl ClaudeClient {
     }
 
     fn redact(&self, s: &str) -> String {
-        self.config.credentials.secret().redact(s)
+        match self.config.credentials.secret() {
+            Some(secret) => secret.redact(s),
+            None => s.to_string(),
+        }
     }
 
     /// A transport error as ours: timeout or connection failure.

@@ -9,6 +9,9 @@ pub enum Credentials {
     ApiKey(Secret),
     /// `Authorization: Bearer …` (gateways and proxies; `ANTHROPIC_AUTH_TOKEN`).
     Bearer(Secret),
+    /// No authentication header: local servers (Ollama, llama.cpp, vLLM) behind a custom
+    /// `ANTHROPIC_BASE_URL` that need no key.
+    None,
 }
 
 impl fmt::Debug for Credentials {
@@ -16,15 +19,17 @@ impl fmt::Debug for Credentials {
         match self {
             Self::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
             Self::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Self::None => f.write_str("None"),
         }
     }
 }
 
 impl Credentials {
     /// The secret inside, for redaction.
-    pub fn secret(&self) -> &Secret {
+    pub fn secret(&self) -> Option<&Secret> {
         match self {
-            Self::ApiKey(s) | Self::Bearer(s) => s,
+            Self::ApiKey(s) | Self::Bearer(s) => Some(s),
+            Self::None => None,
         }
     }
 }

@@ -28,6 +28,9 @@ use serde_json::{json, Value};
 pub struct Config {
     /// The key it accepts in `x-api-key` (or `Authorization: Bearer`); `None` accepts any.
     pub api_key: Option<String>,
+    /// Refuse requests without any key, as Anthropic's API does (false: play a local server
+    /// such as Ollama that needs none).
+    pub require_key: bool,
     /// Pause between streamed deltas.
     pub delta_delay: Duration,
     /// Words per `text_delta`.
@@ -50,6 +53,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             api_key: None,
+            require_key: true,
             delta_delay: Duration::ZERO,
             words_per_delta: 1,
             thinking: false,
@@ -341,7 +345,7 @@ fn validate(
             .and_then(|a| a.strip_prefix("Bearer ").map(str::to_string))
     });
     match (&key, &config.api_key) {
-        (None, _) => {
+        (None, _) if config.require_key => {
             return Err((
                 401,
                 "authentication_error",
