@@ -4,6 +4,9 @@
 use std::io::Write;
 
 use jiff::Timestamp;
+use k8s_openapi::api::core::v1::Event as CoreEvent;
+use kube::api::ListParams;
+use kube::Api;
 
 use crate::cli::{GetArgs, ObjectFormat};
 use crate::cluster::Cluster;
@@ -18,7 +21,78 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
         Some(ObjectFormat::Json) => output::print_json(&mut out, &obj)?,
         Some(ObjectFormat::Yaml) => output::print_yaml(&mut out, &obj)?,
         Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&obj))?,
-        None => describe(&mut out, &obj, Timestamp::now())?,
+        None => {
+            let now = Timestamp::now();
+            describe(&mut out, &obj, now)?;
+            write_events(&mut out, &events_of(cluster, &obj).await, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// The object's Events, oldest first, as (type, reason, time, note). Empty when they cannot be
+/// read (RBAC): the description is still useful without them.
+async fn events_of(
+    cluster: &Cluster,
+    obj: &ClaudeModelContext,
+) -> Vec<(String, String, Option<Timestamp>, String)> {
+    let (Some(uid), Some(ns)) = (
+        obj.metadata.uid.as_deref(),
+        obj.metadata.namespace.as_deref(),
+    ) else {
+        return Vec::new();
+    };
+    let api: Api<CoreEvent> = Api::namespaced(cluster.client().clone(), ns);
+    let params = ListParams::default().fields(&format!("involvedObject.uid={uid}"));
+    let mut events: Vec<_> = match api.list(&params).await {
+        Ok(list) => list
+            .items
+            .into_iter()
+            .map(|e| {
+                let at = e
+                    .event_time
+                    .map(|t| t.0)
+                    .or(e.last_timestamp.map(|t| t.0))
+                    .or(e.first_timestamp.map(|t| t.0));
+                (
+                    e.type_.unwrap_or_default(),
+                    e.reason.unwrap_or_default(),
+                    at,
+                    e.message.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read the Events");
+            Vec::new()
+        }
+    };
+    events.sort_by_key(|e| e.2);
+    events
+}
+
+fn write_events(
+    out: &mut impl Write,
+    events: &[(String, String, Option<Timestamp>, String)],
+    now: Timestamp,
+) -> std::io::Result<()> {
+    if events.is_empty() {
+        return writeln!(out, "Events:        <none>");
+    }
+    writeln!(out, "Events:")?;
+    let mut table = output::KubeTable::new(&["TYPE", "REASON", "AGE", "MESSAGE"], true);
+    for (type_, reason, at, note) in events {
+        table.row([
+            type_.clone(),
+            reason.clone(),
+            output::age(*at, now),
+            note.clone(),
+        ]);
+    }
+    let mut buf = Vec::new();
+    table.print(&mut buf)?;
+    for line in String::from_utf8_lossy(&buf).lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }
