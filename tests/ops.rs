@@ -269,6 +269,14 @@ fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
         reasons.contains(&"Summarized".to_string()) && reasons.contains(&"Compacted".to_string()),
         "{reasons:?}"
     );
+    // `get` tells the same story.
+    ns.mcp()
+        .args(["get", "long"])
+        .assert()
+        .success()
+        .stdout(contains("Events:\n  TYPE     REASON"))
+        .stdout(contains("Summarized"))
+        .stdout(contains("Compacted"));
     // Nothing more to fold: a no-op.
     with_claude(ns.mcp(), &fake)
         .args(["summarize", "--all", "--keep-last", "3"])
