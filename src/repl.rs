@@ -292,21 +292,17 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
 }
 
 impl Repl {
+    /// `SESSION [~N tok]> `: N is what the window would carry now, before the next message,
+    /// calibrated by the API's past counts, so it follows /undo, /clear and /summarize at once.
     fn prompt(&self) -> String {
-        let o = self.session.object();
-        let measured = o
-            .status
-            .as_ref()
-            .and_then(|s| s.token_count)
-            .filter(|t| *t > 0);
-        let tokens = measured.unwrap_or_else(|| {
-            self.session
-                .window("?")
-                .map(|w| w.estimated_tokens)
-                .unwrap_or(0)
-        });
+        let probe = u64::from(tokens::message_tokens("?"));
+        let tokens = self
+            .session
+            .window("?")
+            .map(|w| w.estimated_tokens.saturating_sub(probe))
+            .unwrap_or(0);
         let id: String = self.session.session_id().chars().take(40).collect();
-        format!("{} [{} tok]> ", crate::output::sanitize(&id), tokens)
+        format!("{} [~{} tok]> ", crate::output::sanitize(&id), tokens)
     }
 
     /// Send a message and stream the answer; Ctrl-C cancels it and stores nothing.

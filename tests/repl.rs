@@ -55,6 +55,16 @@ impl Drop for Tmux {
     }
 }
 
+/// The figure in the last `r [~N tok]>` prompt on the screen.
+fn last_prompt_tokens(screen: &str) -> u64 {
+    screen
+        .lines()
+        .rev()
+        .filter_map(|l| l.strip_prefix("r [~"))
+        .find_map(|rest| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no prompt on the screen:\n{screen}"))
+}
+
 #[test]
 fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     if Command::new("tmux").arg("-V").output().is_err() {
@@ -116,10 +126,16 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     // The next question still works.
     t.keys(&["next question", "Enter"]);
     t.wait_for("You said: next question");
+    let before = last_prompt_tokens(&t.wait_for("You said: next question\nr [~"));
     t.keys(&["/window", "Enter"]);
     t.wait_for("window: 2 of 2 turns");
     t.keys(&["/undo", "Enter"]);
-    t.wait_for("removed the last turn (\"next question\")");
+    let s = t.wait_for("removed the last turn (\"next question\")\nr [~");
+    let after = last_prompt_tokens(&s);
+    assert!(
+        after < before,
+        "the prompt's token figure follows /undo: {before} → {after}"
+    );
     // Ctrl-C at the prompt clears the line; Ctrl-D exits cleanly.
     t.keys(&["half typed", "C-c"]);
     t.keys(&["C-d"]);
