@@ -16,12 +16,14 @@
 //! - [`summarize`]: the summarizing request for strategies that fold old turns;
 //! - [`tokens`]: local token estimates and their calibration;
 //! - [`window`]: the windowing engine (pure, no I/O);
+//! - [`complete`]: `kubectl mcp <TAB>` through kubectl's plugin completion protocol;
 //! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
 
 pub mod claude;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod complete;
 pub mod credentials;
 pub mod events;
 pub mod journal;

@@ -629,3 +629,50 @@ fn kube_and_reqwest_share_one_tls_provider() {
         assert_eq!(resp.text().await.unwrap(), "ok");
     });
 }
+
+/// `kubectl mcp <TAB>`: kubectl runs `kubectl_complete-mcp`; session arguments complete with the
+/// names of the contexts in the namespace.
+#[test]
+fn kubectl_completes_subcommands_and_session_names() {
+    let ns = ControlPlane::with_crd().namespace("complete");
+    for s in ["alpha", "alpine", "beta"] {
+        ns.mcp()
+            .args(["create", s, "--model", "m"])
+            .assert()
+            .success();
+    }
+    let helper = assert_cmd::cargo::cargo_bin("kubectl_complete-mcp");
+    let out = std::process::Command::new(&helper)
+        .env_remove("KUBECONFIG")
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name, "get", "al"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "alpha\nalpine\n:4\n");
+    let out = std::process::Command::new(&helper)
+        .args(["ch"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "chat\n:4\n");
+    // Through kubectl itself, where it is installed.
+    if std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_ok()
+    {
+        let path = format!(
+            "{}:{}",
+            helper.parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = std::process::Command::new("kubectl")
+            .env("PATH", path)
+            .env("KUBECONFIG", &ns.cp.kubeconfig)
+            .args(["__complete", "mcp", "-n", &ns.name, "delete", "b"])
+            .output()
+            .unwrap();
+        assert!(stdout(&out).starts_with("beta\n:4\n"), "{}", stdout(&out));
+    }
+}
