@@ -92,6 +92,15 @@ fn json_and_jsonl_output_carry_usage_and_the_window() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["reply"], "You said: a");
     assert_eq!(lines[1]["window"]["turns_sent"], 1);
+    assert_eq!(lines[1]["window"]["system"], "sys");
+    assert_eq!(
+        lines[1]["window"]["messages"],
+        serde_json::json!([
+            {"role": "user", "content": "a"},
+            {"role": "assistant", "content": "You said: a"},
+            {"role": "user", "content": "b"}
+        ])
+    );
     assert!(
         lines[1]["usage"]["cache_read_input_tokens"]
             .as_u64()

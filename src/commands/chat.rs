@@ -32,12 +32,21 @@ struct TurnResult<'a> {
     window: WindowSummary,
 }
 
+/// The window a turn sent: what Claude saw, and where it came from in the stored history.
 #[derive(Serialize)]
 struct WindowSummary {
     turns_sent: usize,
     messages_sent: usize,
     first_message_sent: usize,
     estimated_tokens: u64,
+    system: Option<String>,
+    messages: Vec<SentMessage>,
+}
+
+#[derive(Serialize)]
+struct SentMessage {
+    role: crate::resource::Role,
+    content: String,
 }
 
 pub(super) async fn run(
@@ -147,6 +156,15 @@ fn turn_result<'a>(session: &'a str, reply: &'a Reply, window: &Window) -> TurnR
             messages_sent: window.messages.len(),
             first_message_sent: window.first_sent,
             estimated_tokens: window.estimated_tokens,
+            system: window.system_text(),
+            messages: window
+                .messages
+                .iter()
+                .map(|m| SentMessage {
+                    role: m.role,
+                    content: m.content.clone(),
+                })
+                .collect(),
         },
     }
 }
