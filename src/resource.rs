@@ -306,8 +306,29 @@ impl ClaudeModelContext {
 }
 
 /// The CRD, generated from the types above.
+///
+/// schemars marks every `Option` field `nullable: true`, and the apiserver drops the `type` of
+/// nullable fields when it publishes OpenAPI v2, so `kubectl explain` would show `<>` for them.
+/// This tool never stores `null` (every `Option` is skipped when empty, and merge-patch nulls
+/// delete keys before validation), so `nullable` is removed.
 pub fn crd() -> CustomResourceDefinition {
-    ClaudeModelContext::crd()
+    let crd = ClaudeModelContext::crd();
+    let Ok(mut v) = serde_json::to_value(&crd) else {
+        return crd;
+    };
+    strip_nullable(&mut v);
+    serde_json::from_value(v).unwrap_or(crd)
+}
+
+fn strip_nullable(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove("nullable");
+            m.values_mut().for_each(strip_nullable);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_nullable),
+        _ => {}
+    }
 }
 
 /// The CRD as YAML, exactly what `install` applies.
@@ -406,6 +427,13 @@ mod tests {
         assert_eq!(role["enum"], json!(["user", "assistant"]));
         let state = schema_of(&["status", "currentState"]);
         assert_eq!(state["enum"], json!(["Active", "Expired", "Error"]));
+    }
+
+    #[test]
+    fn no_field_is_nullable_so_kubectl_explain_shows_every_type() {
+        let text = serde_json::to_string(&crd()).unwrap();
+        assert!(!text.contains("nullable"));
+        assert_eq!(schema_of(&["spec", "historySize"])["type"], "integer");
     }
 
     #[test]

@@ -582,6 +582,34 @@ fn kubectl_shows_the_printer_columns() {
         text.contains("claude-sonnet-4-5") && text.contains("Active"),
         "{text}"
     );
+    // `kubectl explain` documents every field, with its type.
+    // The apiserver publishes a new CRD's OpenAPI a few seconds after it is installed: poll.
+    let wanted = ["historySize\t<integer>", "idleTTL\t<string>"];
+    let start = std::time::Instant::now();
+    let explain = loop {
+        let out = std::process::Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&ns.cp.kubeconfig)
+            .args(["explain", "cmc.spec"])
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        if wanted.iter().all(|w| text.contains(w))
+            || start.elapsed() > std::time::Duration::from_secs(60)
+        {
+            break text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    for line in [
+        "historySize\t<integer>",
+        "idleTTL\t<string>",
+        "maxOutputTokens\t<integer>",
+        "summarizationStrategy\t<string>",
+    ] {
+        assert!(explain.contains(line), "{line}:\n{explain}");
+    }
+    assert!(!explain.contains("<>"), "{explain}");
     // The short name and the category work too.
     for what in ["mctx", "mcp", "ai"] {
         let out = std::process::Command::new("kubectl")
