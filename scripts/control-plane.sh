@@ -77,8 +77,14 @@ provision() {
   log "built $APISERVER"
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# N distinct free loopback ports, on one line (all bound at once, so they differ).
+free_ports() {
+  python3 -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks: s.close()' "$1"
 }
 
 write_kubeconfig() { # file server ca token user
@@ -136,19 +142,19 @@ start() {
   admin_token=$(sed -n 1p "$pki/tokens.csv" | cut -d, -f1)
   viewer_token=$(sed -n 2p "$pki/tokens.csv" | cut -d, -f1)
 
-  local etcd_port api_port
+  local etcd_port peer_port api_port
   if [ -f "$dir/ports" ]; then
-    read -r etcd_port api_port <"$dir/ports"
+    read -r etcd_port peer_port api_port <"$dir/ports"
   else
-    etcd_port=$(free_port); api_port=$(free_port)
-    echo "$etcd_port $api_port" >"$dir/ports"
+    read -r etcd_port peer_port api_port < <(free_ports 3)
+    echo "$etcd_port $peer_port $api_port" >"$dir/ports"
   fi
   mkdir -p "$dir/etcd"
   etcd --data-dir "$dir/etcd" --name default \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
-    --listen-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$((etcd_port + 1))" \
-    --initial-cluster "default=http://127.0.0.1:$((etcd_port + 1))" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "default=http://127.0.0.1:$peer_port" \
     --quota-backend-bytes 4294967296 >"$dir/etcd.log" 2>&1 &
   echo $! >"$dir/etcd.pid"
   "$APISERVER" --etcd-servers="http://127.0.0.1:$etcd_port" \
@@ -170,7 +176,8 @@ start() {
       break
     fi
     if ! kill -0 "$(cat "$dir/apiserver.pid")" 2>/dev/null; then
-      tail -n 30 "$dir/apiserver.log" >&2; log "kube-apiserver exited"; stop "$dir"; exit 1
+      tail -n 30 "$dir/apiserver.log" >&2; tail -n 10 "$dir/etcd.log" >&2
+      log "kube-apiserver exited"; stop "$dir"; exit 1
     fi
     sleep 0.25
   done

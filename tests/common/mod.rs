@@ -48,22 +48,33 @@ fn script() -> PathBuf {
 impl ControlPlane {
     /// Start a new control plane in a temporary directory (about 5–15 s).
     pub fn start_private() -> Self {
-        let dir = tempfile::Builder::new()
-            .prefix("kmcp-cp-")
-            .tempdir()
-            .unwrap();
-        let out = StdCommand::new("bash")
-            .arg(script())
-            .arg("start")
-            .arg(dir.path())
-            .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
-            .output()
-            .expect("run scripts/control-plane.sh");
-        assert!(
-            out.status.success(),
-            "control plane failed to start:\n{}",
-            String::from_utf8_lossy(&out.stderr)
+        // A failed start (a port taken between choosing and binding it, on a busy machine) is
+        // retried with fresh ports; the script's own messages explain a final failure.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let dir = tempfile::Builder::new()
+                .prefix("kmcp-cp-")
+                .tempdir()
+                .unwrap();
+            let out = StdCommand::new("bash")
+                .arg(script())
+                .arg("start")
+                .arg(dir.path())
+                .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
+                .output()
+                .expect("run scripts/control-plane.sh");
+            if out.status.success() {
+                return Self::in_dir(dir);
+            }
+            failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        panic!(
+            "the control plane failed to start three times:\n{}",
+            failures.join("\n---\n")
         );
+    }
+
+    fn in_dir(dir: tempfile::TempDir) -> Self {
         let server = std::fs::read_to_string(dir.path().join("env"))
             .unwrap()
             .lines()
