@@ -10,7 +10,13 @@ bash scripts/control-plane.sh provision
 dir=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-mcp-test.XXXXXX")
 cleanup() { bash scripts/control-plane.sh stop "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
-bash scripts/control-plane.sh start "$dir" >/dev/null
+# A start can fail on a busy machine (a port taken between choosing and binding it): retry.
+for attempt in 1 2 3; do
+  if bash scripts/control-plane.sh start "$dir" >/dev/null; then break; fi
+  [ "$attempt" -lt 3 ] || { echo "the test control plane failed to start three times" >&2; exit 1; }
+  bash scripts/control-plane.sh stop "$dir" >/dev/null 2>&1 || true
+  rm -rf "$dir"; dir=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-mcp-test.XXXXXX")
+done
 # shellcheck disable=SC1091
 source "$dir/env"
 echo "test control plane: $KUBECTL_MCP_TEST_SERVER (kube-apiserver v1.20.2 + etcd on loopback)"
