@@ -23,7 +23,6 @@ use crate::claude::ClaudeClient;
 use crate::journal::{private_dir, state_dir, Journal};
 use crate::resource::Role;
 use crate::session::Session;
-use crate::tokens;
 
 /// One slash command: its name, its arguments, and its help line.
 pub struct SlashCommand {
@@ -295,12 +294,7 @@ impl Repl {
     /// `SESSION [~N tok]> `: N is what the window would carry now, before the next message,
     /// calibrated by the API's past counts, so it follows /undo, /clear and /summarize at once.
     fn prompt(&self) -> String {
-        let probe = u64::from(tokens::message_tokens("?"));
-        let tokens = self
-            .session
-            .window("?")
-            .map(|w| w.estimated_tokens.saturating_sub(probe))
-            .unwrap_or(0);
+        let tokens = self.session.preview().map_or(0, |(_, before)| before);
         let id: String = self.session.session_id().chars().take(40).collect();
         format!("{} [~{} tok]> ", crate::output::sanitize(&id), tokens)
     }
@@ -399,14 +393,12 @@ impl Repl {
                 }
             }
             "window" => {
-                let w = self.session.window("?")?;
-                let probe = u64::from(tokens::message_tokens("?"));
+                let (w, before) = self.session.preview()?;
                 println!(
-                    "window: {} of {} turns (from message {}), about {} tokens before your next message",
+                    "window: {} of {} turns (from message {}), about {before} tokens before your next message",
                     w.turns_sent,
                     self.session.object().turns(),
                     w.first_sent,
-                    w.estimated_tokens.saturating_sub(probe)
                 );
                 if let Some(system) = w.system_text() {
                     println!(
@@ -449,11 +441,11 @@ impl Repl {
                         u.output_tokens
                     );
                 }
-                let prepared = self.session.window("?")?;
-                let probe = u64::from(tokens::message_tokens("?"));
+                let (prepared, before) = self.session.preview()?;
+                // The stand-in for the next message, taken off the API's count as well.
+                let probe = prepared.estimated_tokens - before;
                 println!(
-                    "estimate now: {} (calibration ratio {:.2})",
-                    prepared.estimated_tokens.saturating_sub(probe),
+                    "estimate now: {before} (calibration ratio {:.2})",
                     self.session.ratio()
                 );
                 let request = crate::claude::MessagesRequest::from_window(

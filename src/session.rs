@@ -225,24 +225,44 @@ impl Session {
         self.window_with_ratio(new_message, self.ratio())
     }
 
-    /// [`Session::window`] with a given calibration ratio.
-    fn window_with_ratio(&self, new_message: &str, ratio: f64) -> Result<Window, WindowError> {
-        let spec = &self.obj.spec;
-        let counts: Vec<u32> = spec
+    /// The window before the next message and its estimated tokens ([`window::preview`]).
+    pub fn preview(&self) -> Result<(Window, u64), WindowError> {
+        let counts = self.message_counts();
+        window::preview(&self.input("", self.ratio(), &counts))
+    }
+
+    fn message_counts(&self) -> Vec<u32> {
+        self.obj
+            .spec
             .context_history
             .iter()
             .map(|m| m.tokens.unwrap_or_else(|| tokens::estimate(&m.content)))
-            .collect();
-        window::build(&window::Input {
+            .collect()
+    }
+
+    fn input<'a>(
+        &'a self,
+        new_message: &'a str,
+        ratio: f64,
+        counts: &'a [u32],
+    ) -> window::Input<'a> {
+        let spec = &self.obj.spec;
+        window::Input {
             system_prompt: spec.system_prompt.as_deref(),
             summary: self.obj.status.as_ref().and_then(|s| s.summary.as_deref()),
             history: &spec.context_history,
-            message_tokens: Some(&counts),
+            message_tokens: Some(counts),
             history_size: spec.history_size,
             max_tokens: spec.max_tokens,
             ratio,
             new_message,
-        })
+        }
+    }
+
+    /// [`Session::window`] with a given calibration ratio.
+    fn window_with_ratio(&self, new_message: &str, ratio: f64) -> Result<Window, WindowError> {
+        let counts = self.message_counts();
+        window::build(&self.input(new_message, ratio, &counts))
     }
 
     fn op(&self, verb: &'static str) -> Op {

@@ -261,6 +261,23 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     })
 }
 
+/// The one-character stand-in for the next message when showing what would be sent now.
+const PROBE: &str = "?";
+
+/// The window as it stands before the next message (`input.new_message` is ignored), and its
+/// estimated tokens without that message: what `get`, `/window`, `/tokens` and the REPL prompt
+/// show.
+pub fn preview(input: &Input<'_>) -> Result<(Window, u64), WindowError> {
+    let w = build(&Input {
+        new_message: PROBE,
+        ..*input
+    })?;
+    let before = w
+        .estimated_tokens
+        .saturating_sub(u64::from(tokens::message_tokens(PROBE)));
+    Ok((w, before))
+}
+
 fn align_up(x: usize, chunk: usize) -> usize {
     x.div_ceil(chunk) * chunk
 }
@@ -471,6 +488,18 @@ mod tests {
         })
         .unwrap();
         assert_eq!(w.estimated_tokens, w.raw_estimated_tokens * 2);
+    }
+
+    #[test]
+    fn preview_is_the_window_without_the_next_message() {
+        let h = chat(3);
+        let (w, before) = preview(&input(&h, "ignored")).unwrap();
+        assert_eq!(w.turns_sent, 3);
+        assert_eq!(w.messages.last().unwrap().content, PROBE);
+        assert_eq!(
+            before,
+            w.estimated_tokens - u64::from(tokens::message_tokens(PROBE))
+        );
     }
 
     /// A 100-turn chat with historySize 10: most consecutive requests share their prefix.

@@ -12,7 +12,7 @@ use crate::cli::{GetArgs, ObjectFormat};
 use crate::cluster::Cluster;
 use crate::output;
 use crate::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
-use crate::{tokens, window};
+use crate::window;
 
 pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()> {
     let obj = cluster.find(cluster.namespace(), &args.session).await?;
@@ -125,8 +125,6 @@ fn indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Result<(
 fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Result<()> {
     let spec = &obj.spec;
     let status = obj.status.clone().unwrap_or_default();
-    // A one-character stand-in for the next message; its tokens are taken off the estimate.
-    let probe = "?";
     let input = window::Input {
         system_prompt: spec.system_prompt.as_deref(),
         summary: status.summary.as_deref(),
@@ -135,13 +133,10 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
         history_size: spec.history_size,
         max_tokens: spec.max_tokens,
         ratio: 1.0,
-        new_message: probe,
+        new_message: "",
     };
-    match window::build(&input) {
-        Ok(w) => {
-            let without_probe = w
-                .estimated_tokens
-                .saturating_sub(u64::from(tokens::message_tokens(probe)));
+    match window::preview(&input) {
+        Ok((w, before)) => {
             writeln!(
                 out,
                 "Window:        {} of {} turns (messages {}..{}), about {} tokens before the next message",
@@ -149,7 +144,7 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
                 obj.turns(),
                 w.first_sent,
                 spec.context_history.len(),
-                without_probe
+                before
             )?;
             if !w.left_by_history.is_empty() {
                 writeln!(
