@@ -171,13 +171,7 @@ impl Session {
     /// How many of the oldest messages come before the last `keep` turns: what
     /// `summarize --keep-last` and `/summarize` fold.
     pub fn messages_before_last_turns(&self, keep: usize) -> usize {
-        let h = &self.obj.spec.context_history;
-        let starts: Vec<usize> = h
-            .iter()
-            .enumerate()
-            .filter(|(i, m)| m.role == Role::User && (*i == 0 || h[i - 1].role == Role::Assistant))
-            .map(|(i, _)| i)
-            .collect();
+        let starts = turn_starts(&self.obj.spec.context_history);
         if starts.len() <= keep {
             0
         } else {
@@ -1007,16 +1001,22 @@ pub fn now_rfc3339() -> String {
     now().to_string()
 }
 
-/// Index of the question that starts the newest turn (a user message after an answer, or at
-/// the start), if the history has one.
+/// Where each turn starts: a user message at the start or right after an answer (a run of user
+/// messages is one turn's question).
+fn turn_starts(history: &[Message]) -> Vec<usize> {
+    history
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| {
+            m.role == Role::User && (*i == 0 || history[i - 1].role == Role::Assistant)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Index of the question that starts the newest turn, if the history has one.
 fn last_turn_start(history: &[Message]) -> Option<usize> {
-    let last_user = history.iter().rposition(|m| m.role == Role::User)?;
-    // Walk back over a run of user messages: they are one turn's question.
-    let mut start = last_user;
-    while start > 0 && history[start - 1].role == Role::User {
-        start -= 1;
-    }
-    Some(start)
+    turn_starts(history).last().copied()
 }
 
 fn stored(role: Role, content: &str, at: Timestamp) -> Message {
