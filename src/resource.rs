@@ -299,6 +299,12 @@ impl ClaudeModelContext {
             .unwrap_or(ContextState::Active)
     }
 
+    /// Marked `Expired`, or past `spec.expirationTime` at `now` (not yet marked by `expire`):
+    /// either way `chat` and `batch` refuse it without `--revive`.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.state() == ContextState::Expired || self.spec.expiration_time.is_some_and(|t| t <= now)
+    }
+
     /// The namespace, or `default` for an object that somehow lacks one.
     pub fn namespace_or_default(&self) -> String {
         self.namespace().unwrap_or_else(|| "default".to_string())
@@ -452,5 +458,10 @@ mod tests {
         assert!(obj.spec.context_history.is_empty());
         assert_eq!(obj.state(), ContextState::Active);
         assert_eq!(obj.turns(), 0);
+        let now: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+        assert!(!obj.is_expired(now));
+        let mut past = obj.clone();
+        past.spec.expiration_time = Some("2026-01-01T00:00:00Z".parse().unwrap());
+        assert!(past.is_expired(now));
     }
 }

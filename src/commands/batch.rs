@@ -18,7 +18,7 @@ use crate::cli::{BatchArgs, ContextSettings, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
 use crate::journal::Journal;
-use crate::resource::{ContextState, SummarizationStrategy};
+use crate::resource::SummarizationStrategy;
 use crate::session::{read_text, Session};
 
 /// One input line.
@@ -214,10 +214,7 @@ async fn run_session(
     let opened = match Session::open_in(cluster, ns, session_id, &settings).await {
         Ok((s, _)) => {
             let o = s.object();
-            let expired = o.state() == ContextState::Expired
-                || o.spec
-                    .expiration_time
-                    .is_some_and(|t| t <= jiff::Timestamp::now());
+            let expired = o.is_expired(jiff::Timestamp::now());
             if expired {
                 Err(format!("context \"{session_id}\" is expired: revive it with `kubectl mcp chat --revive`"))
             } else {

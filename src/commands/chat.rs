@@ -17,7 +17,6 @@ use crate::credentials;
 use crate::journal::Journal;
 use crate::output;
 use crate::repl;
-use crate::resource::ContextState;
 use crate::session::{read_text, Opened, Session};
 use crate::window::Window;
 
@@ -192,11 +191,7 @@ async fn check_expiry(
     revive: bool,
 ) -> anyhow::Result<()> {
     let obj = session.object();
-    let past = obj
-        .spec
-        .expiration_time
-        .is_some_and(|t| t <= jiff::Timestamp::now());
-    if obj.state() != ContextState::Expired && !past {
+    if !obj.is_expired(jiff::Timestamp::now()) {
         return Ok(());
     }
     let id = session.session_id().to_string();
