@@ -12,13 +12,8 @@ use serde_json::Value;
 
 const KEY: &str = "sk-ant-chat-test-KEY-0123456789";
 
-/// One fake per test (faults and records are per test).
 fn fake() -> FakeClaude {
-    FakeClaude::start_in_background(Config {
-        api_key: Some(KEY.into()),
-        ..Config::default()
-    })
-    .unwrap()
+    common::fake_claude(KEY)
 }
 
 fn cp() -> &'static ControlPlane {

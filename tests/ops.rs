@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{block_on, stderr, stdout, ControlPlane, Namespace};
-use fake_claude::{Config, FakeClaude};
+use fake_claude::FakeClaude;
 use kubectl_mcp::resource::Role;
 use predicates::str::contains;
 use serde_json::{json, Value};
@@ -17,11 +17,7 @@ use serde_json::{json, Value};
 const KEY: &str = "sk-ant-ops-test-KEY";
 
 fn fake() -> FakeClaude {
-    FakeClaude::start_in_background(Config {
-        api_key: Some(KEY.into()),
-        ..Config::default()
-    })
-    .unwrap()
+    common::fake_claude(KEY)
 }
 
 fn with_claude(mut cmd: assert_cmd::Command, fake: &FakeClaude) -> assert_cmd::Command {

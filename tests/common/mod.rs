@@ -32,17 +32,21 @@ pub struct ControlPlane {
 impl Drop for ControlPlane {
     fn drop(&mut self) {
         if let Some(dir) = &self.own_dir {
-            let _ = StdCommand::new("bash")
-                .arg(script())
-                .arg("stop")
-                .arg(dir.path())
-                .status();
+            let _ = control_plane("stop", dir.path());
         }
     }
 }
 
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/control-plane.sh")
+/// Run `scripts/control-plane.sh ACTION DIR`, owned by this test process (a started control
+/// plane stops when the process exits).
+fn control_plane(action: &str, dir: &Path) -> std::process::Output {
+    StdCommand::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/control-plane.sh"))
+        .arg(action)
+        .arg(dir)
+        .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
+        .output()
+        .expect("run scripts/control-plane.sh")
 }
 
 impl ControlPlane {
@@ -56,13 +60,7 @@ impl ControlPlane {
                 .prefix("kmcp-cp-")
                 .tempdir()
                 .unwrap();
-            let out = StdCommand::new("bash")
-                .arg(script())
-                .arg("start")
-                .arg(dir.path())
-                .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
-                .output()
-                .expect("run scripts/control-plane.sh");
+            let out = control_plane("start", dir.path());
             if out.status.success() {
                 return Self::in_dir(dir);
             }
@@ -91,35 +89,23 @@ impl ControlPlane {
 
     /// Stop a private control plane's apiserver and etcd, keeping their state.
     pub fn stop(&self) {
-        let dir = self
-            .own_dir
-            .as_ref()
-            .expect("only a private control plane can be stopped");
-        let ok = StdCommand::new("bash")
-            .arg(script())
-            .arg("stop")
-            .arg(dir.path())
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        self.private_action("stop");
     }
 
     /// Start a stopped private control plane again: same address, credentials and data.
     pub fn restart(&self) {
+        self.private_action("start");
+    }
+
+    fn private_action(&self, action: &str) {
         let dir = self
             .own_dir
             .as_ref()
-            .expect("only a private control plane can be restarted");
-        let out = StdCommand::new("bash")
-            .arg(script())
-            .arg("start")
-            .arg(dir.path())
-            .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
-            .output()
-            .unwrap();
+            .expect("only a private control plane can be stopped or restarted");
+        let out = control_plane(action, dir.path());
         assert!(
             out.status.success(),
-            "{}",
+            "control-plane.sh {action}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
@@ -289,6 +275,16 @@ impl Namespace {
                 .map(|o| serde_json::to_value(o).unwrap())
         })
     }
+}
+
+/// A fake of the Messages API on a runtime of its own, accepting only `key`. One per test:
+/// its faults and records are the test's own.
+pub fn fake_claude(key: &str) -> fake_claude::FakeClaude {
+    fake_claude::FakeClaude::start_in_background(fake_claude::Config {
+        api_key: Some(key.into()),
+        ..fake_claude::Config::default()
+    })
+    .expect("start the fake Messages API")
 }
 
 /// stdout of a finished command, as a String.
