@@ -185,6 +185,48 @@ struct Shared {
     inner: Arc<Mutex<Inner>>,
 }
 
+impl Shared {
+    /// The behaviour in force for one request (a snapshot: `configure` may change it later).
+    fn config(&self) -> Config {
+        self.config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Inner {
+    /// A new `request-id`.
+    fn next_id(&mut self) -> String {
+        self.counter += 1;
+        format!("req_fake_{}", self.counter)
+    }
+
+    /// Remember a request and the status it got.
+    fn record(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: BTreeMap<String, String>,
+        body: &[u8],
+        status: u16,
+    ) {
+        self.requests.push(RecordedRequest {
+            method: method.into(),
+            path: path.into(),
+            headers,
+            body: serde_json::from_slice(body).unwrap_or(Value::Null),
+            body_len: body.len(),
+            at: Instant::now(),
+            status,
+        });
+    }
+}
+
 /// A running fake, bound to 127.0.0.1 on a free port; stops when dropped.
 pub struct FakeClaude {
     addr: SocketAddr,
@@ -278,7 +320,7 @@ impl FakeClaude {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.shared.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.shared.inner()
     }
 }
 
@@ -688,15 +730,10 @@ fn dated(model: &str) -> String {
 
 async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let h = header_map(&headers);
-    let config = shared
-        .config
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let config = shared.config();
     let result = validate(&h, &body, &config, true);
-    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
-    inner.counter += 1;
-    let rid = format!("req_fake_{}", inner.counter);
+    let mut inner = shared.inner();
+    let rid = inner.next_id();
     let (status, resp) = match result {
         Ok(v) => {
             let mut scratch = Inner::default();
@@ -714,30 +751,13 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
         }
         Err((s, t, m)) => (s, error_response(s, t, &m, &rid)),
     };
-    inner.requests.push(RecordedRequest {
-        method: "POST".into(),
-        path: "/v1/messages/count_tokens".into(),
-        headers: h,
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-        body_len: body.len(),
-        at: Instant::now(),
-        status,
-    });
+    inner.record("POST", "/v1/messages/count_tokens", h, &body, status);
     resp
 }
 
 async fn models(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let h = header_map(&headers);
-    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
-    inner.requests.push(RecordedRequest {
-        method: "GET".into(),
-        path: "/v1/models".into(),
-        headers: h,
-        body: Value::Null,
-        body_len: 0,
-        at: Instant::now(),
-        status: 200,
-    });
+    shared.inner().record("GET", "/v1/models", h, &[], 200);
     let data: Vec<Value> = [
         "claude-opus-4-5-20251101",
         "claude-sonnet-4-5-20250929",
@@ -758,16 +778,11 @@ fn sse(event: &str, data: &Value) -> Bytes {
 
 async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let h = header_map(&headers);
-    let config = shared
-        .config
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let config = shared.config();
     let validated = validate(&h, &body, &config, false);
     let (rid, fault, usage) = {
-        let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.counter += 1;
-        let rid = format!("req_fake_{}", inner.counter);
+        let mut inner = shared.inner();
+        let rid = inner.next_id();
         let fault = if validated.is_ok() {
             inner.faults.pop_front()
         } else {
@@ -784,15 +799,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             (_, Some(Fault::Status { status, .. })) => *status,
             _ => 200,
         };
-        inner.requests.push(RecordedRequest {
-            method: "POST".into(),
-            path: "/v1/messages".into(),
-            headers: h,
-            body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-            body_len: body.len(),
-            at: Instant::now(),
-            status,
-        });
+        inner.record("POST", "/v1/messages", h, &body, status);
         (rid, fault, usage)
     };
     let v = match validated {
