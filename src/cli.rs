@@ -131,9 +131,10 @@ pub struct SummarizeArgs {
     /// The contexts matching this label selector.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
-    /// Turns kept verbatim at the end of the history.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub keep_last: usize,
+    /// Turns kept verbatim at the end of the history (at least 1: the newest turn is never
+    /// folded, so the conversation can go on from it).
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep_last: u32,
     /// Print what would be folded, change nothing and call nothing.
     #[arg(long)]
     pub dry_run: bool,

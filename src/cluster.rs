@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use kube::api::{ListParams, ObjectList};
+use kube::api::ListParams;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use thiserror::Error;
@@ -287,6 +287,46 @@ impl Cluster {
         }
     }
 
+    /// Whether the current user may `verb` contexts (or their `subresource`) in `ns`, asked
+    /// with a SelfSubjectAccessReview: a write can be known to be refused before Claude is
+    /// paid for an answer that could not be kept.
+    pub async fn may(
+        &self,
+        verb: &str,
+        subresource: Option<&str>,
+        ns: &str,
+    ) -> Result<bool, ClusterError> {
+        use k8s_openapi::api::authorization::v1::{
+            ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+        };
+        let review = SelfSubjectAccessReview {
+            spec: SelfSubjectAccessReviewSpec {
+                resource_attributes: Some(ResourceAttributes {
+                    group: Some(crate::resource::GROUP.to_string()),
+                    resource: Some(PLURAL.to_string()),
+                    subresource: subresource.map(str::to_string),
+                    verb: Some(verb.to_string()),
+                    namespace: Some(ns.to_string()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let api: Api<SelfSubjectAccessReview> = Api::all(self.client.clone());
+        let op = Op {
+            verb: "create",
+            resource: "selfsubjectaccessreviews.authorization.k8s.io",
+            namespace: None,
+            session: None,
+        };
+        let answer = api
+            .create(&kube::api::PostParams::default(), &review)
+            .await
+            .map_err(|e| self.error(e, &op))?;
+        Ok(answer.status.is_some_and(|s| s.allowed))
+    }
+
     /// Map a kube error for `op` into a [`ClusterError`].
     pub fn error(&self, err: kube::Error, op: &Op) -> ClusterError {
         classify(err, op, &self.server)
@@ -329,17 +369,35 @@ impl Cluster {
         mut params: ListParams,
         chunk: u32,
     ) -> Result<(Vec<ClaudeModelContext>, String), ClusterError> {
-        let api = self.contexts(ns);
         let op = Op::contexts("list", ns, None);
         if chunk > 0 {
             params.limit = Some(chunk);
         }
         let mut items = Vec::new();
         let mut version = String::new();
+        // Pages are read as untyped objects and converted one by one: an object written by
+        // hand with a value the apiserver accepted but this tool cannot read is a warning naming
+        // that object, never a failure of the whole list.
+        let ar = kube::api::ApiResource::erase::<ClaudeModelContext>(&());
+        let raw: Api<kube::api::DynamicObject> = match ns {
+            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &ar),
+            None => Api::all_with(self.client.clone(), &ar),
+        };
         loop {
-            let page: ObjectList<ClaudeModelContext> =
-                api.list(&params).await.map_err(|e| self.error(e, &op))?;
-            items.extend(page.items);
+            let page = raw.list(&params).await.map_err(|e| self.error(e, &op))?;
+            for obj in page.items {
+                let name = format!(
+                    "{}/{}",
+                    obj.metadata.namespace.as_deref().unwrap_or("-"),
+                    obj.metadata.name.as_deref().unwrap_or("-")
+                );
+                match typed(obj) {
+                    Ok(o) => items.push(o),
+                    Err(e) => tracing::warn!(
+                        "skipping ClaudeModelContext {name}: it cannot be read ({e}); fix or delete it with kubectl"
+                    ),
+                }
+            }
             version = page.metadata.resource_version.unwrap_or(version);
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(token) => params.continue_token = Some(token),
@@ -349,6 +407,19 @@ impl Cluster {
         }
         Ok((items, version))
     }
+}
+
+/// An untyped object as a context (its fields checked by serde).
+fn typed(obj: kube::api::DynamicObject) -> Result<ClaudeModelContext, serde_json::Error> {
+    let mut value = obj.data;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("metadata".into(), serde_json::to_value(obj.metadata)?);
+        map.insert("apiVersion".into(), "mcp.dev/v1alpha1".into());
+        map.insert("kind".into(), "ClaudeModelContext".into());
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        serde::de::Error::custom(format!("{} at {}", e.inner(), e.path()))
+    })
 }
 
 /// NotFound for a session, with a shell-safe argument in the hint.

@@ -67,6 +67,31 @@ pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A held journal lock; released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct Lock {
+    _file: fs::File,
+}
+
+/// Open (creating) a file readable by the user only.
+fn private_file(path: &Path, append: bool) -> anyhow::Result<fs::File> {
+    let mut options = OpenOptions::new();
+    options.create(true);
+    if append {
+        options.append(true);
+    } else {
+        options.write(true).truncate(false);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))
+}
+
 impl Journal {
     /// The journal under the state directory.
     pub fn open_default() -> anyhow::Result<Self> {
@@ -78,27 +103,49 @@ impl Journal {
         Self { dir }
     }
 
-    /// The file for one context.
+    /// The file for one context. Its name is bounded whatever the names are (a 253-character
+    /// resource name would pass the usual 255-byte limit): a readable prefix plus a hash.
     pub fn path(&self, server: &str, namespace: &str, name: &str) -> PathBuf {
         let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
         let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{namespace}_{name}_{hex}.jsonl"))
+        let short = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+        self.dir
+            .join(format!("{}_{}_{hex}.jsonl", short(namespace, 40), short(name, 60)))
+    }
+
+    /// Hold the journal of one context while its entries are written back, so two processes
+    /// never replay the same entries (and appends wait for the rewrite). `None` when another
+    /// process holds it: that one is replaying.
+    pub fn try_lock(&self, server: &str, namespace: &str, name: &str) -> anyhow::Result<Option<Lock>> {
+        private_dir(&self.dir)?;
+        let path = self.path(server, namespace, name).with_extension("lock");
+        let file = private_file(&path, false)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Lock { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("locking {}", path.display()))
+            }
+        }
+    }
+
+    /// Keep a turn the cluster refused for good (schema, RBAC, a deleted context) in a file of
+    /// its own beside the journal, so that an answer already paid for is never simply dropped.
+    pub fn keep_refused(&self, entry: &Entry) -> anyhow::Result<PathBuf> {
+        Journal::at(self.dir.join("refused")).append(entry)
     }
 
     /// Add an entry, durably (the file is synced before this returns).
     pub fn append(&self, entry: &Entry) -> anyhow::Result<PathBuf> {
         private_dir(&self.dir)?;
+        let lock_path = self
+            .path(&entry.server, &entry.namespace, &entry.name)
+            .with_extension("lock");
+        let lock = private_file(&lock_path, false)?;
+        lock.lock()
+            .with_context(|| format!("locking {}", lock_path.display()))?;
         let path = self.path(&entry.server, &entry.namespace, &entry.name);
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options
-            .open(&path)
-            .with_context(|| format!("opening the journal {}", path.display()))?;
+        let mut f = private_file(&path, true)?;
         let mut line = serde_json::to_vec(entry)?;
         line.push(b'\n');
         f.write_all(&line)
@@ -180,6 +227,8 @@ mod tests {
             content: c.into(),
             timestamp: None,
             tokens: None,
+            id: None,
+            markers: Vec::new(),
         };
         Entry {
             server: "https://k".into(),
@@ -224,6 +273,24 @@ mod tests {
         );
         j.remove_done("https://k", "ns", "demo", 1).unwrap();
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn file_names_stay_short_and_one_replayer_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::at(dir.path().to_path_buf());
+        let long = "a".repeat(253);
+        let p = j.path("https://k", &"n".repeat(63), &long);
+        assert!(p.file_name().unwrap().len() < 140, "{}", p.display());
+        let mut e = entry("q");
+        e.name = long.clone();
+        j.append(&e).unwrap();
+        assert_eq!(j.pending("https://k", "ns", &long).unwrap().len(), 1);
+        let held = j.try_lock("https://k", "ns", &long).unwrap();
+        assert!(held.is_some());
+        assert!(j.try_lock("https://k", "ns", &long).unwrap().is_none());
+        drop(held);
+        assert!(j.try_lock("https://k", "ns", &long).unwrap().is_some());
     }
 
     #[test]

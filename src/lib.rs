@@ -1,6 +1,7 @@
 //! kubectl-mcp: Claude conversations kept as `ClaudeModelContext` custom resources.
 //!
 //! The binary is a thin shell around [`run`]. Modules, one concern each:
+//! - [`archive`]: turns moved out of a context near etcd's size limit, and reading them back;
 //! - [`cli`]: what the user typed (clap), nothing else;
 //! - [`resource`]: the custom resource types and the CRD generated from them;
 //! - [`naming`]: session ID → resource name;
@@ -13,12 +14,14 @@
 //! - [`session`]: one loaded context and every change to it (safe write-back);
 //! - [`repl`]: the interactive chat (rustyline, streaming, slash commands);
 //! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
+//! - [`size`]: exact stored sizes (Go's JSON encoding), measured before anything is paid for;
 //! - [`summarize`]: the summarizing request for strategies that fold old turns;
 //! - [`tokens`]: local token estimates and their calibration;
 //! - [`window`]: the windowing engine (pure, no I/O);
 //! - [`complete`]: `kubectl mcp <TAB>` through kubectl's plugin completion protocol;
 //! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
 
+pub mod archive;
 pub mod claude;
 pub mod cli;
 pub mod cluster;
@@ -32,6 +35,7 @@ pub mod output;
 pub mod repl;
 pub mod resource;
 pub mod session;
+pub mod size;
 pub mod summarize;
 pub mod tls;
 pub mod tokens;

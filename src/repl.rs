@@ -470,7 +470,7 @@ impl Repl {
                 if keep_from == 0 {
                     println!("nothing to summarize: two turns or fewer are stored");
                 } else {
-                    let done = self.session.fold(&self.client, keep_from).await?;
+                    let done = self.session.fold_keeping(&self.client, 2).await?;
                     println!(
                         "folded {} messages into the summary; {} turns stay stored",
                         done.messages,

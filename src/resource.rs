@@ -69,18 +69,30 @@ pub struct ClaudeModelContextSpec {
 
     /// Prompt budget in tokens: system prompt + summary + history + the new message. The oldest
     /// turns are left out of a request to stay within it. Unset: no token limit besides the model's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 1, max = 4294967295u32))]
     pub max_tokens: Option<u32>,
 
     /// The API's `max_tokens`: the most tokens one answer may have. Default 1024.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 1, max = 4294967295u32))]
     pub max_output_tokens: Option<u32>,
 
     /// Most turns (a user message and its answer) kept in the active window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 1, max = 4294967295u32))]
     pub history_size: Option<u32>,
 
     /// The stored conversation, oldest first. Turns that left the window stay here until they
@@ -117,17 +129,84 @@ pub struct ClaudeModelContextSpec {
 pub struct Message {
     /// Who wrote it: `user` or `assistant`.
     pub role: Role,
-    /// The message text.
+    /// The message text. Absent for an empty answer (marked `empty`): the apiserver refuses an
+    /// empty string here, and an answer Claude gave, even an empty one, is still a turn.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub content: String,
     /// When the message was stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "date_time_schema")]
     pub timestamp: Option<Timestamp>,
     /// Estimated tokens of `content`, cached by the tool so that windowing a long history does
-    /// not re-read every message. Recomputed when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    /// not re-read every message. Recomputed when absent (or implausible in a hand-written object).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 0, max = 4294967295u32))]
     pub tokens: Option<u32>,
+    /// A random id given when the message is stored, so that a write can name exactly the
+    /// messages it removes and a retried write can tell its own turn is already there. Absent in
+    /// older and hand-written objects (role, content and timestamp identify those).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 64))]
+    pub id: Option<String>,
+    /// What is special about this message: `empty` (Claude answered with no text), `cut` (the
+    /// answer stopped early: `max_tokens`, or cut off by the tool when a server ignored it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
+}
+
+impl Message {
+    /// The same stored message: the same id when both have one, else the same role, content
+    /// and timestamp.
+    pub fn same(&self, other: &Message) -> bool {
+        match (&self.id, &other.id) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                self.role == other.role
+                    && self.content == other.content
+                    && self.timestamp == other.timestamp
+            }
+        }
+    }
+}
+
+/// A note on a stored message.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Marker {
+    /// Claude answered with no text; `content` is absent.
+    Empty,
+    /// The answer stopped before Claude finished it (`max_tokens`, or a server that ignored it
+    /// and was cut off by the tool).
+    Cut,
+}
+
+/// Numbers in a hand-written object that the apiserver accepted but that do not fit this
+/// tool's types (e.g. `tokens: 99999999999`, or a negative count) read as absent, so one odd
+/// field never breaks `list` or `get` for everybody.
+fn lenient_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_u64()).and_then(|n| u32::try_from(n).ok()))
+}
+
+/// [`lenient_u32`] for 64-bit counts.
+fn lenient_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_u64()))
+}
+
+/// [`lenient_u64`] for a count that defaults to zero.
+fn lenient_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(lenient_u64(d)?.unwrap_or(0))
+}
+
+/// [`lenient_u32`] for a floating-point ratio: anything but a finite positive number is absent.
+fn lenient_ratio<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_f64()).filter(|r| r.is_finite() && *r > 0.0))
 }
 
 /// The author of a message. The API has no `system` role: the system prompt is a separate field.
@@ -193,7 +272,11 @@ pub struct ClaudeModelContextStatus {
     pub last_activity_time: Option<Timestamp>,
 
     /// Tokens in the active context as last measured (the API's own `usage` when known).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
     #[schemars(range(min = 0))]
     pub token_count: Option<u64>,
 
@@ -202,8 +285,12 @@ pub struct ClaudeModelContextStatus {
     pub summary: Option<String>,
 
     /// Stored turns (a user message and its answer), kept for `kubectl get`'s Turns column.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 0, max = 4294967295u32))]
     pub turn_count: Option<u32>,
 
     /// Why the context is in its current state: the last error, or the expiry reason.
@@ -216,9 +303,23 @@ pub struct ClaudeModelContextStatus {
 
     /// How many of the oldest stored messages `summary` already covers, when a run stopped
     /// between writing the summary and removing them from the history.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 0, max = 4294967295u32))]
     pub summarized_messages: Option<u32>,
+
+    /// Turns moved out of the object into archive ConfigMaps (label `mcp.dev/context`) because
+    /// it neared etcd's object size limit; `export` and `get --full` read them back.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u32"
+    )]
+    #[schemars(range(min = 0, max = 4294967295u32))]
+    pub archived_turns: Option<u32>,
 
     /// Fingerprint of those messages, so they are recognised and not folded twice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -226,7 +327,11 @@ pub struct ClaudeModelContextStatus {
 
     /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
     /// the window to the budget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_ratio"
+    )]
     pub estimate_ratio: Option<f64>,
 }
 
@@ -235,16 +340,16 @@ pub struct ClaudeModelContextStatus {
 #[serde(rename_all = "camelCase")]
 pub struct TokenUsage {
     /// Input tokens neither read from nor written to the prompt cache.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub input_tokens: u64,
     /// Tokens of the answer.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub output_tokens: u64,
     /// Input tokens written to the prompt cache.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub cache_creation_input_tokens: u64,
     /// Input tokens read from the prompt cache (billed at about a tenth).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_count")]
     pub cache_read_input_tokens: u64,
 }
 
@@ -280,14 +385,45 @@ fn date_time_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 }
 
 impl ClaudeModelContext {
-    /// Turns stored: user messages, since each turn starts with one. A hand-written history that
-    /// does not alternate still counts sensibly.
+    /// Turns stored: user messages, since each turn starts with one (a hand-written history that
+    /// does not alternate still counts sensibly): the live history not yet covered by the summary,
+    /// plus the turns archived out of the object.
     pub fn turns(&self) -> usize {
-        self.spec
-            .context_history
+        let archived = self
+            .status
+            .as_ref()
+            .and_then(|s| s.archived_turns)
+            .unwrap_or(0) as usize;
+        self.live_history()
             .iter()
             .filter(|m| m.role == Role::User)
             .count()
+            + archived
+    }
+
+    /// How many of the oldest stored messages `status.summary` already covers: a fold writes the
+    /// summary first (with the count and a fingerprint of what it covers) and removes those
+    /// messages second. Until the second write lands, they are stored but must not be sent or
+    /// folded again. Zero when the record does not match the head of the history (the removal
+    /// already happened, or the record is hand-written nonsense).
+    pub fn covered(&self) -> usize {
+        let Some(status) = &self.status else {
+            return 0;
+        };
+        let (Some(k), Some(fp)) = (status.summarized_messages, &status.summary_fingerprint) else {
+            return 0;
+        };
+        let k = k as usize;
+        let history = &self.spec.context_history;
+        if k == 0 || k > history.len() || crate::summarize::fingerprint(&history[..k]) != *fp {
+            return 0;
+        }
+        k
+    }
+
+    /// The stored history the summary does not cover: what windows, turn counts and folds use.
+    pub fn live_history(&self) -> &[Message] {
+        &self.spec.context_history[self.covered()..]
     }
 
     /// The state shown in tables: what status says, or `Active` for an object that has never been

@@ -1,18 +1,29 @@
 //! One loaded context and every change to it, so the rules of safe write-back live in one place
 //! (SPEC §5).
 //!
-//! A completed turn is stored with one JSON patch that `test`s `metadata.resourceVersion` and
-//! appends the question and the answer: the bytes sent per turn do not grow with the history,
-//! and a concurrent writer makes the `test` fail (422) instead of being overwritten. Then the
-//! object is reloaded and the same two messages are appended to the new history; they are never
-//! lost or duplicated. Status is patched separately, on the `status` subresource.
+//! Every write is a JSON patch computed from the object it applies to and guarded by a `test`
+//! of `metadata.resourceVersion` ([`Session::patch_guarded`]): a concurrent writer makes the
+//! `test` fail (422) instead of being overwritten, and the change is computed again from the
+//! reloaded object after a jittered backoff, for up to a time budget, not a small count.
+//! - A completed turn appends the question and the answer (the bytes sent per turn do not grow
+//!   with the history); a retried append whose first try landed is recognised by the messages'
+//!   ids and not stored twice. A turn that still cannot be stored goes to the local journal.
+//! - Removals name the messages they remove: by position and, through `test` ops, by id (or
+//!   role and content), never "the first N". `/undo` removes the turn this process showed, not
+//!   whatever is newest.
+//! - A fold writes the summary with what it covers in one guarded status patch that only lands
+//!   on the history it summarized; covered messages are out of every window at once, and their
+//!   removal is a second guarded write that any process finishes.
+//! - Status is patched on the `status` subresource, typed (the patch is the difference between
+//!   two `ClaudeModelContextStatus` values) and guarded like the rest, so a status that depends
+//!   on the history is never written against a history this process did not see.
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::time::Duration;
 
 use anyhow::Context;
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Patch, PatchParams, PostParams};
 use kube::core::ObjectMeta;
 use kube::{Api, Resource};
@@ -24,17 +35,28 @@ use crate::cluster::{already_exists, Cluster, ClusterError, Op};
 use crate::events::{Events, Lifecycle};
 use crate::journal::{Entry, Journal};
 use crate::naming;
+use crate::archive;
 use crate::resource::{
-    ClaudeModelContext, ClaudeModelContextSpec, ContextState, Message, Role, SummarizationStrategy,
-    TokenUsage, DEFAULT_MAX_OUTPUT_TOKENS,
+    ClaudeModelContext, ClaudeModelContextSpec, ClaudeModelContextStatus, ContextState, Marker,
+    Message, Role, SummarizationStrategy, TokenUsage, DEFAULT_MAX_OUTPUT_TOKENS,
 };
+use crate::size;
 use crate::summarize;
 use crate::tokens;
 use crate::window::{self, Window, WindowError};
 use crate::UsageError;
 
-/// Reloads after a failed `test` before giving up (each one means another writer won a race).
-const MAX_CONFLICT_RETRIES: usize = 20;
+/// How long a write retries against other writers when `KUBECTL_MCP_WRITE_BUDGET` is unset.
+pub const DEFAULT_WRITE_BUDGET: Duration = Duration::from_secs(60);
+/// Summarizing calls one fold may make when other writers keep folding first.
+const MAX_FOLD_CALLS: usize = 3;
+/// The most stored bytes one turn (question and answer) may take, so that a turn always fits
+/// an object on its own, and an archive chunk.
+pub const MAX_TURN_BYTES: usize = 900_000;
+/// Stored bytes of an answer message besides its text (role, id, timestamp, tokens, markers).
+const ANSWER_ENVELOPE: usize = 256;
+/// Bytes an appended message adds besides itself (the array's comma).
+const APPEND_OVERHEAD: usize = 64;
 
 /// etcd refuses requests over about 1.5 MiB (the apiserver answers 500 "request is too large").
 /// A write that would take the object past this size compacts it first.
@@ -42,12 +64,9 @@ pub const OBJECT_SIZE_LIMIT: usize = 1_400_000;
 /// A size compaction removes the oldest turns until the object is this small, so that it
 /// happens rarely rather than on every turn.
 pub const OBJECT_SIZE_TARGET: usize = 1_000_000;
-/// Largest archive ConfigMap payload (ConfigMaps hold at most 1 MiB of data).
-const ARCHIVE_CHUNK: usize = 900_000;
 /// Largest summary accepted (a 1,024-token answer is a few kB in any language).
 const MAX_SUMMARY_BYTES: usize = 64_000;
-/// Label tying an archive ConfigMap to its context.
-pub const ARCHIVE_LABEL: &str = "mcp.dev/context";
+pub use crate::archive::ARCHIVE_LABEL;
 
 /// A context loaded from the cluster.
 pub struct Session {
@@ -58,6 +77,8 @@ pub struct Session {
     session_id: String,
     namespace: String,
     name: String,
+    /// Write permission was confirmed (or could not be asked) for this process.
+    writable: bool,
 }
 
 /// A request ready to send.
@@ -155,6 +176,7 @@ impl Session {
             name: obj.metadata.name.clone().unwrap_or_default(),
             namespace,
             obj,
+            writable: false,
         }
     }
 
@@ -168,22 +190,18 @@ impl Session {
         &self.session_id
     }
 
-    /// How many of the oldest messages come before the last `keep` turns: what
+    /// How many of the oldest live messages come before the last `keep` turns: what
     /// `summarize --keep-last` and `/summarize` fold.
     pub fn messages_before_last_turns(&self, keep: usize) -> usize {
-        let starts = turn_starts(&self.obj.spec.context_history);
-        if starts.len() <= keep {
-            0
-        } else {
-            starts[starts.len() - keep]
-        }
+        messages_before_last_turns(self.obj.live_history(), keep)
     }
 
-    /// Estimated tokens of everything stored (system prompt, summary, whole history), calibrated.
+    /// Estimated tokens of everything stored (system prompt, summary, live history), calibrated.
     pub fn stored_tokens(&self) -> u64 {
         let spec = &self.obj.spec;
-        let mut raw: u64 = spec
-            .context_history
+        let mut raw: u64 = self
+            .obj
+            .live_history()
             .iter()
             .map(|m| {
                 u64::from(
@@ -196,67 +214,55 @@ impl Session {
             .system_prompt
             .as_deref()
             .map_or(0, |p| u64::from(tokens::estimate(p)));
-        raw += self
-            .obj
-            .status
-            .as_ref()
-            .and_then(|s| s.summary.as_deref())
-            .map_or(0, |s| u64::from(tokens::estimate(s)));
+        raw += summary_of(&self.obj).map_or(0, |s| u64::from(tokens::estimate(s)));
         tokens::scale(raw, self.ratio())
     }
 
     /// The calibration ratio learnt so far.
     pub fn ratio(&self) -> f64 {
-        self.obj
-            .status
-            .as_ref()
-            .and_then(|s| s.estimate_ratio)
-            .unwrap_or(1.0)
+        ratio_of(&self.obj)
     }
 
     /// The window for `new_message` on the current history.
     pub fn window(&self, new_message: &str) -> Result<Window, WindowError> {
-        self.window_with_ratio(new_message, self.ratio())
+        window_of(&self.obj, new_message, self.ratio())
     }
 
     /// The window before the next message and its estimated tokens ([`window::preview`]).
     pub fn preview(&self) -> Result<(Window, u64), WindowError> {
-        let counts = self.message_counts();
-        window::preview(&self.input("", self.ratio(), &counts))
+        let counts = message_counts(&self.obj);
+        window::preview(&input_of(&self.obj, "", self.ratio(), &counts))
     }
 
-    fn message_counts(&self) -> Vec<u32> {
-        self.obj
-            .spec
-            .context_history
-            .iter()
-            .map(|m| m.tokens.unwrap_or_else(|| tokens::estimate(&m.content)))
-            .collect()
-    }
-
-    fn input<'a>(
-        &'a self,
-        new_message: &'a str,
-        ratio: f64,
-        counts: &'a [u32],
-    ) -> window::Input<'a> {
-        let spec = &self.obj.spec;
-        window::Input {
-            system_prompt: spec.system_prompt.as_deref(),
-            summary: self.obj.status.as_ref().and_then(|s| s.summary.as_deref()),
-            history: &spec.context_history,
-            message_tokens: Some(counts),
-            history_size: spec.history_size,
-            max_tokens: spec.max_tokens,
-            ratio,
-            new_message,
+    /// Refuse, before Claude is called, when RBAC would refuse storing the answer: the turn
+    /// would be paid for and then lost. Asked once per process; when the review itself cannot
+    /// be asked (an old or locked-down server), the write decides as before.
+    pub async fn ensure_writable(&mut self) -> Result<(), ClusterError> {
+        if self.writable {
+            return Ok(());
         }
-    }
-
-    /// [`Session::window`] with a given calibration ratio.
-    fn window_with_ratio(&self, new_message: &str, ratio: f64) -> Result<Window, WindowError> {
-        let counts = self.message_counts();
-        window::build(&self.input(new_message, ratio, &counts))
+        for (sub, resource) in [
+            (None, "claudemodelcontexts.mcp.dev"),
+            (Some("status"), "claudemodelcontexts.mcp.dev/status"),
+        ] {
+            match self.cluster.may("patch", sub, &self.namespace).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(ClusterError::Forbidden {
+                        verb: "patch".into(),
+                        resource: resource.into(),
+                        scope: format!("namespace \"{}\"", self.namespace),
+                        message: "checked before calling Claude, so that no answer is paid for that could not be stored".into(),
+                    })
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "could not ask whether writes are allowed; trying anyway");
+                    break;
+                }
+            }
+        }
+        self.writable = true;
+        Ok(())
     }
 
     fn op(&self, verb: &'static str) -> Op {
@@ -273,27 +279,142 @@ impl Session {
         Ok(())
     }
 
+    /// Apply ops built from the current object, after a `test` of its resourceVersion, to the
+    /// object itself or to its status subresource.
+    ///
+    /// A lost race (409, or 422 from the failed `test`, whose message differs between
+    /// versions, so a changed resourceVersion is what tells a race from a refusal) waits a
+    /// growing, jittered delay, reloads, and asks `build` again with the fresh object: every
+    /// change is computed from the object it applies to. `build` answers [`Build::Done`] when
+    /// the change is already there (a retried append whose first try did land) and
+    /// [`Build::Stale`] when it no longer applies. Gives up only when the write budget
+    /// ([`write_budget`]) is spent, with a [`ClusterError::Conflict`] that callers journal.
+    async fn patch_guarded(
+        &mut self,
+        what: &str,
+        target: Target,
+        build: impl Fn(&ClaudeModelContext) -> Build,
+    ) -> Result<Written, ClusterError> {
+        let budget = write_budget();
+        let started = std::time::Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            let body = match build(&self.obj) {
+                Build::Apply(ops) => ops,
+                Build::Done => return Ok(Written::AlreadyDone),
+                Build::Stale(why) => return Ok(Written::Stale(why)),
+            };
+            let version = self
+                .obj
+                .metadata
+                .resource_version
+                .clone()
+                .unwrap_or_default();
+            let mut ops =
+                vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": version})];
+            ops.extend(body);
+            let body = serde_json::Value::Array(ops);
+            tracing::debug!(
+                bytes = body.to_string().len(),
+                stored = self.obj.spec.context_history.len(),
+                attempt,
+                "{what} with a guarded JSON patch"
+            );
+            let patch: json_patch::Patch =
+                serde_json::from_value(body).map_err(|e| ClusterError::Invalid {
+                    what: format!("the patch for {what}"),
+                    message: e.to_string(),
+                    causes: Vec::new(),
+                })?;
+            let params = PatchParams::default();
+            let patch = Patch::Json::<()>(patch);
+            let result = match target {
+                Target::Spec => self.api.patch(&self.name, &params, &patch).await,
+                Target::Status => self.api.patch_status(&self.name, &params, &patch).await,
+            };
+            let err = match result {
+                Ok(obj) => {
+                    self.obj = obj;
+                    return Ok(Written::Applied);
+                }
+                Err(e) => self.cluster.error(e, &self.op("patch")),
+            };
+            let race = matches!(
+                err,
+                ClusterError::Conflict { .. } | ClusterError::Invalid { .. }
+            );
+            if !(race || transient(&err)) {
+                return Err(err);
+            }
+            attempt += 1;
+            if started.elapsed() >= budget {
+                return Err(ClusterError::Conflict {
+                    what: format!("context \"{}\"", self.session_id),
+                    message: format!(
+                        "{what} did not land after {attempt} attempts in {}s while other writers kept changing it ({err})",
+                        budget.as_secs()
+                    ),
+                });
+            }
+            tokio::time::sleep(backoff(attempt)).await;
+            let before = self.obj.metadata.resource_version.clone();
+            self.reload().await?;
+            if race && self.obj.metadata.resource_version == before {
+                // Nobody else wrote: the server refused the change itself.
+                return Err(err);
+            }
+            tracing::debug!(session = %self.session_id, attempt, "another writer changed the context; {what} again on the new version");
+        }
+    }
+
+    /// Change status through `change`, computed from the fresh object at every try, as one
+    /// guarded JSON patch (so a status that depends on the history is never written against a
+    /// history this process did not see). Typed: fields are set on the status struct, and the
+    /// patch is the difference.
+    async fn update_status(
+        &mut self,
+        what: &str,
+        change: impl Fn(&ClaudeModelContext, &mut ClaudeModelContextStatus) -> Result<(), String>,
+    ) -> Result<Written, ClusterError> {
+        self.patch_guarded(what, Target::Status, |obj| {
+            let old = obj.status.clone();
+            let mut new = old.clone().unwrap_or_default();
+            if let Err(why) = change(obj, &mut new) {
+                return Build::Stale(why);
+            }
+            status_ops(old.as_ref(), &new)
+        })
+        .await
+    }
+
     /// Append one completed turn, guarded by `resourceVersion`; on a conflict reload and append
-    /// again to the new history.
-    pub async fn append_turn(&mut self, messages: &[Message; 2]) -> Result<(), ClusterError> {
-        let ops = append_ops(messages);
-        self.patch_guarded("appending a turn", |_| Ok(ops.clone()))
-            .await
+    /// again to the new history. Idempotent: a turn already stored (its first try landed though
+    /// its answer was lost) is not stored twice.
+    pub async fn append_turn(&mut self, turn: &[Message; 2]) -> Result<(), ClusterError> {
+        let ops = append_ops(turn);
+        self.patch_guarded("appending a turn", Target::Spec, |obj| {
+            if contains_turn(obj, turn) {
+                Build::Done
+            } else {
+                Build::Apply(ops.clone())
+            }
+        })
+        .await?;
+        Ok(())
     }
 
-    /// The two messages of a turn as they will be stored: timestamped, with token estimates.
-    pub fn turn_messages(question: &str, answer: &str) -> [Message; 2] {
+    /// The two messages of a turn as they will be stored: timestamped, with ids, token
+    /// estimates and markers (an empty answer is stored, marked `empty`).
+    pub fn turn_messages(question: &str, reply: &Reply) -> [Message; 2] {
         let at = now();
-        [
-            stored(Role::User, question, at),
-            stored(Role::Assistant, answer, at),
-        ]
-    }
-
-    /// True when the stored history already holds this turn (same contents and timestamps,
-    /// adjacent): a journalled write that did reach the server.
-    pub fn contains_turn(&self, turn: &[Message; 2]) -> bool {
-        self.obj.spec.context_history.windows(2).any(|w| w == turn)
+        let mut answer = stored(Role::Assistant, &reply.text, at);
+        if reply.text.trim().is_empty() {
+            answer.markers.push(Marker::Empty);
+        }
+        if reply.was_cut() {
+            answer.markers.push(Marker::Cut);
+        }
+        [stored(Role::User, question, at), answer]
     }
 
     /// Journal entry for a turn of this context.
@@ -309,14 +430,19 @@ impl Session {
     }
 
     /// Write back turns a previous run could not store (SPEC §5). Returns how many were written;
-    /// ones already present are dropped from the journal without writing.
+    /// ones already present are dropped from the journal without writing. Holds the journal's
+    /// lock, so two processes never replay the same entries; a process that finds it held leaves
+    /// the replay to the holder.
     pub async fn replay_journal(&mut self, journal: &Journal) -> anyhow::Result<usize> {
         let server = self.cluster.server().to_string();
+        let Some(_lock) = journal.try_lock(&server, &self.namespace, &self.name)? else {
+            return Ok(0);
+        };
         let pending = journal.pending(&server, &self.namespace, &self.name)?;
         let mut written = 0;
         for (done, entry) in pending.iter().enumerate() {
             let turn = [entry.question.clone(), entry.answer.clone()];
-            if !self.contains_turn(&turn) {
+            if !contains_turn(&self.obj, &turn) {
                 if let Err(e) = self.append_turn(&turn).await {
                     journal.remove_done(&server, &self.namespace, &self.name, done)?;
                     return Err(e).context("writing back a journalled turn");
@@ -326,262 +452,292 @@ impl Session {
         }
         journal.remove_done(&server, &self.namespace, &self.name, pending.len())?;
         if written > 0 {
-            let turns = self.obj.turns();
-            self.patch_status(json!({
-                "turnCount": turns,
-                "lastActivityTime": now().to_string(),
-            }))
+            self.update_status("recording the written-back turns", |obj, st| {
+                st.turn_count = Some(obj.turns() as u32);
+                st.last_activity_time = Some(now());
+                Ok(())
+            })
             .await?;
         }
         Ok(written)
     }
 
-    /// Fold the `count` oldest stored messages into `status.summary` with a Claude call, then
-    /// remove them from the history. The summary (with a fingerprint of what it covers) is
-    /// written first and the history compacted second, with a guarded patch: a run that stops in
-    /// between loses nothing, and the next one recognises the covered messages and only compacts.
-    pub async fn fold(&mut self, client: &ClaudeClient, count: usize) -> anyhow::Result<Folded> {
-        let mut count = count.min(self.obj.spec.context_history.len());
+    /// Fold the oldest live messages into `status.summary` with a Claude call, then remove them
+    /// from the history. `target` says how many, computed from the object at hand, so a lost
+    /// race recomputes it from the fresh object rather than folding a stale count.
+    ///
+    /// The summary, with the count and a fingerprint of what it covers, is one guarded status
+    /// write that only lands on an object whose summary and oldest messages are still the ones
+    /// summarized: a concurrent fold is never overwritten and no turn is folded twice (the
+    /// loser recomputes, and usually finds nothing left to fold). Covered messages are left out
+    /// of every window at once; removing them is a second guarded write that any process
+    /// finishes ([`Session::finish_fold`]), so a crash in between loses nothing.
+    pub async fn fold(
+        &mut self,
+        client: &ClaudeClient,
+        target: &(dyn Fn(&ClaudeModelContext) -> usize + Sync),
+    ) -> anyhow::Result<Folded> {
+        self.ensure_writable().await?;
         let mut done = Folded::default();
-        let status = self.obj.status.clone().unwrap_or_default();
-        if let (Some(k), Some(fp)) = (
-            status.summarized_messages,
-            status.summary_fingerprint.as_deref(),
-        ) {
-            let k = k as usize;
-            let history = &self.obj.spec.context_history;
-            if k > 0 && k <= history.len() && summarize::fingerprint(&history[..k]) == fp {
-                let fp = fp.to_string();
-                self.compact(k, &fp).await?;
-                done.messages += k;
-                count = count.saturating_sub(k);
+        // (previous summary, fingerprint, count) → the summary Claude wrote for them.
+        let mut written: Option<(Option<String>, String, usize, String)> = None;
+        let mut calls = 0;
+        loop {
+            done.messages += self.finish_fold().await?;
+            let count = target(&self.obj).min(self.obj.live_history().len());
+            if count == 0 {
+                return Ok(done);
             }
-        }
-        if count == 0 {
+            let folded = &self.obj.spec.context_history[..count];
+            let fp = summarize::fingerprint(folded);
+            let previous = summary_of(&self.obj).map(str::to_string);
+            let text = match &written {
+                Some((p, f, c, text)) if *p == previous && *f == fp && *c == count => text.clone(),
+                _ => {
+                    if calls == MAX_FOLD_CALLS {
+                        anyhow::bail!("other writers kept folding this context; {calls} summaries were written and each lost the race (nothing was lost)");
+                    }
+                    calls += 1;
+                    let request =
+                        summarize::request(&self.obj.spec.model_name, previous.as_deref(), folded);
+                    let reply = client.send(&request).await?;
+                    done.called_claude = true;
+                    if reply.text.trim().is_empty() {
+                        anyhow::bail!("the summarizing call returned no text");
+                    }
+                    // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only
+                    // push the object toward etcd's limit. Refuse it and let the caller truncate
+                    // or archive instead.
+                    if reply.text.len() > MAX_SUMMARY_BYTES {
+                        anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
+                    }
+                    let text = reply.text.trim().to_string();
+                    written = Some((previous.clone(), fp.clone(), count, text.clone()));
+                    text
+                }
+            };
+            let outcome = self
+                .update_status("writing the summary", |obj, st| {
+                    let h = &obj.spec.context_history;
+                    if summary_of(obj) != previous.as_deref()
+                        || obj.covered() != 0
+                        || h.len() < count
+                        || summarize::fingerprint(&h[..count]) != fp
+                    {
+                        return Err("another writer folded or changed these turns first".into());
+                    }
+                    st.summary = Some(text.clone());
+                    st.summarized_messages = Some(count as u32);
+                    st.summary_fingerprint = Some(fp.clone());
+                    Ok(())
+                })
+                .await?;
+            if let Written::Stale(why) = outcome {
+                tracing::debug!("the summary was not written ({why}); computing the fold again");
+                continue;
+            }
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::Summarized,
+                    format!("folded {count} messages into status.summary"),
+                )
+                .await;
+            done.messages += self.finish_fold().await?;
             return Ok(done);
         }
-        let folded = &self.obj.spec.context_history[..count];
-        let request = summarize::request(
-            &self.obj.spec.model_name,
-            self.obj.status.as_ref().and_then(|s| s.summary.as_deref()),
-            folded,
-        );
-        let fp = summarize::fingerprint(folded);
-        let reply = client.send(&request).await?;
-        if reply.text.trim().is_empty() {
-            anyhow::bail!("the summarizing call returned no text");
-        }
-        // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only push the
-        // object toward etcd's limit. Refuse it and let the caller truncate or archive instead.
-        if reply.text.len() > MAX_SUMMARY_BYTES {
-            anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
-        }
-        self.patch_status(json!({
-            "summary": reply.text.trim(),
-            "summarizedMessages": count,
-            "summaryFingerprint": fp,
-        }))
-        .await?;
-        self.events
-            .emit(
-                &self.obj,
-                Lifecycle::Summarized,
-                format!("folded {count} messages into status.summary"),
-            )
-            .await;
-        self.compact(count, &fp).await?;
-        done.messages += count;
-        done.called_claude = true;
-        Ok(done)
     }
 
-    /// Remove the `count` oldest messages, provided they are still the ones with fingerprint
-    /// `fp` (another writer may have appended meanwhile: that is fine; one that compacted is not).
-    async fn compact(&mut self, count: usize, fp: &str) -> Result<(), ClusterError> {
-        let what = format!("context \"{}\"", self.session_id);
-        self.patch_guarded("compacting the history", |obj| {
-            let history = &obj.spec.context_history;
-            if count > history.len() || summarize::fingerprint(&history[..count]) != fp {
-                return Err(ClusterError::Conflict {
-                    what: what.clone(),
-                    message: "the stored history changed while it was being summarized; the summary was kept and the history left as it is".into(),
-                });
+    /// Fold all but the last `keep` turns (`summarize --keep-last`, `/summarize`), counted on
+    /// the object at hand each time, so concurrent runs with different `keep` never fold a turn
+    /// twice or drop one.
+    pub async fn fold_keeping(
+        &mut self,
+        client: &ClaudeClient,
+        keep: usize,
+    ) -> anyhow::Result<Folded> {
+        let target =
+            |obj: &ClaudeModelContext| messages_before_last_turns(obj.live_history(), keep);
+        self.fold(client, &target).await
+    }
+
+    /// Remove the messages the summary covers (a fold whose second write has not landed yet:
+    /// this process's own, or an interrupted one of another), then clear the record. Returns
+    /// how many this call removed.
+    pub async fn finish_fold(&mut self) -> Result<usize, ClusterError> {
+        let covered = self.obj.covered();
+        if covered == 0 {
+            return Ok(0);
+        }
+        let outcome = self
+            .patch_guarded("removing the folded messages", Target::Spec, |obj| {
+                let k = obj.covered();
+                if k == 0 {
+                    return Build::Done;
+                }
+                Build::Apply(removal_ops(&obj.spec.context_history, &(0..k).collect::<Vec<_>>()))
+            })
+            .await?;
+        self.update_status("recording the compaction", |obj, st| {
+            if obj.covered() == 0 {
+                st.summarized_messages = None;
+                st.summary_fingerprint = None;
             }
-            Ok((0..count).map(|_| json!({"op": "remove", "path": "/spec/contextHistory/0"})).collect())
+            st.turn_count = Some(obj.turns() as u32);
+            Ok(())
         })
         .await?;
+        if outcome != Written::Applied {
+            return Ok(0);
+        }
         let turns = self.obj.turns();
-        self.patch_status(json!({"turnCount": turns})).await?;
         self.events
-            .emit(&self.obj, Lifecycle::Compacted, format!("removed the {count} oldest messages from spec.contextHistory; {turns} turns remain"))
+            .emit(&self.obj, Lifecycle::Compacted, format!("removed the {covered} oldest messages (folded into the summary) from spec.contextHistory; {turns} turns remain"))
             .await;
-        Ok(())
+        Ok(covered)
     }
 
-    /// Apply JSON-patch ops built from the current object, after a `test` of its
-    /// resourceVersion. On a lost race (a failed `test` answers 422, whose message differs
-    /// between versions, so the resourceVersion itself tells a race from a refusal) reload and
-    /// build the ops again from the new object; `build` refuses when the change no longer applies.
-    async fn patch_guarded(
+    /// Remove exactly `targets` (matched by id, or by role, content and timestamp) wherever they
+    /// now are in the live history, each removal `test`ed against the message it removes.
+    /// `all`: every target must still be there, else nothing is removed. Returns whether
+    /// anything was removed.
+    async fn remove_messages(
         &mut self,
         what: &str,
-        build: impl Fn(&ClaudeModelContext) -> Result<Vec<serde_json::Value>, ClusterError>,
-    ) -> Result<(), ClusterError> {
-        for _ in 0..MAX_CONFLICT_RETRIES {
-            let version = self
-                .obj
-                .metadata
-                .resource_version
-                .clone()
-                .unwrap_or_default();
-            let mut ops =
-                vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": version})];
-            ops.extend(build(&self.obj)?);
-            let body = serde_json::Value::Array(ops);
-            tracing::debug!(
-                bytes = body.to_string().len(),
-                stored = self.obj.spec.context_history.len(),
-                "{what} with a guarded JSON patch"
-            );
-            let patch: json_patch::Patch =
-                serde_json::from_value(body).map_err(|e| ClusterError::Invalid {
-                    what: format!("the patch for {what}"),
-                    message: e.to_string(),
-                    causes: Vec::new(),
-                })?;
-            match self
-                .api
-                .patch(
-                    &self.name,
-                    &PatchParams::default(),
-                    &Patch::Json::<()>(patch),
-                )
-                .await
-            {
-                Ok(obj) => {
-                    self.obj = obj;
-                    return Ok(());
-                }
-                Err(e) => match self.cluster.error(e, &self.op("patch")) {
-                    err @ (ClusterError::Conflict { .. } | ClusterError::Invalid { .. }) => {
-                        let before = self.obj.metadata.resource_version.clone();
-                        self.reload().await?;
-                        if self.obj.metadata.resource_version == before {
-                            return Err(err);
-                        }
-                        tracing::debug!(session = %self.session_id, "another writer changed the context; {what} again on the new version");
+        targets: &[Message],
+        all: bool,
+    ) -> Result<Written, ClusterError> {
+        self.patch_guarded(what, Target::Spec, |obj| {
+            let h = &obj.spec.context_history;
+            let from = obj.covered();
+            let mut found = Vec::new();
+            for t in targets {
+                match (from..h.len())
+                    .rev()
+                    .find(|i| h[*i].same(t) && !found.contains(i))
+                {
+                    Some(i) => found.push(i),
+                    None if all => {
+                        return Build::Stale(
+                            "that turn is no longer in the stored history as it was shown (folded into the summary, archived, or removed by another writer)".into(),
+                        )
                     }
-                    other => return Err(other),
-                },
+                    None => {}
+                }
             }
-        }
-        Err(ClusterError::Conflict {
-            what: format!("context \"{}\"", self.session_id),
-            message: format!("still changing after {MAX_CONFLICT_RETRIES} reloads"),
+            if found.is_empty() {
+                return Build::Done;
+            }
+            found.sort_unstable();
+            Build::Apply(removal_ops(h, &found))
         })
+        .await
     }
 
-    /// Remove the newest complete turn (its question and everything after it). Returns the
-    /// question, or `None` when there is no turn.
+    /// Remove the newest turn as this process last saw it (its question and everything after
+    /// it), wherever that turn now is: another writer's newer turn is never taken instead.
+    /// Returns the question, or `None` when there is no turn.
     pub async fn undo(&mut self) -> anyhow::Result<Option<String>> {
-        let Some(start) = last_turn_start(&self.obj.spec.context_history) else {
+        let live = self.obj.live_history();
+        let Some(start) = last_turn_start(live) else {
             return Ok(None);
         };
-        let question = self.obj.spec.context_history[start].content.clone();
-        let what = format!("context \"{}\"", self.session_id);
-        self.patch_guarded("removing the last turn", |obj| {
-            let h = &obj.spec.context_history;
-            let start = last_turn_start(h).ok_or_else(|| ClusterError::Conflict {
-                what: what.clone(),
-                message: "the history no longer has a turn to undo".into(),
-            })?;
-            Ok((start..h.len())
-                .rev()
-                .map(|i| json!({"op": "remove", "path": format!("/spec/contextHistory/{i}")}))
-                .collect())
+        let turn = live[start..].to_vec();
+        let question = turn[0].content.clone();
+        match self.remove_messages("removing the last turn", &turn, true).await? {
+            Written::Stale(why) => anyhow::bail!("nothing was undone: {why}"),
+            Written::AlreadyDone => anyhow::bail!("nothing was undone: that turn is already gone"),
+            Written::Applied => {}
+        }
+        self.record_turn_count().await?;
+        Ok(Some(question))
+    }
+
+    async fn record_turn_count(&mut self) -> Result<(), ClusterError> {
+        self.update_status("recording the turn count", |obj, st| {
+            st.turn_count = Some(obj.turns() as u32);
+            Ok(())
         })
         .await?;
-        let turns = self.obj.turns();
-        self.patch_status(json!({"turnCount": turns})).await?;
-        Ok(Some(question))
+        Ok(())
     }
 
     /// Set or clear `spec.systemPrompt`.
     pub async fn set_system_prompt(&mut self, prompt: Option<&str>) -> anyhow::Result<()> {
-        let op = match prompt {
-            Some(p) => json!({"op": "add", "path": "/spec/systemPrompt", "value": p}),
-            None => json!({"op": "remove", "path": "/spec/systemPrompt"}),
-        };
-        if prompt.is_none() && self.obj.spec.system_prompt.is_none() {
-            return Ok(());
-        }
-        Ok(self
-            .patch_guarded("setting the system prompt", |_| Ok(vec![op.clone()]))
-            .await?)
-    }
-
-    /// Set `spec.modelName`.
-    pub async fn set_model(&mut self, model: &str) -> anyhow::Result<()> {
-        let op = json!({"op": "replace", "path": "/spec/modelName", "value": model});
-        Ok(self
-            .patch_guarded("setting the model", |_| Ok(vec![op.clone()]))
-            .await?)
-    }
-
-    /// Empty the stored history and the summary.
-    pub async fn clear(&mut self) -> anyhow::Result<()> {
-        self.patch_guarded("clearing the history", |_| {
-            Ok(vec![
-                json!({"op": "replace", "path": "/spec/contextHistory", "value": []}),
-            ])
+        self.patch_guarded("setting the system prompt", Target::Spec, |obj| {
+            if obj.spec.system_prompt.as_deref() == prompt {
+                return Build::Done;
+            }
+            Build::Apply(vec![match prompt {
+                Some(p) => json!({"op": "add", "path": "/spec/systemPrompt", "value": p}),
+                None => json!({"op": "remove", "path": "/spec/systemPrompt"}),
+            }])
         })
-        .await?;
-        self.patch_status(
-            json!({"summary": null, "summarizedMessages": null, "summaryFingerprint": null,
-                                 "turnCount": 0, "tokenCount": 0}),
-        )
         .await?;
         Ok(())
     }
 
-    /// Everything before a call for `message`: fold what leaves the window when the strategy
-    /// says so, then build the window and the request. Warnings for the user come back in
-    /// `notes` (this module prints nothing).
+    /// Set `spec.modelName`.
+    pub async fn set_model(&mut self, model: &str) -> anyhow::Result<()> {
+        self.patch_guarded("setting the model", Target::Spec, |obj| {
+            if obj.spec.model_name == model {
+                return Build::Done;
+            }
+            Build::Apply(vec![
+                json!({"op": "replace", "path": "/spec/modelName", "value": model}),
+            ])
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Empty the stored history as this process last saw it (turns other writers added since
+    /// stay) and the summary.
+    pub async fn clear(&mut self) -> anyhow::Result<()> {
+        let seen = self.obj.spec.context_history.clone();
+        self.remove_messages("clearing the history", &seen, false)
+            .await?;
+        self.update_status("clearing the summary", |obj, st| {
+            st.summary = None;
+            st.summarized_messages = None;
+            st.summary_fingerprint = None;
+            st.turn_count = Some(obj.turns() as u32);
+            st.token_count = Some(0);
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Everything before a call for `message`: finish an interrupted fold, check that the turn
+    /// can be stored at all (its exact size, before anything is paid for), make room in the
+    /// object, fold what leaves the window when the strategy says so, then build the window
+    /// and the request. Warnings for the user come back in `notes` (this module prints nothing).
     pub async fn prepare(
         &mut self,
         client: &ClaudeClient,
         message: &str,
     ) -> anyhow::Result<Prepared> {
         let mut notes = Vec::new();
-        // Room for the question and the longest answer allowed, with their JSON wrapping.
-        let max_answer = self
-            .obj
-            .spec
-            .max_output_tokens
-            .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS) as usize
-            * 4;
-        if let Some(note) = self
-            .make_room(client, message.len() * 2 + max_answer + 512)
-            .await?
-        {
+        let incoming = self.turn_room(message)?;
+        self.ensure_writable().await?;
+        self.finish_fold().await?;
+        if let Some(note) = self.make_room(Some(client), incoming).await? {
             notes.push(note);
         }
         let mut window = self.window(message)?;
-        let fold = match self.obj.spec.summarization_strategy {
-            SummarizationStrategy::Truncate => 0,
-            SummarizationStrategy::SummarizeOldest => window.first_sent,
-            SummarizationStrategy::Hybrid => window.left_by_history.end,
-        };
-        if fold > 0 {
-            match self.fold(client, fold).await {
+        let strategy = self.obj.spec.summarization_strategy;
+        if strategy != SummarizationStrategy::Truncate && fold_target(&self.obj, message) > 0 {
+            let target = |obj: &ClaudeModelContext| fold_target(obj, message);
+            match self.fold(client, &target).await {
                 Ok(done) => {
                     tracing::info!(messages = done.messages, "folded the oldest turns into the summary");
-                    window = self.window(message)?;
                 }
                 Err(e) => notes.push(format!(
                     "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
                 )),
             }
+            window = self.window(message)?;
         }
         let mut request = self.request_for(&window);
         // Near the budget the estimate is not good enough: ask the API for the exact count and,
@@ -597,7 +753,7 @@ impl Session {
                             ratio,
                             "the exact count is over the budget; windowing again"
                         );
-                        window = self.window_with_ratio(message, ratio)?;
+                        window = window_of(&self.obj, message, ratio)?;
                         request = self.request_for(&window);
                     }
                     Ok(exact) => tracing::debug!(exact, budget, "the exact count fits the budget"),
@@ -615,112 +771,99 @@ impl Session {
         })
     }
 
-    /// The object's size as stored (its JSON), in bytes.
+    /// Stored bytes a turn for `message` may take: the question exactly, plus the largest
+    /// answer the tool will keep for this context's answer cap. Refuses (before anything is
+    /// sent or paid for) a message that could never be stored.
+    pub fn turn_room(&self, message: &str) -> anyhow::Result<usize> {
+        turn_room(&self.obj, message)
+    }
+
+    /// The object's size as stored (Go's JSON encoding, as etcd keeps it), in bytes.
     pub fn stored_size(&self) -> usize {
-        serde_json::to_vec(&self.obj).map_or(0, |v| v.len())
+        size::stored_len(&self.obj)
     }
 
     /// Keep the object under [`OBJECT_SIZE_LIMIT`] once `incoming` more bytes are stored:
     /// remove the oldest whole turns down to [`OBJECT_SIZE_TARGET`], folding them into the
-    /// summary when the strategy summarizes, else (or when the summary fails) archiving them to
-    /// ConfigMaps. Returns a note for the user when it did something.
+    /// summary when the strategy summarizes and a client is given, else (or when the summary
+    /// fails) archiving them to ConfigMaps. Returns a note for the user when it did something.
     pub async fn make_room(
         &mut self,
-        client: &ClaudeClient,
+        client: Option<&ClaudeClient>,
         incoming: usize,
     ) -> anyhow::Result<Option<String>> {
-        let size = self.stored_size();
-        if size + incoming <= OBJECT_SIZE_LIMIT {
+        if self.stored_size() + incoming <= OBJECT_SIZE_LIMIT {
             return Ok(None);
         }
-        if incoming + 4096 > OBJECT_SIZE_TARGET {
-            anyhow::bail!(
-                "this turn ({incoming} bytes with its longest possible answer) cannot be stored: a context is limited to about {OBJECT_SIZE_LIMIT} bytes; send a shorter message or lower spec.maxOutputTokens"
-            );
-        }
-        let h = &self.obj.spec.context_history;
-        let sizes: Vec<usize> = h
-            .iter()
-            .map(|m| serde_json::to_vec(m).map_or(0, |v| v.len() + 1))
-            .collect();
-        let excess = (size + incoming).saturating_sub(OBJECT_SIZE_TARGET);
-        // Cut after whole turns: at a user message that follows an answer.
-        let (mut count, mut freed) = (0, 0);
-        while count < h.len() && (freed < excess || (count > 0 && h[count].role != Role::User)) {
-            freed += sizes[count];
-            count += 1;
-        }
-        if count == 0 {
+        let target = |obj: &ClaudeModelContext| room_cut(obj, incoming);
+        if target(&self.obj) == 0 {
             return Ok(None);
         }
         let summarizes = self.obj.spec.summarization_strategy != SummarizationStrategy::Truncate;
-        if summarizes {
-            match self.fold(client, count).await {
-                Ok(done) => {
+        if let (true, Some(client)) = (summarizes, client) {
+            match self.fold(client, &target).await {
+                Ok(done) if self.stored_size() + incoming <= OBJECT_SIZE_LIMIT => {
                     return Ok(Some(format!(
                         "the context was near the 1.5 MiB object limit: {} of the oldest messages were folded into the summary",
                         done.messages
                     )))
                 }
+                Ok(_) => tracing::warn!("folding did not make enough room; archiving instead"),
                 Err(e) => tracing::warn!("could not summarize to make room ({e:#}); archiving instead"),
             }
         }
-        let archives = self.archive(count).await?;
+        let (moved, archives) = self.archive(&target).await?;
+        if moved == 0 {
+            return Ok(None);
+        }
         Ok(Some(format!(
-            "the context was near the 1.5 MiB object limit: the {count} oldest messages were archived to ConfigMap {} (label {ARCHIVE_LABEL}={})",
+            "the context was near the 1.5 MiB object limit: the {moved} oldest messages were archived to ConfigMap {} (label {ARCHIVE_LABEL}={}); `kubectl mcp export` reads them back",
             archives.join(", "),
             self.name
         )))
     }
 
-    /// Move the `count` oldest messages into ConfigMaps (JSON Lines, owned by the context),
-    /// then remove them from the history. Written before removed: nothing is lost in between.
-    async fn archive(&mut self, count: usize) -> anyhow::Result<Vec<String>> {
+    /// Move the oldest live messages (`target` of them, computed from the object at hand) into
+    /// ConfigMaps (JSON Lines, owned by the context), then remove exactly those messages from
+    /// the history. Written before removed: nothing is lost in between. Archive names come from
+    /// the content, so two processes archiving the same turns write the same ConfigMaps once.
+    async fn archive(
+        &mut self,
+        target: &(dyn Fn(&ClaudeModelContext) -> usize + Sync),
+    ) -> anyhow::Result<(usize, Vec<String>)> {
+        self.finish_fold().await?;
+        let count = target(&self.obj).min(self.obj.spec.context_history.len());
+        if count == 0 {
+            return Ok((0, Vec::new()));
+        }
         let moved = self.obj.spec.context_history[..count].to_vec();
-        let fp = summarize::fingerprint(&moved);
         let owner = self
             .obj
             .controller_owner_ref(&())
             .context("the context has no uid")?;
-        let cms: Api<ConfigMap> = Api::namespaced(self.cluster.client().clone(), &self.namespace);
-        let stamp = now().as_second();
-        let mut names = Vec::new();
-        let mut chunk = String::new();
-        let mut chunks = Vec::new();
-        for m in &moved {
-            let line = serde_json::to_string(m)? + "\n";
-            if !chunk.is_empty() && chunk.len() + line.len() > ARCHIVE_CHUNK {
-                chunks.push(std::mem::take(&mut chunk));
-            }
-            chunk.push_str(&line);
-        }
-        chunks.push(chunk);
-        for (i, body) in chunks.into_iter().enumerate() {
-            let base: String = self.name.chars().take(200).collect();
-            let name = format!("{base}-archive-{stamp}-{i}");
-            let cm: ConfigMap = serde_json::from_value(json!({
-                "metadata": {
-                    "name": name,
-                    "labels": {ARCHIVE_LABEL: self.name},
-                    "annotations": {"mcp.dev/session": self.session_id},
-                    "ownerReferences": [owner],
-                },
-                "data": {"messages.jsonl": body},
-            }))?;
-            let op = Op {
-                verb: "create",
-                resource: "configmaps",
-                namespace: Some(self.namespace.clone()),
-                session: Some(name.clone()),
-            };
-            cms.create(&PostParams::default(), &cm)
-                .await
-                .map_err(|e| self.cluster.error(e, &op))
-                .context("archiving the oldest turns")?;
-            names.push(name);
-        }
-        self.compact(count, &fp).await?;
-        Ok(names)
+        let names = archive::write(
+            &self.cluster,
+            &self.namespace,
+            &self.name,
+            &self.session_id,
+            owner,
+            &moved,
+        )
+        .await?;
+        self.remove_messages("removing the archived messages", &moved, false)
+            .await?;
+        let archived = archive::read(&self.cluster, &self.namespace, &self.name)
+            .await?
+            .iter()
+            .filter(|m| m.role == Role::User)
+            .count() as u32;
+        self.update_status("recording the archived turns", |obj, st| {
+            st.archived_turns = Some(archived);
+            st.turn_count = Some(obj.live_history().iter().filter(|m| m.role == Role::User).count() as u32 + archived);
+            Ok(())
+        })
+        .await?;
+        Ok((count, names))
     }
 
     fn request_for(&self, window: &Window) -> MessagesRequest {
@@ -734,7 +877,8 @@ impl Session {
     }
 
     /// Everything after a successful call: store the turn (in the local journal when the cluster
-    /// cannot be reached), then status. A status failure is a note, not an error: the turn is safe.
+    /// cannot take it: unreachable, or other writers kept it busy past the write budget), then
+    /// status. A status failure is a note, not an error: the turn is safe.
     pub async fn complete(
         &mut self,
         journal: &Journal,
@@ -749,10 +893,11 @@ impl Session {
                 reply.stop_reason.as_deref().unwrap_or("-")
             ));
         }
-        let turn = Self::turn_messages(message, &reply.text);
-        match self.append_turn(&turn).await {
+        let turn = Self::turn_messages(message, reply);
+        let stored = self.store_turn(&turn, &mut notes).await;
+        match stored {
             Ok(()) => {}
-            Err(e @ ClusterError::Unreachable { .. }) => {
+            Err(e) if keep_in_journal(&e) => {
                 let path = journal.append(&self.journal_entry(&turn))?;
                 return Ok(Completed {
                     notes,
@@ -760,12 +905,14 @@ impl Session {
                 });
             }
             Err(e) => {
+                let path = journal.keep_refused(&self.journal_entry(&turn))?;
                 return Err(e).with_context(|| {
                     format!(
-                        "the answer was shown but could not be stored in context \"{}\"",
-                        self.session_id
+                        "the answer was shown but the cluster refused to store it in context \"{}\"; the turn was saved to {}",
+                        self.session_id,
+                        path.display()
                     )
-                })
+                });
             }
         }
         if let Err(e) = self.record_success(window, &reply.usage).await {
@@ -779,6 +926,31 @@ impl Session {
         })
     }
 
+    /// Append `turn`, first making room for its exact size (other writers may have grown the
+    /// object since [`Session::prepare`] reserved room).
+    async fn store_turn(
+        &mut self,
+        turn: &[Message; 2],
+        notes: &mut Vec<String>,
+    ) -> Result<(), ClusterError> {
+        let incoming = size::stored_len(turn) + APPEND_OVERHEAD;
+        for _ in 0..3 {
+            match self.make_room(None, incoming).await {
+                Ok(Some(note)) => notes.push(note),
+                Ok(None) => {}
+                Err(e) => notes.push(format!("warning: could not make room: {e:#}")),
+            }
+            match self.append_turn(turn).await {
+                Err(e) if too_large(&e) => {
+                    tracing::info!("the object grew past the size limit meanwhile; making room again");
+                    self.reload().await?;
+                }
+                other => return other,
+            }
+        }
+        self.append_turn(turn).await
+    }
+
     /// Record a successful call in status: `Active`, activity time, measured tokens, usage, the
     /// learnt estimate ratio.
     pub async fn record_success(
@@ -786,56 +958,44 @@ impl Session {
         window: &Window,
         usage: &Usage,
     ) -> Result<(), ClusterError> {
-        let ratio = tokens::calibrate(
-            self.obj.status.as_ref().and_then(|s| s.estimate_ratio),
-            window.raw_estimated_tokens,
-            usage.total_input(),
-        );
         let last = TokenUsage {
             input_tokens: usage.input_tokens,
             output_tokens: usage.output_tokens,
             cache_creation_input_tokens: usage.cache_creation_input_tokens,
             cache_read_input_tokens: usage.cache_read_input_tokens,
         };
-        self.patch_status(json!({
-            "currentState": ContextState::Active.as_str(),
-            "lastActivityTime": now().to_string(),
-            "tokenCount": usage.total_input() + usage.output_tokens,
-            "turnCount": self.obj.turns(),
-            "message": null,
-            "lastUsage": last,
-            "estimateRatio": ratio,
-        }))
-        .await
+        let at = now();
+        self.update_status("recording the turn", |obj, st| {
+            st.current_state = Some(ContextState::Active);
+            st.last_activity_time = Some(at);
+            st.token_count = Some(usage.total_input() + usage.output_tokens);
+            st.turn_count = Some(obj.turns() as u32);
+            st.message = None;
+            st.last_usage = Some(last);
+            st.estimate_ratio = Some(tokens::calibrate(
+                obj.status.as_ref().and_then(|s| s.estimate_ratio),
+                window.raw_estimated_tokens,
+                usage.total_input(),
+            ));
+            Ok(())
+        })
+        .await?;
+        Ok(())
     }
 
     /// Record a failed call: `Error` with the message; the history is not touched.
     pub async fn record_error(&mut self, message: &str) -> Result<(), ClusterError> {
         let was_error = self.obj.state() == ContextState::Error;
-        self.patch_status(json!({
-            "currentState": ContextState::Error.as_str(),
-            "message": message,
-        }))
+        self.update_status("recording the error", |_, st| {
+            st.current_state = Some(ContextState::Error);
+            st.message = Some(message.to_string());
+            Ok(())
+        })
         .await?;
         if !was_error {
             let first = message.lines().next().unwrap_or(message).to_string();
             self.events.emit(&self.obj, Lifecycle::Error, first).await;
         }
-        Ok(())
-    }
-
-    async fn patch_status(&mut self, status: serde_json::Value) -> Result<(), ClusterError> {
-        let obj = self
-            .api
-            .patch_status(
-                &self.name,
-                &PatchParams::default(),
-                &Patch::Merge(json!({ "status": status })),
-            )
-            .await
-            .map_err(|e| self.cluster.error(e, &self.op("patch")))?;
-        self.obj.status = obj.status;
-        self.obj.metadata.resource_version = obj.metadata.resource_version;
         Ok(())
     }
 }
@@ -897,17 +1057,75 @@ pub fn new_context(
     Ok(obj)
 }
 
-/// Read a text file, `-` meaning stdin.
-pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading stdin")?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+/// The most bytes read for one message from `-f` or stdin: `KUBECTL_MCP_MAX_INPUT` (bytes, or
+/// with a unit: `512KiB`, `8MiB`), default 4 MiB, far above what one turn may store anyway.
+pub fn max_input_bytes() -> anyhow::Result<u64> {
+    match std::env::var("KUBECTL_MCP_MAX_INPUT") {
+        Ok(v) if !v.trim().is_empty() => parse_bytes(v.trim()).ok_or_else(|| {
+            UsageError(format!(
+                "KUBECTL_MCP_MAX_INPUT must be a size such as 4194304, 512KiB or 8MiB, got `{v}`"
+            ))
+            .into()
+        }),
+        _ => Ok(DEFAULT_MAX_INPUT),
     }
+}
+
+/// The most bytes `batch -f` and `import -f` read: whole conversations and many turns.
+pub const BULK_INPUT_CAP: u64 = 1 << 30;
+
+/// Default of [`max_input_bytes`].
+pub const DEFAULT_MAX_INPUT: u64 = 4 << 20;
+
+fn parse_bytes(s: &str) -> Option<u64> {
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..digits].parse().ok()?;
+    let unit = match s[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(unit).filter(|n| *n > 0)
+}
+
+/// Read a text file, `-` meaning stdin, refusing more than `cap` bytes (a pipe from
+/// `/dev/urandom` or a huge file fails at once, with the limit named, instead of filling
+/// memory) and anything that is not UTF-8 text.
+pub fn read_text_capped(path: &std::path::Path, cap: u64) -> anyhow::Result<String> {
+    let (what, reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+        ("stdin".into(), Box::new(std::io::stdin()))
+    } else {
+        let f = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+        (path.display().to_string(), Box::new(f))
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {what}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(UsageError(format!(
+            "{what} holds more than {cap} bytes, the most read for one input (set KUBECTL_MCP_MAX_INPUT to change it); nothing was sent"
+        ))
+        .into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        UsageError(format!(
+            "{what} is not UTF-8 text (invalid byte at offset {}); nothing was sent",
+            e.utf8_error().valid_up_to()
+        ))
+        .into()
+    })
+}
+
+/// [`read_text_capped`] with the message cap ([`max_input_bytes`]).
+pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
+    read_text_capped(path, max_input_bytes()?)
 }
 
 /// Create `obj` and give it an initial status (`Active`, zero turns), which `kubectl get cmc`
@@ -1025,7 +1243,14 @@ fn stored(role: Role, content: &str, at: Timestamp) -> Message {
         content: content.to_string(),
         timestamp: Some(at),
         tokens: Some(tokens::estimate(content)),
+        id: Some(new_id()),
+        markers: Vec::new(),
     }
+}
+
+/// A random message id: 64 bits as hex, unique enough for one conversation.
+fn new_id() -> String {
+    format!("{:016x}", fastrand::u64(..))
 }
 
 /// The ops that append one turn: their size depends on the turn only, never on the history.
@@ -1034,6 +1259,254 @@ fn append_ops(messages: &[Message]) -> Vec<serde_json::Value> {
         .iter()
         .map(|m| json!({"op": "add", "path": "/spec/contextHistory/-", "value": m}))
         .collect()
+}
+
+/// Where a guarded patch goes.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// The object (spec, metadata).
+    Spec,
+    /// The `status` subresource.
+    Status,
+}
+
+/// What a guarded write's `build` found on the object it will apply to.
+enum Build {
+    /// These ops (after the resourceVersion `test`).
+    Apply(Vec<serde_json::Value>),
+    /// The change is already there.
+    Done,
+    /// The change no longer applies, and why.
+    Stale(String),
+}
+
+/// What a guarded write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// The patch landed.
+    Applied,
+    /// Nothing was needed: the change was already there.
+    AlreadyDone,
+    /// The object changed so that the change no longer applies; nothing was written.
+    Stale(String),
+}
+
+/// How long a write keeps retrying against other writers before giving up (the caller then
+/// journals a turn): `KUBECTL_MCP_WRITE_BUDGET` (e.g. `90s`, `5m`), default 60 seconds.
+pub fn write_budget() -> Duration {
+    std::env::var("KUBECTL_MCP_WRITE_BUDGET")
+        .ok()
+        .and_then(|v| humantime::parse_duration(v.trim()).ok())
+        .unwrap_or(DEFAULT_WRITE_BUDGET)
+}
+
+/// The delay before retry `attempt` (1-based) of a lost race: exponential from 20 ms, capped
+/// at 2 s, with equal jitter so that sixteen writers that collided do not collide again in
+/// lockstep.
+fn backoff(attempt: u32) -> Duration {
+    let cap = 20u64
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(16))
+        .min(2_000);
+    Duration::from_millis(cap / 2 + fastrand::u64(0..=cap / 2))
+}
+
+/// A refusal that is worth retrying: the apiserver is overloaded or briefly unavailable.
+fn transient(e: &ClusterError) -> bool {
+    matches!(e, ClusterError::Api { code, .. } if matches!(code, 429 | 500 | 502 | 503 | 504))
+        && !too_large(e)
+}
+
+/// etcd refused the object as too large (the apiserver answers 500 "request is too large", or
+/// 413 for a body over its own limit).
+fn too_large(e: &ClusterError) -> bool {
+    matches!(e, ClusterError::Api { code, message, .. } if matches!(code, 413 | 500) && message.contains("too large"))
+}
+
+/// A turn that could not be stored for these reasons is kept in the journal and written back
+/// later; any other refusal (schema, RBAC, a deleted context) would refuse it again.
+fn keep_in_journal(e: &ClusterError) -> bool {
+    matches!(
+        e,
+        ClusterError::Unreachable { .. } | ClusterError::Conflict { .. }
+    ) || transient(e)
+        || too_large(e)
+}
+
+/// The ops that turn status `old` into `new` (`Done` when they are equal).
+fn status_ops(old: Option<&ClaudeModelContextStatus>, new: &ClaudeModelContextStatus) -> Build {
+    let Ok(new_v) = serde_json::to_value(new) else {
+        return Build::Stale("the status could not be encoded".into());
+    };
+    let Some(old) = old else {
+        return Build::Apply(vec![json!({"op": "add", "path": "/status", "value": new_v})]);
+    };
+    if old == new {
+        return Build::Done;
+    }
+    let Ok(old_v) = serde_json::to_value(old) else {
+        return Build::Stale("the status could not be encoded".into());
+    };
+    let patch = json_patch::diff(&json!({ "status": old_v }), &json!({ "status": new_v }));
+    match serde_json::to_value(&patch) {
+        Ok(serde_json::Value::Array(ops)) if !ops.is_empty() => Build::Apply(ops),
+        Ok(_) => Build::Done,
+        Err(e) => Build::Stale(format!("the status patch could not be encoded: {e}")),
+    }
+}
+
+/// Ops that remove the messages at `indices` (ascending), each first `test`ed to still be the
+/// message this process means: by id when it has one, else by role and content.
+fn removal_ops(history: &[Message], indices: &[usize]) -> Vec<serde_json::Value> {
+    let mut ops = Vec::with_capacity(indices.len() * 3);
+    for &i in indices {
+        let m = &history[i];
+        match &m.id {
+            Some(id) => ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/id"), "value": id})),
+            None => {
+                ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/role"), "value": m.role}));
+                if !m.content.is_empty() {
+                    ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/content"), "value": m.content}));
+                }
+            }
+        }
+    }
+    for &i in indices.iter().rev() {
+        ops.push(json!({"op": "remove", "path": format!("/spec/contextHistory/{i}")}));
+    }
+    ops
+}
+
+/// True when the stored history already holds this turn (both messages, adjacent): a write
+/// that did reach the server although the answer to it was lost.
+fn contains_turn(obj: &ClaudeModelContext, turn: &[Message; 2]) -> bool {
+    obj.spec
+        .context_history
+        .windows(2)
+        .any(|w| w[0].same(&turn[0]) && w[1].same(&turn[1]))
+}
+
+fn summary_of(obj: &ClaudeModelContext) -> Option<&str> {
+    obj.status.as_ref().and_then(|s| s.summary.as_deref())
+}
+
+fn ratio_of(obj: &ClaudeModelContext) -> f64 {
+    obj.status
+        .as_ref()
+        .and_then(|s| s.estimate_ratio)
+        .unwrap_or(1.0)
+}
+
+fn message_counts(obj: &ClaudeModelContext) -> Vec<u32> {
+    obj.live_history()
+        .iter()
+        .map(|m| m.tokens.unwrap_or_else(|| tokens::estimate(&m.content)))
+        .collect()
+}
+
+fn input_of<'a>(
+    obj: &'a ClaudeModelContext,
+    new_message: &'a str,
+    ratio: f64,
+    counts: &'a [u32],
+) -> window::Input<'a> {
+    let spec = &obj.spec;
+    window::Input {
+        system_prompt: spec.system_prompt.as_deref(),
+        summary: summary_of(obj),
+        history: obj.live_history(),
+        message_tokens: Some(counts),
+        history_size: spec.history_size,
+        max_tokens: spec.max_tokens,
+        ratio,
+        new_message,
+    }
+}
+
+/// The window for `new_message` over `obj`'s live history, with calibration `ratio`.
+fn window_of(
+    obj: &ClaudeModelContext,
+    new_message: &str,
+    ratio: f64,
+) -> Result<Window, WindowError> {
+    let counts = message_counts(obj);
+    window::build(&input_of(obj, new_message, ratio, &counts))
+}
+
+/// How many of the oldest live messages the strategy folds before sending `message`.
+fn fold_target(obj: &ClaudeModelContext, message: &str) -> usize {
+    let Ok(w) = window_of(obj, message, ratio_of(obj)) else {
+        return 0;
+    };
+    match obj.spec.summarization_strategy {
+        SummarizationStrategy::Truncate => 0,
+        SummarizationStrategy::SummarizeOldest => w.first_sent,
+        SummarizationStrategy::Hybrid => w.left_by_history.end,
+    }
+}
+
+/// How many of the oldest stored messages must leave (whole turns) so that `incoming` more
+/// bytes bring the object down to [`OBJECT_SIZE_TARGET`]; 0 when it is under the limit.
+fn room_cut(obj: &ClaudeModelContext, incoming: usize) -> usize {
+    let size = size::stored_len(obj);
+    if size + incoming <= OBJECT_SIZE_LIMIT {
+        return 0;
+    }
+    let h = &obj.spec.context_history;
+    let excess = (size + incoming).saturating_sub(OBJECT_SIZE_TARGET);
+    // Cut after whole turns: at a user message that follows an answer.
+    let (mut count, mut freed) = (0, 0);
+    while count < h.len() && (freed < excess || (count > 0 && h[count].role != Role::User)) {
+        freed += size::stored_len(&h[count]) + 1;
+        count += 1;
+    }
+    count
+}
+
+/// Stored bytes a turn for `message` may take in `obj`: the question exactly, plus the largest
+/// answer kept for its answer cap. Refuses a message that could never be stored, naming the
+/// limit, so that nothing is paid for a turn etcd would refuse.
+fn turn_room(obj: &ClaudeModelContext, message: &str) -> anyhow::Result<usize> {
+    let turn = check_message(message, obj.spec.max_output_tokens)?;
+    let history = size::stored_len(&obj.spec.context_history);
+    let rest = size::stored_len(obj).saturating_sub(history);
+    if rest + turn > OBJECT_SIZE_LIMIT {
+        return Err(UsageError(format!(
+            "context \"{}\" has {rest} bytes besides its history (system prompt, summary, metadata): with this turn ({turn} bytes) it would pass the {OBJECT_SIZE_LIMIT}-byte object limit; shorten the message or the system prompt",
+            obj.spec.session_id
+        ))
+        .into());
+    }
+    Ok(turn)
+}
+
+/// Check a message before any context is created or anything sent: not empty, and a turn
+/// holding it (with room for the longest answer kept for `max_output_tokens`) fits what one
+/// turn may store. Returns the turn's stored bytes at most.
+pub fn check_message(message: &str, max_output_tokens: Option<u32>) -> anyhow::Result<usize> {
+    if message.trim().is_empty() {
+        return Err(UsageError("the message is empty: there is nothing to send".into()).into());
+    }
+    let question = size::stored_len(&stored(Role::User, message, now()));
+    let max_out = max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
+    let answer = size::answer_cap(max_out) + ANSWER_ENVELOPE;
+    let turn = question + answer + APPEND_OVERHEAD;
+    if turn > MAX_TURN_BYTES {
+        return Err(UsageError(format!(
+            "this message takes {question} bytes as the cluster stores it (control characters and <, >, & take six bytes each); with room for an answer of up to {answer} bytes (maxOutputTokens {max_out}) the turn would need {turn} bytes, more than the {MAX_TURN_BYTES} bytes one turn may take: send a shorter message, or lower spec.maxOutputTokens; nothing was sent"
+        ))
+        .into());
+    }
+    Ok(turn)
+}
+
+/// How many of the oldest messages of `live` come before its last `keep` turns.
+fn messages_before_last_turns(live: &[Message], keep: usize) -> usize {
+    let starts = turn_starts(live);
+    if starts.len() <= keep {
+        0
+    } else {
+        starts[starts.len() - keep]
+    }
 }
 
 #[cfg(test)]

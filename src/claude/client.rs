@@ -17,7 +17,8 @@ use serde_json::Value;
 use super::error::{ApiError, ApiErrorKind, ClaudeError};
 use super::key::{Credentials, Secret};
 use super::retry::{Decision, RetryPolicy};
-use super::types::{MessageResponse, MessagesRequest, Reply, Usage, API_VERSION};
+use super::types::{MessagesRequest, Reply, Usage, API_VERSION};
+use crate::size;
 
 /// The public API, when `ANTHROPIC_BASE_URL` is unset.
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -35,8 +36,28 @@ pub struct ClaudeConfig {
     pub connect_timeout: Duration,
     /// Whole-request limit for non-streaming calls.
     pub request_timeout: Duration,
-    /// Longest silence between two stream events (`ping`s count) before giving up.
+    /// Longest silence before the answer's headers, or between two stream events (`ping`s
+    /// count), before giving up. A stalled request is not retried: an endpoint that never
+    /// answers fails within this time, not minutes later.
     pub idle_timeout: Duration,
+}
+
+/// The stall limit when `KUBECTL_MCP_STALL_TIMEOUT` is unset.
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `KUBECTL_MCP_STALL_TIMEOUT` (e.g. `30s`, `2m`), else [`DEFAULT_STALL_TIMEOUT`].
+pub fn stall_timeout() -> Result<Duration, ClaudeError> {
+    match std::env::var("KUBECTL_MCP_STALL_TIMEOUT") {
+        Ok(v) if !v.trim().is_empty() => humantime::parse_duration(v.trim())
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                ClaudeError::Config(format!(
+                    "KUBECTL_MCP_STALL_TIMEOUT must be a duration such as 30s or 2m, got `{v}`"
+                ))
+            }),
+        _ => Ok(DEFAULT_STALL_TIMEOUT),
+    }
 }
 
 impl ClaudeConfig {
@@ -53,7 +74,7 @@ impl ClaudeConfig {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(600),
-            idle_timeout: Duration::from_secs(120),
+            idle_timeout: stall_timeout().unwrap_or(DEFAULT_STALL_TIMEOUT),
         }
     }
 }
@@ -113,6 +134,7 @@ impl ClaudeClient {
                 config.base_url
             )));
         }
+        stall_timeout()?;
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("kubectl-mcp/", env!("CARGO_PKG_VERSION")))
@@ -283,27 +305,11 @@ impl ClaudeClient {
         }
     }
 
-    /// One answer, not streamed.
+    /// One answer, read from a stream without showing it: the stall limit and the answer-size
+    /// cap apply as for [`ClaudeClient::stream`] (a non-streamed request has neither, and waits
+    /// for the whole answer before its first byte).
     pub async fn send(&self, request: &MessagesRequest) -> Result<Reply, ClaudeError> {
-        let mut body = request.clone();
-        body.stream = false;
-        self.with_retries("Claude", |n| {
-            let body = &body;
-            async move {
-                tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages");
-                let resp = self.post_json("/v1/messages", body, n).await?;
-                let rid = request_id(resp.headers());
-                let bytes = resp.bytes().await.map_err(|e| self.failure_from_transport(&e, n))?;
-                let parsed: MessageResponse = serde_json::from_slice(&bytes).map_err(|e| {
-                    Failure::final_(ClaudeError::Decode {
-                        what: "message",
-                        cause: e.to_string(),
-                    })
-                })?;
-                Ok(parsed.into_reply(rid))
-            }
-        })
-        .await
+        self.stream(request, &mut |_: &str| {}).await
     }
 
     /// POST `body` with the whole-request timeout; an error status becomes a [`Failure`].
@@ -370,22 +376,20 @@ impl ClaudeClient {
             self.post("/v1/messages").json(body).send(),
         )
         .await
-        .map_err(|_| Failure {
-            error: ClaudeError::Timeout {
+        .map_err(|_| {
+            Failure::final_(ClaudeError::Timeout {
                 base_url: self.config.base_url.clone(),
                 after: self.config.idle_timeout,
                 attempts: n,
-            },
-            status: None,
-            headers: None,
-            final_: false,
+            })
         })?;
         let resp = sent.map_err(|e| self.failure_from_transport(&e, n))?;
         if !resp.status().is_success() {
             return Err(self.error_from(resp, n).await);
         }
         let rid = request_id(resp.headers());
-        self.read_stream(resp, rid, n, on_text).await
+        self.read_stream(resp, rid, n, body.max_tokens, on_text)
+            .await
     }
 
     async fn read_stream(
@@ -393,9 +397,28 @@ impl ClaudeClient {
         resp: reqwest::Response,
         request_id: Option<String>,
         attempts: u32,
+        body_max_tokens: u32,
         on_text: &mut (dyn FnMut(&str) + Send),
     ) -> Result<Reply, Failure> {
-        let mut events = resp.bytes_stream().eventsource();
+        // Bound what a server can make us hold: the text by the answer cap (below), and the raw
+        // bytes (one endless SSE line would otherwise grow in the parser's buffer).
+        let text_cap = size::answer_cap(body_max_tokens);
+        let raw_cap = size::raw_stream_cap(text_cap);
+        let mut raw = 0usize;
+        let mut events = resp
+            .bytes_stream()
+            .map(move |chunk| {
+                let chunk = chunk.map_err(std::io::Error::other)?;
+                raw += chunk.len();
+                if raw > raw_cap {
+                    return Err(std::io::Error::other(format!(
+                        "the answer stream passed {raw_cap} bytes"
+                    )));
+                }
+                Ok(chunk)
+            })
+            .eventsource();
+        let mut text_len = 2usize;
         let mut reply = Reply {
             id: String::new(),
             model: String::new(),
@@ -420,7 +443,7 @@ impl ClaudeClient {
                         after: self.config.idle_timeout,
                         attempts,
                     };
-                    return Err(failure(&reply, e, true));
+                    return Err(failure(&reply, e, false));
                 }
             };
             let event = match next {
@@ -468,6 +491,16 @@ impl ClaudeClient {
                 }
                 "content_block_delta" if data["delta"]["type"] == "text_delta" => {
                     if let Some(t) = data["delta"]["text"].as_str() {
+                        text_len += size::stored_str_len(t) - 2;
+                        if text_len > text_cap {
+                            // A server that ignores max_tokens: keep what fits, stop reading.
+                            let kept = size::prefix_within(t, text_cap.saturating_sub(text_len - (size::stored_str_len(t) - 2)));
+                            reply.text.push_str(kept);
+                            on_text(kept);
+                            tracing::warn!(cap = text_cap, "the answer passed the size cap for its max_tokens; cut off");
+                            reply.stop_reason = Some(super::types::CUT_OFF.to_string());
+                            return Ok(reply);
+                        }
                         reply.text.push_str(t);
                         on_text(t);
                     }

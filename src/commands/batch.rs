@@ -19,7 +19,7 @@ use crate::cluster::Cluster;
 use crate::credentials;
 use crate::journal::Journal;
 use crate::resource::SummarizationStrategy;
-use crate::session::{read_text, Session};
+use crate::session::{read_text_capped, Session, BULK_INPUT_CAP};
 
 /// One input line.
 #[derive(Debug, Clone, Deserialize)]
@@ -137,7 +137,7 @@ pub(super) async fn run(
     global: &GlobalArgs,
     args: &BatchArgs,
 ) -> anyhow::Result<()> {
-    let text = read_text(&args.file)?;
+    let text = read_text_capped(&args.file, BULK_INPUT_CAP)?;
     let Parsed { groups, bad, total } = parse(&text, cluster.namespace());
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;

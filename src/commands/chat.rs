@@ -3,7 +3,7 @@
 //! the first failed turn stops the run with a non-zero exit, after the turns before it were
 //! stored.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 use kube::api::{Patch, PatchParams};
@@ -17,7 +17,7 @@ use crate::credentials;
 use crate::journal::Journal;
 use crate::output;
 use crate::repl;
-use crate::session::{read_text, Opened, Session};
+use crate::session::{check_message, read_text, Opened, Session};
 use crate::window::Window;
 
 /// One turn's result, as `-o json|jsonl` prints it.
@@ -62,6 +62,11 @@ pub(super) async fn run(
     } else {
         scripted_messages(&args)?
     };
+    // Every message is checked before a context is created or anything is sent: bad input
+    // leaves nothing behind. (The context's own answer cap is checked again once it is loaded.)
+    for m in &messages {
+        check_message(m, args.settings.max_output_tokens)?;
+    }
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
     let (mut session, opened) = Session::open(cluster, &args.session, &args.settings).await?;
@@ -173,15 +178,11 @@ fn scripted_messages(args: &ChatArgs) -> anyhow::Result<Vec<String>> {
     if !args.messages.is_empty() {
         return Ok(args.messages.clone());
     }
-    if let Some(path) = &args.file {
-        return Ok(vec![read_text(path)?]);
-    }
-    let mut s = String::new();
-    std::io::stdin()
-        .lock()
-        .read_to_string(&mut s)
-        .context("reading stdin")?;
-    Ok(vec![s])
+    let path = args
+        .file
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("-"));
+    Ok(vec![read_text(&path)?])
 }
 
 /// Refuse an expired context unless `--revive`, which makes it Active and clears the expiry.

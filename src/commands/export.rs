@@ -15,7 +15,7 @@ use crate::cluster::{Cluster, Op};
 use crate::naming;
 use crate::output;
 use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Message, Role, GROUP, VERSION};
-use crate::session::{create_context, read_text};
+use crate::session::{create_context, read_text_capped, BULK_INPUT_CAP};
 use crate::UsageError;
 
 /// What an export carries besides the spec.
@@ -212,7 +212,7 @@ fn parse_import(text: &str) -> Result<Portable, String> {
 }
 
 pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Result<()> {
-    let text = read_text(&args.file)?;
+    let text = read_text_capped(&args.file, BULK_INPUT_CAP)?;
     let mut doc = parse_import(&text).map_err(|e| {
         UsageError(format!(
             "{}: {e}; nothing was imported",

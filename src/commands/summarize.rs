@@ -54,13 +54,13 @@ pub(super) async fn run(
     for mut s in sessions {
         let name = s.object().metadata.name.clone().unwrap_or_default();
         let (turns_before, tokens_before) = (s.object().turns(), s.stored_tokens());
-        let fold = s.messages_before_last_turns(args.keep_last);
+        let fold = s.messages_before_last_turns(args.keep_last as usize);
         if fold == 0 {
             table.row([
                 name,
                 turns_before.to_string(),
                 format!("~{tokens_before}"),
-                format!("nothing to fold (≤ {} turns)", args.keep_last),
+                format!("nothing to fold (≤ {} turns)", args.keep_last as usize),
             ]);
             continue;
         }
@@ -71,12 +71,12 @@ pub(super) async fn run(
                 format!("~{tokens_before}"),
                 format!(
                     "would fold {fold} messages, keeping the last {} turns",
-                    args.keep_last
+                    args.keep_last as usize
                 ),
             ]);
             continue;
         };
-        match s.fold(client, fold).await {
+        match s.fold_keeping(client, args.keep_last as usize).await {
             Ok(done) => table.row([
                 name,
                 format!("{turns_before} → {}", s.object().turns()),
