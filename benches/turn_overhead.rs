@@ -87,6 +87,8 @@ fn main() {
                     ),
                     timestamp: Some(now()),
                     tokens: None,
+                    id: None,
+                    markers: Vec::new(),
                 })
                 .collect();
             create_context(&cluster, obj).await.unwrap();

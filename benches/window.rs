@@ -20,6 +20,8 @@ fn history(messages: usize) -> Vec<Message> {
             ),
             timestamp: None,
             tokens: None,
+            id: None,
+            markers: Vec::new(),
         })
         .collect()
 }

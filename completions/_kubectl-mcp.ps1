@@ -290,7 +290,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
         'kubectl-mcp;summarize' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The contexts matching this label selector')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The contexts matching this label selector')
-            [CompletionResult]::new('--keep-last', '--keep-last', [CompletionResultType]::ParameterName, 'Turns kept verbatim at the end of the history')
+            [CompletionResult]::new('--keep-last', '--keep-last', [CompletionResultType]::ParameterName, 'Turns kept verbatim at the end of the history (at least 1: the newest turn is never folded, so the conversation can go on from it)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')

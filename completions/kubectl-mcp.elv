@@ -274,7 +274,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;summarize'= {
             cand -l 'The contexts matching this label selector'
             cand --selector 'The contexts matching this label selector'
-            cand --keep-last 'Turns kept verbatim at the end of the history'
+            cand --keep-last 'Turns kept verbatim at the end of the history (at least 1: the newest turn is never folded, so the conversation can go on from it)'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'

@@ -218,7 +218,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -l dry-r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand expire" -s h -l help -d 'Print help'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s l -l selector -d 'The contexts matching this label selector' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l keep-last -d 'Turns kept verbatim at the end of the history' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l keep-last -d 'Turns kept verbatim at the end of the history (at least 1: the newest turn is never folded, so the conversation can go on from it)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r

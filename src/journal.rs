@@ -117,8 +117,7 @@ impl Journal {
     /// never replay the same entries (and appends wait for the rewrite). `None` when another
     /// process holds it: that one is replaying.
     pub fn try_lock(&self, server: &str, namespace: &str, name: &str) -> anyhow::Result<Option<Lock>> {
-        private_dir(&self.dir)?;
-        let path = self.path(server, namespace, name).with_extension("lock");
+        let path = self.lock_path(server, namespace, name)?;
         let file = private_file(&path, false)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(Lock { _file: file })),
@@ -127,6 +126,18 @@ impl Journal {
                 Err(e).with_context(|| format!("locking {}", path.display()))
             }
         }
+    }
+
+    /// The lock file of one context's journal, in a directory beside the journal's (lock files stay: an
+    /// unlinked lock file held by one process would let another create and lock a new one).
+    fn lock_path(&self, server: &str, namespace: &str, name: &str) -> anyhow::Result<PathBuf> {
+        let mut dir = self.dir.clone().into_os_string();
+        dir.push("-locks");
+        let dir = PathBuf::from(dir);
+        private_dir(&dir)?;
+        let file = self.path(server, namespace, name);
+        let file = file.file_name().unwrap_or_default();
+        Ok(dir.join(file).with_extension("lock"))
     }
 
     /// Keep a turn the cluster refused for good (schema, RBAC, a deleted context) in a file of
@@ -138,9 +149,7 @@ impl Journal {
     /// Add an entry, durably (the file is synced before this returns).
     pub fn append(&self, entry: &Entry) -> anyhow::Result<PathBuf> {
         private_dir(&self.dir)?;
-        let lock_path = self
-            .path(&entry.server, &entry.namespace, &entry.name)
-            .with_extension("lock");
+        let lock_path = self.lock_path(&entry.server, &entry.namespace, &entry.name)?;
         let lock = private_file(&lock_path, false)?;
         lock.lock()
             .with_context(|| format!("locking {}", lock_path.display()))?;

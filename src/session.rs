@@ -136,11 +136,35 @@ impl Session {
         session_id: &str,
         settings: &ContextSettings,
     ) -> anyhow::Result<(Self, Opened)> {
+        Self::open_for(cluster, namespace, session_id, settings, &[]).await
+    }
+
+    /// [`Session::open_in`] for sending `messages`: each is checked against the context it
+    /// will go to (its size, and that it fits the prompt budget) before a missing context is
+    /// created, so bad input leaves no empty context behind.
+    pub async fn open_for(
+        cluster: &Cluster,
+        namespace: &str,
+        session_id: &str,
+        settings: &ContextSettings,
+        messages: &[String],
+    ) -> anyhow::Result<(Self, Opened)> {
         let ns = namespace.to_string();
+        let check = |obj: &ClaudeModelContext| -> anyhow::Result<()> {
+            for m in messages {
+                turn_room(obj, m)?;
+                window_of(obj, m, ratio_of(obj))?;
+            }
+            Ok(())
+        };
         let (obj, opened) = match cluster.find(&ns, session_id).await {
-            Ok(obj) => (obj, Opened::Found),
+            Ok(obj) => {
+                check(&obj)?;
+                (obj, Opened::Found)
+            }
             Err(ClusterError::NotFound { .. }) => {
                 let fresh = new_context(session_id, settings, &ns, now())?;
+                check(&fresh)?;
                 match create_context(cluster, fresh).await {
                     Ok(obj) => (obj, Opened::Created),
                     // Another process created it first: use theirs.

@@ -87,6 +87,8 @@ mod tests {
             content: c.into(),
             timestamp: None,
             tokens: None,
+            id: None,
+            markers: Vec::new(),
         }
     }
 

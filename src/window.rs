@@ -345,6 +345,8 @@ mod tests {
             content: content.to_string(),
             timestamp: None,
             tokens: None,
+            id: None,
+            markers: Vec::new(),
         }
     }
 

@@ -286,7 +286,7 @@ fn bad_input_is_refused_before_anything_is_sent_or_stored() {
     chat(&ns, &fake)
         .args(["x", "-m", "   "])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(contains("empty"));
     // No key for Anthropic's own API: refused before anything is sent.
     let mut no_key = ns.mcp();
@@ -297,7 +297,10 @@ fn bad_input_is_refused_before_anything_is_sent_or_stored() {
         .code(1)
         .stderr(contains("set ANTHROPIC_API_KEY"));
     assert!(fake.message_requests().is_empty());
-    assert!(ns.contexts()[0].spec.context_history.is_empty());
+    assert!(
+        ns.contexts().is_empty(),
+        "bad input creates no context before its message is valid"
+    );
 }
 
 #[test]
@@ -638,12 +641,16 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
                     content: format!("question number {i} about nodes"),
                     timestamp: None,
                     tokens: None,
+                    id: None,
+                    markers: Vec::new(),
                 },
                 kubectl_mcp::resource::Message {
                     role: Role::Assistant,
                     content: format!("answer number {i} about nodes"),
                     timestamp: None,
                     tokens: None,
+                    id: None,
+                    markers: Vec::new(),
                 },
             ]
         })

@@ -34,6 +34,8 @@ fn msg(role: Role, content: String) -> Message {
         content,
         timestamp: None,
         tokens: None,
+        id: None,
+        markers: Vec::new(),
     }
 }
 

@@ -69,7 +69,14 @@ pub(super) async fn run(
     }
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
-    let (mut session, opened) = Session::open(cluster, &args.session, &args.settings).await?;
+    let (mut session, opened) = Session::open_for(
+        cluster,
+        cluster.namespace(),
+        &args.session,
+        &args.settings,
+        &messages,
+    )
+    .await?;
     if opened == Opened::Created {
         output::note(format!("created {}", output::object_name(session.object())));
     }
