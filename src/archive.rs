@@ -124,7 +124,12 @@ pub async fn read(
             let at = annotations
                 .get(WRITTEN_AT)
                 .cloned()
-                .or_else(|| cm.metadata.creation_timestamp.as_ref().map(|t| t.0.to_string()))
+                .or_else(|| {
+                    cm.metadata
+                        .creation_timestamp
+                        .as_ref()
+                        .map(|t| t.0.to_string())
+                })
                 .unwrap_or_default();
             let chunk = annotations
                 .get(CHUNK)
@@ -175,8 +180,7 @@ fn sort_key(at: &str) -> String {
 /// message an interrupted archive already holds).
 pub fn stitch(archived: Vec<Message>, live: &[Message]) -> Vec<Message> {
     let mut out = archived;
-    let ids: std::collections::HashSet<String> =
-        out.iter().filter_map(|m| m.id.clone()).collect();
+    let ids: std::collections::HashSet<String> = out.iter().filter_map(|m| m.id.clone()).collect();
     for m in live {
         let dup = match &m.id {
             Some(id) => ids.contains(id),
@@ -228,7 +232,10 @@ mod tests {
 
     #[test]
     fn stitching_drops_what_an_archive_already_holds() {
-        let all = stitch(vec![msg("1", "a"), msg("2", "b")], &[msg("2", "b"), msg("3", "c")]);
+        let all = stitch(
+            vec![msg("1", "a"), msg("2", "b")],
+            &[msg("2", "b"), msg("3", "c")],
+        );
         let ids: Vec<_> = all.iter().map(|m| m.id.clone().unwrap()).collect();
         assert_eq!(ids, ["1", "2", "3"]);
     }

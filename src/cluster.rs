@@ -417,9 +417,8 @@ fn typed(obj: kube::api::DynamicObject) -> Result<ClaudeModelContext, serde_json
         map.insert("apiVersion".into(), "mcp.dev/v1alpha1".into());
         map.insert("kind".into(), "ClaudeModelContext".into());
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        serde::de::Error::custom(format!("{} at {}", e.inner(), e.path()))
-    })
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| serde::de::Error::custom(format!("{} at {}", e.inner(), e.path())))
 }
 
 /// NotFound for a session, with a shell-safe argument in the hint.

@@ -109,14 +109,22 @@ impl Journal {
         let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
         let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
         let short = |s: &str, n: usize| s.chars().take(n).collect::<String>();
-        self.dir
-            .join(format!("{}_{}_{hex}.jsonl", short(namespace, 40), short(name, 60)))
+        self.dir.join(format!(
+            "{}_{}_{hex}.jsonl",
+            short(namespace, 40),
+            short(name, 60)
+        ))
     }
 
     /// Hold the journal of one context while its entries are written back, so two processes
     /// never replay the same entries (and appends wait for the rewrite). `None` when another
     /// process holds it: that one is replaying.
-    pub fn try_lock(&self, server: &str, namespace: &str, name: &str) -> anyhow::Result<Option<Lock>> {
+    pub fn try_lock(
+        &self,
+        server: &str,
+        namespace: &str,
+        name: &str,
+    ) -> anyhow::Result<Option<Lock>> {
         let path = self.lock_path(server, namespace, name)?;
         let file = private_file(&path, false)?;
         match file.try_lock() {

@@ -74,7 +74,7 @@ pub struct ClaudeModelContextSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 1, max = 4294967295u32))]
+    #[schemars(range(min = 1))]
     pub max_tokens: Option<u32>,
 
     /// The API's `max_tokens`: the most tokens one answer may have. Default 1024.
@@ -83,7 +83,7 @@ pub struct ClaudeModelContextSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 1, max = 4294967295u32))]
+    #[schemars(range(min = 1))]
     pub max_output_tokens: Option<u32>,
 
     /// Most turns (a user message and its answer) kept in the active window.
@@ -92,7 +92,7 @@ pub struct ClaudeModelContextSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 1, max = 4294967295u32))]
+    #[schemars(range(min = 1))]
     pub history_size: Option<u32>,
 
     /// The stored conversation, oldest first. Turns that left the window stay here until they
@@ -144,7 +144,7 @@ pub struct Message {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 0, max = 4294967295u32))]
+    #[schemars(range(min = 0))]
     pub tokens: Option<u32>,
     /// A random id given when the message is stored, so that a write can name exactly the
     /// messages it removes and a retried write can tell its own turn is already there. Absent in
@@ -186,10 +186,13 @@ pub enum Marker {
 
 /// Numbers in a hand-written object that the apiserver accepted but that do not fit this
 /// tool's types (e.g. `tokens: 99999999999`, or a negative count) read as absent, so one odd
-/// field never breaks `list` or `get` for everybody.
+/// field never breaks `list` or `get` for everybody. (The schema sets no maximum for them: the
+/// apiserver validates the whole object on every write, so a bound added later would make
+/// every existing object with a larger value unwritable.)
 fn lenient_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(v.and_then(|v| v.as_u64()).and_then(|n| u32::try_from(n).ok()))
+    Ok(v.and_then(|v| v.as_u64())
+        .and_then(|n| u32::try_from(n).ok()))
 }
 
 /// [`lenient_u32`] for 64-bit counts.
@@ -206,7 +209,8 @@ fn lenient_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error
 /// [`lenient_u32`] for a floating-point ratio: anything but a finite positive number is absent.
 fn lenient_ratio<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     let v = Option::<serde_json::Value>::deserialize(d)?;
-    Ok(v.and_then(|v| v.as_f64()).filter(|r| r.is_finite() && *r > 0.0))
+    Ok(v.and_then(|v| v.as_f64())
+        .filter(|r| r.is_finite() && *r > 0.0))
 }
 
 /// The author of a message. The API has no `system` role: the system prompt is a separate field.
@@ -290,7 +294,7 @@ pub struct ClaudeModelContextStatus {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 0, max = 4294967295u32))]
+    #[schemars(range(min = 0))]
     pub turn_count: Option<u32>,
 
     /// Why the context is in its current state: the last error, or the expiry reason.
@@ -308,7 +312,7 @@ pub struct ClaudeModelContextStatus {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 0, max = 4294967295u32))]
+    #[schemars(range(min = 0))]
     pub summarized_messages: Option<u32>,
 
     /// Turns moved out of the object into archive ConfigMaps (label `mcp.dev/context`) because
@@ -318,7 +322,7 @@ pub struct ClaudeModelContextStatus {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient_u32"
     )]
-    #[schemars(range(min = 0, max = 4294967295u32))]
+    #[schemars(range(min = 0))]
     pub archived_turns: Option<u32>,
 
     /// Fingerprint of those messages, so they are recognised and not folded twice.

@@ -29,13 +29,13 @@ use kube::core::ObjectMeta;
 use kube::{Api, Resource};
 use serde_json::json;
 
+use crate::archive;
 use crate::claude::{ClaudeClient, MessagesRequest, Reply, Usage};
 use crate::cli::ContextSettings;
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
 use crate::events::{Events, Lifecycle};
 use crate::journal::{Entry, Journal};
 use crate::naming;
-use crate::archive;
 use crate::resource::{
     ClaudeModelContext, ClaudeModelContextSpec, ClaudeModelContextStatus, ContextState, Marker,
     Message, Role, SummarizationStrategy, TokenUsage, DEFAULT_MAX_OUTPUT_TOKENS,
@@ -48,8 +48,9 @@ use crate::UsageError;
 
 /// How long a write retries against other writers when `KUBECTL_MCP_WRITE_BUDGET` is unset.
 pub const DEFAULT_WRITE_BUDGET: Duration = Duration::from_secs(60);
-/// Summarizing calls one fold may make when other writers keep folding first.
-const MAX_FOLD_CALLS: usize = 3;
+/// Summarizing calls one fold may make when other writers keep folding first (each lost race
+/// waits a jittered backoff before the next try, so folders fall out of step).
+const MAX_FOLD_CALLS: u32 = 6;
 /// The most stored bytes one turn (question and answer) may take, so that a turn always fits
 /// an object on its own, and an archive chunk.
 pub const MAX_TURN_BYTES: usize = 900_000;
@@ -558,6 +559,8 @@ impl Session {
                 .await?;
             if let Written::Stale(why) = outcome {
                 tracing::debug!("the summary was not written ({why}); computing the fold again");
+                tokio::time::sleep(backoff(calls + 2)).await;
+                self.reload().await?;
                 continue;
             }
             self.events
@@ -572,16 +575,23 @@ impl Session {
         }
     }
 
-    /// Fold all but the last `keep` turns (`summarize --keep-last`, `/summarize`), counted on
-    /// the object at hand each time, so concurrent runs with different `keep` never fold a turn
-    /// twice or drop one.
+    /// Fold all but the last `keep` turns (`summarize --keep-last`, `/summarize`): the turns
+    /// that came before them when this was asked, found again by identity in the object at
+    /// hand each time. Turns other writers add meanwhile are not chased, and turns another
+    /// fold took meanwhile are not folded again: when others fold them all, this is done.
     pub async fn fold_keeping(
         &mut self,
         client: &ClaudeClient,
         keep: usize,
     ) -> anyhow::Result<Folded> {
-        let target =
-            |obj: &ClaudeModelContext| messages_before_last_turns(obj.live_history(), keep);
+        let live = self.obj.live_history();
+        let asked: Vec<Message> = live[..messages_before_last_turns(live, keep)].to_vec();
+        let target = |obj: &ClaudeModelContext| {
+            obj.live_history()
+                .iter()
+                .take_while(|m| asked.iter().any(|a| a.same(m)))
+                .count()
+        };
         self.fold(client, &target).await
     }
 
@@ -599,7 +609,10 @@ impl Session {
                 if k == 0 {
                     return Build::Done;
                 }
-                Build::Apply(removal_ops(&obj.spec.context_history, &(0..k).collect::<Vec<_>>()))
+                Build::Apply(removal_ops(
+                    &obj.spec.context_history,
+                    &(0..k).collect::<Vec<_>>(),
+                ))
             })
             .await?;
         self.update_status("recording the compaction", |obj, st| {
@@ -668,7 +681,10 @@ impl Session {
         };
         let turn = live[start..].to_vec();
         let question = turn[0].content.clone();
-        match self.remove_messages("removing the last turn", &turn, true).await? {
+        match self
+            .remove_messages("removing the last turn", &turn, true)
+            .await?
+        {
             Written::Stale(why) => anyhow::bail!("nothing was undone: {why}"),
             Written::AlreadyDone => anyhow::bail!("nothing was undone: that turn is already gone"),
             Written::Applied => {}
@@ -883,7 +899,13 @@ impl Session {
             .count() as u32;
         self.update_status("recording the archived turns", |obj, st| {
             st.archived_turns = Some(archived);
-            st.turn_count = Some(obj.live_history().iter().filter(|m| m.role == Role::User).count() as u32 + archived);
+            st.turn_count = Some(
+                obj.live_history()
+                    .iter()
+                    .filter(|m| m.role == Role::User)
+                    .count() as u32
+                    + archived,
+            );
             Ok(())
         })
         .await?;
@@ -966,7 +988,9 @@ impl Session {
             }
             match self.append_turn(turn).await {
                 Err(e) if too_large(&e) => {
-                    tracing::info!("the object grew past the size limit meanwhile; making room again");
+                    tracing::info!(
+                        "the object grew past the size limit meanwhile; making room again"
+                    );
                     self.reload().await?;
                 }
                 other => return other,
@@ -1362,7 +1386,9 @@ fn status_ops(old: Option<&ClaudeModelContextStatus>, new: &ClaudeModelContextSt
         return Build::Stale("the status could not be encoded".into());
     };
     let Some(old) = old else {
-        return Build::Apply(vec![json!({"op": "add", "path": "/status", "value": new_v})]);
+        return Build::Apply(vec![
+            json!({"op": "add", "path": "/status", "value": new_v}),
+        ]);
     };
     if old == new {
         return Build::Done;
@@ -1385,7 +1411,9 @@ fn removal_ops(history: &[Message], indices: &[usize]) -> Vec<serde_json::Value>
     for &i in indices {
         let m = &history[i];
         match &m.id {
-            Some(id) => ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/id"), "value": id})),
+            Some(id) => ops.push(
+                json!({"op": "test", "path": format!("/spec/contextHistory/{i}/id"), "value": id}),
+            ),
             None => {
                 ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/role"), "value": m.role}));
                 if !m.content.is_empty() {

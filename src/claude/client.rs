@@ -494,10 +494,16 @@ impl ClaudeClient {
                         text_len += size::stored_str_len(t) - 2;
                         if text_len > text_cap {
                             // A server that ignores max_tokens: keep what fits, stop reading.
-                            let kept = size::prefix_within(t, text_cap.saturating_sub(text_len - (size::stored_str_len(t) - 2)));
+                            let kept = size::prefix_within(
+                                t,
+                                text_cap.saturating_sub(text_len - (size::stored_str_len(t) - 2)),
+                            );
                             reply.text.push_str(kept);
                             on_text(kept);
-                            tracing::warn!(cap = text_cap, "the answer passed the size cap for its max_tokens; cut off");
+                            tracing::warn!(
+                                cap = text_cap,
+                                "the answer passed the size cap for its max_tokens; cut off"
+                            );
                             reply.stop_reason = Some(super::types::CUT_OFF.to_string());
                             return Ok(reply);
                         }

@@ -99,6 +99,9 @@ pub enum Fault {
     SlowFirstByte(Duration),
     /// Answer with this text instead of the echo.
     Reply(String),
+    /// Ignore `max_tokens` and stream text deltas until the client goes away (a misbehaving
+    /// compatible server), at most 100 million of them.
+    Endless,
     /// Stop with `max_tokens` after this many words.
     MaxTokens {
         /// Words sent.
@@ -853,7 +856,9 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         .unwrap_or_default();
     let mut text = match &fault {
         Some(Fault::Reply(t)) => t.clone(),
-        _ => format!("You said: {last_user}"),
+        _ => {
+            summary_of_tagged_turns(&last_user).unwrap_or_else(|| format!("You said: {last_user}"))
+        }
     };
     let mut stop_reason = "end_turn";
     // Like the API, cap the answer by tokens (the fake's count), not by words.
@@ -929,6 +934,15 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         if alive {
             alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))).await;
         }
+        if matches!(fault, Some(Fault::Endless)) {
+            for _ in 0..100_000_000u64 {
+                if !send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": "and more "}}))).await {
+                    break;
+                }
+            }
+            inner.lock().unwrap_or_else(|e| e.into_inner()).disconnects += 1;
+            return;
+        }
         let per = config.words_per_delta.max(1);
         for (n, chunk) in words.chunks(per).enumerate() {
             if !alive {
@@ -995,6 +1009,45 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     resp
 }
 
+/// The answer to a summarizing request (kubectl-mcp's `<summary>`/`<turns>` prompt) whose turns
+/// carry test ids like `[T:w3-t7]`: the previous summary, then one line listing the ids this
+/// call folded, in order, each once. Tests read the final summary to prove that every turn was
+/// folded at most once and none was dropped. `None` for any other request.
+pub fn summary_of_tagged_turns(prompt: &str) -> Option<String> {
+    let turns_start = prompt.find("<turns>\n")? + "<turns>\n".len();
+    let turns_end = prompt[turns_start..].find("</turns>")? + turns_start;
+    let turns = &prompt[turns_start..turns_end];
+    let mut ids: Vec<&str> = Vec::new();
+    let mut rest = turns;
+    while let Some(i) = rest.find("[T:") {
+        let after = &rest[i..];
+        let Some(end) = after.find(']') else { break };
+        let id = &after[..=end];
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+        rest = &after[end..];
+    }
+    if ids.is_empty() {
+        return None;
+    }
+    let previous = prompt
+        .find("<summary>\n")
+        .and_then(|i| {
+            let start = i + "<summary>\n".len();
+            prompt[start..]
+                .find("\n</summary>")
+                .map(|end| prompt[start..start + end].to_string())
+        })
+        .unwrap_or_default();
+    let line = format!("folded: {}", ids.join(" "));
+    Some(if previous.is_empty() {
+        line
+    } else {
+        format!("{previous}\n{line}")
+    })
+}
+
 /// Words with their trailing whitespace, so concatenated deltas rebuild the text exactly.
 fn split_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -1018,6 +1071,16 @@ fn split_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_lists_the_tagged_turns_it_folds_once_each() {
+        let p = "Current summary of the earlier conversation:\n<summary>\nfolded: [T:a]\n</summary>\n\nTurns to fold into the summary, oldest first:\n<turns>\nUser: [T:b] hi\nAssistant: You said: [T:b] hi\nUser: [T:c]\n</turns>\n\nWrite the updated summary.";
+        assert_eq!(
+            summary_of_tagged_turns(p).unwrap(),
+            "folded: [T:a]\nfolded: [T:b] [T:c]"
+        );
+        assert_eq!(summary_of_tagged_turns("User: [T:x]"), None);
+    }
 
     #[test]
     fn words_rebuild_the_text() {

@@ -1,0 +1,636 @@
+//! Never a lost turn (issue #9): many processes on one context, concurrent folds, hostile
+//! input, misbehaving endpoints, and refusals that must come before Claude is paid. Every test
+//! runs the real binary against the real apiserver and the local fake.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{stderr, stdout, ControlPlane, Namespace};
+use fake_claude::{FakeClaude, Fault};
+use kubectl_mcp::resource::{ClaudeModelContext, Marker, Role};
+use predicates::str::contains;
+
+const KEY: &str = "sk-ant-integrity-test";
+
+fn cp() -> &'static ControlPlane {
+    ControlPlane::with_crd()
+}
+
+/// The binary as a plain process (for many at once), pointed at the fake and the namespace.
+fn process(ns: &Namespace, fake: &FakeClaude, state: &std::path::Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"));
+    cmd.env_remove("KUBECONFIG")
+        .env_remove("KUBECTL_MCP_MODEL")
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("KUBECTL_MCP_STATE_DIR", state)
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name]);
+    cmd
+}
+
+fn chat(ns: &Namespace, fake: &FakeClaude) -> assert_cmd::Command {
+    let mut cmd = ns.mcp();
+    cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .arg("chat");
+    cmd
+}
+
+fn wait_all(children: Vec<(String, Child)>) {
+    for (what, child) in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{what} failed ({:?}): {}{}",
+            out.status,
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+}
+
+fn the_context(ns: &Namespace) -> ClaudeModelContext {
+    let mut all = ns.contexts();
+    assert_eq!(all.len(), 1, "one context");
+    all.remove(0)
+}
+
+/// `[T:…]` ids in a text, in order.
+fn ids_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("[T:") {
+        let after = &rest[i..];
+        let Some(end) = after.find(']') else { break };
+        out.push(after[..=end].to_string());
+        rest = &after[end..];
+    }
+    out
+}
+
+/// Where every turn id ended up: how often as a stored question, how often in a `folded:`
+/// line of the summary (the fake lists the ids each summarizing call folded).
+fn whereabouts(obj: &ClaudeModelContext) -> BTreeMap<String, (usize, usize)> {
+    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for m in obj
+        .spec
+        .context_history
+        .iter()
+        .filter(|m| m.role == Role::User)
+    {
+        for id in ids_in(&m.content) {
+            seen.entry(id).or_default().0 += 1;
+        }
+    }
+    let summary = obj
+        .status
+        .as_ref()
+        .and_then(|s| s.summary.clone())
+        .unwrap_or_default();
+    for line in summary.lines().filter(|l| l.starts_with("folded:")) {
+        for id in ids_in(line) {
+            seen.entry(id).or_default().1 += 1;
+        }
+    }
+    seen
+}
+
+/// Every id is kept exactly once: stored or folded, never both, never twice, never gone.
+fn assert_each_kept_once(obj: &ClaudeModelContext, expected: &[String]) {
+    let seen = whereabouts(obj);
+    let mut problems = Vec::new();
+    for id in expected {
+        match seen.get(id) {
+            Some((1, 0)) | Some((0, 1)) => {}
+            None => problems.push(format!("{id} lost")),
+            Some((s, f)) => problems.push(format!("{id} stored {s}× and folded {f}×")),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {} turns were not kept exactly once: {problems:?}",
+        problems.len(),
+        expected.len()
+    );
+}
+
+#[test]
+fn sixteen_writers_on_one_context_keep_every_turn_once_in_order() {
+    let ns = cp().namespace("race16");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    chat(&ns, &fake)
+        .args(["shared", "--model", "m", "-m", "warm up"])
+        .assert()
+        .success();
+    let children: Vec<_> = (0..16)
+        .map(|w| {
+            let mut cmd = process(&ns, &fake, state.path());
+            cmd.args(["chat", "shared"]);
+            for t in 0..10 {
+                cmd.arg("-m")
+                    .arg(format!("[T:w{w}-t{t}] a question of writer {w}"));
+            }
+            let child = cmd
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (format!("writer {w}"), child)
+        })
+        .collect();
+    wait_all(children);
+    let obj = the_context(&ns);
+    let h = &obj.spec.context_history;
+    assert_eq!(
+        h.len(),
+        2 + 320,
+        "160 turns and the warm-up, each stored once"
+    );
+    for pair in h.chunks(2) {
+        assert_eq!(pair[0].role, Role::User);
+        assert_eq!(pair[1].role, Role::Assistant);
+        assert_eq!(
+            pair[1].content,
+            format!("You said: {}", pair[0].content),
+            "each answer follows its own question"
+        );
+    }
+    let expected: Vec<String> = (0..16)
+        .flat_map(|w| (0..10).map(move |t| format!("[T:w{w}-t{t}]")))
+        .collect();
+    assert_each_kept_once(&obj, &expected);
+    for w in 0..16 {
+        let order: Vec<String> = h
+            .iter()
+            .filter(|m| m.role == Role::User)
+            .flat_map(|m| ids_in(&m.content))
+            .filter(|id| id.starts_with(&format!("[T:w{w}-")))
+            .collect();
+        let want: Vec<String> = (0..10).map(|t| format!("[T:w{w}-t{t}]")).collect();
+        assert_eq!(order, want, "writer {w}'s turns are stored in its order");
+    }
+    assert_eq!(obj.status.unwrap().turn_count, Some(161));
+}
+
+/// 8 chatting processes on a summarizing context (historySize 4) while 4 `summarize` loops
+/// with different `--keep-last` fold the same history.
+fn folds_race(strategy: &str) {
+    let ns = cp().namespace(&format!("fold-{}", strategy.replace('_', "")));
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    chat(&ns, &fake)
+        .args([
+            "shared",
+            "--model",
+            "m",
+            "--strategy",
+            strategy,
+            "--history-size",
+            "4",
+            "-m",
+            "[T:seed] hello",
+        ])
+        .assert()
+        .success();
+    let mut children: Vec<_> = (0..8)
+        .map(|w| {
+            let mut cmd = process(&ns, &fake, state.path());
+            cmd.args(["chat", "shared"]);
+            for t in 0..10 {
+                cmd.arg("-m").arg(format!("[T:w{w}-t{t}] question"));
+            }
+            let child = cmd
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (format!("writer {w}"), child)
+        })
+        .collect();
+    for keep in 1..=4 {
+        let script = format!(
+            "for i in 1 2 3 4 5 6; do out=$(\"$0\" \"$@\" summarize shared --keep-last {keep}) || {{ echo \"$out\"; exit 1; }}; done"
+        );
+        let mut cmd = Command::new("bash");
+        cmd.arg("-c")
+            .arg(script)
+            .arg(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
+            .env_remove("KUBECONFIG")
+            .env("ANTHROPIC_BASE_URL", fake.base_url())
+            .env("ANTHROPIC_API_KEY", KEY)
+            .env("KUBECTL_MCP_STATE_DIR", state.path())
+            .arg("--kubeconfig")
+            .arg(&ns.cp.kubeconfig)
+            .args(["-n", &ns.name]);
+        let child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        children.push((format!("summarize --keep-last {keep}"), child));
+    }
+    wait_all(children);
+    let obj = the_context(&ns);
+    let mut expected = vec!["[T:seed]".to_string()];
+    expected.extend((0..8).flat_map(|w| (0..10).map(move |t| format!("[T:w{w}-t{t}]"))));
+    assert_each_kept_once(&obj, &expected);
+    let folded: usize = whereabouts(&obj).values().map(|(_, f)| f).sum();
+    assert!(folded > 0, "something was folded");
+    assert_eq!(obj.covered(), 0, "no fold left half done");
+}
+
+#[test]
+fn concurrent_folds_on_summarize_oldest_fold_each_turn_once() {
+    folds_race("summarize_oldest");
+}
+
+#[test]
+fn concurrent_folds_on_hybrid_fold_each_turn_once() {
+    folds_race("hybrid");
+}
+
+#[test]
+fn two_summarize_runs_with_different_keep_last_lose_nothing() {
+    for round in 0..3 {
+        let ns = cp().namespace("twosum");
+        let fake = common::fake_claude(KEY);
+        let state = tempfile::tempdir().unwrap();
+        let mut c = chat(&ns, &fake);
+        c.args(["ten", "--model", "m"]);
+        for t in 0..10 {
+            c.arg("-m").arg(format!("[T:t{t}] q"));
+        }
+        c.assert().success();
+        let children: Vec<_> = [2, 4]
+            .iter()
+            .map(|keep| {
+                let child = process(&ns, &fake, state.path())
+                    .args(["summarize", "ten", "--keep-last", &keep.to_string()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                (
+                    format!("round {round}: summarize --keep-last {keep}"),
+                    child,
+                )
+            })
+            .collect();
+        wait_all(children);
+        let obj = the_context(&ns);
+        let expected: Vec<String> = (0..10).map(|t| format!("[T:t{t}]")).collect();
+        assert_each_kept_once(&obj, &expected);
+        let stored = obj
+            .spec
+            .context_history
+            .iter()
+            .filter(|m| m.role == Role::User)
+            .count();
+        assert!(stored == 2 || stored == 4, "{stored} turns stay stored");
+    }
+}
+
+#[test]
+fn sixteen_concurrent_batches_on_one_session_store_every_line() {
+    let ns = cp().namespace("batch16");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..16)
+        .map(|b| {
+            let path = dir.path().join(format!("b{b}.jsonl"));
+            let lines: String = (0..10)
+                .map(|t| {
+                    format!(
+                        "{{\"session\": \"shared\", \"model\": \"m\", \"message\": \"[T:b{b}-t{t}] q\"}}\n"
+                    )
+                })
+                .collect();
+            std::fs::write(&path, lines).unwrap();
+            let child = process(&ns, &fake, state.path())
+                .args(["batch", "-f"])
+                .arg(&path)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (b, child)
+        })
+        .collect();
+    for (b, child) in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "batch {b}: {}", stderr(&out));
+        let ok = stdout(&out)
+            .lines()
+            .filter(|l| l.contains("\"reply\"") && !l.contains("\"error\""))
+            .count();
+        assert_eq!(ok, 10, "batch {b}: {}", stdout(&out));
+    }
+    let obj = the_context(&ns);
+    let expected: Vec<String> = (0..16)
+        .flat_map(|b| (0..10).map(move |t| format!("[T:b{b}-t{t}]")))
+        .collect();
+    assert_each_kept_once(&obj, &expected);
+    assert_eq!(obj.spec.context_history.len(), 320);
+}
+
+#[test]
+fn a_message_etcd_could_never_store_is_refused_before_claude_is_paid() {
+    let ns = cp().namespace("ctrlchars");
+    let fake = common::fake_claude(KEY);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("control.txt");
+    // 270 kB on disk, 1.6 MB once the apiserver's JSON escapes each byte as \u0001.
+    std::fs::write(&path, "\u{1}".repeat(270_000)).unwrap();
+    chat(&ns, &fake)
+        .args(["fresh", "--model", "m", "-f"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(contains("bytes as the cluster stores it"))
+        .stderr(contains("900000"));
+    assert!(fake.message_requests().is_empty(), "nothing was sent");
+    assert!(ns.contexts().is_empty(), "no context was created");
+
+    // An existing context: refused the same way, and the context still takes normal turns.
+    chat(&ns, &fake)
+        .args(["fresh", "--model", "m", "-m", "before"])
+        .assert()
+        .success();
+    std::fs::write(&path, "\u{1}".repeat(250_000)).unwrap();
+    chat(&ns, &fake)
+        .args(["fresh", "-f"])
+        .arg(&path)
+        .assert()
+        .code(2);
+    assert_eq!(fake.message_requests().len(), 1);
+    // The largest message that fits is stored, exactly, and the context keeps working.
+    std::fs::write(&path, "\u{1}".repeat(130_000)).unwrap();
+    chat(&ns, &fake)
+        .args(["fresh", "-f"])
+        .arg(&path)
+        .assert()
+        .success();
+    chat(&ns, &fake)
+        .args(["fresh", "-m", "after"])
+        .assert()
+        .success()
+        .stdout("You said: after\n");
+    let obj = the_context(&ns);
+    assert_eq!(obj.spec.context_history.len(), 6);
+    assert_eq!(obj.spec.context_history[2].content.len(), 130_000);
+}
+
+#[test]
+fn an_empty_answer_is_stored_marked_and_the_chat_goes_on() {
+    let ns = cp().namespace("emptyans");
+    let fake = common::fake_claude(KEY);
+    fake.push_fault(Fault::Reply(String::new()));
+    chat(&ns, &fake)
+        .args(["e", "--model", "m", "-m", "say nothing", "-m", "and now?"])
+        .assert()
+        .success();
+    let obj = the_context(&ns);
+    let h = &obj.spec.context_history;
+    assert_eq!(h.len(), 4);
+    assert_eq!(h[1].content, "");
+    assert_eq!(h[1].markers, vec![Marker::Empty]);
+    assert_eq!(h[3].content, "You said: and now?");
+    // The empty answer went back to the API as a non-empty placeholder (the fake refuses empty
+    // content as the API does), and the second request succeeded.
+    assert_eq!(fake.message_requests().len(), 2);
+}
+
+#[test]
+fn a_long_session_id_that_is_a_valid_name_chats() {
+    let ns = cp().namespace("longid");
+    let fake = common::fake_claude(KEY);
+    let id = format!("{}.{}", "a".repeat(115), "b".repeat(114));
+    assert_eq!(id.len(), 230);
+    let state = tempfile::tempdir().unwrap();
+    for m in ["one", "two"] {
+        chat(&ns, &fake)
+            .env("KUBECTL_MCP_STATE_DIR", state.path())
+            .args([&id, "--model", "m", "-m", m])
+            .assert()
+            .success();
+    }
+    assert_eq!(the_context(&ns).spec.context_history.len(), 4);
+}
+
+#[test]
+fn a_hand_written_object_with_huge_numbers_breaks_nothing() {
+    let ns = cp().namespace("handnum");
+    let fake = common::fake_claude(KEY);
+    chat(&ns, &fake)
+        .args(["good", "--model", "m", "-m", "hi"])
+        .assert()
+        .success();
+    let odd = serde_json::json!({
+        "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+        "metadata": {"name": "odd"},
+        "spec": {"modelName": "m", "sessionID": "odd", "contextHistory": [
+            {"role": "user", "content": "q", "tokens": 99999999999u64},
+            {"role": "assistant", "content": "a", "tokens": 99999999999u64}
+        ]}
+    });
+    ns.create_raw(odd).expect("the apiserver accepts it");
+    ns.mcp()
+        .args(["list"])
+        .assert()
+        .success()
+        .stdout(contains("good"))
+        .stdout(contains("odd"));
+    ns.cp
+        .mcp_admin()
+        .args(["list", "-A"])
+        .assert()
+        .success()
+        .stdout(contains("odd"));
+    ns.mcp().args(["expire", "--dry-run"]).assert().success();
+    ns.cp
+        .mcp_admin()
+        .args(["expire", "-A", "--dry-run"])
+        .assert()
+        .success();
+    ns.mcp().args(["get", "odd"]).assert().success();
+    chat(&ns, &fake)
+        .args(["odd", "-m", "still works"])
+        .assert()
+        .success();
+    ns.mcp()
+        .args(["summarize", "--all", "--dry-run"])
+        .assert()
+        .success();
+    ns.mcp().args(["delete", "odd"]).assert().success();
+}
+
+#[test]
+fn a_reader_without_write_rights_is_refused_before_claude_is_called() {
+    let ns = cp().namespace("rbacro");
+    let fake = common::fake_claude(KEY);
+    chat(&ns, &fake)
+        .args([
+            "ro", "--model", "m", "-m", "one", "-m", "two", "-m", "three",
+        ])
+        .assert()
+        .success();
+    // The viewer may get and list contexts in this namespace, and nothing else.
+    common::block_on(async {
+        use k8s_openapi::api::rbac::v1::{Role as RbacRole, RoleBinding};
+        use kube::api::{Api, PostParams};
+        let client = ns.cp.client().await;
+        let roles: Api<RbacRole> = Api::namespaced(client.clone(), &ns.name);
+        let role = serde_json::json!({
+            "metadata": {"name": "cmc-reader"},
+            "rules": [{"apiGroups": ["mcp.dev"], "resources": ["claudemodelcontexts"], "verbs": ["get", "list"]}]
+        });
+        roles
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(role).unwrap(),
+            )
+            .await
+            .unwrap();
+        let bindings: Api<RoleBinding> = Api::namespaced(client, &ns.name);
+        let binding = serde_json::json!({
+            "metadata": {"name": "cmc-reader"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "cmc-reader"},
+            "subjects": [{"kind": "User", "name": "viewer", "apiGroup": "rbac.authorization.k8s.io"}]
+        });
+        bindings
+            .create(
+                &PostParams::default(),
+                &serde_json::from_value(binding).unwrap(),
+            )
+            .await
+            .unwrap();
+    });
+    ns.mcp_as_viewer().args(["get", "ro"]).assert().success();
+    let before = fake.message_requests().len();
+    ns.mcp_as_viewer()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .args(["chat", "ro", "-m", "may I?"])
+        .assert()
+        .code(1)
+        .stderr(contains("forbidden: you may not patch"));
+    ns.mcp_as_viewer()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .args(["summarize", "ro", "--keep-last", "1"])
+        .assert()
+        .code(1)
+        .stdout(contains("forbidden: you may not patch"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.jsonl");
+    std::fs::write(&path, "{\"session\": \"ro\", \"message\": \"batch?\"}\n").unwrap();
+    ns.mcp_as_viewer()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .args(["batch", "-f"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(contains("forbidden"));
+    assert_eq!(
+        fake.message_requests().len(),
+        before,
+        "Claude was not called for answers that could not be kept"
+    );
+}
+
+#[test]
+fn input_and_answers_are_bounded() {
+    let ns = cp().namespace("bounded");
+    let fake = common::fake_claude(KEY);
+    // An endless input is refused at the cap, quickly, with the cap named.
+    let start = Instant::now();
+    chat(&ns, &fake)
+        .args(["b", "--model", "m", "-f", "/dev/urandom"])
+        .assert()
+        .code(2)
+        .stderr(contains("KUBECTL_MCP_MAX_INPUT"));
+    assert!(start.elapsed() < Duration::from_secs(20));
+    // Invalid UTF-8 is refused too, with where it starts.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"fine\xff\xfe").unwrap();
+    chat(&ns, &fake)
+        .args(["b", "--model", "m", "-f"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(contains("not UTF-8"))
+        .stderr(contains("offset 4"));
+    assert!(ns.contexts().is_empty());
+    assert!(fake.message_requests().is_empty());
+
+    // A server that ignores max_tokens is cut off; what arrived is stored, marked as cut.
+    fake.push_fault(Fault::Endless);
+    let start = Instant::now();
+    let out = chat(&ns, &fake)
+        .args(["b", "--model", "m", "-m", "go on forever"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(start.elapsed() < Duration::from_secs(60));
+    assert!(stderr(&out).contains("cut"), "{}", stderr(&out));
+    let printed = out.stdout.len();
+    assert!(printed < 200_000, "{printed} bytes printed");
+    let obj = the_context(&ns);
+    let answer = &obj.spec.context_history[1];
+    assert_eq!(answer.markers, vec![Marker::Cut]);
+    assert!(answer.content.len() >= 60_000 && answer.content.len() <= 65_536);
+    assert!(fake.disconnects() >= 1, "the connection was dropped");
+}
+
+#[test]
+fn an_endpoint_that_never_answers_fails_within_the_stall_timeout() {
+    let ns = cp().namespace("stall");
+    // Accepts connections and never says a word.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let start = Instant::now();
+    ns.mcp()
+        .env("ANTHROPIC_BASE_URL", format!("http://{addr}"))
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("KUBECTL_MCP_STALL_TIMEOUT", "2s")
+        .args(["chat", "s", "--model", "m", "-m", "hello?"])
+        .assert()
+        .code(1)
+        .stderr(contains("2s"));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    let obj = the_context(&ns);
+    assert!(obj.spec.context_history.is_empty());
+    assert_eq!(obj.status.unwrap().current_state.unwrap().as_str(), "Error");
+}
+
+#[test]
+fn keep_last_zero_is_a_usage_error() {
+    let ns = cp().namespace("keep0");
+    for args in [
+        vec!["summarize", "x", "--keep-last", "0"],
+        vec!["summarize", "x", "--keep-last", "0", "--dry-run"],
+        vec!["summarize", "--all", "--keep-last", "0"],
+    ] {
+        ns.mcp()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(contains("--keep-last"));
+    }
+}
