@@ -211,7 +211,8 @@ async fn run_session(
         strategy: first.strategy,
         ..Default::default()
     };
-    let opened = match Session::open_in(cluster, ns, session_id, &settings).await {
+    let messages: Vec<String> = lines.iter().map(|(_, l)| l.message.clone()).collect();
+    let opened = match Session::open_for(cluster, ns, session_id, &settings, &messages).await {
         Ok((s, _)) => {
             let o = s.object();
             let expired = o.is_expired(jiff::Timestamp::now());
@@ -266,10 +267,16 @@ async fn turn(
         .await
     {
         Ok(done) => match done.journalled {
-            Some((path, e)) => fail(format!(
-                "{e}; the answer was kept in the local journal {}",
-                path.display()
-            )),
+            // The answer was paid for: it stays in the output, with why it is not stored yet.
+            Some((path, e)) => Outcome {
+                reply: Some(reply.text),
+                stop_reason: reply.stop_reason,
+                usage: Some(reply.usage),
+                ..fail(format!(
+                    "{e}; the turn was kept in the local journal {} and is written back by the next `chat` or `batch` for this session",
+                    path.display()
+                ))
+            },
             None => Outcome {
                 line: n,
                 session: Some(l.session.clone()),
@@ -280,7 +287,12 @@ async fn turn(
                 error: None,
             },
         },
-        Err(e) => fail(format!("{e:#}")),
+        Err(e) => Outcome {
+            reply: Some(reply.text),
+            stop_reason: reply.stop_reason,
+            usage: Some(reply.usage),
+            ..fail(format!("{e:#}"))
+        },
     }
 }
 
