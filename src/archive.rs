@@ -176,6 +176,18 @@ fn sort_key(at: &str) -> String {
     }
 }
 
+/// The one history reader: every turn kept verbatim for `obj`, wherever it is (archives, then
+/// the live history), oldest first, each once. Messages a pending fold already covers are
+/// left out: the summary holds them.
+pub async fn full_history(
+    cluster: &Cluster,
+    obj: &crate::resource::ClaudeModelContext,
+) -> Result<Vec<Message>, ClusterError> {
+    let name = obj.metadata.name.clone().unwrap_or_default();
+    let archived = read(cluster, &obj.namespace_or_default(), &name).await?;
+    Ok(stitch(archived, obj.live_history()))
+}
+
 /// The whole stored conversation: archived messages, then the live history (dropping any live
 /// message an interrupted archive already holds).
 pub fn stitch(archived: Vec<Message>, live: &[Message]) -> Vec<Message> {

@@ -610,6 +610,28 @@ fn a_context_near_the_object_limit_archives_its_oldest_turns() {
     assert!(o.spec.context_history[0]
         .content
         .starts_with(&format!("m{} ", archived.len())));
+    // Archived turns still count, and export reads them back: nothing is left out.
+    assert_eq!(o.turns(), (before + 2) / 2);
+    let out = ns
+        .mcp()
+        .args(["export", "big", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let exported: Vec<String> = common::stdout(&out)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["content"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(exported.len(), before + 2);
+    for (i, c) in exported.iter().take(before).enumerate() {
+        assert!(c.starts_with(&format!("m{i} ")), "message {i} in order");
+    }
 }
 
 #[test]

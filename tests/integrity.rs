@@ -726,3 +726,97 @@ fn turns_that_cannot_be_stored_in_time_are_journalled_shown_and_written_back_onc
     let stored: usize = whereabouts(&obj).values().map(|(s, _)| s).sum();
     assert_eq!(stored, shown.len(), "nothing stored that was not shown");
 }
+
+/// `export -o jsonl` messages (after the header line) as (role, content).
+fn exported_messages(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["role"].as_str().unwrap().to_string(),
+                v["content"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_three_mib_conversation_exports_and_imports_whole() {
+    let ns = cp().namespace("big");
+    let fake = common::fake_claude(KEY);
+    let dir = tempfile::tempdir().unwrap();
+    let mut original = Vec::new();
+    let mut text = String::from(
+        "{\"kind\": \"ClaudeModelContext\", \"spec\": {\"modelName\": \"m\", \"sessionID\": \"big\"}}\n",
+    );
+    for t in 0..2600 {
+        // Several hundred characters, some of them escaped six-fold by the apiserver.
+        let q = format!("[T:{t}] {} <tag> & \u{1}", "question words ".repeat(40));
+        let a = format!("answer {t}: {}", "plain answer text ".repeat(40));
+        for (role, content) in [("user", q), ("assistant", a)] {
+            text.push_str(&serde_json::json!({"role": role, "content": content}).to_string());
+            text.push('\n');
+            original.push((role.to_string(), content));
+        }
+    }
+    assert!(text.len() > 3 << 20, "{} bytes", text.len());
+    let path = dir.path().join("big.jsonl");
+    std::fs::write(&path, &text).unwrap();
+    ns.mcp()
+        .args(["import", "-f"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(contains("5200 messages"));
+    let obj = the_context(&ns);
+    let live = serde_json::to_vec(&obj).unwrap().len();
+    assert!(live < 1_000_000, "the live object holds {live} bytes");
+    assert!(
+        obj.spec.context_history.len() < 5200,
+        "older turns were archived"
+    );
+    assert_eq!(obj.status.as_ref().unwrap().turn_count, Some(2600));
+    ns.mcp()
+        .args(["list"])
+        .assert()
+        .success()
+        .stdout(contains("2600"));
+    chat(&ns, &fake)
+        .args(["big", "-m", "[T:new] and one more"])
+        .assert()
+        .success();
+    original.push(("user".into(), "[T:new] and one more".into()));
+    original.push(("assistant".into(), "You said: [T:new] and one more".into()));
+
+    let out = ns
+        .mcp()
+        .args(["export", "big", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let exported = stdout(&out);
+    assert_eq!(
+        exported_messages(&exported),
+        original,
+        "every turn, archived or live, in order"
+    );
+    let copy = dir.path().join("copy.jsonl");
+    std::fs::write(&copy, &exported).unwrap();
+    ns.mcp()
+        .args(["import", "--session", "big-copy", "-f"])
+        .arg(&copy)
+        .assert()
+        .success();
+    let again = ns
+        .mcp()
+        .args(["export", "big-copy", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(exported_messages(&stdout(&again)), original);
+    ns.mcp()
+        .args(["get", "big-copy"])
+        .assert()
+        .success()
+        .stdout(contains("Transcript (2601 turns, 5202 messages)"));
+}

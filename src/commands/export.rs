@@ -7,15 +7,18 @@ use std::io::Write;
 
 use anyhow::Context;
 use kube::api::{Patch, PatchParams};
+use kube::Resource;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::archive;
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
 use crate::cluster::{Cluster, Op};
 use crate::naming;
 use crate::output;
 use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Message, Role, GROUP, VERSION};
-use crate::session::{create_context, read_text_capped, BULK_INPUT_CAP};
+use crate::session::{self, create_context, read_text_capped, BULK_INPUT_CAP};
+use crate::size;
 use crate::UsageError;
 
 /// What an export carries besides the spec.
@@ -83,7 +86,16 @@ fn portable(obj: &ClaudeModelContext) -> Portable {
 }
 
 pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
-    let obj = cluster.find(cluster.namespace(), &args.session).await?;
+    let mut obj = cluster.find(cluster.namespace(), &args.session).await?;
+    // Every stored turn, wherever it lives: archives first, then the live history.
+    obj.spec.context_history = archive::full_history(cluster, &obj)
+        .await
+        .context("reading the archived turns (an export must hold the whole conversation)")?;
+    if let Some(st) = obj.status.as_mut() {
+        // The covered messages were left out: the summary holds them.
+        st.summarized_messages = None;
+        st.summary_fingerprint = None;
+    }
     let doc = portable(&obj);
     let mut out = std::io::stdout().lock();
     match args.output {
@@ -226,12 +238,51 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
         naming::name_for_session(&doc.spec.session_id).map_err(|e| UsageError(e.to_string()))?;
     let ns = cluster.namespace().to_string();
     let messages = doc.spec.context_history.len();
+    let mut history = std::mem::take(&mut doc.spec.context_history);
+    // Every message gets an id (older exports have none), so that archives and later writes
+    // name each one exactly.
+    for m in &mut history {
+        if m.id.is_none() {
+            m.id = Some(format!("{:016x}", fastrand::u64(..)));
+        }
+    }
+    let live_from = live_start(&history).map_err(|e| {
+        UsageError(format!(
+            "{}: {e}; nothing was imported",
+            args.file.display()
+        ))
+    })?;
+    let (older, newest) = history.split_at(live_from);
+    doc.spec.context_history = newest.to_vec();
     let mut obj = ClaudeModelContext::new(&name, doc.spec);
     obj.metadata.namespace = Some(ns.clone());
     obj.metadata.labels = (!doc.metadata.labels.is_empty()).then_some(doc.metadata.labels);
     let created = create_context(cluster, obj).await?;
-    // Status is not taken on create: the summary and the turn count follow in one patch.
-    let mut status = json!({"turnCount": created.turns()});
+    // A conversation larger than one object: the older turns go to archives, written before
+    // the import is reported done.
+    let archived = if older.is_empty() {
+        0
+    } else {
+        let owner = created
+            .controller_owner_ref(&())
+            .context("the created context has no uid")?;
+        archive::write(
+            cluster,
+            &ns,
+            &name,
+            &created.spec.session_id,
+            owner,
+            older,
+        )
+        .await
+        .context("the context was created with the newest turns, but the older ones could not be archived; delete it and import again")?;
+        archive::count_turns(older)
+    };
+    // Status is not taken on create: the summary and the turn counts follow in one patch.
+    let mut status = json!({"turnCount": created.turns() + archived});
+    if archived > 0 {
+        status["archivedTurns"] = json!(archived);
+    }
     if let Some(summary) = doc.status.summary {
         status["summary"] = json!(summary);
     }
@@ -253,6 +304,46 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
     )?;
     Ok(())
 }
+
+/// Where the live part of an imported history starts: the newest whole turns whose stored size
+/// fits well under the object limit; the rest is archived. Refuses a message too large to be
+/// stored anywhere.
+fn live_start(history: &[Message]) -> Result<usize, String> {
+    let mut used = 0;
+    let mut start = history.len();
+    for (i, m) in history.iter().enumerate().rev() {
+        let bytes = size::stored_len(m) + 1;
+        if bytes > session::MAX_TURN_BYTES {
+            return Err(format!(
+                "message {} takes {bytes} bytes as the cluster stores it, more than one turn may take ({})",
+                i + 1,
+                session::MAX_TURN_BYTES
+            ));
+        }
+        used += bytes;
+        if used > IMPORT_LIVE_BYTES {
+            break;
+        }
+        if m.role == Role::User && (i == 0 || history[i - 1].role == Role::Assistant) {
+            start = i;
+        }
+    }
+    // Messages before the live part must be storable in an archive too.
+    for (i, m) in history[..start].iter().enumerate() {
+        let bytes = size::stored_len(m);
+        if bytes > session::MAX_TURN_BYTES {
+            return Err(format!(
+                "message {} takes {bytes} bytes as the cluster stores it, more than one turn may take",
+                i + 1
+            ));
+        }
+    }
+    Ok(start)
+}
+
+/// Stored bytes of history an import leaves in the object (the rest is archived): half the
+/// size target, so the imported context has room to go on.
+const IMPORT_LIVE_BYTES: usize = session::OBJECT_SIZE_TARGET / 2;
 
 #[cfg(test)]
 mod tests {

@@ -23,7 +23,19 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
         Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&obj))?,
         None => {
             let now = Timestamp::now();
-            describe(&mut out, &obj, now)?;
+            // The transcript covers every stored turn; when the archives cannot be read (RBAC on
+            // ConfigMaps), the live ones are shown and the gap is said.
+            let history = match crate::archive::full_history(cluster, &obj).await {
+                Ok(h) => h,
+                Err(e) => {
+                    output::note(format!(
+                        "warning: archived turns are not shown: {}",
+                        e.to_string().lines().next().unwrap_or_default()
+                    ));
+                    obj.live_history().to_vec()
+                }
+            };
+            describe(&mut out, &obj, &history, now)?;
             write_events(&mut out, &events_of(cluster, &obj).await, now)?;
         }
     }
@@ -128,11 +140,11 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
     let input = window::Input {
         system_prompt: spec.system_prompt.as_deref(),
         summary: status.summary.as_deref(),
-        history: &spec.context_history,
+        history: obj.live_history(),
         message_tokens: None,
         history_size: spec.history_size,
         max_tokens: spec.max_tokens,
-        ratio: 1.0,
+        ratio: status.estimate_ratio.unwrap_or(1.0),
         new_message: "",
     };
     match window::preview(&input) {
@@ -143,7 +155,7 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
                 w.turns_sent,
                 obj.turns(),
                 w.first_sent,
-                spec.context_history.len(),
+                obj.live_history().len(),
                 before
             )?;
             if !w.left_by_history.is_empty() {
@@ -167,7 +179,12 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
 }
 
 /// kubectl-describe-like text.
-fn describe(out: &mut impl Write, obj: &ClaudeModelContext, now: Timestamp) -> std::io::Result<()> {
+fn describe(
+    out: &mut impl Write,
+    obj: &ClaudeModelContext,
+    history: &[crate::resource::Message],
+    now: Timestamp,
+) -> std::io::Result<()> {
     let meta = &obj.metadata;
     let spec = &obj.spec;
     let status = obj.status.clone().unwrap_or_default();
@@ -231,7 +248,6 @@ fn describe(out: &mut impl Write, obj: &ClaudeModelContext, now: Timestamp) -> s
         Some(s) => indented(out, s, "  ")?,
         None => writeln!(out, "  <none>")?,
     }
-    let history = &spec.context_history;
     writeln!(
         out,
         "Transcript ({} turns, {} messages):",
@@ -300,7 +316,7 @@ mod tests {
         );
         obj.metadata.namespace = Some("team".into());
         let mut out = Vec::new();
-        describe(&mut out, &obj, Timestamp::now()).unwrap();
+        describe(&mut out, &obj, &obj.spec.context_history, Timestamp::now()).unwrap();
         let s = String::from_utf8(out).unwrap();
         for want in [
             "Name:          demo",
