@@ -492,6 +492,12 @@ fn a_summary_written_before_a_crash_is_not_folded_twice() {
         o.status.clone().unwrap().summary.as_deref(),
         Some("S: q1 was asked")
     );
+    assert_eq!(o.status.clone().unwrap().summarized_messages, None);
+    // The interrupted fold was finished before windowing: turn 1 went out as the summary only.
+    let sent = &fake.message_requests()[before].body;
+    let texts = sent["messages"].to_string();
+    assert!(!texts.contains("\"q1\""), "{texts}");
+    assert!(sent["system"].to_string().contains("S: q1 was asked"));
 }
 
 /// SPEC §5: the bytes sent to store a turn do not grow with the stored history.

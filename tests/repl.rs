@@ -26,17 +26,23 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
     fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
+        self.keys_to("t", keys)
+    }
+    fn keys_to(&self, target: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", target];
         args.extend_from_slice(keys);
         self.run(&args);
     }
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t", "-S", "-200"])
+    fn screen_of(&self, target: &str) -> String {
+        self.run(&["capture-pane", "-p", "-t", target, "-S", "-200"])
     }
     fn wait_for(&self, what: &str) -> String {
+        self.wait_for_in("t", what)
+    }
+    fn wait_for_in(&self, target: &str, what: &str) -> String {
         let start = Instant::now();
         loop {
-            let s = self.screen();
+            let s = self.screen_of(target);
             if s.contains(what) {
                 return s;
             }
@@ -161,5 +167,56 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600, "the line history is private");
+    }
+}
+
+/// Two people in two terminals on one context: each `/undo` takes back the turn that terminal
+/// showed, never the other's newer one.
+#[test]
+fn two_repls_undo_only_their_own_turns() {
+    let ns = ControlPlane::with_crd().namespace("repl2");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("kubectl-mcp");
+    let cmd = format!(
+        "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat shared --model m; echo EXITED $?; sleep 60",
+        fake.base_url(),
+        state.path().display(),
+        bin.display(),
+        ns.cp.kubeconfig.display(),
+        ns.name
+    );
+    let t = Tmux {
+        socket: format!("kmcp-test2-{}", std::process::id()),
+    };
+    for s in ["a", "b"] {
+        t.run(&["new-session", "-d", "-s", s, "-x", "200", "-y", "60", &cmd]);
+        t.wait_for_in(s, "Ctrl-D exits.");
+    }
+    t.keys_to("a", &["question from A", "Enter"]);
+    t.wait_for_in("a", "You said: question from A");
+    t.keys_to("b", &["question from B", "Enter"]);
+    t.wait_for_in("b", "You said: question from B");
+    // A has not seen B's turn: its /undo takes back A's own.
+    t.keys_to("a", &["/undo", "Enter"]);
+    t.wait_for_in("a", "removed the last turn (\"question from A\")");
+    let contents: Vec<String> = ns.contexts()[0]
+        .spec
+        .context_history
+        .iter()
+        .map(|m| m.content.clone())
+        .collect();
+    assert_eq!(contents, ["question from B", "You said: question from B"]);
+    // B has seen both; its /undo takes back its own, the newest.
+    t.keys_to("b", &["/undo", "Enter"]);
+    t.wait_for_in("b", "removed the last turn (\"question from B\")");
+    assert!(ns.contexts()[0].spec.context_history.is_empty());
+    for s in ["a", "b"] {
+        t.keys_to(s, &["C-d"]);
+        t.wait_for_in(s, "EXITED 0");
     }
 }
