@@ -702,6 +702,73 @@ impl Session {
         Ok(())
     }
 
+    /// Mark the context `Expired` for `reason`, provided `still_due` holds for the object the
+    /// write applies to: a context that had a turn since `expire` scanned it is left alone.
+    pub async fn mark_expired(
+        &mut self,
+        reason: &str,
+        still_due: impl Fn(&ClaudeModelContext) -> bool,
+    ) -> Result<Written, ClusterError> {
+        let written = self
+            .update_status("marking the context Expired", |obj, st| {
+                if !still_due(obj) {
+                    return Err("it was active after the scan".into());
+                }
+                st.current_state = Some(ContextState::Expired);
+                st.message = Some(reason.to_string());
+                Ok(())
+            })
+            .await?;
+        if written == Written::Applied {
+            self.events
+                .emit(&self.obj, Lifecycle::Expired, reason.to_string())
+                .await;
+        }
+        Ok(written)
+    }
+
+    /// Delete the context, provided it is still the object this process read (a
+    /// resourceVersion precondition): one that took a turn since is left alone.
+    pub async fn delete_if_unchanged(&mut self) -> Result<Written, ClusterError> {
+        let params = kube::api::DeleteParams {
+            preconditions: Some(kube::api::Preconditions {
+                resource_version: self.obj.metadata.resource_version.clone(),
+                uid: self.obj.metadata.uid.clone(),
+            }),
+            ..Default::default()
+        };
+        match self.api.delete(&self.name, &params).await {
+            Ok(_) => Ok(Written::Applied),
+            Err(e) => match self.cluster.error(e, &self.op("delete")) {
+                ClusterError::Conflict { .. } => {
+                    Ok(Written::Stale("it changed after the scan".into()))
+                }
+                other => Err(other),
+            },
+        }
+    }
+
+    /// Make an expired context usable again: clear `spec.expirationTime` and set `Active`.
+    pub async fn revive(&mut self) -> Result<(), ClusterError> {
+        self.patch_guarded("clearing the expiration time", Target::Spec, |obj| {
+            if obj.spec.expiration_time.is_none() {
+                Build::Done
+            } else {
+                Build::Apply(vec![
+                    json!({"op": "remove", "path": "/spec/expirationTime"}),
+                ])
+            }
+        })
+        .await?;
+        self.update_status("reviving the context", |_, st| {
+            st.current_state = Some(ContextState::Active);
+            st.message = Some("revived".into());
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
     /// Set or clear `spec.systemPrompt`.
     pub async fn set_system_prompt(&mut self, prompt: Option<&str>) -> anyhow::Result<()> {
         self.patch_guarded("setting the system prompt", Target::Spec, |obj| {

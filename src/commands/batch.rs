@@ -19,7 +19,7 @@ use crate::cluster::Cluster;
 use crate::credentials;
 use crate::journal::Journal;
 use crate::resource::SummarizationStrategy;
-use crate::session::{read_text_capped, Session, BULK_INPUT_CAP};
+use crate::session::{check_message, read_text_capped, Session, BULK_INPUT_CAP};
 
 /// One input line.
 #[derive(Debug, Clone, Deserialize)]
@@ -103,7 +103,13 @@ fn parse(text: &str, default_ns: &str) -> Parsed {
             continue;
         }
         total += 1;
-        match serde_json::from_str::<Line>(raw) {
+        let parsed = serde_json::from_str::<Line>(raw)
+            .map_err(|e| format!("line {n} is not a valid batch line: {e}"))
+            .and_then(|l| match check_message(&l.message, l.max_output_tokens) {
+                Ok(_) => Ok(l),
+                Err(e) => Err(format!("line {n}: {e}")),
+            });
+        match parsed {
             Ok(l) => {
                 let namespace = l
                     .namespace
@@ -121,12 +127,7 @@ fn parse(text: &str, default_ns: &str) -> Parsed {
                     });
                 groups[at].lines.push((n, l));
             }
-            Err(e) => bad.push(Outcome::failed(
-                n,
-                None,
-                None,
-                format!("line {n} is not a valid batch line: {e}"),
-            )),
+            Err(e) => bad.push(Outcome::failed(n, None, None, e)),
         }
     }
     Parsed { groups, bad, total }
@@ -211,8 +212,10 @@ async fn run_session(
         strategy: first.strategy,
         ..Default::default()
     };
-    let messages: Vec<String> = lines.iter().map(|(_, l)| l.message.clone()).collect();
-    let opened = match Session::open_for(cluster, ns, session_id, &settings, &messages).await {
+    // The first line is checked against the context before it is created; the others when
+    // their turn comes (a bad one fails alone).
+    let first_message = [first.message.clone()];
+    let opened = match Session::open_for(cluster, ns, session_id, &settings, &first_message).await {
         Ok((s, _)) => {
             let o = s.object();
             let expired = o.is_expired(jiff::Timestamp::now());

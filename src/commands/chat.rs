@@ -6,13 +6,11 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
-use kube::api::{Patch, PatchParams};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::claude::{ClaudeClient, ClaudeConfig, Reply};
 use crate::cli::{ChatArgs, ChatFormat, GlobalArgs};
-use crate::cluster::{Cluster, Op};
+use crate::cluster::Cluster;
 use crate::credentials;
 use crate::journal::Journal;
 use crate::output;
@@ -80,7 +78,7 @@ pub(super) async fn run(
     if opened == Opened::Created {
         output::note(format!("created {}", output::object_name(session.object())));
     }
-    check_expiry(cluster, &mut session, args.revive).await?;
+    check_expiry(&mut session, args.revive).await?;
     let journal = Journal::open_default()?;
     let replayed = session.replay_journal(&journal).await?;
     if replayed > 0 {
@@ -193,11 +191,7 @@ fn scripted_messages(args: &ChatArgs) -> anyhow::Result<Vec<String>> {
 }
 
 /// Refuse an expired context unless `--revive`, which makes it Active and clears the expiry.
-async fn check_expiry(
-    cluster: &Cluster,
-    session: &mut Session,
-    revive: bool,
-) -> anyhow::Result<()> {
+async fn check_expiry(session: &mut Session, revive: bool) -> anyhow::Result<()> {
     let obj = session.object();
     if !obj.is_expired(jiff::Timestamp::now()) {
         return Ok(());
@@ -212,25 +206,7 @@ async fn check_expiry(
                 .unwrap_or_default()
         );
     }
-    let ns = obj.namespace_or_default();
-    let name = obj.metadata.name.clone().unwrap_or_default();
-    let api = cluster.contexts(Some(&ns));
-    let op = Op::contexts("patch", Some(&ns), Some(&id));
-    api.patch(
-        &name,
-        &PatchParams::default(),
-        &Patch::Merge(json!({"spec": {"expirationTime": null}})),
-    )
-    .await
-    .map_err(|e| cluster.error(e, &op))?;
-    api.patch_status(
-        &name,
-        &PatchParams::default(),
-        &Patch::Merge(json!({"status": {"currentState": "Active", "message": "revived"}})),
-    )
-    .await
-    .map_err(|e| cluster.error(e, &op))?;
-    session.reload().await?;
+    session.revive().await?;
     output::note(format!("revived context \"{id}\""));
     Ok(())
 }

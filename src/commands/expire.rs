@@ -8,14 +8,13 @@ use std::time::Duration;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::{SignedDuration, Timestamp};
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
-use serde_json::json;
+use kube::api::ListParams;
 
 use crate::cli::ExpireArgs;
-use crate::cluster::{Cluster, Op};
-use crate::events::{Events, Lifecycle};
+use crate::cluster::Cluster;
 use crate::output::{self, KubeTable};
 use crate::resource::{ClaudeModelContext, ContextState};
+use crate::session::{Session, Written};
 
 /// Why a context is due, or `None`.
 pub fn expiry_reason(
@@ -130,13 +129,11 @@ pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(format!("{verb} …"));
-        let events = Events::new(cluster.client().clone());
         let results = futures::stream::iter(plan)
             .map(|(o, reason)| {
-                let events = events.clone();
                 let bar = bar.clone();
                 async move {
-                    let r = act(cluster, &events, &o, &reason, args.delete).await;
+                    let r = act(cluster, &o, &reason, args.idle, args.delete).await;
                     bar.inc(1);
                     r
                 }
@@ -168,33 +165,29 @@ pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<
 
 async fn act(
     cluster: &Cluster,
-    events: &Events,
     o: &ClaudeModelContext,
     reason: &str,
+    idle: Option<Duration>,
     delete: bool,
 ) -> Outcome {
     let namespace = o.namespace_or_default();
     let name = o.metadata.name.clone().unwrap_or_default();
-    let api = cluster.contexts(Some(&namespace));
-    let result = if delete {
-        let op = Op::contexts("delete", Some(&namespace), Some(&o.spec.session_id));
-        api.delete(&name, &DeleteParams::default())
-            .await
-            .map(|_| "deleted")
-            .map_err(|e| cluster.error(e, &op))
+    let mut session = Session::from_object(cluster, o.clone());
+    // The decision is made again on the object each write applies to: a context that took a
+    // turn after the scan is not expired, or deleted, under its user.
+    let written = if delete {
+        session.delete_if_unchanged().await
     } else {
-        let op = Op::contexts("patch", Some(&namespace), Some(&o.spec.session_id));
-        let patch = json!({"status": {"currentState": "Expired", "message": reason}});
-        match api
-            .patch_status(&name, &PatchParams::default(), &Patch::Merge(&patch))
-            .await
-        {
-            Ok(updated) => {
-                events.emit(&updated, Lifecycle::Expired, reason).await;
-                Ok("expired")
-            }
-            Err(e) => Err(cluster.error(e, &op)),
-        }
+        let still_due =
+            |fresh: &ClaudeModelContext| expiry_reason(fresh, idle, Timestamp::now()).is_some();
+        session.mark_expired(reason, still_due).await
+    };
+    let result = match written {
+        Ok(Written::Applied) => Ok(if delete { "deleted" } else { "expired" }),
+        Ok(Written::AlreadyDone) => Ok("expired"),
+        Ok(Written::Stale(_)) if delete => Ok("left alone: changed since the scan"),
+        Ok(Written::Stale(_)) => Ok("left alone: active since the scan"),
+        Err(e) => Err(e),
     };
     match result {
         Ok(action) => Outcome {
