@@ -121,16 +121,8 @@ pub enum Opened {
 }
 
 impl Session {
-    /// Find the context for `session_id`, or create it from `settings` when it is missing.
-    pub async fn open(
-        cluster: &Cluster,
-        session_id: &str,
-        settings: &ContextSettings,
-    ) -> anyhow::Result<(Self, Opened)> {
-        Self::open_in(cluster, cluster.namespace(), session_id, settings).await
-    }
-
-    /// [`Session::open`] in a given namespace.
+    /// Find the context for `session_id` in `namespace`, or create it from `settings` when it
+    /// is missing.
     pub async fn open_in(
         cluster: &Cluster,
         namespace: &str,

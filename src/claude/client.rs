@@ -34,8 +34,6 @@ pub struct ClaudeConfig {
     pub retry: RetryPolicy,
     /// Time to establish a connection.
     pub connect_timeout: Duration,
-    /// Whole-request limit for non-streaming calls.
-    pub request_timeout: Duration,
     /// Longest silence before the answer's headers, or between two stream events (`ping`s
     /// count), before giving up. A stalled request is not retried: an endpoint that never
     /// answers fails within this time, not minutes later.
@@ -73,7 +71,6 @@ impl ClaudeConfig {
             credentials,
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(600),
             idle_timeout: stall_timeout().unwrap_or(DEFAULT_STALL_TIMEOUT),
         }
     }
@@ -185,7 +182,7 @@ impl ClaudeClient {
         if e.is_timeout() {
             ClaudeError::Timeout {
                 base_url: self.config.base_url.clone(),
-                after: self.config.request_timeout,
+                after: self.config.idle_timeout,
                 attempts,
             }
         } else {
@@ -312,7 +309,8 @@ impl ClaudeClient {
         self.stream(request, &mut |_: &str| {}).await
     }
 
-    /// POST `body` with the whole-request timeout; an error status becomes a [`Failure`].
+    /// POST `body` (a short call: `count_tokens`), within the stall limit; an error status
+    /// becomes a [`Failure`].
     async fn post_json(
         &self,
         path: &str,
@@ -321,7 +319,7 @@ impl ClaudeClient {
     ) -> Result<reqwest::Response, Failure> {
         let resp = self
             .post(path)
-            .timeout(self.config.request_timeout)
+            .timeout(self.config.idle_timeout)
             .json(body)
             .send()
             .await
@@ -338,7 +336,8 @@ impl ClaudeClient {
             error: self.transport(e, attempts),
             status: None,
             headers: None,
-            final_: false,
+            // A stalled request is not retried (see `idle_timeout`); a refused connection is.
+            final_: e.is_timeout(),
         }
     }
 
