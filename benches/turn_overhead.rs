@@ -96,10 +96,14 @@ fn main() {
             let mut loads = Vec::new();
             for _ in 0..20 {
                 let t = Instant::now();
-                let _ = Session::open(&cluster, &id, &settings).await.unwrap();
+                let _ = Session::open_in(&cluster, cluster.namespace(), &id, &settings)
+                    .await
+                    .unwrap();
                 loads.push(t.elapsed());
             }
-            let (mut session, _) = Session::open(&cluster, &id, &settings).await.unwrap();
+            let (mut session, _) = Session::open_in(&cluster, cluster.namespace(), &id, &settings)
+                .await
+                .unwrap();
             let mut writes = Vec::new();
             for i in 0..TURNS {
                 let q = format!("question {i}: how do I scale a deployment?");
