@@ -67,6 +67,24 @@ pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A turn being stored, recorded on disk until [`InFlight::done`].
+#[derive(Debug)]
+pub struct InFlight {
+    path: PathBuf,
+    _file: fs::File,
+}
+
+impl InFlight {
+    /// The turn is stored (or moved to the journal): forget the record.
+    pub fn done(self) -> anyhow::Result<()> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("removing {}", self.path.display())),
+        }
+    }
+}
+
 /// A held journal lock; released when dropped (or when the process dies).
 #[derive(Debug)]
 pub struct Lock {
@@ -146,6 +164,85 @@ impl Journal {
         let file = self.path(server, namespace, name);
         let file = file.file_name().unwrap_or_default();
         Ok(dir.join(file).with_extension("lock"))
+    }
+
+    /// Record a turn that is about to be stored, durably, before the write is tried: a process
+    /// killed between showing an answer and storing it leaves this record, and the next run for
+    /// the context writes the turn back. The file is locked for as long as the returned
+    /// [`InFlight`] lives, so a replayer takes only the records of processes that are gone.
+    pub fn begin(&self, entry: &Entry) -> anyhow::Result<InFlight> {
+        let dir = self.inflight_dir()?;
+        let prefix = self.inflight_prefix(&entry.server, &entry.namespace, &entry.name);
+        let path = dir.join(format!(
+            "{prefix}{}-{:016x}.json",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        let mut file = private_file(&path, false)?;
+        file.lock()
+            .with_context(|| format!("locking {}", path.display()))?;
+        file.write_all(&serde_json::to_vec(entry)?)
+            .and_then(|_| file.sync_all())
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(InFlight { path, _file: file })
+    }
+
+    /// In-flight records of this context whose process is gone (their lock is free), each with
+    /// its held lock, oldest first. Unreadable records are left for a person to look at.
+    pub fn orphans(
+        &self,
+        server: &str,
+        namespace: &str,
+        name: &str,
+    ) -> anyhow::Result<Vec<(Entry, InFlight)>> {
+        let dir = self.inflight_dir()?;
+        let prefix = self.inflight_prefix(server, namespace, name);
+        let mut found = Vec::new();
+        for item in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = item?.path();
+            let is_ours = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".json"));
+            if !is_ours {
+                continue;
+            }
+            let Ok(file) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
+                continue;
+            };
+            if file.try_lock().is_err() {
+                continue; // its process is alive and storing it
+            }
+            let entry = fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Entry>(&b).ok());
+            let modified = file.metadata().and_then(|m| m.modified()).ok();
+            match entry {
+                Some(e) => found.push((modified, e, InFlight { path, _file: file })),
+                // A record cut short by a crash during its own write: its turn was never
+                // shown as stored, and the process died before storing it.
+                None => {
+                    tracing::warn!(path = %path.display(), "skipping an unreadable in-flight turn")
+                }
+            }
+        }
+        found.sort_by_key(|(m, _, _)| *m);
+        Ok(found.into_iter().map(|(_, e, f)| (e, f)).collect())
+    }
+
+    /// Beside the journal (like the locks), so the journal directory holds journals only.
+    fn inflight_dir(&self) -> anyhow::Result<PathBuf> {
+        let mut dir = self.dir.clone().into_os_string();
+        dir.push("-inflight");
+        let dir = PathBuf::from(dir);
+        private_dir(&dir)?;
+        Ok(dir)
+    }
+
+    fn inflight_prefix(&self, server: &str, namespace: &str, name: &str) -> String {
+        let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
+        let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        format!("{hex}-")
     }
 
     /// Keep a turn the cluster refused for good (schema, RBAC, a deleted context) in a file of
@@ -308,6 +405,28 @@ mod tests {
         assert!(j.try_lock("https://k", "ns", &long).unwrap().is_none());
         drop(held);
         assert!(j.try_lock("https://k", "ns", &long).unwrap().is_some());
+    }
+
+    #[test]
+    fn an_in_flight_turn_is_an_orphan_only_once_its_holder_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::at(dir.path().join("journal"));
+        let held = j.begin(&entry("q")).unwrap();
+        assert!(
+            j.orphans("https://k", "ns", "demo").unwrap().is_empty(),
+            "its holder lives"
+        );
+        drop(held); // as if the process died: the lock goes, the record stays
+        let orphans = j.orphans("https://k", "ns", "demo").unwrap();
+        assert_eq!(orphans.len(), 1);
+        assert_eq!(orphans[0].0, entry("q"));
+        assert!(j.orphans("https://k", "ns", "other").unwrap().is_empty());
+        let (_, record) = orphans.into_iter().next().unwrap();
+        record.done().unwrap();
+        assert!(j.orphans("https://k", "ns", "demo").unwrap().is_empty());
+        // A stored turn leaves nothing behind.
+        j.begin(&entry("r")).unwrap().done().unwrap();
+        assert!(j.orphans("https://k", "ns", "demo").unwrap().is_empty());
     }
 
     #[test]

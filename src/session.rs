@@ -102,6 +102,14 @@ pub struct Completed {
     pub journalled: Option<(std::path::PathBuf, ClusterError)>,
 }
 
+/// A completed turn recorded on disk and not yet stored ([`Session::hold`]).
+#[derive(Debug)]
+pub struct Held {
+    turn: [Message; 2],
+    entry: Entry,
+    inflight: crate::journal::InFlight,
+}
+
 /// What [`Session::fold`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Folded {
@@ -462,12 +470,25 @@ impl Session {
             if !contains_turn(&self.obj, &turn) {
                 if let Err(e) = self.append_turn(&turn).await {
                     journal.remove_done(&server, &self.namespace, &self.name, done)?;
-                    return Err(e).context("writing back a journalled turn");
+                    return Err(e).context(
+                        "writing back a turn kept in the local journal (it stays there for the next run)",
+                    );
                 }
                 written += 1;
             }
         }
         journal.remove_done(&server, &self.namespace, &self.name, pending.len())?;
+        // Turns of processes that died between showing an answer and storing it.
+        for (entry, record) in journal.orphans(&server, &self.namespace, &self.name)? {
+            let turn = [entry.question.clone(), entry.answer.clone()];
+            if !contains_turn(&self.obj, &turn) {
+                self.append_turn(&turn)
+                    .await
+                    .context("writing back a turn an interrupted run had not stored (its record stays in the local journal for the next run)")?;
+                written += 1;
+            }
+            record.done()?;
+        }
         if written > 0 {
             self.update_status("recording the written-back turns", |obj, st| {
                 st.turn_count = Some(obj.turns() as u32);
@@ -991,6 +1012,32 @@ impl Session {
         reply: &Reply,
         window: &Window,
     ) -> anyhow::Result<Completed> {
+        let held = self.hold(journal, message, reply)?;
+        self.store_held(journal, held, reply, window).await
+    }
+
+    /// The first half of [`Session::complete`], for a caller that shows the end of the answer
+    /// only once the turn is safe: records the turn on disk (write-ahead), so a process killed
+    /// from here until it is stored loses nothing (the next run writes it back).
+    pub fn hold(&self, journal: &Journal, message: &str, reply: &Reply) -> anyhow::Result<Held> {
+        let turn = Self::turn_messages(message, reply);
+        let entry = self.journal_entry(&turn);
+        let inflight = journal.begin(&entry)?;
+        Ok(Held {
+            turn,
+            entry,
+            inflight,
+        })
+    }
+
+    /// The second half of [`Session::complete`]: store a held turn, or journal it.
+    pub async fn store_held(
+        &mut self,
+        journal: &Journal,
+        held: Held,
+        reply: &Reply,
+        window: &Window,
+    ) -> anyhow::Result<Completed> {
         let mut notes = Vec::new();
         if reply.was_cut() {
             notes.push(format!(
@@ -998,19 +1045,25 @@ impl Session {
                 reply.stop_reason.as_deref().unwrap_or("-")
             ));
         }
-        let turn = Self::turn_messages(message, reply);
+        let Held {
+            turn,
+            entry,
+            inflight,
+        } = held;
         let stored = self.store_turn(&turn, &mut notes).await;
         match stored {
-            Ok(()) => {}
+            Ok(()) => inflight.done()?,
             Err(e) if keep_in_journal(&e) => {
-                let path = journal.append(&self.journal_entry(&turn))?;
+                let path = journal.append(&entry)?;
+                inflight.done()?;
                 return Ok(Completed {
                     notes,
                     journalled: Some((path, e)),
                 });
             }
             Err(e) => {
-                let path = journal.keep_refused(&self.journal_entry(&turn))?;
+                let path = journal.keep_refused(&entry)?;
+                inflight.done()?;
                 return Err(e).with_context(|| {
                     format!(
                         "the answer was shown but the cluster refused to store it in context \"{}\"; the turn was saved to {}",

@@ -820,3 +820,135 @@ fn a_three_mib_conversation_exports_and_imports_whole() {
         .success()
         .stdout(contains("Transcript (2601 turns, 5202 messages)"));
 }
+
+#[test]
+fn folds_killed_at_random_points_lose_nothing_and_fold_nothing_twice() {
+    let ns = cp().namespace("foldkill");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    chat(&ns, &fake)
+        .args([
+            "k",
+            "--model",
+            "m",
+            "--strategy",
+            "summarize_oldest",
+            "--history-size",
+            "4",
+            "-m",
+            "[T:seed] hello",
+        ])
+        .assert()
+        .success();
+    let mut expected = vec!["[T:seed]".to_string()];
+    let mut killed = 0;
+    for round in 0..20u64 {
+        // A writer adds two turns (folding as it goes) while a summarize runs; either may be
+        // killed at any point of its writes.
+        let mut writer = process(&ns, &fake, state.path());
+        writer.args(["chat", "k"]);
+        for t in 0..2 {
+            let id = format!("[T:r{round}-t{t}]");
+            writer.arg("-m").arg(format!("{id} q"));
+        }
+        let mut writer = writer
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut folder = process(&ns, &fake, state.path())
+            .args(["summarize", "k", "--keep-last", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(fastrand_ms(round)));
+        let victim = if round % 2 == 0 {
+            &mut folder
+        } else {
+            &mut writer
+        };
+        if victim.try_wait().unwrap().is_none() {
+            victim.kill().unwrap();
+            killed += 1;
+        }
+        let _ = folder.wait();
+        let out = writer.wait_with_output().unwrap();
+        // An answer whose line was ended is a turn `chat` holds safe (stored, or recorded for
+        // write-back); a writer killed mid-line may or may not have stored that one.
+        expected.extend(
+            stdout(&out)
+                .split_inclusive('\n')
+                .filter(|l| l.ends_with('\n'))
+                .flat_map(ids_in),
+        );
+    }
+    assert!(killed >= 5, "only {killed} processes were killed mid-way");
+    // The next chat finishes whatever fold was interrupted before it windows.
+    chat(&ns, &fake)
+        .args(["k", "-m", "[T:end] done"])
+        .assert()
+        .success();
+    expected.push("[T:end]".into());
+    let obj = the_context(&ns);
+    assert_eq!(obj.covered(), 0, "no fold left half done");
+    // Each answer shown is kept exactly once; turns killed before their answer was shown
+    // may or may not be stored, but never twice.
+    assert_each_kept_once(&obj, &expected);
+    for (id, (stored, folded)) in whereabouts(&obj) {
+        assert!(stored + folded <= 1, "{id} kept twice");
+    }
+}
+
+/// A kill delay between 0 and 150 ms that differs from round to round.
+fn fastrand_ms(round: u64) -> u64 {
+    (round * 37 + 11) % 150
+}
+
+#[test]
+fn a_chat_killed_right_after_showing_its_answer_keeps_the_turn() {
+    use std::io::Read;
+    let ns = cp().namespace("killshown");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    chat(&ns, &fake)
+        .env("KUBECTL_MCP_STATE_DIR", state.path())
+        .args(["k", "--model", "m", "-m", "[T:seed] hi"])
+        .assert()
+        .success();
+    let mut expected = vec!["[T:seed]".to_string()];
+    for round in 0..10u64 {
+        let id = format!("[T:k{round}]");
+        let mut child = process(&ns, &fake, state.path())
+            .args(["chat", "k", "-m", &format!("{id} q")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill a few milliseconds after the whole answer is on the screen (the stream has
+        // ended: the fake sends its last events with the text), while the turn is being stored.
+        let want = format!("You said: {id} q");
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        while !String::from_utf8_lossy(&seen).contains(&want) {
+            let n = stdout.read(&mut buf).unwrap();
+            assert!(n > 0, "round {round}: the answer never came");
+            seen.extend_from_slice(&buf[..n]);
+        }
+        std::thread::sleep(Duration::from_micros(300 + round * 300));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        expected.push(id);
+    }
+    // The next run writes back what the killed ones had not stored, once.
+    chat(&ns, &fake)
+        .env("KUBECTL_MCP_STATE_DIR", state.path())
+        .args(["k", "-m", "[T:end] done"])
+        .assert()
+        .success();
+    expected.push("[T:end]".into());
+    let obj = the_context(&ns);
+    assert_each_kept_once(&obj, &expected);
+    assert_eq!(obj.spec.context_history.len(), 2 * expected.len());
+}

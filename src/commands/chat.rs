@@ -96,18 +96,27 @@ pub(super) async fn run(
     for message in &messages {
         let prepared = session.prepare(&client, message).await?;
         prepared.notes.iter().for_each(output::note);
+        // In text mode the answer streams to stdout, all but its last piece: that one is shown
+        // once the turn is recorded on disk, and the line ends once it is stored (or journalled).
+        // Whatever a reader saw whole is a kept turn.
+        let mut last_piece = String::new();
         let answer = match args.output {
             ChatFormat::Text => {
                 let mut write_err = None;
                 let r = client
                     .stream(&prepared.request, &mut |t: &str| {
-                        if write_err.is_none() {
-                            write_err = out.write_all(t.as_bytes()).and_then(|_| out.flush()).err();
+                        if write_err.is_none() && !last_piece.is_empty() {
+                            write_err = out
+                                .write_all(last_piece.as_bytes())
+                                .and_then(|_| out.flush())
+                                .err();
                         }
+                        last_piece = t.to_string();
                     })
                     .await;
-                if r.is_ok() {
-                    writeln!(out)?;
+                if r.is_err() {
+                    out.write_all(last_piece.as_bytes())?;
+                    out.flush()?;
                 }
                 r
             }
@@ -127,9 +136,18 @@ pub(super) async fn run(
                 ));
             }
         };
+        let held = session.hold(&journal, message, &reply)?;
+        if args.output == ChatFormat::Text {
+            out.write_all(last_piece.as_bytes())?;
+            out.flush()?;
+        }
         let done = session
-            .complete(&journal, message, &reply, &prepared.window)
-            .await?;
+            .store_held(&journal, held, &reply, &prepared.window)
+            .await;
+        if args.output == ChatFormat::Text {
+            writeln!(out)?;
+        }
+        let done = done?;
         done.notes.iter().for_each(output::note);
         if let Some((path, e)) = done.journalled {
             anyhow::bail!(
