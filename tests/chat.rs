@@ -22,11 +22,7 @@ fn cp() -> &'static ControlPlane {
 }
 
 fn chat(ns: &Namespace, fake: &FakeClaude) -> assert_cmd::Command {
-    let mut cmd = ns.mcp();
-    cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
-        .env("ANTHROPIC_API_KEY", KEY)
-        .arg("chat");
-    cmd
+    common::chat_with(ns, fake, KEY)
 }
 
 #[test]

@@ -34,11 +34,7 @@ fn process(ns: &Namespace, fake: &FakeClaude, state: &std::path::Path) -> Comman
 }
 
 fn chat(ns: &Namespace, fake: &FakeClaude) -> assert_cmd::Command {
-    let mut cmd = ns.mcp();
-    cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
-        .env("ANTHROPIC_API_KEY", KEY)
-        .arg("chat");
-    cmd
+    common::chat_with(ns, fake, KEY)
 }
 
 fn wait_all(children: Vec<(String, Child)>) {

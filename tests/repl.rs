@@ -61,6 +61,23 @@ impl Drop for Tmux {
     }
 }
 
+/// The shell command a tmux pane runs: the REPL on `session`, then `EXITED <code>`.
+fn repl_command(
+    ns: &common::Namespace,
+    fake: &FakeClaude,
+    state: &std::path::Path,
+    session: &str,
+) -> String {
+    format!(
+        "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat {session} --model m; echo EXITED $?; sleep 60",
+        fake.base_url(),
+        state.display(),
+        assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+        ns.cp.kubeconfig.display(),
+        ns.name
+    )
+}
+
 /// The figure in the last `r [~N tok]>` prompt on the screen.
 fn last_prompt_tokens(screen: &str) -> u64 {
     screen
@@ -84,15 +101,7 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
         ..Config::default()
     })
     .unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("kubectl-mcp");
-    let cmd = format!(
-        "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat r --model m; echo EXITED $?; sleep 60",
-        fake.base_url(),
-        state.path().display(),
-        bin.display(),
-        ns.cp.kubeconfig.display(),
-        ns.name
-    );
+    let cmd = repl_command(&ns, &fake, state.path(), "r");
     let t = Tmux {
         socket: format!("kmcp-test-{}", std::process::id()),
     };
@@ -181,15 +190,7 @@ fn two_repls_undo_only_their_own_turns() {
         ..Config::default()
     })
     .unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("kubectl-mcp");
-    let cmd = format!(
-        "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat shared --model m; echo EXITED $?; sleep 60",
-        fake.base_url(),
-        state.path().display(),
-        bin.display(),
-        ns.cp.kubeconfig.display(),
-        ns.name
-    );
+    let cmd = repl_command(&ns, &fake, state.path(), "shared");
     let t = Tmux {
         socket: format!("kmcp-test2-{}", std::process::id()),
     };

@@ -287,6 +287,15 @@ pub fn fake_claude(key: &str) -> fake_claude::FakeClaude {
     .expect("start the fake Messages API")
 }
 
+/// `kubectl-mcp -n NS chat` pointed at `fake` with `key`.
+pub fn chat_with(ns: &Namespace, fake: &fake_claude::FakeClaude, key: &str) -> Command {
+    let mut cmd = ns.mcp();
+    cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", key)
+        .arg("chat");
+    cmd
+}
+
 /// stdout of a finished command, as a String.
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
