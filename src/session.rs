@@ -782,6 +782,32 @@ impl Session {
         Ok(())
     }
 
+    /// Record what an import brought besides the history: the summary, and how many of its
+    /// turns went to archives.
+    pub async fn record_import(
+        &mut self,
+        summary: Option<String>,
+        archived_turns: usize,
+    ) -> Result<(), ClusterError> {
+        self.update_status("recording the imported summary and turns", |obj, st| {
+            if let Some(s) = &summary {
+                st.summary = Some(s.clone());
+            }
+            if archived_turns > 0 {
+                st.archived_turns = Some(archived_turns as u32);
+            }
+            let live = obj
+                .live_history()
+                .iter()
+                .filter(|m| m.role == Role::User)
+                .count();
+            st.turn_count = Some((live + archived_turns) as u32);
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
     /// Set or clear `spec.systemPrompt`.
     pub async fn set_system_prompt(&mut self, prompt: Option<&str>) -> anyhow::Result<()> {
         self.patch_guarded("setting the system prompt", Target::Spec, |obj| {
@@ -1300,8 +1326,8 @@ pub async fn create_context(
     let name = obj.metadata.name.clone().unwrap_or_default();
     let api = cluster.contexts(Some(&ns));
     let op = Op::contexts("create", Some(&ns), Some(&session));
-    let created_spec = match api.create(&PostParams::default(), &obj).await {
-        Ok(c) => c.spec,
+    let created = match api.create(&PostParams::default(), &obj).await {
+        Ok(c) => c,
         Err(e) => {
             return Err(match cluster.error(e, &op) {
                 ClusterError::AlreadyExists { .. } => match api.get_opt(&name).await {
@@ -1319,20 +1345,24 @@ pub async fn create_context(
             });
         }
     };
-    let status = json!({
-        "status": {
-            "currentState": "Active",
-            "lastActivityTime": now_rfc3339(),
-            "turnCount": 0,
-            "tokenCount": 0,
-        }
-    });
-    warn_if_pruned(&obj, &created_spec);
-    let op = Op::contexts("patch", Some(&ns), Some(&session));
-    let created = api
-        .patch_status(&name, &PatchParams::default(), &Patch::Merge(&status))
-        .await
-        .map_err(|e| cluster.error(e, &op))?;
+    warn_if_pruned(&obj, &created.spec);
+    // The initial status goes only onto the object as created: a process that found it a moment
+    // later may already have stored a turn and its status, which this must not reset.
+    let mut fresh = Session::from_object(cluster, created);
+    let at = now();
+    fresh
+        .update_status("giving the context its initial status", |obj, st| {
+            if obj.status.is_some() {
+                return Err("another process already wrote its status".into());
+            }
+            st.current_state = Some(ContextState::Active);
+            st.last_activity_time = Some(at);
+            st.turn_count = Some(obj.turns() as u32);
+            st.token_count = Some(0);
+            Ok(())
+        })
+        .await?;
+    let created = fresh.obj;
     Events::new(cluster.client().clone())
         .emit(
             &created,

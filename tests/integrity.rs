@@ -948,3 +948,36 @@ fn a_chat_killed_right_after_showing_its_answer_keeps_the_turn() {
     assert_each_kept_once(&obj, &expected);
     assert_eq!(obj.spec.context_history.len(), 2 * expected.len());
 }
+
+#[test]
+fn sixteen_writers_creating_one_context_together_keep_every_turn_and_the_count() {
+    let ns = cp().namespace("create16");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..16)
+        .map(|w| {
+            let mut cmd = process(&ns, &fake, state.path());
+            cmd.args(["chat", "fresh", "--model", "m"]);
+            for t in 0..5 {
+                cmd.arg("-m").arg(format!("[T:w{w}-t{t}] q"));
+            }
+            let child = cmd
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (format!("writer {w}"), child)
+        })
+        .collect();
+    wait_all(children);
+    let obj = the_context(&ns);
+    let expected: Vec<String> = (0..16)
+        .flat_map(|w| (0..5).map(move |t| format!("[T:w{w}-t{t}]")))
+        .collect();
+    assert_each_kept_once(&obj, &expected);
+    assert_eq!(
+        obj.status.unwrap().turn_count,
+        Some(80),
+        "the count covers every turn"
+    );
+}

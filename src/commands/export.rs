@@ -6,18 +6,16 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Context;
-use kube::api::{Patch, PatchParams};
 use kube::Resource;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::archive;
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
-use crate::cluster::{Cluster, Op};
+use crate::cluster::Cluster;
 use crate::naming;
 use crate::output;
 use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Message, Role, GROUP, VERSION};
-use crate::session::{self, create_context, read_text_capped, BULK_INPUT_CAP};
+use crate::session::{self, create_context, read_text_capped, Session, BULK_INPUT_CAP};
 use crate::size;
 use crate::UsageError;
 
@@ -278,29 +276,17 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
         .context("the context was created with the newest turns, but the older ones could not be archived; delete it and import again")?;
         archive::count_turns(older)
     };
-    // Status is not taken on create: the summary and the turn counts follow in one patch.
-    let mut status = json!({"turnCount": created.turns() + archived});
-    if archived > 0 {
-        status["archivedTurns"] = json!(archived);
-    }
-    if let Some(summary) = doc.status.summary {
-        status["summary"] = json!(summary);
-    }
-    let op = Op::contexts("patch", Some(&ns), Some(&created.spec.session_id));
-    cluster
-        .contexts(Some(&ns))
-        .patch_status(
-            &name,
-            &PatchParams::default(),
-            &Patch::Merge(json!({ "status": status })),
-        )
+    // Status is not taken on create: the summary and the turn counts follow in one write.
+    let mut session = Session::from_object(cluster, created);
+    session
+        .record_import(doc.status.summary, archived)
         .await
-        .map_err(|e| cluster.error(e, &op))
         .context("the context was created but its summary and turn count could not be set")?;
+    let created = session.object();
     writeln!(
         std::io::stdout().lock(),
         "{} imported ({messages} messages)",
-        output::object_name(&created)
+        output::object_name(created)
     )?;
     Ok(())
 }
