@@ -373,10 +373,15 @@ impl Session {
             }
             attempt += 1;
             if started.elapsed() >= budget {
+                let why = if race {
+                    "other writers kept changing it"
+                } else {
+                    "the apiserver kept refusing it as busy"
+                };
                 return Err(ClusterError::Conflict {
                     what: format!("context \"{}\"", self.session_id),
                     message: format!(
-                        "{what} did not land after {attempt} attempts in {}s while other writers kept changing it ({err})",
+                        "{what} did not land after {attempt} attempts in {}s: {why} ({err})",
                         budget.as_secs()
                     ),
                 });
@@ -649,8 +654,8 @@ impl Session {
 
     /// Remove exactly `targets` (matched by id, or by role, content and timestamp) wherever they
     /// now are in the live history, each removal `test`ed against the message it removes.
-    /// `all`: every target must still be there, else nothing is removed. Returns whether
-    /// anything was removed.
+    /// `all`: every target must still be there, else nothing is removed (`Stale`);
+    /// `AlreadyDone` when none of them is there any more.
     async fn remove_messages(
         &mut self,
         what: &str,
