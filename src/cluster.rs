@@ -253,7 +253,7 @@ impl Cluster {
             .to_string()
             .trim_end_matches('/')
             .to_string();
-        let client = Client::try_from(config).map_err(|e| ClusterError::Unreachable {
+        let client = client_for(config).map_err(|e| ClusterError::Unreachable {
             server: server.clone(),
             cause: chain(&e),
         })?;
@@ -407,6 +407,44 @@ impl Cluster {
         }
         Ok((items, version))
     }
+}
+
+/// A kube client whose sockets have `TCP_NODELAY` set. kube's default stack leaves Nagle's
+/// algorithm on, and a request whose headers and body leave in two segments then waits for the
+/// server's delayed ACK: about 40 ms on loopback, on every such request (an empty `list` took
+/// 54 ms instead of 6). The stack is kube's own (base URI, auth, extra headers, timeouts,
+/// request tracing for `-vv`), built on a connector with the option set; a proxied cluster
+/// keeps kube's default stack, which handles (or refuses) the proxy.
+pub fn client_for(config: Config) -> Result<Client, kube::Error> {
+    use kube::client::ConfigExt;
+    if config.proxy_url.is_some() {
+        return Client::try_from(config);
+    }
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    http.enforce_http(false);
+    http.set_nodelay(true);
+    let https = config.rustls_https_connector_with_connector(http)?;
+    let mut connector = hyper_timeout::TimeoutConnector::new(https);
+    connector.set_connect_timeout(config.connect_timeout);
+    connector.set_read_timeout(config.read_timeout);
+    connector.set_write_timeout(config.write_timeout);
+    let http_client: hyper_util::client::legacy::Client<_, kube::client::Body> =
+        hyper_util::client::legacy::Builder::new(hyper_util::rt::TokioExecutor::new())
+            .build(connector);
+    let service = tower::ServiceBuilder::new()
+        .layer(config.base_uri_layer())
+        .option_layer(config.auth_layer()?)
+        .layer(config.extra_headers_layer()?)
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &http::Request<kube::client::Body>| {
+                    tracing::debug_span!("HTTP", http.method = %req.method(), http.url = %req.uri())
+                },
+            ),
+        )
+        .map_err(tower::BoxError::from)
+        .service(http_client);
+    Ok(Client::new(service, config.default_namespace))
 }
 
 /// An untyped object as a context (its fields checked by serde).
