@@ -998,7 +998,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__list)
-            opts="-A -l -o -w -n -v -h --all-namespaces --selector --output --state --sort-by --chunk-size --no-headers --watch --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            opts="-A -l -o -w -n -v -h --all-namespaces --selector --output --state --sort-by --chunk-size --consistent --no-headers --watch --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

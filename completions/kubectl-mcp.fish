@@ -162,13 +162,14 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l state -
 Expired\t'Past its expiration time or idle TTL; `chat --revive` makes it usable again'
 Error\t'The last Claude call failed after retries; the history is untouched'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l sort-by -d 'Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age (or the JSONPath of the field, e.g. .status.tokenCount)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l chunk-size -d 'Objects per request when paging through large lists (0: one request)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l chunk-size -d 'Objects per request when paging through large lists with --consistent (0: one request)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s A -l all-namespaces -d 'List across all namespaces'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l consistent -d 'Read from etcd (in pages of --chunk-size), not from the apiserver\'s watch cache, which serves lists by default and may be a moment behind'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l no-headers -d 'Omit the table header'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s w -l watch -d 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
@@ -183,13 +184,14 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l state -d 
 Expired\t'Past its expiration time or idle TTL; `chat --revive` makes it usable again'
 Error\t'The last Claude call failed after retries; the history is untouched'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l sort-by -d 'Sort by a column: name, namespace, model, session, state, turns, tokens, last-activity, age (or the JSONPath of the field, e.g. .status.tokenCount)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l chunk-size -d 'Objects per request when paging through large lists (0: one request)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l chunk-size -d 'Objects per request when paging through large lists with --consistent (0: one request)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s A -l all-namespaces -d 'List across all namespaces'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l consistent -d 'Read from etcd (in pages of --chunk-size), not from the apiserver\'s watch cache, which serves lists by default and may be a moment behind'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l no-headers -d 'Omit the table header'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark: list 5,000 contexts with `kubectl mcp list` and `kubectl get cmc` on the same objects.
 # Starts its own control plane on loopback (unless BENCH_KUBECONFIG is set), creates N contexts
-# (default 5000, each with a 4-message history), and times both tools with hyperfine.
+# (default 5000) with realistic histories (BENCH_MESSAGES messages of ~750 characters, default
+# 40: ~31 kB each), and times both tools with hyperfine, then peak memory with GNU time.
 #   scripts/bench-list.sh [N]
 # A benchmark, not a test: it prints figures and never fails on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-5000}"
-ns=bench
+messages="${BENCH_MESSAGES:-40}"
+ns="bench-m$messages"
 
 command -v hyperfine >/dev/null || { apt-get update -qq; apt-get install -y -qq hyperfine >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq; apt-get install -y -qq time >/dev/null; }
 command -v kubectl >/dev/null || { echo "kubectl is needed for the comparison" >&2; exit 1; }
 cargo build --release --locked -q
 bin="$PWD/target/release/kubectl-mcp"
@@ -29,23 +32,21 @@ have=$("$bin" -n "$ns" list -o name 2>/dev/null | wc -l)
 if [ "$have" -lt "$n" ]; then
   echo "creating $((n - have)) contexts in namespace $ns …" >&2
   work=$(mktemp -d)
-  python3 - "$have" "$n" "$work" <<'PY'
+  python3 - "$have" "$n" "$work" "$messages" <<'PY'
 import json, sys
-start, n, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-batch = 250
+start, n, out, messages = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+batch = 25
+text = "To drain a node, cordon it first, then evict its pods with kubectl drain NODE --ignore-daemonsets --delete-emptydir-data; watch the pods reschedule and check PodDisruptionBudgets. " * 4
 for b in range(start, n, batch):
     items = []
     for i in range(b, min(b + batch, n)):
+        history = [{"role": "user" if m % 2 == 0 else "assistant", "content": f"{m}: {text}"}
+                   for m in range(messages)]
         items.append({
             "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
             "metadata": {"name": f"ctx-{i:05d}", "labels": {"team": f"t{i % 10}"}},
             "spec": {"modelName": "claude-haiku-4-5", "sessionID": f"User {i} / support",
-                     "maxTokens": 4000, "historySize": 10,
-                     "contextHistory": [
-                         {"role": "user", "content": f"question {i}: how do I drain a node?"},
-                         {"role": "assistant", "content": "Use kubectl drain NODE --ignore-daemonsets."},
-                         {"role": "user", "content": "and uncordon?"},
-                         {"role": "assistant", "content": "kubectl uncordon NODE."}]},
+                     "maxTokens": 4000, "historySize": 10, "contextHistory": history},
         })
     with open(f"{out}/batch-{b:05d}.json", "w") as f:
         json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
@@ -60,5 +61,9 @@ hyperfine --warmup 1 --runs 10 --style basic --export-markdown /tmp/bench-list.m
   -n "kubectl get cmc" "kubectl get cmc -n $ns" \
   -n "kubectl mcp list -o json" "$bin -n $ns list -o json" \
   -n "kubectl get cmc -o json" "kubectl get cmc -n $ns -o json" \
-  -n "kubectl mcp list -A --sort-by tokens" "$bin list -A --sort-by tokens"
+  -n "kubectl mcp list -A --sort-by tokens" "$bin list -A --sort-by tokens" \
+  -n "kubectl mcp list --consistent" "$bin -n $ns list --consistent"
 cat /tmp/bench-list.md
+for cmd in "$bin -n $ns list" "kubectl get cmc -n $ns" "$bin -n $ns list --consistent"; do
+  /usr/bin/time -f "peak %M KiB  $cmd" $cmd >/dev/null
+done

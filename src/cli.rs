@@ -329,9 +329,13 @@ pub struct ListArgs {
     /// (or the JSONPath of the field, e.g. .status.tokenCount).
     #[arg(long, value_parser = parse_sort_key, value_name = "FIELD")]
     pub sort_by: Option<SortKey>,
-    /// Objects per request when paging through large lists (0: one request).
+    /// Objects per request when paging through large lists with --consistent (0: one request).
     #[arg(long, default_value_t = 500, value_name = "N")]
     pub chunk_size: u32,
+    /// Read from etcd (in pages of --chunk-size), not from the apiserver's watch cache, which
+    /// serves lists by default and may be a moment behind.
+    #[arg(long)]
+    pub consistent: bool,
     /// Omit the table header.
     #[arg(long)]
     pub no_headers: bool,

@@ -459,6 +459,150 @@ fn typed(obj: kube::api::DynamicObject) -> Result<ClaudeModelContext, serde_json
         .map_err(|e| serde::de::Error::custom(format!("{} at {}", e.inner(), e.path())))
 }
 
+/// One row of a server-side Table of contexts: its cells by column name (the CRD's printer
+/// columns, plus `Name`), and where the object lives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableRow {
+    /// Namespace (from the row's metadata; `None` when the server sent none).
+    pub namespace: Option<String>,
+    /// Resource name.
+    pub name: String,
+    /// Cell values by column name.
+    pub cells: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// How fresh a listing must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Served from the apiserver's watch cache (`resourceVersion=0`): at most a moment behind
+    /// etcd, one request, and cheap for the server.
+    Cached,
+    /// Read from etcd in pages of this many objects (0: one request), as kubectl does.
+    Consistent(u32),
+}
+
+impl Cluster {
+    /// Contexts as a server-side Table (`as=Table`, `includeObject=None`, or `Metadata` across
+    /// namespaces for the namespace): the apiserver renders the CRD's printer columns, so no
+    /// transcript crosses the wire to print a row. Returns the rows and the list's
+    /// resourceVersion (to watch from).
+    pub async fn list_table(
+        &self,
+        ns: Option<&str>,
+        selector: Option<&str>,
+        freshness: Freshness,
+    ) -> Result<(Vec<TableRow>, String), ClusterError> {
+        let op = Op::contexts("list", ns, None);
+        let path = match ns {
+            Some(ns) => format!(
+                "/apis/{}/{}/namespaces/{ns}/{PLURAL}",
+                crate::resource::GROUP,
+                crate::resource::VERSION
+            ),
+            None => format!(
+                "/apis/{}/{}/{PLURAL}",
+                crate::resource::GROUP,
+                crate::resource::VERSION
+            ),
+        };
+        let mut params = ListParams::default();
+        if let Some(sel) = selector {
+            params = params.labels(sel);
+        }
+        match freshness {
+            Freshness::Cached => params = params.match_any(),
+            Freshness::Consistent(chunk) if chunk > 0 => params.limit = Some(chunk),
+            Freshness::Consistent(_) => {}
+        }
+        let include = if ns.is_some() { "None" } else { "Metadata" };
+        let mut rows = Vec::new();
+        let mut version = String::new();
+        loop {
+            let mut req = kube::core::Request::new(&path)
+                .list(&params)
+                .map_err(|e| ClusterError::Config(format!("cannot build the list request: {e}")))?;
+            let uri = format!("{}&includeObject={include}", req.uri());
+            *req.uri_mut() = uri
+                .parse()
+                .map_err(|e| ClusterError::Config(format!("cannot build the list request: {e}")))?;
+            req.headers_mut().insert(
+                http::header::ACCEPT,
+                http::HeaderValue::from_static(
+                    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+                ),
+            );
+            let text = self
+                .client
+                .request_text(req)
+                .await
+                .map_err(|e| self.error(e, &op))?;
+            tracing::debug!(
+                bytes = text.len(),
+                ?freshness,
+                "received a Table of contexts"
+            );
+            let table: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| ClusterError::Api {
+                    code: 200,
+                    reason: "BadTable".into(),
+                    verb: "list".into(),
+                    what: op.what(),
+                    message: format!("the apiserver's Table could not be read: {e}"),
+                })?;
+            rows.extend(table_rows(&table));
+            version = table["metadata"]["resourceVersion"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or(version);
+            match table["metadata"]["continue"]
+                .as_str()
+                .filter(|c| !c.is_empty())
+            {
+                Some(token) if matches!(freshness, Freshness::Consistent(_)) => {
+                    params.continue_token = Some(token.to_string());
+                    tracing::debug!(fetched = rows.len(), "fetching the next page");
+                }
+                _ => break,
+            }
+        }
+        Ok((rows, version))
+    }
+}
+
+/// The rows of a `meta.k8s.io/v1` Table, cells keyed by their column's name.
+fn table_rows(table: &serde_json::Value) -> Vec<TableRow> {
+    let columns: Vec<String> = table["columnDefinitions"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .map(|d| d["name"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(rows) = table["rows"].as_array() else {
+        return Vec::new();
+    };
+    rows.iter()
+        .map(|r| {
+            let cells: std::collections::BTreeMap<String, serde_json::Value> = columns
+                .iter()
+                .cloned()
+                .zip(r["cells"].as_array().cloned().unwrap_or_default())
+                .collect();
+            let meta = &r["object"]["metadata"];
+            TableRow {
+                namespace: meta["namespace"].as_str().map(str::to_string),
+                name: meta["name"]
+                    .as_str()
+                    .or_else(|| cells.get("Name").and_then(|v| v.as_str()))
+                    .unwrap_or_default()
+                    .to_string(),
+                cells,
+            }
+        })
+        .collect()
+}
+
 /// NotFound for a session, with a shell-safe argument in the hint.
 pub fn not_found(session: &str, ns: &str) -> ClusterError {
     ClusterError::NotFound {

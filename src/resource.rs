@@ -53,7 +53,13 @@ pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 1024;
     printcolumn = r#"{"name":"Turns","type":"integer","jsonPath":".status.turnCount","description":"Stored turns (a user message and its answer)"}"#,
     printcolumn = r#"{"name":"Tokens","type":"integer","jsonPath":".status.tokenCount","description":"Tokens in the active context as last measured"}"#,
     printcolumn = r#"{"name":"Last Activity","type":"date","jsonPath":".status.lastActivityTime","description":"Last successful turn or change"}"#,
-    printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
+    printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#,
+    // `-o wide` columns (priority 1): `kubectl get cmc -o wide` and `kubectl mcp list -o wide`
+    // show the same, and `list` renders every column from the server's Table.
+    printcolumn = r#"{"name":"Strategy","type":"string","priority":1,"jsonPath":".spec.summarizationStrategy","description":"What happens to turns that leave the window"}"#,
+    printcolumn = r#"{"name":"Budget","type":"integer","priority":1,"jsonPath":".spec.maxTokens","description":"Prompt budget in tokens"}"#,
+    printcolumn = r#"{"name":"History","type":"integer","priority":1,"jsonPath":".spec.historySize","description":"Most turns in the active window"}"#,
+    printcolumn = r#"{"name":"Expires","type":"string","priority":1,"jsonPath":".spec.expirationTime","description":"When the context expires (a time: the apiserver renders a future date column as <invalid>)"}"#
 )]
 #[serde(rename_all = "camelCase")]
 pub struct ClaudeModelContextSpec {
@@ -525,9 +531,22 @@ mod tests {
                 "Turns",
                 "Tokens",
                 "Last Activity",
-                "Age"
+                "Age",
+                "Strategy",
+                "Budget",
+                "History",
+                "Expires"
             ]
         );
+        let wide: Vec<_> = v
+            .additional_printer_columns
+            .as_ref()
+            .unwrap()
+            .iter()
+            .filter(|c| c.priority == Some(1))
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(wide, ["Strategy", "Budget", "History", "Expires"]);
     }
 
     #[test]

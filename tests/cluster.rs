@@ -320,7 +320,14 @@ fn list_pages_through_large_namespaces() {
     }
     let out = ns
         .mcp()
-        .args(["list", "--chunk-size", "10", "-vv", "--no-headers"])
+        .args([
+            "list",
+            "--consistent",
+            "--chunk-size",
+            "10",
+            "-vv",
+            "--no-headers",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -703,4 +710,83 @@ fn kubectl_completes_subcommands_and_session_names() {
             .unwrap();
         assert!(stdout(&out).starts_with("beta\n:4\n"), "{}", stdout(&out));
     }
+}
+
+/// Issue #10 item 4: `list` asks the server for a Table, so no transcript crosses the wire to
+/// print a row, and its columns are the CRD's printer columns (`kubectl get -o wide` agrees).
+#[test]
+fn list_reads_a_server_side_table_without_transcripts() {
+    let ns = ControlPlane::with_crd().namespace("table");
+    let history: Vec<Value> = (0..40)
+        .map(|i| {
+            let role = if i % 2 == 0 { "user" } else { "assistant" };
+            json!({"role": role, "content": format!("message {i}: {}", "words of a realistic turn ".repeat(30))})
+        })
+        .collect();
+    for i in 0..20 {
+        ns.create_raw(hand_written(
+            &format!("c{i:02}"),
+            json!({"modelName": "m", "sessionID": format!("c{i:02}"), "maxTokens": 4000,
+                   "historySize": 8, "contextHistory": history}),
+        ))
+        .unwrap();
+    }
+    let out = ns
+        .mcp()
+        .args(["list", "-o", "wide", "-vv"])
+        .env("RUST_LOG", "kubectl_mcp=debug")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let received: usize = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("received a Table of contexts"))
+        .filter_map(|l| {
+            l.split("bytes=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    // Each object holds ~31 kB of transcript: 620 kB in all. The Table is a few kB.
+    assert!(
+        received > 0 && received < 20_000,
+        "{received} bytes received:\n{}",
+        stderr(&out)
+    );
+    let table = stdout(&out);
+    assert_eq!(table.lines().count(), 21);
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES"),
+        "{header}"
+    );
+    assert!(table.contains("truncate   4000     8"), "{table}");
+    let kubectl = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name, "get", "cmc", "-o", "wide"])
+        .output()
+        .expect("kubectl");
+    let theirs = String::from_utf8_lossy(&kubectl.stdout).into_owned();
+    let columns = |h: &str| {
+        h.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_uppercase)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        columns(theirs.lines().next().unwrap_or_default()),
+        columns(header),
+        "kubectl get cmc -o wide shows the same columns:\n{theirs}"
+    );
+    // A consistent read from etcd agrees.
+    ns.mcp()
+        .args(["list", "--consistent", "--no-headers"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("c19"));
 }

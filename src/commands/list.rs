@@ -9,7 +9,7 @@ use kube::api::{ListParams, WatchEvent, WatchParams};
 use kube::ResourceExt;
 
 use crate::cli::{ListArgs, ListFormat, SortKey};
-use crate::cluster::{Cluster, Op};
+use crate::cluster::{Cluster, Freshness, Op, TableRow};
 use crate::output::{self, KubeList, KubeTable};
 use crate::resource::ClaudeModelContext;
 
@@ -22,29 +22,60 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
     if let Some(sel) = &args.selector {
         params = params.labels(sel);
     }
-    let (mut items, version) = cluster
-        .list_versioned(ns, params.clone(), args.chunk_size)
-        .await?;
-    // Field selectors on custom fields do not exist before Kubernetes 1.30: filter here.
-    if let Some(state) = args.state {
-        items.retain(|o| o.state() == state);
-    }
-    if let Some(key) = args.sort_by {
-        items.sort_by(|a, b| compare(a, b, key));
-    }
-    print_items(&items, args, ns, !args.no_headers)?;
+    let freshness = if args.consistent {
+        Freshness::Consistent(args.chunk_size)
+    } else {
+        Freshness::Cached
+    };
+    let version = match args.output {
+        // Documents carry whole objects; everything else is a row per context, and the rows
+        // come from the server as a Table so transcripts never cross the wire.
+        ListFormat::Json | ListFormat::Yaml => {
+            let (mut items, version) = match freshness {
+                Freshness::Consistent(chunk) => {
+                    cluster.list_versioned(ns, params.clone(), chunk).await?
+                }
+                Freshness::Cached => {
+                    cluster
+                        .list_versioned(ns, params.clone().match_any(), 0)
+                        .await?
+                }
+            };
+            // Field selectors on custom fields do not exist before Kubernetes 1.30: filter here.
+            if let Some(state) = args.state {
+                items.retain(|o| o.state() == state);
+            }
+            // The watch cache does not promise etcd's key order: sort by namespace and name
+            // unless told otherwise.
+            let key = args.sort_by.unwrap_or(SortKey::Namespace);
+            items.sort_by(|a, b| compare(&Row::from_object(a), &Row::from_object(b), key));
+            for o in &mut items {
+                o.metadata.managed_fields = None;
+            }
+            print_documents(&items, args)?;
+            version
+        }
+        _ => {
+            let (rows, version) = cluster
+                .list_table(ns, args.selector.as_deref(), freshness)
+                .await?;
+            let mut rows: Vec<Row> = rows.iter().map(Row::from_table).collect();
+            if let Some(state) = args.state {
+                rows.retain(|r| r.state == state.as_str());
+            }
+            let key = args.sort_by.unwrap_or(SortKey::Namespace);
+            rows.sort_by(|a, b| compare(a, b, key));
+            print_rows(&rows, args, ns, !args.no_headers)?;
+            version
+        }
+    };
     if args.watch {
         watch(cluster, args, ns, params, version).await?;
     }
     Ok(())
 }
 
-fn print_items(
-    items: &[ClaudeModelContext],
-    args: &ListArgs,
-    ns: Option<&str>,
-    headers: bool,
-) -> anyhow::Result<()> {
+fn print_documents(items: &[ClaudeModelContext], args: &ListArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match args.output {
         ListFormat::Json if args.watch => {
@@ -52,7 +83,6 @@ fn print_items(
                 output::print_json(&mut out, o)?;
             }
         }
-        ListFormat::Json => output::print_json(&mut out, &KubeList::new(items))?,
         ListFormat::Yaml if args.watch => {
             for o in items {
                 writeln!(out, "---")?;
@@ -60,30 +90,42 @@ fn print_items(
             }
         }
         ListFormat::Yaml => output::print_yaml(&mut out, &KubeList::new(items))?,
-        _ if items.is_empty() => {
-            if headers {
-                output::note(match ns {
-                    Some(ns) => format!("No resources found in {ns} namespace."),
-                    None => "No resources found".to_string(),
-                });
-            }
+        _ => output::print_json(&mut out, &KubeList::new(items))?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn print_rows(
+    rows: &[Row],
+    args: &ListArgs,
+    ns: Option<&str>,
+    headers: bool,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if rows.is_empty() {
+        if headers {
+            output::note(match ns {
+                Some(ns) => format!("No resources found in {ns} namespace."),
+                None => "No resources found".to_string(),
+            });
         }
-        ListFormat::Name => {
-            for o in items {
-                writeln!(out, "{}", output::object_name(o))?;
-            }
+        return Ok(());
+    }
+    if args.output == ListFormat::Name {
+        for r in rows {
+            writeln!(out, "claudemodelcontext.mcp.dev/{}", r.name)?;
         }
-        ListFormat::Table | ListFormat::Wide => {
-            let wide = args.output == ListFormat::Wide;
-            render_table(
-                &mut out,
-                items,
-                ns.is_none(),
-                wide,
-                headers,
-                Timestamp::now(),
-            )?;
-        }
+    } else {
+        let wide = args.output == ListFormat::Wide;
+        render_table(
+            &mut out,
+            rows,
+            ns.is_none(),
+            wide,
+            headers,
+            Timestamp::now(),
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -120,7 +162,7 @@ async fn watch(
                 WatchEvent::Error(e) if e.code == 410 => {
                     tracing::debug!("watch too old; listing again");
                     version = cluster
-                        .list_versioned(ns, params.clone(), args.chunk_size)
+                        .list_table(ns, args.selector.as_deref(), Freshness::Cached)
                         .await?
                         .1;
                     break;
@@ -133,7 +175,151 @@ async fn watch(
             if args.state.is_some_and(|s| obj.state() != s) {
                 continue;
             }
-            print_items(std::slice::from_ref(&obj), args, ns, false)?;
+            match args.output {
+                ListFormat::Json | ListFormat::Yaml => {
+                    print_documents(std::slice::from_ref(&obj), args)?
+                }
+                _ => print_rows(&[Row::from_object(&obj)], args, ns, false)?,
+            }
+        }
+    }
+}
+
+/// One context as a table row: what the CRD's printer columns show, from the server's Table
+/// or (when watching) from an object.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Row {
+    namespace: String,
+    name: String,
+    model: String,
+    session: String,
+    state: String,
+    turns: Option<u64>,
+    tokens: Option<u64>,
+    last_activity: Ago,
+    created: Ago,
+    strategy: String,
+    budget: Option<u64>,
+    history: Option<u64>,
+    expires: Option<Timestamp>,
+}
+
+/// How long ago something happened, as the table shows it and as a number to sort by. The
+/// apiserver renders a Table's date columns itself (`67m`, `3d4h`, as kubectl shows them), so
+/// rows from a Table carry that text, and the seconds are read back from it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Ago {
+    text: String,
+    secs: Option<i64>,
+}
+
+impl Ago {
+    fn at(t: Option<Timestamp>, now: Timestamp) -> Self {
+        Ago {
+            text: output::age(t, now),
+            secs: t.map(|t| now.duration_since(t).as_secs()),
+        }
+    }
+
+    fn rendered(cell: Option<&serde_json::Value>) -> Self {
+        match cell.and_then(|v| v.as_str()).filter(|t| !t.is_empty()) {
+            Some(text) => Ago {
+                text: text.to_string(),
+                secs: parse_age(text),
+            },
+            None => Ago {
+                text: "<none>".into(),
+                secs: None,
+            },
+        }
+    }
+}
+
+/// Seconds in a kubectl-style age (`90s`, `5m30s`, `67m`, `3h5m`, `3d4h`, `2y100d`).
+fn parse_age(text: &str) -> Option<i64> {
+    let mut total = 0i64;
+    let mut n = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            n.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'y' => 365 * 86_400,
+            _ => return None,
+        };
+        total += n.parse::<i64>().ok()? * unit;
+        n.clear();
+    }
+    n.is_empty().then_some(total)
+}
+
+impl Row {
+    fn from_object(o: &ClaudeModelContext) -> Self {
+        let now = Timestamp::now();
+        let status = o.status.as_ref();
+        Row {
+            namespace: o.namespace_or_default(),
+            name: o.metadata.name.clone().unwrap_or_default(),
+            model: o.spec.model_name.clone(),
+            session: o.spec.session_id.clone(),
+            state: o.state().as_str().to_string(),
+            turns: Some(o.turns() as u64),
+            tokens: status.and_then(|s| s.token_count),
+            last_activity: Ago::at(status.and_then(|s| s.last_activity_time), now),
+            created: Ago::at(o.metadata.creation_timestamp.as_ref().map(|t| t.0), now),
+            strategy: o.spec.summarization_strategy.as_str().to_string(),
+            budget: o.spec.max_tokens.map(u64::from),
+            history: o.spec.history_size.map(u64::from),
+            expires: o.spec.expiration_time,
+        }
+    }
+
+    /// A Table row. Cells of columns an older CRD lacks are absent; a state the tool never
+    /// wrote reads as `Active`, as [`ClaudeModelContext::state`] does.
+    fn from_table(r: &TableRow) -> Self {
+        let text = |c: &str| {
+            r.cells
+                .get(c)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let number = |c: &str| r.cells.get(c).and_then(|v| v.as_u64());
+        let time = |c: &str| {
+            r.cells
+                .get(c)
+                .and_then(|v| v.as_str())
+                .and_then(|t| t.parse::<Timestamp>().ok())
+        };
+        let state = text("State");
+        let strategy = text("Strategy");
+        Row {
+            namespace: r.namespace.clone().unwrap_or_default(),
+            name: r.name.clone(),
+            model: text("Model"),
+            session: text("Session"),
+            state: if state.is_empty() {
+                "Active".into()
+            } else {
+                state
+            },
+            turns: number("Turns"),
+            tokens: number("Tokens"),
+            last_activity: Ago::rendered(r.cells.get("Last Activity")),
+            created: Ago::rendered(r.cells.get("Age")),
+            strategy: if strategy.is_empty() {
+                "truncate".into()
+            } else {
+                strategy
+            },
+            budget: number("Budget"),
+            history: number("History"),
+            expires: time("Expires"),
         }
     }
 }
@@ -141,7 +327,7 @@ async fn watch(
 /// The table itself, separate from I/O for tests.
 fn render_table(
     out: &mut impl Write,
-    items: &[ClaudeModelContext],
+    rows: &[Row],
     with_namespace: bool,
     wide: bool,
     headers: bool,
@@ -164,41 +350,35 @@ fn render_table(
     if wide {
         header.extend(["STRATEGY", "BUDGET", "HISTORY", "EXPIRES"]);
     }
+    let none = || "<none>".to_string();
     let mut table = KubeTable::new(&header, headers);
-    for o in items {
-        let status = o.status.as_ref();
+    for r in rows {
         let mut row = vec![];
         if with_namespace {
-            row.push(o.namespace_or_default());
+            row.push(r.namespace.clone());
         }
         let session = if wide {
-            o.spec.session_id.clone()
+            r.session.clone()
         } else {
-            output::ellipsize(&o.spec.session_id, SESSION_WIDTH)
+            output::ellipsize(&r.session, SESSION_WIDTH)
         };
         row.extend([
-            o.metadata.name.clone().unwrap_or_default(),
-            o.spec.model_name.clone(),
+            r.name.clone(),
+            r.model.clone(),
             session,
-            o.state().as_str().to_string(),
-            o.turns().to_string(),
-            status
-                .and_then(|s| s.token_count)
-                .map_or_else(|| "<none>".to_string(), |t| t.to_string()),
-            output::age(status.and_then(|s| s.last_activity_time), now),
-            output::age(o.metadata.creation_timestamp.as_ref().map(|t| t.0), now),
+            r.state.clone(),
+            r.turns.map_or_else(none, |t| t.to_string()),
+            r.tokens.map_or_else(none, |t| t.to_string()),
+            r.last_activity.text.clone(),
+            r.created.text.clone(),
         ]);
         if wide {
             row.extend([
-                o.spec.summarization_strategy.as_str().to_string(),
-                o.spec
-                    .max_tokens
-                    .map_or_else(|| "<none>".to_string(), |t| t.to_string()),
-                o.spec
-                    .history_size
-                    .map_or_else(|| "<none>".to_string(), |t| t.to_string()),
-                match o.spec.expiration_time {
-                    None => "<none>".to_string(),
+                r.strategy.clone(),
+                r.budget.map_or_else(none, |t| t.to_string()),
+                r.history.map_or_else(none, |t| t.to_string()),
+                match r.expires {
+                    None => none(),
                     Some(t) if t > now => {
                         format!("in {}", output::human_duration(t.duration_since(now)))
                     }
@@ -211,24 +391,22 @@ fn render_table(
     table.print(out)
 }
 
-fn compare(a: &ClaudeModelContext, b: &ClaudeModelContext, key: SortKey) -> Ordering {
-    let last = |o: &ClaudeModelContext| o.status.as_ref().and_then(|s| s.last_activity_time);
-    let tokens = |o: &ClaudeModelContext| o.status.as_ref().and_then(|s| s.token_count);
-    let created = |o: &ClaudeModelContext| o.metadata.creation_timestamp.as_ref().map(|t| t.0);
+fn compare(a: &Row, b: &Row, key: SortKey) -> Ordering {
+    let ago = |t: &Ago| t.secs.unwrap_or(i64::MAX);
     match key {
-        SortKey::Name => a.metadata.name.cmp(&b.metadata.name),
+        SortKey::Name => a.name.cmp(&b.name),
         SortKey::Namespace => a
-            .metadata
             .namespace
-            .cmp(&b.metadata.namespace)
-            .then_with(|| a.metadata.name.cmp(&b.metadata.name)),
-        SortKey::Model => a.spec.model_name.cmp(&b.spec.model_name),
-        SortKey::Session => a.spec.session_id.cmp(&b.spec.session_id),
-        SortKey::State => a.state().as_str().cmp(b.state().as_str()),
-        SortKey::Turns => a.turns().cmp(&b.turns()),
-        SortKey::Tokens => tokens(a).cmp(&tokens(b)),
-        SortKey::LastActivity => last(a).cmp(&last(b)),
-        SortKey::Age => created(a).cmp(&created(b)),
+            .cmp(&b.namespace)
+            .then_with(|| a.name.cmp(&b.name)),
+        SortKey::Model => a.model.cmp(&b.model),
+        SortKey::Session => a.session.cmp(&b.session),
+        SortKey::State => a.state.cmp(&b.state),
+        SortKey::Turns => a.turns.cmp(&b.turns),
+        SortKey::Tokens => a.tokens.cmp(&b.tokens),
+        // Oldest first, as sorting by the timestamps does; an unknown time sorts first.
+        SortKey::LastActivity => ago(&b.last_activity).cmp(&ago(&a.last_activity)),
+        SortKey::Age => ago(&b.created).cmp(&ago(&a.created)),
     }
 }
 
@@ -268,9 +446,10 @@ mod tests {
     #[test]
     fn the_table_has_the_spec_columns_and_human_ages() {
         let now = Timestamp::now();
-        let items = vec![ctx("b", 20, 300, now), ctx("a", 10, 3 * 86400, now)];
+        let items = [ctx("b", 20, 300, now), ctx("a", 10, 3 * 86400, now)];
         let mut out = Vec::new();
-        render_table(&mut out, &items, false, false, true, now).unwrap();
+        let rows: Vec<Row> = items.iter().map(Row::from_object).collect();
+        render_table(&mut out, &rows, false, false, true, now).unwrap();
         let s = String::from_utf8(out).unwrap();
         let lines: Vec<_> = s.lines().collect();
         assert!(lines[0].starts_with("NAME   MODEL"), "{s}");
@@ -287,7 +466,8 @@ mod tests {
     fn all_namespaces_adds_a_namespace_column_and_wide_adds_settings() {
         let now = Timestamp::now();
         let mut out = Vec::new();
-        render_table(&mut out, &[ctx("a", 1, 1, now)], true, true, true, now).unwrap();
+        let rows = [Row::from_object(&ctx("a", 1, 1, now))];
+        render_table(&mut out, &rows, true, true, true, now).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.starts_with("NAMESPACE   NAME"), "{s}");
         assert!(s
@@ -299,24 +479,32 @@ mod tests {
     }
 
     #[test]
+    fn ages_rendered_by_the_server_read_back_as_seconds() {
+        assert_eq!(parse_age("90s"), Some(90));
+        assert_eq!(parse_age("5m30s"), Some(330));
+        assert_eq!(parse_age("67m"), Some(4020));
+        assert_eq!(parse_age("3d4h"), Some(3 * 86_400 + 4 * 3600));
+        assert_eq!(parse_age("2y100d"), Some(830 * 86_400));
+        assert_eq!(parse_age("<invalid>"), None);
+        assert_eq!(parse_age("5"), None);
+    }
+
+    #[test]
     fn sort_by_tokens_and_age() {
         let now = Timestamp::now();
-        let mut items = [
+        let mut items: Vec<Row> = [
             ctx("x", 30, 10, now),
             ctx("y", 10, 50, now),
             ctx("z", 20, 5, now),
-        ];
+        ]
+        .iter()
+        .map(Row::from_object)
+        .collect();
         items.sort_by(|a, b| compare(a, b, SortKey::Tokens));
-        let names: Vec<_> = items
-            .iter()
-            .map(|o| o.metadata.name.clone().unwrap())
-            .collect();
+        let names: Vec<_> = items.iter().map(|r| r.name.clone()).collect();
         assert_eq!(names, ["y", "z", "x"]);
         items.sort_by(|a, b| compare(a, b, SortKey::Age));
-        let names: Vec<_> = items
-            .iter()
-            .map(|o| o.metadata.name.clone().unwrap())
-            .collect();
+        let names: Vec<_> = items.iter().map(|r| r.name.clone()).collect();
         assert_eq!(names, ["y", "x", "z"]);
     }
 }
