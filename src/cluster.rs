@@ -484,8 +484,8 @@ pub enum Freshness {
 impl Cluster {
     /// Contexts as a server-side Table (`as=Table`, `includeObject=None`, or `Metadata` across
     /// namespaces for the namespace): the apiserver renders the CRD's printer columns, so no
-    /// transcript crosses the wire to print a row. Returns the rows and the list's
-    /// resourceVersion (to watch from).
+    /// transcript crosses the wire to print a row. Returns the rows, by namespace and name,
+    /// and the list's resourceVersion (to watch from).
     pub async fn list_table(
         &self,
         ns: Option<&str>,
@@ -565,6 +565,8 @@ impl Cluster {
                 _ => break,
             }
         }
+        // The watch cache does not promise etcd's key order.
+        rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         Ok((rows, version))
     }
 }

@@ -180,16 +180,16 @@ pub async fn complete(args: &[String]) -> Vec<String> {
             };
             let names = async {
                 let cluster = crate::cluster::Cluster::connect(&global).await.ok()?;
-                let items = cluster
-                    .list_all(Some(cluster.namespace()), Default::default(), 500)
+                // A Table from the watch cache: names only, no transcripts, one cheap request.
+                let (rows, _) = cluster
+                    .list_table(
+                        Some(cluster.namespace()),
+                        None,
+                        crate::cluster::Freshness::Cached,
+                    )
                     .await
                     .ok()?;
-                Some(
-                    items
-                        .into_iter()
-                        .filter_map(|o| o.metadata.name)
-                        .collect::<Vec<_>>(),
-                )
+                Some(rows.into_iter().map(|r| r.name).collect::<Vec<_>>())
             };
             let names = tokio::time::timeout(Duration::from_secs(3), names)
                 .await
