@@ -170,6 +170,7 @@ fn any_session_id_reaches_the_same_object_twice() {
         let v: Value = serde_json::from_slice(&got.stdout).unwrap();
         assert_eq!(v["spec"]["sessionID"], *id);
         assert_eq!(v["metadata"]["name"], name);
+        assert!(v["metadata"].get("managedFields").is_none());
         // The NAME column works as an argument too.
         ns.mcp()
             .args(["get", &name, "-o", "name"])
@@ -278,6 +279,10 @@ fn every_output_format() {
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list["kind"], "List");
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert!(
+        list["items"][0]["metadata"].get("managedFields").is_none(),
+        "documents hide managedFields, as kubectl does"
+    );
     let out = ns.mcp().args(["list", "-o", "yaml"]).output().unwrap();
     let list: Value = serde_yaml::from_slice(&out.stdout).unwrap();
     assert_eq!(list["items"][1]["spec"]["sessionID"], "two");

@@ -15,7 +15,9 @@ use crate::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
 use crate::window;
 
 pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()> {
-    let obj = cluster.find(cluster.namespace(), &args.session).await?;
+    let mut obj = cluster.find(cluster.namespace(), &args.session).await?;
+    // As kubectl does: the server's field bookkeeping is noise in a document for people.
+    obj.metadata.managed_fields = None;
     let mut out = std::io::stdout().lock();
     match args.output {
         Some(ObjectFormat::Json) => output::print_json(&mut out, &obj)?,
