@@ -879,6 +879,7 @@ fn folds_killed_at_random_points_lose_nothing_and_fold_nothing_twice() {
                 .flat_map(ids_in),
         );
     }
+    eprintln!("killed {killed} of 20 mid-way");
     assert!(killed >= 5, "only {killed} processes were killed mid-way");
     // The next chat finishes whatever fold was interrupted before it windows.
     chat(&ns, &fake)
