@@ -33,6 +33,31 @@ fn process(ns: &Namespace, fake: &FakeClaude, state: &std::path::Path) -> Comman
     cmd
 }
 
+/// `chat SESSION` as a process of its own with `turns` messages, writer `w`'s turn
+/// `t` tagged `[T:w{w}-t{t}]`, started with stdout dropped: one of many concurrent writers.
+fn spawn_writer(
+    ns: &Namespace,
+    fake: &FakeClaude,
+    state: &std::path::Path,
+    session: &str,
+    w: usize,
+    turns: usize,
+    extra: &[&str],
+) -> (String, Child) {
+    let mut cmd = process(ns, fake, state);
+    cmd.args(["chat", session]).args(extra);
+    for t in 0..turns {
+        cmd.arg("-m")
+            .arg(format!("[T:w{w}-t{t}] a question of writer {w}"));
+    }
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    (format!("writer {w}"), child)
+}
+
 fn chat(ns: &Namespace, fake: &FakeClaude) -> assert_cmd::Command {
     common::chat_with(ns, fake, KEY)
 }
@@ -125,20 +150,7 @@ fn sixteen_writers_on_one_context_keep_every_turn_once_in_order() {
         .assert()
         .success();
     let children: Vec<_> = (0..16)
-        .map(|w| {
-            let mut cmd = process(&ns, &fake, state.path());
-            cmd.args(["chat", "shared"]);
-            for t in 0..10 {
-                cmd.arg("-m")
-                    .arg(format!("[T:w{w}-t{t}] a question of writer {w}"));
-            }
-            let child = cmd
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            (format!("writer {w}"), child)
-        })
+        .map(|w| spawn_writer(&ns, &fake, state.path(), "shared", w, 10, &[]))
         .collect();
     wait_all(children);
     let obj = the_context(&ns);
@@ -195,19 +207,7 @@ fn folds_race(strategy: &str) {
         .assert()
         .success();
     let mut children: Vec<_> = (0..8)
-        .map(|w| {
-            let mut cmd = process(&ns, &fake, state.path());
-            cmd.args(["chat", "shared"]);
-            for t in 0..10 {
-                cmd.arg("-m").arg(format!("[T:w{w}-t{t}] question"));
-            }
-            let child = cmd
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            (format!("writer {w}"), child)
-        })
+        .map(|w| spawn_writer(&ns, &fake, state.path(), "shared", w, 10, &[]))
         .collect();
     for keep in 1..=4 {
         let script = format!(
@@ -956,19 +956,7 @@ fn sixteen_writers_creating_one_context_together_keep_every_turn_and_the_count()
     let fake = common::fake_claude(KEY);
     let state = tempfile::tempdir().unwrap();
     let children: Vec<_> = (0..16)
-        .map(|w| {
-            let mut cmd = process(&ns, &fake, state.path());
-            cmd.args(["chat", "fresh", "--model", "m"]);
-            for t in 0..5 {
-                cmd.arg("-m").arg(format!("[T:w{w}-t{t}] q"));
-            }
-            let child = cmd
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            (format!("writer {w}"), child)
-        })
+        .map(|w| spawn_writer(&ns, &fake, state.path(), "fresh", w, 5, &["--model", "m"]))
         .collect();
     wait_all(children);
     let obj = the_context(&ns);
