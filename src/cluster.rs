@@ -459,16 +459,71 @@ fn typed(obj: kube::api::DynamicObject) -> Result<ClaudeModelContext, serde_json
         .map_err(|e| serde::de::Error::custom(format!("{} at {}", e.inner(), e.path())))
 }
 
-/// One row of a server-side Table of contexts: its cells by column name (the CRD's printer
-/// columns, plus `Name`), and where the object lives.
+/// One row of a server-side Table of contexts: its cells (the CRD's printer columns, plus
+/// `Name`), and where the object lives.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TableRow {
     /// Namespace (from the row's metadata; `None` when the server sent none).
     pub namespace: Option<String>,
     /// Resource name.
     pub name: String,
-    /// Cell values by column name.
-    pub cells: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The Table's column names, shared by its rows.
+    columns: std::sync::Arc<[String]>,
+    /// Cell values, in column order.
+    cells: Vec<serde_json::Value>,
+}
+
+impl TableRow {
+    /// The cell of column `name`, if the Table has that column.
+    pub fn cell(&self, name: &str) -> Option<&serde_json::Value> {
+        let i = self.columns.iter().position(|c| c == name)?;
+        self.cells.get(i)
+    }
+}
+
+/// The parts of a `meta.k8s.io/v1` Table this tool reads, deserialized straight into place (no
+/// intermediate JSON tree: a 5,000-row Table is read in one pass).
+#[derive(serde::Deserialize)]
+struct TableDoc {
+    #[serde(default, rename = "columnDefinitions")]
+    columns: Vec<ColumnDef>,
+    #[serde(default)]
+    rows: Vec<TableDocRow>,
+    #[serde(default)]
+    metadata: TableMeta,
+}
+
+#[derive(serde::Deserialize)]
+struct ColumnDef {
+    name: String,
+}
+
+#[derive(serde::Deserialize)]
+struct TableDocRow {
+    #[serde(default)]
+    cells: Vec<serde_json::Value>,
+    #[serde(default)]
+    object: Option<RowObject>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct RowObject {
+    #[serde(default)]
+    metadata: RowMeta,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct RowMeta {
+    name: Option<String>,
+    namespace: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct TableMeta {
+    #[serde(rename = "resourceVersion")]
+    resource_version: Option<String>,
+    #[serde(rename = "continue")]
+    continue_: Option<String>,
 }
 
 /// How fresh a listing must be.
@@ -541,25 +596,20 @@ impl Cluster {
                 ?freshness,
                 "received a Table of contexts"
             );
-            let table: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| ClusterError::Api {
-                    code: 200,
-                    reason: "BadTable".into(),
-                    verb: "list".into(),
-                    what: op.what(),
-                    message: format!("the apiserver's Table could not be read: {e}"),
-                })?;
-            rows.extend(table_rows(&table));
-            version = table["metadata"]["resourceVersion"]
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or(version);
-            match table["metadata"]["continue"]
-                .as_str()
-                .filter(|c| !c.is_empty())
-            {
+            let table: TableDoc = serde_json::from_str(&text).map_err(|e| ClusterError::Api {
+                code: 200,
+                reason: "BadTable".into(),
+                verb: "list".into(),
+                what: op.what(),
+                message: format!("the apiserver's Table could not be read: {e}"),
+            })?;
+            drop(text);
+            version = table.metadata.resource_version.clone().unwrap_or(version);
+            let next = table.metadata.continue_.clone().filter(|c| !c.is_empty());
+            rows.extend(table_rows(table));
+            match next {
                 Some(token) if matches!(freshness, Freshness::Consistent(_)) => {
-                    params.continue_token = Some(token.to_string());
+                    params.continue_token = Some(token);
                     tracing::debug!(fetched = rows.len(), "fetching the next page");
                 }
                 _ => break,
@@ -571,38 +621,28 @@ impl Cluster {
     }
 }
 
-/// The rows of a `meta.k8s.io/v1` Table, cells keyed by their column's name.
-fn table_rows(table: &serde_json::Value) -> Vec<TableRow> {
-    let columns: Vec<String> = table["columnDefinitions"]
-        .as_array()
-        .map(|c| {
-            c.iter()
-                .map(|d| d["name"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(rows) = table["rows"].as_array() else {
-        return Vec::new();
-    };
-    rows.iter()
-        .map(|r| {
-            let cells: std::collections::BTreeMap<String, serde_json::Value> = columns
-                .iter()
-                .cloned()
-                .zip(r["cells"].as_array().cloned().unwrap_or_default())
-                .collect();
-            let meta = &r["object"]["metadata"];
-            TableRow {
-                namespace: meta["namespace"].as_str().map(str::to_string),
-                name: meta["name"]
-                    .as_str()
-                    .or_else(|| cells.get("Name").and_then(|v| v.as_str()))
-                    .unwrap_or_default()
-                    .to_string(),
-                cells,
-            }
-        })
-        .collect()
+/// The rows of a Table, each sharing its column names.
+fn table_rows(table: TableDoc) -> impl Iterator<Item = TableRow> {
+    let columns: std::sync::Arc<[String]> = table.columns.into_iter().map(|c| c.name).collect();
+    let name_at = columns.iter().position(|c| c == "Name");
+    table.rows.into_iter().map(move |r| {
+        let meta = r.object.map(|o| o.metadata).unwrap_or_default();
+        let name = meta
+            .name
+            .or_else(|| {
+                name_at
+                    .and_then(|i| r.cells.get(i))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        TableRow {
+            namespace: meta.namespace,
+            name,
+            columns: columns.clone(),
+            cells: r.cells,
+        }
+    })
 }
 
 /// NotFound for a session, with a shell-safe argument in the hint.

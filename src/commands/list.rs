@@ -59,7 +59,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
             let (rows, version) = cluster
                 .list_table(ns, args.selector.as_deref(), freshness)
                 .await?;
-            let mut rows: Vec<Row> = rows.iter().map(Row::from_table).collect();
+            let mut rows: Vec<Row> = rows.into_iter().map(|r| Row::from_table(&r)).collect();
             if let Some(state) = args.state {
                 rows.retain(|r| r.state == state.as_str());
             }
@@ -283,16 +283,14 @@ impl Row {
     /// wrote reads as `Active`, as [`ClaudeModelContext::state`] does.
     fn from_table(r: &TableRow) -> Self {
         let text = |c: &str| {
-            r.cells
-                .get(c)
+            r.cell(c)
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_string()
         };
-        let number = |c: &str| r.cells.get(c).and_then(|v| v.as_u64());
+        let number = |c: &str| r.cell(c).and_then(|v| v.as_u64());
         let time = |c: &str| {
-            r.cells
-                .get(c)
+            r.cell(c)
                 .and_then(|v| v.as_str())
                 .and_then(|t| t.parse::<Timestamp>().ok())
         };
@@ -310,8 +308,8 @@ impl Row {
             },
             turns: number("Turns"),
             tokens: number("Tokens"),
-            last_activity: Ago::rendered(r.cells.get("Last Activity")),
-            created: Ago::rendered(r.cells.get("Age")),
+            last_activity: Ago::rendered(r.cell("Last Activity")),
+            created: Ago::rendered(r.cell("Age")),
             strategy: if strategy.is_empty() {
                 "truncate".into()
             } else {
