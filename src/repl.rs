@@ -313,42 +313,63 @@ impl Repl {
         );
         spinner.set_message("waiting for Claude… (Ctrl-C cancels)");
         spinner.enable_steady_tick(Duration::from_millis(100));
+        // All but the last piece of the answer is shown as it streams; the last one once the
+        // turn is recorded on disk, so an answer seen whole is a kept turn (as in `chat`).
         let mut stdout = std::io::stdout();
         let shown = spinner.clone();
-        let mut on_text = move |t: &str| {
+        let mut last_piece = String::new();
+        let mut on_text = |t: &str| {
             if !shown.is_finished() {
                 shown.finish_and_clear();
             }
-            let _ = stdout.write_all(t.as_bytes());
+            let _ = stdout.write_all(last_piece.as_bytes());
             let _ = stdout.flush();
+            last_piece = t.to_string();
         };
         let result = tokio::select! {
             r = self.client.stream(&prepared.request, &mut on_text) => Some(r),
             _ = tokio::signal::ctrl_c() => None,
         };
         spinner.finish_and_clear();
-        println!();
+        let show_rest = |last_piece: &str| {
+            let mut out = std::io::stdout();
+            let _ = out.write_all(last_piece.as_bytes());
+            let _ = writeln!(out);
+            let _ = out.flush();
+        };
         match result {
-            None => eprintln!("(cancelled: nothing was stored for this question)"),
+            None => {
+                show_rest(&last_piece);
+                eprintln!("(cancelled: nothing was stored for this question)")
+            }
             Some(Err(e)) => {
+                show_rest(&last_piece);
                 if let Err(se) = self.session.record_error(&e.to_string()).await {
                     eprintln!("warning: could not record the error in status: {se}");
                 }
                 eprintln!("error: {e}\n(nothing was stored for this question; /retry is not needed, just ask again)");
             }
-            Some(Ok(reply)) => match self
-                .session
-                .complete(&self.journal, message, &reply, &prepared.window)
-                .await
-            {
-                Ok(done) => {
-                    done.notes.iter().for_each(|n| eprintln!("{n}"));
-                    if let Some((path, e)) = done.journalled {
-                        eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
+            Some(Ok(reply)) => {
+                let held = self.session.hold(&self.journal, message, &reply);
+                show_rest(&last_piece);
+                let stored = match held {
+                    Ok(held) => {
+                        self.session
+                            .store_held(&self.journal, held, &reply, &prepared.window)
+                            .await
                     }
+                    Err(e) => Err(e),
+                };
+                match stored {
+                    Ok(done) => {
+                        done.notes.iter().for_each(|n| eprintln!("{n}"));
+                        if let Some((path, e)) = done.journalled {
+                            eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
+                        }
+                    }
+                    Err(e) => eprintln!("error: {e:#}"),
                 }
-                Err(e) => eprintln!("error: {e:#}"),
-            },
+            }
         }
     }
 
