@@ -152,8 +152,9 @@ impl Session {
     ) -> anyhow::Result<(Self, Opened)> {
         let ns = namespace.to_string();
         let check = |obj: &ClaudeModelContext| -> anyhow::Result<()> {
+            let stored = size::stored_len(obj);
             for m in messages {
-                turn_room(obj, m)?;
+                turn_room(obj, m, stored)?;
                 window_of(obj, m, ratio_of(obj))?;
             }
             Ok(())
@@ -870,10 +871,12 @@ impl Session {
         message: &str,
     ) -> anyhow::Result<Prepared> {
         let mut notes = Vec::new();
-        let incoming = self.turn_room(message)?;
+        // One measurement of the object serves the turn's size check and making room.
+        let stored = self.stored_size();
+        let incoming = turn_room(&self.obj, message, stored)?;
         self.ensure_writable().await?;
         self.finish_fold().await?;
-        if let Some(note) = self.make_room(Some(client), incoming).await? {
+        if let Some(note) = self.make_room_sized(Some(client), incoming, stored).await? {
             notes.push(note);
         }
         let mut window = self.window(message)?;
@@ -926,7 +929,7 @@ impl Session {
     /// answer the tool will keep for this context's answer cap. Refuses (before anything is
     /// sent or paid for) a message that could never be stored.
     pub fn turn_room(&self, message: &str) -> anyhow::Result<usize> {
-        turn_room(&self.obj, message)
+        turn_room(&self.obj, message, self.stored_size())
     }
 
     /// The object's size as stored (Go's JSON encoding, as etcd keeps it), in bytes.
@@ -943,7 +946,18 @@ impl Session {
         client: Option<&ClaudeClient>,
         incoming: usize,
     ) -> anyhow::Result<Option<String>> {
-        if self.stored_size() + incoming <= OBJECT_SIZE_LIMIT {
+        let stored = self.stored_size();
+        self.make_room_sized(client, incoming, stored).await
+    }
+
+    /// [`Session::make_room`] for an object whose stored size the caller just measured.
+    async fn make_room_sized(
+        &mut self,
+        client: Option<&ClaudeClient>,
+        incoming: usize,
+        stored: usize,
+    ) -> anyhow::Result<Option<String>> {
+        if stored + incoming <= OBJECT_SIZE_LIMIT {
             return Ok(None);
         }
         let target = |obj: &ClaudeModelContext| room_cut(obj, incoming);
@@ -1664,10 +1678,11 @@ fn room_cut(obj: &ClaudeModelContext, incoming: usize) -> usize {
 /// Stored bytes a turn for `message` may take in `obj`: the question exactly, plus the largest
 /// answer kept for its answer cap. Refuses a message that could never be stored, naming the
 /// limit, so that nothing is paid for a turn etcd would refuse.
-fn turn_room(obj: &ClaudeModelContext, message: &str) -> anyhow::Result<usize> {
+/// `stored` is `obj`'s own stored size, measured once by the caller.
+fn turn_room(obj: &ClaudeModelContext, message: &str, stored: usize) -> anyhow::Result<usize> {
     let turn = check_message(message, obj.spec.max_output_tokens)?;
     let history = size::stored_len(&obj.spec.context_history);
-    let rest = size::stored_len(obj).saturating_sub(history);
+    let rest = stored.saturating_sub(history);
     if rest + turn > OBJECT_SIZE_LIMIT {
         return Err(UsageError(format!(
             "context \"{}\" has {rest} bytes besides its history (system prompt, summary, metadata): with this turn ({turn} bytes) it would pass the {OBJECT_SIZE_LIMIT}-byte object limit; shorten the message or the system prompt",
