@@ -205,14 +205,6 @@ pub fn stitch(archived: Vec<Message>, live: &[Message]) -> Vec<Message> {
     out
 }
 
-/// Turns among archived messages (each starts with a user message).
-pub fn count_turns(messages: &[Message]) -> usize {
-    messages
-        .iter()
-        .filter(|m| m.role == crate::resource::Role::User)
-        .count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,6 +179,11 @@ impl Message {
     }
 }
 
+/// Turns among `messages`: each starts with a user message.
+pub fn count_turns(messages: &[Message]) -> usize {
+    messages.iter().filter(|m| m.role == Role::User).count()
+}
+
 /// A note on a stored message.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -404,11 +409,12 @@ impl ClaudeModelContext {
             .as_ref()
             .and_then(|s| s.archived_turns)
             .unwrap_or(0) as usize;
-        self.live_history()
-            .iter()
-            .filter(|m| m.role == Role::User)
-            .count()
-            + archived
+        self.live_turns() + archived
+    }
+
+    /// Turns in the live history (not covered by the summary, not archived).
+    pub fn live_turns(&self) -> usize {
+        count_turns(self.live_history())
     }
 
     /// How many of the oldest stored messages `status.summary` already covers: a fold writes the

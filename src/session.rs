@@ -37,8 +37,9 @@ use crate::events::{Events, Lifecycle};
 use crate::journal::{Entry, Journal};
 use crate::naming;
 use crate::resource::{
-    ClaudeModelContext, ClaudeModelContextSpec, ClaudeModelContextStatus, ContextState, Marker,
-    Message, Role, SummarizationStrategy, TokenUsage, DEFAULT_MAX_OUTPUT_TOKENS,
+    count_turns, ClaudeModelContext, ClaudeModelContextSpec, ClaudeModelContextStatus,
+    ContextState, Marker, Message, Role, SummarizationStrategy, TokenUsage,
+    DEFAULT_MAX_OUTPUT_TOKENS,
 };
 use crate::size;
 use crate::summarize;
@@ -802,12 +803,7 @@ impl Session {
             if archived_turns > 0 {
                 st.archived_turns = Some(archived_turns as u32);
             }
-            let live = obj
-                .live_history()
-                .iter()
-                .filter(|m| m.role == Role::User)
-                .count();
-            st.turn_count = Some((live + archived_turns) as u32);
+            st.turn_count = Some((obj.live_turns() + archived_turns) as u32);
             Ok(())
         })
         .await?;
@@ -1017,20 +1013,11 @@ impl Session {
         .await?;
         self.remove_messages("removing the archived messages", &moved, false)
             .await?;
-        let archived = archive::read(&self.cluster, &self.namespace, &self.name)
-            .await?
-            .iter()
-            .filter(|m| m.role == Role::User)
-            .count() as u32;
+        let archived =
+            count_turns(&archive::read(&self.cluster, &self.namespace, &self.name).await?) as u32;
         self.update_status("recording the archived turns", |obj, st| {
             st.archived_turns = Some(archived);
-            st.turn_count = Some(
-                obj.live_history()
-                    .iter()
-                    .filter(|m| m.role == Role::User)
-                    .count() as u32
-                    + archived,
-            );
+            st.turn_count = Some(obj.live_turns() as u32 + archived);
             Ok(())
         })
         .await?;

@@ -274,7 +274,7 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
         )
         .await
         .context("the context was created with the newest turns, but the older ones could not be archived; delete it and import again")?;
-        archive::count_turns(older)
+        crate::resource::count_turns(older)
     };
     // Status is not taken on create: the summary and the turn counts follow in one write.
     let mut session = Session::from_object(cluster, created);
