@@ -67,6 +67,12 @@ pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A short hash naming one context of one cluster in file names.
+fn context_key(server: &str, namespace: &str, name: &str) -> String {
+    let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
+    hash.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
 /// A turn being stored, recorded on disk until [`InFlight::done`].
 #[derive(Debug)]
 pub struct InFlight {
@@ -124,8 +130,7 @@ impl Journal {
     /// The file for one context. Its name is bounded whatever the names are (a 253-character
     /// resource name would pass the usual 255-byte limit): a readable prefix plus a hash.
     pub fn path(&self, server: &str, namespace: &str, name: &str) -> PathBuf {
-        let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
-        let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        let hex = context_key(server, namespace, name);
         let short = |s: &str, n: usize| s.chars().take(n).collect::<String>();
         self.dir.join(format!(
             "{}_{}_{hex}.jsonl",
@@ -240,9 +245,7 @@ impl Journal {
     }
 
     fn inflight_prefix(&self, server: &str, namespace: &str, name: &str) -> String {
-        let hash = Sha256::digest(format!("{server}\0{namespace}\0{name}").as_bytes());
-        let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
-        format!("{hex}-")
+        format!("{}-", context_key(server, namespace, name))
     }
 
     /// Keep a turn the cluster refused for good (schema, RBAC, a deleted context) in a file of
