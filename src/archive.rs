@@ -176,16 +176,34 @@ fn sort_key(at: &str) -> String {
     }
 }
 
-/// The one history reader: every turn kept verbatim for `obj`, wherever it is (archives, then
-/// the live history), oldest first, each once. Messages a pending fold already covers are
-/// left out: the summary holds them.
-pub async fn full_history(
+/// Delete every archive ConfigMap of context `name` (after they were migrated into history
+/// segments).
+pub async fn delete_all(
     cluster: &Cluster,
-    obj: &crate::resource::ClaudeModelContext,
-) -> Result<Vec<Message>, ClusterError> {
-    let name = obj.metadata.name.clone().unwrap_or_default();
-    let archived = read(cluster, &obj.namespace_or_default(), &name).await?;
-    Ok(stitch(archived, obj.live_history()))
+    namespace: &str,
+    name: &str,
+) -> Result<(), ClusterError> {
+    let cms: Api<ConfigMap> = Api::namespaced(cluster.client().clone(), namespace);
+    let op = Op {
+        verb: "delete",
+        resource: "configmaps",
+        namespace: Some(namespace.to_string()),
+        session: None,
+    };
+    let params = ListParams::default().labels(&format!("{ARCHIVE_LABEL}={name}"));
+    let list = cms
+        .list_metadata(&params)
+        .await
+        .map_err(|e| cluster.error(e, &op))?;
+    for cm in list.items {
+        let Some(n) = cm.metadata.name else { continue };
+        match cms.delete(&n, &Default::default()).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(cluster.error(e, &op)),
+        }
+    }
+    Ok(())
 }
 
 /// The whole stored conversation: archived messages, then the live history (dropping any live

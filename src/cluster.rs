@@ -287,12 +287,13 @@ impl Cluster {
         }
     }
 
-    /// Whether the current user may `verb` contexts (or their `subresource`) in `ns`, asked
-    /// with a SelfSubjectAccessReview: a write can be known to be refused before Claude is
-    /// paid for an answer that could not be kept.
+    /// Whether the current user may `verb` the resource `plural` of this tool's API group (or
+    /// its `subresource`) in `ns`, asked with a SelfSubjectAccessReview: a write can be known to
+    /// be refused before Claude is paid for an answer that could not be kept.
     pub async fn may(
         &self,
         verb: &str,
+        plural: &str,
         subresource: Option<&str>,
         ns: &str,
     ) -> Result<bool, ClusterError> {
@@ -303,7 +304,7 @@ impl Cluster {
             spec: SelfSubjectAccessReviewSpec {
                 resource_attributes: Some(ResourceAttributes {
                     group: Some(crate::resource::GROUP.to_string()),
-                    resource: Some(PLURAL.to_string()),
+                    resource: Some(plural.to_string()),
                     subresource: subresource.map(str::to_string),
                     verb: Some(verb.to_string()),
                     namespace: Some(ns.to_string()),

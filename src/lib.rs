@@ -34,6 +34,7 @@ pub mod naming;
 pub mod output;
 pub mod repl;
 pub mod resource;
+pub mod segment;
 pub mod session;
 pub mod size;
 pub mod summarize;

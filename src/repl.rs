@@ -493,7 +493,7 @@ impl Repl {
                 } else {
                     let done = self.session.fold_keeping(&self.client, 2).await?;
                     println!(
-                        "folded {} messages into the summary; {} turns stay stored",
+                        "folded {} messages into the summary; all {} turns stay stored (older ones sealed: `kubectl mcp export` shows them)",
                         done.messages,
                         self.session.object().turns()
                     );

@@ -340,6 +340,22 @@ pub struct ClaudeModelContextStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_fingerprint: Option<String>,
 
+    /// How many messages, counted from the very start of the conversation (sealed ones
+    /// included), `summary` condenses: windows start after them. Folded messages are not
+    /// deleted; they stay stored, sealed into segments.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_u64"
+    )]
+    #[schemars(range(min = 0))]
+    pub summary_covers: Option<u64>,
+
+    /// The history segments (`claudemodelcontextsegments`) holding the older turns, oldest
+    /// first: the conversation is these, then `spec.contextHistory`. Each is immutable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<SegmentRef>,
+
     /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
     /// the window to the budget.
     #[serde(
@@ -348,6 +364,28 @@ pub struct ClaudeModelContextStatus {
         deserialize_with = "lenient_ratio"
     )]
     pub estimate_ratio: Option<f64>,
+}
+
+/// One sealed history segment, as the context's status lists it.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentRef {
+    /// The segment's `metadata.name`.
+    pub name: String,
+    /// Its sequence number.
+    pub sequence: u32,
+    /// First turn held, counted from the start of the conversation (1-based).
+    pub first_turn: u64,
+    /// Last turn held.
+    pub last_turn: u64,
+    /// Turns held.
+    pub turns: u64,
+    /// Messages held.
+    pub messages: u32,
+    /// Uncompressed size of the messages, in bytes.
+    pub bytes: u64,
+    /// Fingerprint of the messages: the segment must match it to be read.
+    pub digest: String,
 }
 
 /// Token usage of one Claude call.
@@ -401,28 +439,89 @@ fn date_time_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
 
 impl ClaudeModelContext {
     /// Turns stored: user messages, since each turn starts with one (a hand-written history that
-    /// does not alternate still counts sensibly): the live history not yet covered by the summary,
-    /// plus the turns archived out of the object.
+    /// does not alternate still counts sensibly): sealed in segments, in the live object (not
+    /// counting messages already sealed), and in ConfigMap archives not yet migrated.
     pub fn turns(&self) -> usize {
         let archived = self
             .status
             .as_ref()
             .and_then(|s| s.archived_turns)
             .unwrap_or(0) as usize;
-        self.live_turns() + archived
+        let h = &self.spec.context_history;
+        self.sealed_turns() as usize + count_turns(&h[self.pending_trim()..]) + archived
     }
 
-    /// Turns in the live history (not covered by the summary, not archived).
+    /// Turns in the live history (not covered by the summary, not sealed).
     pub fn live_turns(&self) -> usize {
         count_turns(self.live_history())
     }
 
-    /// How many of the oldest stored messages `status.summary` already covers: a fold writes the
-    /// summary first (with the count and a fingerprint of what it covers) and removes those
-    /// messages second. Until the second write lands, they are stored but must not be sent or
-    /// folded again. Zero when the record does not match the head of the history (the removal
-    /// already happened, or the record is hand-written nonsense).
-    pub fn covered(&self) -> usize {
+    /// The segments listed in status, oldest first.
+    pub fn segments(&self) -> &[SegmentRef] {
+        self.status
+            .as_ref()
+            .map(|s| s.segments.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Messages sealed into segments.
+    pub fn sealed_messages(&self) -> u64 {
+        self.segments().iter().map(|s| u64::from(s.messages)).sum()
+    }
+
+    /// Turns sealed into segments.
+    pub fn sealed_turns(&self) -> u64 {
+        self.segments().iter().map(|s| s.turns).sum()
+    }
+
+    /// How many of the oldest messages of `spec.contextHistory` are already in the newest
+    /// segment: a seal writes the segment and lists it in status first, and removes the messages
+    /// from the object second. Until that lands they are stored twice and count once.
+    pub fn pending_trim(&self) -> usize {
+        let Some(last) = self.segments().last() else {
+            return 0;
+        };
+        let k = last.messages as usize;
+        let h = &self.spec.context_history;
+        if k == 0 || k > h.len() || crate::summarize::fingerprint(&h[..k]) != last.digest {
+            return 0;
+        }
+        k
+    }
+
+    /// Index in the whole conversation (sealed messages first) of `spec.contextHistory[0]`.
+    pub fn history_offset(&self) -> u64 {
+        self.sealed_messages() - self.pending_trim() as u64
+    }
+
+    /// Messages in the whole conversation: sealed, then live.
+    pub fn conversation_len(&self) -> u64 {
+        self.history_offset() + self.spec.context_history.len() as u64
+    }
+
+    /// How many messages from the start of the conversation the summary condenses (0 without
+    /// a summary). Objects written before `summaryCovers` existed: everything that left the
+    /// object, plus what an interrupted fold had covered (`summarizedMessages`).
+    pub fn summary_covers(&self) -> u64 {
+        let Some(status) = &self.status else {
+            return 0;
+        };
+        if status
+            .summary
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            return 0;
+        }
+        match status.summary_covers {
+            Some(c) => c.min(self.conversation_len()),
+            None => self.history_offset() + self.legacy_covered() as u64,
+        }
+    }
+
+    /// The record of a fold written by an older version: the summary covers the first
+    /// `summarizedMessages` messages of the object when their fingerprint still matches.
+    fn legacy_covered(&self) -> usize {
         let Some(status) = &self.status else {
             return 0;
         };
@@ -435,6 +534,16 @@ impl ClaudeModelContext {
             return 0;
         }
         k
+    }
+
+    /// How many of the oldest messages of `spec.contextHistory` are no longer live: already
+    /// sealed (waiting to be removed), or condensed in the summary (waiting to be sealed). They
+    /// are never sent, folded or undone.
+    pub fn covered(&self) -> usize {
+        let p = self.pending_trim();
+        let offset = self.sealed_messages() - p as u64;
+        let by_summary = self.summary_covers().saturating_sub(offset) as usize;
+        p.max(by_summary).min(self.spec.context_history.len())
     }
 
     /// The stored history the summary does not cover: what windows, turn counts and folds use.
@@ -489,9 +598,14 @@ fn strip_nullable(v: &mut serde_json::Value) {
     }
 }
 
-/// The CRD as YAML, exactly what `install` applies.
+/// The CRDs as YAML documents, exactly what `install` applies: history segments, then
+/// contexts.
 pub fn crd_yaml() -> anyhow::Result<String> {
-    Ok(serde_yaml::to_string(&crd())?)
+    Ok(format!(
+        "{}---\n{}",
+        serde_yaml::to_string(&crate::segment::crd())?,
+        serde_yaml::to_string(&crd())?
+    ))
 }
 
 #[cfg(test)]

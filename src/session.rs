@@ -39,8 +39,9 @@ use crate::naming;
 use crate::resource::{
     count_turns, ClaudeModelContext, ClaudeModelContextSpec, ClaudeModelContextStatus,
     ContextState, Marker, Message, Role, SummarizationStrategy, TokenUsage,
-    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_MAX_OUTPUT_TOKENS, PLURAL,
 };
+use crate::segment;
 use crate::size;
 use crate::summarize;
 use crate::tokens;
@@ -66,6 +67,10 @@ pub const OBJECT_SIZE_LIMIT: usize = 1_400_000;
 /// A size compaction removes the oldest turns until the object is this small, so that it
 /// happens rarely rather than on every turn.
 pub const OBJECT_SIZE_TARGET: usize = 1_000_000;
+/// The live object's default byte budget: older turns are sealed into segments beyond it.
+pub const DEFAULT_LIVE_BYTES: usize = 256 * 1024;
+/// Seal rounds one call may take (each seals up to a segment's worth).
+const MAX_SEAL_ROUNDS: usize = 64;
 /// Largest summary accepted (a 1,024-token answer is a few kB in any language).
 const MAX_SUMMARY_BYTES: usize = 64_000;
 pub use crate::archive::ARCHIVE_LABEL;
@@ -81,6 +86,8 @@ pub struct Session {
     name: String,
     /// Write permission was confirmed (or could not be asked) for this process.
     writable: bool,
+    /// Sealed segments read so far (they never change).
+    segments: segment::Cache,
 }
 
 /// A request ready to send.
@@ -204,6 +211,7 @@ impl Session {
             namespace,
             obj,
             writable: false,
+            segments: segment::Cache::open_default(),
         }
     }
 
@@ -268,15 +276,28 @@ impl Session {
         if self.writable {
             return Ok(());
         }
-        for (sub, resource) in [
-            (None, "claudemodelcontexts.mcp.dev"),
-            (Some("status"), "claudemodelcontexts.mcp.dev/status"),
+        // Sealing older turns creates segments: a user who may write contexts but not
+        // segments would have the turn refused once the live object is full.
+        for (verb, plural, sub, resource) in [
+            ("patch", PLURAL, None, "claudemodelcontexts.mcp.dev"),
+            (
+                "patch",
+                PLURAL,
+                Some("status"),
+                "claudemodelcontexts.mcp.dev/status",
+            ),
+            (
+                "create",
+                segment::PLURAL,
+                None,
+                "claudemodelcontextsegments.mcp.dev",
+            ),
         ] {
-            match self.cluster.may("patch", sub, &self.namespace).await {
+            match self.cluster.may(verb, plural, sub, &self.namespace).await {
                 Ok(true) => {}
                 Ok(false) => {
                     return Err(ClusterError::Forbidden {
-                        verb: "patch".into(),
+                        verb: verb.into(),
                         resource: resource.into(),
                         scope: format!("namespace \"{}\"", self.namespace),
                         message: "checked before calling Claude, so that no answer is paid for that could not be stored".into(),
@@ -411,6 +432,15 @@ impl Session {
         self.patch_guarded(what, Target::Status, |obj| {
             let old = obj.status.clone();
             let mut new = old.clone().unwrap_or_default();
+            // Older versions recorded a fold relative to the live object; every write states
+            // the summary's reach from the start of the conversation instead.
+            if new.summarized_messages.is_some() || new.summary_fingerprint.is_some() {
+                if new.summary.is_some() && new.summary_covers.is_none() {
+                    new.summary_covers = Some(obj.summary_covers());
+                }
+                new.summarized_messages = None;
+                new.summary_fingerprint = None;
+            }
             if let Err(why) = change(obj, &mut new) {
                 return Build::Stale(why);
             }
@@ -474,7 +504,7 @@ impl Session {
         let mut written = 0;
         for (done, entry) in pending.iter().enumerate() {
             let turn = [entry.question.clone(), entry.answer.clone()];
-            if !contains_turn(&self.obj, &turn) {
+            if !self.stored_anywhere(&turn).await? {
                 if let Err(e) = self.append_turn(&turn).await {
                     journal.remove_done(&server, &self.namespace, &self.name, done)?;
                     return Err(e).context(
@@ -488,7 +518,7 @@ impl Session {
         // Turns of processes that died between showing an answer and storing it.
         for (entry, record) in journal.orphans(&server, &self.namespace, &self.name)? {
             let turn = [entry.question.clone(), entry.answer.clone()];
-            if !contains_turn(&self.obj, &turn) {
+            if !self.stored_anywhere(&turn).await? {
                 self.append_turn(&turn)
                     .await
                     .context("writing back a turn an interrupted run had not stored (its record stays in the local journal for the next run)")?;
@@ -507,73 +537,96 @@ impl Session {
         Ok(written)
     }
 
-    /// Fold the oldest live messages into `status.summary` with a Claude call, then remove them
-    /// from the history. `target` says how many, computed from the object at hand, so a lost
-    /// race recomputes it from the fresh object rather than folding a stale count.
+    /// True when `turn` is stored: in the live object, or sealed since it was stored (the
+    /// newest segments, back to those older than the turn).
+    async fn stored_anywhere(&mut self, turn: &[Message; 2]) -> anyhow::Result<bool> {
+        if contains_turn(&self.obj, turn) {
+            return Ok(true);
+        }
+        let asked = turn[0].timestamp;
+        for r in self.obj.segments().to_vec().iter().rev() {
+            let sealed = self
+                .segments
+                .read(&self.cluster, &self.namespace, r)
+                .await?;
+            if sealed
+                .windows(2)
+                .any(|w| w[0].same(&turn[0]) && w[1].same(&turn[1]))
+            {
+                return Ok(true);
+            }
+            // Segments hold older turns the further back: stop well before the turn's time.
+            let newest = sealed.iter().rev().find_map(|m| m.timestamp);
+            if let (Some(newest), Some(asked)) = (newest, asked) {
+                if newest.as_second() + 3600 < asked.as_second() {
+                    break;
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Fold the conversation up to message `through` (counted from its very start, sealed
+    /// messages included) into `status.summary` with a Claude call, then seal the folded
+    /// messages still in the live object into a segment: folding never deletes a turn.
     ///
-    /// The summary, with the count and a fingerprint of what it covers, is one guarded status
-    /// write that only lands on an object whose summary and oldest messages are still the ones
-    /// summarized: a concurrent fold is never overwritten and no turn is folded twice (the
-    /// loser recomputes, and usually finds nothing left to fold). Covered messages are left out
-    /// of every window at once; removing them is a second guarded write that any process
+    /// The summary, with how far it reaches (`summaryCovers`), is one guarded status write that
+    /// only lands when the summary and its reach are still the ones this fold started from and
+    /// the folded live messages are still there: a concurrent fold is never overwritten and no
+    /// turn is folded twice (the loser finds the work done, or folds what is left). Covered
+    /// messages leave every window at once; sealing them is a second step that any process
     /// finishes ([`Session::finish_fold`]), so a crash in between loses nothing.
-    pub async fn fold(
-        &mut self,
-        client: &ClaudeClient,
-        target: &(dyn Fn(&ClaudeModelContext) -> usize + Sync),
-    ) -> anyhow::Result<Folded> {
+    pub async fn fold(&mut self, client: &ClaudeClient, through: u64) -> anyhow::Result<Folded> {
         self.ensure_writable().await?;
         let mut done = Folded::default();
-        // (previous summary, fingerprint, count) → the summary Claude wrote for them.
-        let mut written: Option<(Option<String>, String, usize, String)> = None;
+        // (previous summary, reach, end) → the summary Claude wrote for them.
+        let mut written: Option<(Option<String>, u64, u64, String)> = None;
         let mut calls = 0;
         loop {
-            done.messages += self.finish_fold().await?;
-            let count = target(&self.obj).min(self.obj.live_history().len());
-            if count == 0 {
+            self.finish_fold().await?;
+            let covers = self.obj.summary_covers();
+            let end = through.min(self.obj.conversation_len());
+            if covers >= end {
                 return Ok(done);
             }
-            let folded = &self.obj.spec.context_history[..count];
-            let fp = summarize::fingerprint(folded);
+            let folded = self.messages_between(covers, end).await?;
             let previous = summary_of(&self.obj).map(str::to_string);
             let text = match &written {
-                Some((p, f, c, text)) if *p == previous && *f == fp && *c == count => text.clone(),
+                Some((p, c, e, text)) if *p == previous && *c == covers && *e == end => {
+                    text.clone()
+                }
                 _ => {
                     if calls == MAX_FOLD_CALLS {
                         anyhow::bail!("other writers kept folding this context; {calls} summaries were written and each lost the race (nothing was lost)");
                     }
                     calls += 1;
                     let request =
-                        summarize::request(&self.obj.spec.model_name, previous.as_deref(), folded);
+                        summarize::request(&self.obj.spec.model_name, previous.as_deref(), &folded);
                     let reply = client.send(&request).await?;
                     done.called_claude = true;
                     if reply.text.trim().is_empty() {
                         anyhow::bail!("the summarizing call returned no text");
                     }
                     // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only
-                    // push the object toward etcd's limit. Refuse it and let the caller truncate
-                    // or archive instead.
+                    // push the object toward etcd's limit. Refuse it and let the caller truncate.
                     if reply.text.len() > MAX_SUMMARY_BYTES {
                         anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
                     }
                     let text = reply.text.trim().to_string();
-                    written = Some((previous.clone(), fp.clone(), count, text.clone()));
+                    written = Some((previous.clone(), covers, end, text.clone()));
                     text
                 }
             };
             let outcome = self
                 .update_status("writing the summary", |obj, st| {
-                    let h = &obj.spec.context_history;
                     if summary_of(obj) != previous.as_deref()
-                        || obj.covered() != 0
-                        || h.len() < count
-                        || summarize::fingerprint(&h[..count]) != fp
+                        || obj.summary_covers() != covers
+                        || !still_holds(obj, covers, &folded)
                     {
                         return Err("another writer folded or changed these turns first".into());
                     }
                     st.summary = Some(text.clone());
-                    st.summarized_messages = Some(count as u32);
-                    st.summary_fingerprint = Some(fp.clone());
+                    st.summary_covers = Some(end);
                     Ok(())
                 })
                 .await?;
@@ -583,75 +636,321 @@ impl Session {
                 self.reload().await?;
                 continue;
             }
+            done.messages += folded.len();
             self.events
                 .emit(
                     &self.obj,
                     Lifecycle::Summarized,
-                    format!("folded {count} messages into status.summary"),
+                    format!("folded {} messages into status.summary", folded.len()),
                 )
                 .await;
-            done.messages += self.finish_fold().await?;
+            self.finish_fold().await?;
             return Ok(done);
         }
     }
 
     /// Fold all but the last `keep` turns (`summarize --keep-last`, `/summarize`): the turns
-    /// that came before them when this was asked, found again by identity in the object at
-    /// hand each time. Turns other writers add meanwhile are not chased, and turns another
-    /// fold took meanwhile are not folded again: when others fold them all, this is done.
+    /// that came before them when this was asked. Turns other writers add meanwhile are not
+    /// chased, and turns another fold took meanwhile are not folded again.
     pub async fn fold_keeping(
         &mut self,
         client: &ClaudeClient,
         keep: usize,
     ) -> anyhow::Result<Folded> {
-        let live = self.obj.live_history();
-        let asked: Vec<Message> = live[..messages_before_last_turns(live, keep)].to_vec();
-        let target = |obj: &ClaudeModelContext| {
-            obj.live_history()
-                .iter()
-                .take_while(|m| asked.iter().any(|a| a.same(m)))
-                .count()
-        };
-        self.fold(client, &target).await
+        let through = self.obj.history_offset()
+            + (self.obj.covered() + self.messages_before_last_turns(keep)) as u64;
+        self.fold(client, through).await
     }
 
-    /// Remove the messages the summary covers (a fold whose second write has not landed yet:
-    /// this process's own, or an interrupted one of another), then clear the record. Returns
-    /// how many this call removed.
-    pub async fn finish_fold(&mut self) -> Result<usize, ClusterError> {
-        let covered = self.obj.covered();
-        if covered == 0 {
+    /// Finish what interrupted or concurrent runs left half done: remove from the live object
+    /// the messages already sealed, migrate ConfigMap archives of older versions, and seal the
+    /// messages the summary covers. Returns how many messages left the live object.
+    pub async fn finish_fold(&mut self) -> anyhow::Result<usize> {
+        self.migrate_archives().await?;
+        let mut moved = self.trim_sealed().await?;
+        if self.obj.covered() > self.obj.pending_trim() {
+            moved += self
+                .seal_head(&|obj: &ClaudeModelContext| obj.covered())
+                .await?;
+        }
+        Ok(moved)
+    }
+
+    /// Remove from the live object the messages the newest segment already holds (the second
+    /// step of a seal). Returns how many this call removed.
+    async fn trim_sealed(&mut self) -> Result<usize, ClusterError> {
+        let k = self.obj.pending_trim();
+        if k == 0 {
             return Ok(0);
         }
+        pause_for_fault_tests("trim");
         let outcome = self
-            .patch_guarded("removing the folded messages", Target::Spec, |obj| {
-                let k = obj.covered();
-                if k == 0 {
-                    return Build::Done;
-                }
-                Build::Apply(removal_ops(
-                    &obj.spec.context_history,
-                    &(0..k).collect::<Vec<_>>(),
-                ))
-            })
+            .patch_guarded(
+                "removing sealed messages from the live object",
+                Target::Spec,
+                |obj| {
+                    let k = obj.pending_trim();
+                    if k == 0 {
+                        return Build::Done;
+                    }
+                    Build::Apply(removal_ops(
+                        &obj.spec.context_history,
+                        &(0..k).collect::<Vec<_>>(),
+                    ))
+                },
+            )
             .await?;
-        self.update_status("recording the compaction", |obj, st| {
-            if obj.covered() == 0 {
-                st.summarized_messages = None;
-                st.summary_fingerprint = None;
+        Ok(if outcome == Written::Applied { k } else { 0 })
+    }
+
+    /// Seal the oldest messages of the live object into history segments, in order: `count`
+    /// says how many (computed from the object at hand each round, after any earlier seal is
+    /// finished); each round seals whole turns, at most [`segment::SEGMENT_BYTES`].
+    ///
+    /// Crash-safe order: (1) create the segment (its name is the context's and the next
+    /// sequence number; identical content already there is adopted); (2) list it in
+    /// `status.segments`, guarded on the live object still starting with exactly those
+    /// messages; (3) remove them from the live object. After (2) and before (3) the messages
+    /// are stored twice and counted once ([`ClaudeModelContext::pending_trim`]); any process
+    /// finishes (3). A segment created in (1) whose seal never reached (2) is adopted by the
+    /// next seal when it holds the head of the history, and otherwise left unlisted (never
+    /// read). Returns how many messages left the live object.
+    async fn seal_head(
+        &mut self,
+        count: &(dyn Fn(&ClaudeModelContext) -> usize + Sync),
+    ) -> anyhow::Result<usize> {
+        self.migrate_archives().await?;
+        let mut moved = 0;
+        for _ in 0..MAX_SEAL_ROUNDS {
+            moved += self.trim_sealed().await?;
+            if self.obj.pending_trim() != 0 {
+                continue;
             }
-            st.turn_count = Some(obj.turns() as u32);
-            Ok(())
-        })
-        .await?;
-        if outcome != Written::Applied {
-            return Ok(0);
+            let h = &self.obj.spec.context_history;
+            let n = seal_cut(h, count(&self.obj).min(h.len()));
+            if n == 0 {
+                return Ok(moved);
+            }
+            let owner = self
+                .obj
+                .controller_owner_ref(&())
+                .context("the context has no uid")?;
+            let mut sequence = self.obj.segments().last().map_or(0, |s| s.sequence + 1);
+            let reference = loop {
+                let h = &self.obj.spec.context_history;
+                let new = segment::NewSegment {
+                    namespace: &self.namespace,
+                    context: &self.name,
+                    owner: owner.clone(),
+                    sequence,
+                    turns_before: self.obj.sealed_turns(),
+                    messages: &h[..n],
+                };
+                match segment::create(&self.cluster, &new).await? {
+                    segment::Created::Written(r) => break r,
+                    segment::Created::Taken(existing) => {
+                        // An interrupted seal: adopt it when it holds the head of the history.
+                        let k = existing.spec.messages as usize;
+                        if k > 0
+                            && k <= h.len()
+                            && existing.spec.encoding == segment::ENCODING
+                            && summarize::fingerprint(&h[..k]) == existing.spec.digest
+                        {
+                            tracing::info!(segment = %existing.reference().name, "adopting the segment of an interrupted seal");
+                            break existing.reference();
+                        }
+                        sequence = sequence.checked_add(1).context("segment numbers ran out")?;
+                    }
+                }
+            };
+            pause_for_fault_tests("list");
+            let k = reference.messages as usize;
+            let outcome = self
+                .update_status("listing a sealed history segment", |obj, st| {
+                    if obj.segments().iter().any(|s| s.name == reference.name) {
+                        return Err("already listed".into());
+                    }
+                    let h = &obj.spec.context_history;
+                    if obj.pending_trim() != 0
+                        || obj
+                            .segments()
+                            .last()
+                            .is_some_and(|s| s.sequence >= reference.sequence)
+                        || k > h.len()
+                        || summarize::fingerprint(&h[..k]) != reference.digest
+                    {
+                        return Err(
+                            "another writer sealed or changed the oldest turns first".into()
+                        );
+                    }
+                    st.segments.push(reference.clone());
+                    Ok(())
+                })
+                .await?;
+            if let Written::Stale(why) = outcome {
+                tracing::debug!(
+                    "the segment was not listed ({why}); sealing again from the fresh object"
+                );
+                self.reload().await?;
+                continue;
+            }
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::Compacted,
+                    format!(
+                        "sealed turns {}-{} ({k} messages) into history segment {}",
+                        reference.first_turn, reference.last_turn, reference.name
+                    ),
+                )
+                .await;
         }
-        let turns = self.obj.turns();
-        self.events
-            .emit(&self.obj, Lifecycle::Compacted, format!("removed the {covered} oldest messages (folded into the summary) from spec.contextHistory; {turns} turns remain"))
-            .await;
-        Ok(covered)
+        moved += self.trim_sealed().await?;
+        Ok(moved)
+    }
+
+    /// Move the ConfigMap archives of older versions into history segments (they precede
+    /// everything else), list them, then delete the ConfigMaps: after this, whoever may read
+    /// ConfigMaps reads no conversation.
+    async fn migrate_archives(&mut self) -> anyhow::Result<()> {
+        let Some(archived_turns) = self.obj.status.as_ref().and_then(|s| s.archived_turns) else {
+            return Ok(());
+        };
+        let archived = archive::read(&self.cluster, &self.namespace, &self.name)
+            .await
+            .context("reading the ConfigMap archives to migrate them into history segments")?;
+        let owner = self
+            .obj
+            .controller_owner_ref(&())
+            .context("the context has no uid")?;
+        let refs =
+            segment::create_all(&self.cluster, &self.namespace, &self.name, owner, &archived)
+                .await?;
+        let migrated = archived.len() as u64;
+        let seen: Vec<String> = self.obj.segments().iter().map(|s| s.name.clone()).collect();
+        let outcome = self
+            .update_status(
+                "listing the migrated archives as history segments",
+                |obj, st| {
+                    let now: Vec<&str> = obj.segments().iter().map(|s| s.name.as_str()).collect();
+                    if obj.status.as_ref().and_then(|s| s.archived_turns) != Some(archived_turns)
+                        || now != seen.iter().map(String::as_str).collect::<Vec<_>>()
+                    {
+                        return Err("another writer migrated the archives first".into());
+                    }
+                    if st.summary.is_some() {
+                        st.summary_covers = Some(migrated + obj.summary_covers());
+                    }
+                    let mut all = refs.clone();
+                    all.append(&mut st.segments);
+                    st.segments = all;
+                    st.archived_turns = None;
+                    Ok(())
+                },
+            )
+            .await?;
+        if let Written::Stale(why) = outcome {
+            tracing::debug!("the archives were not migrated here ({why})");
+            self.reload().await?;
+            return Ok(());
+        }
+        archive::delete_all(&self.cluster, &self.namespace, &self.name)
+            .await
+            .context("the archives were migrated into history segments, but the old ConfigMaps could not be deleted")?;
+        Ok(())
+    }
+
+    /// Messages `[from, to)` of the whole conversation (sealed ones read through the cache).
+    pub async fn messages_between(&mut self, from: u64, to: u64) -> anyhow::Result<Vec<Message>> {
+        let offset = self.obj.history_offset();
+        let mut out = Vec::new();
+        let mut at = 0u64;
+        for r in self.obj.segments().to_vec() {
+            let end = at + u64::from(r.messages);
+            if end > from && at < to.min(offset) {
+                let msgs = self
+                    .segments
+                    .read(&self.cluster, &self.namespace, &r)
+                    .await?;
+                let lo = from.saturating_sub(at) as usize;
+                let hi = (to.min(end) - at) as usize;
+                out.extend_from_slice(&msgs[lo.min(msgs.len())..hi.min(msgs.len())]);
+            }
+            at = end;
+        }
+        let h = &self.obj.spec.context_history;
+        let lo = from.saturating_sub(offset) as usize;
+        let hi = (to.saturating_sub(offset) as usize).min(h.len());
+        if lo < hi {
+            out.extend_from_slice(&h[lo..hi]);
+        }
+        Ok(out)
+    }
+
+    /// The history a window for `message` is built from, and where it starts in the whole
+    /// conversation: the live messages, preceded by as many sealed messages (not covered by
+    /// the summary) as the window can take, newest segment first, each read once per process
+    /// and once per machine.
+    async fn window_history(&mut self, message: &str) -> anyhow::Result<(u64, Vec<Message>)> {
+        let covers = self.obj.summary_covers();
+        let mut base = self.obj.history_offset() + self.obj.covered() as u64;
+        let mut hist = self.obj.live_history().to_vec();
+        let refs = self.obj.segments().to_vec();
+        let mut ends: Vec<u64> = refs
+            .iter()
+            .scan(0u64, |at, r| {
+                *at += u64::from(r.messages);
+                Some(*at)
+            })
+            .collect();
+        let mut refs = refs;
+        while base > covers {
+            let w = self.window_over(message, &hist, ratio_of(&self.obj))?;
+            if w.first_sent > 0 {
+                break;
+            }
+            let (Some(r), Some(end)) = (refs.pop(), ends.pop()) else {
+                break;
+            };
+            let start = end - u64::from(r.messages);
+            if start >= base {
+                continue;
+            }
+            let msgs = self
+                .segments
+                .read(&self.cluster, &self.namespace, &r)
+                .await?;
+            let lo = covers.max(start);
+            let hi = base.min(end);
+            let (lo_i, hi_i) = ((lo - start) as usize, (hi - start) as usize);
+            let mut older = msgs[lo_i.min(msgs.len())..hi_i.min(msgs.len())].to_vec();
+            older.append(&mut hist);
+            hist = older;
+            base = lo;
+        }
+        Ok((base, hist))
+    }
+
+    /// The window for `message` over `history` (a suffix of the conversation), with
+    /// calibration `ratio`.
+    fn window_over(
+        &self,
+        message: &str,
+        history: &[Message],
+        ratio: f64,
+    ) -> Result<Window, WindowError> {
+        let spec = &self.obj.spec;
+        let counts: Vec<u32> = history.iter().map(message_tokens).collect();
+        window::build(&window::Input {
+            system_prompt: spec.system_prompt.as_deref(),
+            summary: summary_of(&self.obj),
+            history,
+            message_tokens: Some(&counts),
+            history_size: spec.history_size,
+            max_tokens: Some(prompt_budget(spec)),
+            ratio,
+            new_message: message,
+        })
     }
 
     /// Remove exactly `targets` (matched by id, or by role, content and timestamp) wherever they
@@ -662,11 +961,16 @@ impl Session {
         &mut self,
         what: &str,
         targets: &[Message],
-        all: bool,
+        scope: Scope,
     ) -> Result<Written, ClusterError> {
+        let all = scope == Scope::AllLive;
         self.patch_guarded(what, Target::Spec, |obj| {
             let h = &obj.spec.context_history;
-            let from = obj.covered();
+            let from = if scope == Scope::Anywhere {
+                0
+            } else {
+                obj.covered()
+            };
             let mut found = Vec::new();
             for t in targets {
                 match (from..h.len())
@@ -702,7 +1006,7 @@ impl Session {
         let turn = live[start..].to_vec();
         let question = turn[0].content.clone();
         match self
-            .remove_messages("removing the last turn", &turn, true)
+            .remove_messages("removing the last turn", &turn, Scope::AllLive)
             .await?
         {
             Written::Stale(why) => anyhow::bail!("nothing was undone: {why}"),
@@ -789,23 +1093,28 @@ impl Session {
         Ok(())
     }
 
-    /// Record what an import brought besides the history: the summary, and how many of its
-    /// turns went to archives.
+    /// Record what an import brought besides the live history: the summary and how far it
+    /// reaches, and the segments holding the older turns.
     pub async fn record_import(
         &mut self,
         summary: Option<String>,
-        archived_turns: usize,
+        summary_covers: Option<u64>,
+        segments: Vec<crate::resource::SegmentRef>,
     ) -> Result<(), ClusterError> {
-        self.update_status("recording the imported summary and turns", |obj, st| {
-            if let Some(s) = &summary {
-                st.summary = Some(s.clone());
-            }
-            if archived_turns > 0 {
-                st.archived_turns = Some(archived_turns as u32);
-            }
-            st.turn_count = Some((obj.live_turns() + archived_turns) as u32);
-            Ok(())
-        })
+        self.update_status(
+            "recording the imported summary and sealed turns",
+            |obj, st| {
+                if let Some(s) = &summary {
+                    st.summary = Some(s.clone());
+                    st.summary_covers = summary_covers;
+                }
+                st.segments = segments.clone();
+                let sealed: u64 = segments.iter().map(|s| s.turns).sum();
+                st.turn_count =
+                    Some((count_turns(&obj.spec.context_history) as u64 + sealed) as u32);
+                Ok(())
+            },
+        )
         .await?;
         Ok(())
     }
@@ -843,17 +1152,27 @@ impl Session {
     /// stay) and the summary.
     pub async fn clear(&mut self) -> anyhow::Result<()> {
         let seen = self.obj.spec.context_history.clone();
-        self.remove_messages("clearing the history", &seen, false)
+        let sealed: Vec<String> = self.obj.segments().iter().map(|s| s.name.clone()).collect();
+        self.remove_messages("clearing the history", &seen, Scope::Anywhere)
             .await?;
-        self.update_status("clearing the summary", |obj, st| {
+        self.update_status("clearing the summary and the sealed history", |obj, st| {
             st.summary = None;
+            st.summary_covers = None;
             st.summarized_messages = None;
             st.summary_fingerprint = None;
-            st.turn_count = Some(obj.turns() as u32);
+            st.segments.retain(|s| !sealed.contains(&s.name));
+            st.turn_count = Some(
+                (count_turns(&obj.spec.context_history)
+                    + st.segments.iter().map(|s| s.turns as usize).sum::<usize>())
+                    as u32,
+            );
             st.token_count = Some(0);
             Ok(())
         })
         .await?;
+        segment::delete(&self.cluster, &self.namespace, &sealed)
+            .await
+            .context("the history was cleared, but its sealed segments could not be deleted")?;
         Ok(())
     }
 
@@ -872,14 +1191,20 @@ impl Session {
         let incoming = turn_room(&self.obj, message, stored)?;
         self.ensure_writable().await?;
         self.finish_fold().await?;
-        if let Some(note) = self.make_room_sized(Some(client), incoming, stored).await? {
+        if let Some(note) = self.make_room_sized(incoming, stored).await? {
             notes.push(note);
         }
-        let mut window = self.window(message)?;
+        let (mut base, mut history) = self.window_history(message).await?;
+        let mut window = self.window_over(message, &history, self.ratio())?;
         let strategy = self.obj.spec.summarization_strategy;
-        if strategy != SummarizationStrategy::Truncate && fold_target(&self.obj, message) > 0 {
-            let target = |obj: &ClaudeModelContext| fold_target(obj, message);
-            match self.fold(client, &target).await {
+        let through = base
+            + match strategy {
+                SummarizationStrategy::Truncate => 0,
+                SummarizationStrategy::SummarizeOldest => window.first_sent,
+                SummarizationStrategy::Hybrid => window.left_by_history.end,
+            } as u64;
+        if strategy != SummarizationStrategy::Truncate && through > self.obj.summary_covers() {
+            match self.fold(client, through).await {
                 Ok(done) => {
                     tracing::info!(messages = done.messages, "folded the oldest turns into the summary");
                 }
@@ -887,8 +1212,10 @@ impl Session {
                     "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
                 )),
             }
-            window = self.window(message)?;
+            (base, history) = self.window_history(message).await?;
+            window = self.window_over(message, &history, self.ratio())?;
         }
+        tracing::debug!(from = base, messages = history.len(), "windowed");
         let mut request = self.request_for(&window);
         // Near the budget the estimate is not good enough: ask the API for the exact count and,
         // if the window is in fact over, rebuild it with the measured ratio.
@@ -903,7 +1230,7 @@ impl Session {
                             ratio,
                             "the exact count is over the budget; windowing again"
                         );
-                        window = window_of(&self.obj, message, ratio)?;
+                        window = self.window_over(message, &history, ratio)?;
                         request = self.request_for(&window);
                     }
                     Ok(exact) => tracing::debug!(exact, budget, "the exact count fits the budget"),
@@ -933,95 +1260,32 @@ impl Session {
         size::stored_len(&self.obj)
     }
 
-    /// Keep the object under [`OBJECT_SIZE_LIMIT`] once `incoming` more bytes are stored:
-    /// remove the oldest whole turns down to [`OBJECT_SIZE_TARGET`], folding them into the
-    /// summary when the strategy summarizes and a client is given, else (or when the summary
-    /// fails) archiving them to ConfigMaps. Returns a note for the user when it did something.
-    pub async fn make_room(
-        &mut self,
-        client: Option<&ClaudeClient>,
-        incoming: usize,
-    ) -> anyhow::Result<Option<String>> {
+    /// Keep the live object within its byte budget ([`live_budget`]) once `incoming` more
+    /// bytes are stored: seal the oldest whole turns into history segments until it is at
+    /// half the budget (so that sealing happens once per many turns, not on every turn).
+    /// Returns a note for the user when something unusual happened.
+    pub async fn make_room(&mut self, incoming: usize) -> anyhow::Result<Option<String>> {
         let stored = self.stored_size();
-        self.make_room_sized(client, incoming, stored).await
+        self.make_room_sized(incoming, stored).await
     }
 
     /// [`Session::make_room`] for an object whose stored size the caller just measured.
     async fn make_room_sized(
         &mut self,
-        client: Option<&ClaudeClient>,
         incoming: usize,
         stored: usize,
     ) -> anyhow::Result<Option<String>> {
-        if stored + incoming <= OBJECT_SIZE_LIMIT {
+        let budget = live_budget();
+        if stored + incoming <= budget {
             return Ok(None);
         }
-        let target = |obj: &ClaudeModelContext| room_cut(obj, incoming);
-        if target(&self.obj) == 0 {
+        let cut = |obj: &ClaudeModelContext| room_cut(obj, incoming, budget);
+        if cut(&self.obj) == 0 {
             return Ok(None);
         }
-        let summarizes = self.obj.spec.summarization_strategy != SummarizationStrategy::Truncate;
-        if let (true, Some(client)) = (summarizes, client) {
-            match self.fold(client, &target).await {
-                Ok(done) if self.stored_size() + incoming <= OBJECT_SIZE_LIMIT => {
-                    return Ok(Some(format!(
-                        "the context was near the 1.5 MiB object limit: {} of the oldest messages were folded into the summary",
-                        done.messages
-                    )))
-                }
-                Ok(_) => tracing::warn!("folding did not make enough room; archiving instead"),
-                Err(e) => tracing::warn!("could not summarize to make room ({e:#}); archiving instead"),
-            }
-        }
-        let (moved, archives) = self.archive(&target).await?;
-        if moved == 0 {
-            return Ok(None);
-        }
-        Ok(Some(format!(
-            "the context was near the 1.5 MiB object limit: the {moved} oldest messages were archived to ConfigMap {} (label {ARCHIVE_LABEL}={}); `kubectl mcp export` reads them back",
-            archives.join(", "),
-            self.name
-        )))
-    }
-
-    /// Move the oldest live messages (`target` of them, computed from the object at hand) into
-    /// ConfigMaps (JSON Lines, owned by the context), then remove exactly those messages from
-    /// the history. Written before removed: nothing is lost in between. Archive names come from
-    /// the content, so two processes archiving the same turns write the same ConfigMaps once.
-    async fn archive(
-        &mut self,
-        target: &(dyn Fn(&ClaudeModelContext) -> usize + Sync),
-    ) -> anyhow::Result<(usize, Vec<String>)> {
-        self.finish_fold().await?;
-        let count = target(&self.obj).min(self.obj.spec.context_history.len());
-        if count == 0 {
-            return Ok((0, Vec::new()));
-        }
-        let moved = self.obj.spec.context_history[..count].to_vec();
-        let owner = self
-            .obj
-            .controller_owner_ref(&())
-            .context("the context has no uid")?;
-        let names = archive::write(
-            &self.cluster,
-            &self.namespace,
-            &self.name,
-            &self.session_id,
-            owner,
-            &moved,
-        )
-        .await?;
-        self.remove_messages("removing the archived messages", &moved, false)
-            .await?;
-        let archived =
-            count_turns(&archive::read(&self.cluster, &self.namespace, &self.name).await?) as u32;
-        self.update_status("recording the archived turns", |obj, st| {
-            st.archived_turns = Some(archived);
-            st.turn_count = Some(obj.live_turns() as u32 + archived);
-            Ok(())
-        })
-        .await?;
-        Ok((count, names))
+        let moved = self.seal_head(&cut).await?;
+        tracing::info!(moved, "sealed the oldest turns into history segments");
+        Ok(None)
     }
 
     fn request_for(&self, window: &Window) -> MessagesRequest {
@@ -1125,7 +1389,7 @@ impl Session {
     ) -> Result<(), ClusterError> {
         let incoming = size::stored_len(turn) + APPEND_OVERHEAD;
         for _ in 0..3 {
-            match self.make_room(None, incoming).await {
+            match self.make_room(incoming).await {
                 Ok(Some(note)) => notes.push(note),
                 Ok(None) => {}
                 Err(e) => notes.push(format!("warning: could not make room: {e:#}")),
@@ -1457,6 +1721,15 @@ fn append_ops(messages: &[Message]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Which messages [`Session::remove_messages`] removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// All of them, among the live messages, or none.
+    AllLive,
+    /// Those still stored in the object, covered or not.
+    Anywhere,
+}
+
 /// Where a guarded patch goes.
 #[derive(Debug, Clone, Copy)]
 enum Target {
@@ -1616,7 +1889,7 @@ fn input_of<'a>(
         history: obj.live_history(),
         message_tokens: Some(counts),
         history_size: spec.history_size,
-        max_tokens: spec.max_tokens,
+        max_tokens: Some(prompt_budget(spec)),
         ratio,
         new_message,
     }
@@ -1632,34 +1905,116 @@ fn window_of(
     window::build(&input_of(obj, new_message, ratio, &counts))
 }
 
-/// How many of the oldest live messages the strategy folds before sending `message`.
-fn fold_target(obj: &ClaudeModelContext, message: &str) -> usize {
-    let Ok(w) = window_of(obj, message, ratio_of(obj)) else {
-        return 0;
-    };
-    match obj.spec.summarization_strategy {
-        SummarizationStrategy::Truncate => 0,
-        SummarizationStrategy::SummarizeOldest => w.first_sent,
-        SummarizationStrategy::Hybrid => w.left_by_history.end,
-    }
-}
-
-/// How many of the oldest stored messages must leave (whole turns) so that `incoming` more
-/// bytes bring the object down to [`OBJECT_SIZE_TARGET`]; 0 when it is under the limit.
-fn room_cut(obj: &ClaudeModelContext, incoming: usize) -> usize {
+/// How many of the oldest live-object messages to seal (whole turns) so that `incoming` more
+/// bytes bring the object down to half of `budget`; 0 when it is within the budget. The newest
+/// turn stays (so `/undo` can reach it) unless the object's hard limit needs it gone too.
+fn room_cut(obj: &ClaudeModelContext, incoming: usize, budget: usize) -> usize {
     let size = size::stored_len(obj);
-    if size + incoming <= OBJECT_SIZE_LIMIT {
+    if size + incoming <= budget {
         return 0;
     }
     let h = &obj.spec.context_history;
-    let excess = (size + incoming).saturating_sub(OBJECT_SIZE_TARGET);
+    let limit = if size + incoming > OBJECT_SIZE_LIMIT {
+        h.len()
+    } else {
+        last_turn_start(h).unwrap_or(0)
+    };
+    let excess = (size + incoming).saturating_sub(budget / 2);
     // Cut after whole turns: at a user message that follows an answer.
     let (mut count, mut freed) = (0, 0);
-    while count < h.len() && (freed < excess || (count > 0 && h[count].role != Role::User)) {
+    while count < limit && (freed < excess || (count > 0 && h[count].role != Role::User)) {
         freed += size::stored_len(&h[count]) + 1;
         count += 1;
     }
     count
+}
+
+/// The first `want` messages of `history`, cut back to whole turns and to one segment's worth
+/// ([`segment::SEGMENT_BYTES`], but at least one whole turn).
+fn seal_cut(history: &[Message], want: usize) -> usize {
+    let want = want.min(history.len());
+    let starts = turn_starts(history);
+    // The cut must end where a turn starts (or at the end of the history).
+    let ends_turn = |i: usize| i == history.len() || starts.binary_search(&i).is_ok();
+    let mut cut = want;
+    while cut > 0 && !ends_turn(cut) {
+        cut -= 1;
+    }
+    let mut bytes = 0;
+    let mut best = 0;
+    for (i, m) in history[..cut].iter().enumerate() {
+        bytes += size::stored_len(m) + 1;
+        if bytes > segment::SEGMENT_BYTES && best > 0 {
+            break;
+        }
+        if ends_turn(i + 1) {
+            best = i + 1;
+        }
+    }
+    best
+}
+
+/// The live object's byte budget: `KUBECTL_MCP_LIVE_BYTES` (e.g. `256KiB`, `64k`), default
+/// [`DEFAULT_LIVE_BYTES`], at most [`OBJECT_SIZE_TARGET`].
+pub fn live_budget() -> usize {
+    std::env::var("KUBECTL_MCP_LIVE_BYTES")
+        .ok()
+        .and_then(|v| parse_bytes(v.trim()))
+        .map_or(DEFAULT_LIVE_BYTES, |b| b as usize)
+        .clamp(4096, OBJECT_SIZE_TARGET)
+}
+
+/// For fault-injection tests only: `KUBECTL_MCP_FAULT_PAUSE=<step>:<ms>` sleeps that long
+/// before the named step of a seal (`list`, `trim`), so that a test can kill the process
+/// inside the window it means to test. Unset in normal use: costs one env lookup.
+fn pause_for_fault_tests(step: &str) {
+    let Ok(v) = std::env::var("KUBECTL_MCP_FAULT_PAUSE") else {
+        return;
+    };
+    for part in v.split(',') {
+        if let Some((s, ms)) = part.split_once(':') {
+            if s == step {
+                if let Ok(ms) = ms.parse::<u64>() {
+                    std::thread::sleep(Duration::from_millis(ms));
+                }
+            }
+        }
+    }
+}
+
+/// The smallest context window of the current Claude models, in tokens: the prompt budget
+/// when `spec.maxTokens` is unset (issue #12 brings the per-model table).
+pub const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
+
+/// The prompt budget windows are built to: `spec.maxTokens`, else the context window less the
+/// answer cap and a 2% margin for the estimate. Without it a long conversation would send every
+/// sealed turn, far past what any model takes.
+fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
+    spec.max_tokens.unwrap_or_else(|| {
+        let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
+        (DEFAULT_CONTEXT_WINDOW - DEFAULT_CONTEXT_WINDOW / 50)
+            .saturating_sub(answer)
+            .max(1)
+    })
+}
+
+/// The token estimate of a stored message (its cached count when it has one).
+fn message_tokens(m: &Message) -> u32 {
+    m.tokens.unwrap_or_else(|| tokens::estimate(&m.content))
+}
+
+/// True when the live object still holds `messages` where they were, starting at message
+/// `from` of the conversation (sealed messages are immutable and need no check).
+fn still_holds(obj: &ClaudeModelContext, from: u64, messages: &[Message]) -> bool {
+    let offset = obj.history_offset();
+    let h = &obj.spec.context_history;
+    messages.iter().enumerate().all(|(j, m)| {
+        let at = from + j as u64;
+        if at < offset {
+            return true;
+        }
+        h.get((at - offset) as usize).is_some_and(|s| s.same(m))
+    })
 }
 
 /// Stored bytes a turn for `message` may take in `obj`: the question exactly, plus the largest

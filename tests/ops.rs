@@ -224,7 +224,7 @@ fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("10 → 3") && text.contains("folded 14 messages"),
+        text.contains("folded 14 messages (originals sealed, not deleted)"),
         "{text}"
     );
     let reqs = fake.message_requests();

@@ -27,24 +27,37 @@ pub(super) fn print() -> anyhow::Result<()> {
 }
 
 pub(super) async fn install(cluster: &Cluster, args: &InstallArgs) -> anyhow::Result<()> {
+    // Segments first: a context never seals into a type that is not there yet.
+    for crd in [crate::segment::crd(), resource::crd()] {
+        install_one(cluster, args, crd).await?;
+    }
+    Ok(())
+}
+
+async fn install_one(
+    cluster: &Cluster,
+    args: &InstallArgs,
+    crd: CustomResourceDefinition,
+) -> anyhow::Result<()> {
+    let name = crd.metadata.name.clone().unwrap_or_default();
     let crds: Api<CustomResourceDefinition> = Api::all(cluster.client().clone());
     let before = crds
-        .get_opt(CRD_NAME)
+        .get_opt(&name)
         .await
         .map_err(|e| cluster.error(e, &Op::crd("get")))?;
     let params = PatchParams::apply(FIELD_MANAGER).force();
     let after = crds
-        .patch(CRD_NAME, &params, &Patch::Apply(resource::crd()))
+        .patch(&name, &params, &Patch::Apply(crd))
         .await
         .map_err(|e| cluster.error(e, &Op::crd("patch")))?;
-    let wait = await_condition(crds, CRD_NAME, conditions::is_crd_established());
+    let wait = await_condition(crds, &name, conditions::is_crd_established());
     match tokio::time::timeout(args.wait_timeout, wait).await {
         Ok(Ok(_)) => {}
         Ok(Err(e)) => {
-            return Err(e).context(format!("waiting for {CRD_NAME} to become Established"))
+            return Err(e).context(format!("waiting for {name} to become Established"))
         }
         Err(_) => anyhow::bail!(
-            "{CRD_NAME} was applied but is not Established after {}: check `kubectl describe crd {CRD_NAME}`",
+            "{name} was applied but is not Established after {}: check `kubectl describe crd {name}`",
             humantime::format_duration(args.wait_timeout)
         ),
     }
@@ -55,7 +68,7 @@ pub(super) async fn install(cluster: &Cluster, args: &InstallArgs) -> anyhow::Re
     };
     writeln!(
         std::io::stdout().lock(),
-        "{CRD_KIND}/{CRD_NAME} {verb} (server-side apply)"
+        "{CRD_KIND}/{name} {verb} (server-side apply)"
     )?;
     Ok(())
 }
@@ -95,26 +108,30 @@ pub(super) async fn uninstall(cluster: &Cluster, args: &UninstallArgs) -> anyhow
             return Ok(());
         }
     }
-    crds.delete(CRD_NAME, &DeleteParams::default())
-        .await
-        .map_err(|e| cluster.error(e, &Op::crd("delete")))?;
-    // The apiserver deletes every instance before the CRD itself goes; wait so that an `install`
-    // right after does not race a terminating CRD.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-    while crds
-        .get_opt(CRD_NAME)
-        .await
-        .map_err(|e| cluster.error(e, &Op::crd("get")))?
-        .is_some()
-    {
-        if tokio::time::Instant::now() > deadline {
-            anyhow::bail!("{CRD_NAME} is still terminating after 2m: check `kubectl get crd {CRD_NAME} -o yaml`");
+    for name in [CRD_NAME, crate::segment::CRD_NAME] {
+        match crds.delete(name, &DeleteParams::default()).await {
+            Ok(_) => {}
+            // An install from before segments existed has only the first.
+            Err(kube::Error::Api(s)) if s.code == 404 => continue,
+            Err(e) => return Err(cluster.error(e, &Op::crd("delete")).into()),
         }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+        // The apiserver deletes every instance before the CRD itself goes; wait so that an
+        // `install` right after does not race a terminating CRD.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+        while crds
+            .get_opt(name)
+            .await
+            .map_err(|e| cluster.error(e, &Op::crd("get")))?
+            .is_some()
+        {
+            if tokio::time::Instant::now() > deadline {
+                anyhow::bail!(
+                    "{name} is still terminating after 2m: check `kubectl get crd {name} -o yaml`"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        writeln!(std::io::stdout().lock(), "{CRD_KIND} \"{name}\" deleted")?;
     }
-    writeln!(
-        std::io::stdout().lock(),
-        "{CRD_KIND} \"{CRD_NAME}\" deleted"
-    )?;
     Ok(())
 }

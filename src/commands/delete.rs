@@ -12,7 +12,8 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
     let ns = cluster.namespace();
     let api = cluster.contexts(Some(ns));
     // Resolve every target first: names for --all/-l, session IDs (or names) otherwise.
-    let mut targets: Vec<(String, String)> = Vec::new(); // (what the user called it, name)
+    // (what the user called it, name, uid)
+    let mut targets: Vec<(String, String, Option<String>)> = Vec::new();
     let mut failures = 0usize;
     if args.all || args.selector.is_some() {
         let mut params = ListParams::default();
@@ -21,7 +22,7 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
         }
         for o in cluster.list_all(Some(ns), params, 500).await? {
             let name = o.metadata.name.clone().unwrap_or_default();
-            targets.push((name.clone(), name));
+            targets.push((name.clone(), name, o.metadata.uid.clone()));
         }
         if targets.is_empty() {
             output::note(format!("No resources found in {ns} namespace."));
@@ -30,7 +31,11 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
     } else {
         for session in &args.sessions {
             match cluster.find(ns, session).await {
-                Ok(o) => targets.push((session.clone(), o.metadata.name.unwrap_or_default())),
+                Ok(o) => targets.push((
+                    session.clone(),
+                    o.metadata.name.unwrap_or_default(),
+                    o.metadata.uid,
+                )),
                 Err(ClusterError::NotFound { .. }) if args.ignore_not_found => {}
                 Err(e) => {
                     output::note(format!("error: {e}"));
@@ -40,10 +45,15 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
         }
     }
     let mut out = std::io::stdout().lock();
-    for (session, name) in targets {
+    for (session, name, uid) in targets {
         let op = Op::contexts("delete", Some(ns), Some(&session));
         match api.delete(&name, &DeleteParams::default()).await {
-            Ok(_) => writeln!(out, "{} \"{name}\" deleted", output::KIND_DOT_GROUP)?,
+            Ok(_) => {
+                writeln!(out, "{} \"{name}\" deleted", output::KIND_DOT_GROUP)?;
+                if let Some(uid) = &uid {
+                    delete_segments(cluster, ns, &name, uid).await;
+                }
+            }
             Err(e) => match cluster.error(e, &op) {
                 ClusterError::NotFound { .. } if args.ignore_not_found => {}
                 e => {
@@ -57,4 +67,21 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
         anyhow::bail!("{failures} context(s) could not be deleted (see above)");
     }
     Ok(())
+}
+
+/// Delete the history segments of a deleted context. Their owner references let a cluster's
+/// garbage collector do it too; doing it here covers clusters without one and says so at once
+/// when RBAC forbids it.
+async fn delete_segments(cluster: &Cluster, ns: &str, name: &str, uid: &str) {
+    let result = async {
+        let names = crate::segment::list_for(cluster, ns, uid).await?;
+        crate::segment::delete(cluster, ns, &names).await
+    }
+    .await;
+    if let Err(e) = result {
+        output::note(format!(
+            "warning: the history segments of {name} were not deleted here ({}); the cluster's garbage collector deletes them with their owner",
+            e.to_string().lines().next().unwrap_or_default()
+        ));
+    }
 }

@@ -9,7 +9,6 @@ use anyhow::Context;
 use kube::Resource;
 use serde::{Deserialize, Serialize};
 
-use crate::archive;
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
 use crate::cluster::Cluster;
 use crate::naming;
@@ -35,6 +34,14 @@ struct PortableMeta {
 struct PortableStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
+    /// How many messages of the history, from the start, the summary condenses (absent in
+    /// exports of older versions, whose history left those messages out).
+    #[serde(
+        default,
+        rename = "summaryCovers",
+        skip_serializing_if = "Option::is_none"
+    )]
+    summary_covers: Option<u64>,
 }
 
 /// The JSON form: the object minus what the server sets.
@@ -79,22 +86,26 @@ fn portable(obj: &ClaudeModelContext) -> Portable {
         spec: obj.spec.clone(),
         status: PortableStatus {
             summary: obj.status.as_ref().and_then(|s| s.summary.clone()),
+            summary_covers: None,
         },
     }
 }
 
 pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
     let mut obj = cluster.find(cluster.namespace(), &args.session).await?;
-    // Every stored turn, wherever it lives: archives first, then the live history.
-    obj.spec.context_history = archive::full_history(cluster, &obj)
+    // Every stored turn, wherever it lives: sealed segments first, then the live history.
+    let cache = crate::segment::Cache::open_default();
+    let full = crate::segment::full_history(cluster, &cache, &obj)
         .await
-        .context("reading the archived turns (an export must hold the whole conversation)")?;
-    if let Some(st) = obj.status.as_mut() {
-        // The covered messages were left out: the summary holds them.
-        st.summarized_messages = None;
-        st.summary_fingerprint = None;
+        .context("reading the sealed turns (an export must hold the whole conversation)")?;
+    // Messages of not yet migrated ConfigMap archives come before everything the object counts.
+    let unmigrated = (full.len() as u64).saturating_sub(obj.conversation_len());
+    let covers = obj.summary_covers() + unmigrated;
+    obj.spec.context_history = full;
+    let mut doc = portable(&obj);
+    if doc.status.summary.is_some() {
+        doc.status.summary_covers = Some(covers);
     }
-    let doc = portable(&obj);
     let mut out = std::io::stdout().lock();
     match args.output {
         ExportFormat::Json => output::print_json(&mut out, &doc)?,
@@ -256,30 +267,22 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
     obj.metadata.namespace = Some(ns.clone());
     obj.metadata.labels = (!doc.metadata.labels.is_empty()).then_some(doc.metadata.labels);
     let created = create_context(cluster, obj).await?;
-    // A conversation larger than one object: the older turns go to archives, written before
-    // the import is reported done.
-    let archived = if older.is_empty() {
-        0
-    } else {
+    // A conversation larger than one object: the older turns are sealed into history
+    // segments, written before the import is reported done.
+    let mut segments = Vec::new();
+    if !older.is_empty() {
         let owner = created
             .controller_owner_ref(&())
             .context("the created context has no uid")?;
-        archive::write(
-            cluster,
-            &ns,
-            &name,
-            &created.spec.session_id,
-            owner,
-            older,
-        )
-        .await
-        .context("the context was created with the newest turns, but the older ones could not be archived; delete it and import again")?;
-        crate::resource::count_turns(older)
-    };
-    // Status is not taken on create: the summary and the turn counts follow in one write.
+        segments = crate::segment::create_all(cluster, &ns, &name, owner, older)
+            .await
+            .context("the context was created with the newest turns, but the older ones could not be sealed into history segments; delete it and import again")?;
+    }
+    // Status is not taken on create: the summary, its reach and the segments follow in one
+    // write.
     let mut session = Session::from_object(cluster, created);
     session
-        .record_import(doc.status.summary, archived)
+        .record_import(doc.status.summary, doc.status.summary_covers, segments)
         .await
         .context("the context was created but its summary and turn count could not be set")?;
     let created = session.object();
@@ -292,7 +295,7 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
 }
 
 /// Where the live part of an imported history starts: the newest whole turns whose stored size
-/// fits well under the object limit; the rest is archived. Refuses a message too large to be
+/// fits the live object's budget; the rest is sealed into segments. Refuses a message too large to be
 /// stored anywhere.
 fn live_start(history: &[Message]) -> Result<usize, String> {
     let mut used = 0;
@@ -307,14 +310,14 @@ fn live_start(history: &[Message]) -> Result<usize, String> {
             ));
         }
         used += bytes;
-        if used > IMPORT_LIVE_BYTES {
+        if used > session::live_budget() / 2 {
             break;
         }
         if m.role == Role::User && (i == 0 || history[i - 1].role == Role::Assistant) {
             start = i;
         }
     }
-    // Messages before the live part must be storable in an archive too.
+    // Messages before the live part must be storable in a segment too.
     for (i, m) in history[..start].iter().enumerate() {
         let bytes = size::stored_len(m);
         if bytes > session::MAX_TURN_BYTES {
@@ -326,10 +329,6 @@ fn live_start(history: &[Message]) -> Result<usize, String> {
     }
     Ok(start)
 }
-
-/// Stored bytes of history an import leaves in the object (the rest is archived): half the
-/// size target, so the imported context has room to go on.
-const IMPORT_LIVE_BYTES: usize = session::OBJECT_SIZE_TARGET / 2;
 
 #[cfg(test)]
 mod tests {

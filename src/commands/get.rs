@@ -25,16 +25,17 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
         Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&obj))?,
         None => {
             let now = Timestamp::now();
-            // The transcript covers every stored turn; when the archives cannot be read (RBAC on
-            // ConfigMaps), the live ones are shown and the gap is said.
-            let history = match crate::archive::full_history(cluster, &obj).await {
+            // The transcript covers every stored turn; when the sealed ones cannot be read
+            // (RBAC on segments), the live ones are shown and the gap is said.
+            let cache = crate::segment::Cache::open_default();
+            let history = match crate::segment::full_history(cluster, &cache, &obj).await {
                 Ok(h) => h,
                 Err(e) => {
                     output::note(format!(
-                        "warning: archived turns are not shown: {}",
-                        e.to_string().lines().next().unwrap_or_default()
+                        "warning: sealed turns are not shown: {}",
+                        format!("{e:#}").lines().next().unwrap_or_default()
                     ));
-                    obj.live_history().to_vec()
+                    obj.spec.context_history[obj.pending_trim()..].to_vec()
                 }
             };
             describe(&mut out, &obj, &history, now)?;

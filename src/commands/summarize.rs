@@ -79,9 +79,12 @@ pub(super) async fn run(
         match s.fold_keeping(client, args.keep_last as usize).await {
             Ok(done) => table.row([
                 name,
-                format!("{turns_before} → {}", s.object().turns()),
+                s.object().turns().to_string(),
                 format!("~{tokens_before} → ~{}", s.stored_tokens()),
-                format!("folded {} messages", done.messages),
+                format!(
+                    "folded {} messages (originals sealed, not deleted)",
+                    done.messages
+                ),
             ]),
             Err(e) => {
                 failures += 1;

@@ -242,6 +242,36 @@ impl Namespace {
         })
     }
 
+    /// History segments in this namespace, straight from the apiserver.
+    pub fn segments(&self) -> Vec<kubectl_mcp::segment::ClaudeModelContextSegment> {
+        block_on(async {
+            let api: Api<kubectl_mcp::segment::ClaudeModelContextSegment> =
+                Api::namespaced(self.cp.client().await, &self.name);
+            api.list(&Default::default()).await.unwrap().items
+        })
+    }
+
+    /// The contents of every message of `session`, as `export -o jsonl` gives them back
+    /// (sealed and live, in order). Panics when the export fails.
+    pub fn exported(&self, session: &str) -> Vec<String> {
+        let out = self
+            .mcp()
+            .args(["export", session, "-o", "jsonl"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "export failed: {}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .skip(1)
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["content"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    }
+
     /// Merge-patch a context's status directly (to set up a scenario).
     pub fn patch_status(&self, name: &str, status: serde_json::Value) {
         block_on(async {
