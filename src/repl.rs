@@ -392,7 +392,18 @@ impl Repl {
                     arg.parse()
                         .map_err(|_| anyhow::anyhow!("/history takes a number"))?
                 };
-                let h = &self.session.object().spec.context_history;
+                // The live object, or the whole conversation through the history reader when
+                // the turns asked for reach into sealed segments.
+                let obj = self.session.object();
+                let live = &obj.spec.context_history[obj.pending_trim()..];
+                let all;
+                let h: &[crate::resource::Message] =
+                    if crate::resource::count_turns(live) >= n || obj.segments().is_empty() {
+                        live
+                    } else {
+                        all = self.session.full_history().await?;
+                        &all
+                    };
                 let starts: Vec<usize> = h
                     .iter()
                     .enumerate()

@@ -458,6 +458,31 @@ impl Cache {
     }
 }
 
+/// True when `e` says a listed segment no longer exists: the list it came from is stale
+/// (segments are merged, and cleared), so the reader should load the context again.
+pub fn is_gone(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(c.downcast_ref::<ClusterError>(), Some(ClusterError::Api { code: 404, .. }))
+    })
+}
+
+/// [`full_history`] of the context `obj` names, loading the context again (once) when a
+/// segment of the list it had went away meanwhile.
+pub async fn full_history_fresh(
+    cluster: &Cluster,
+    cache: &Cache,
+    obj: &mut crate::resource::ClaudeModelContext,
+) -> anyhow::Result<Vec<Message>> {
+    match full_history(cluster, cache, obj).await {
+        Err(e) if is_gone(&e) => {
+            let ns = obj.namespace_or_default();
+            *obj = cluster.find(&ns, &obj.spec.session_id).await?;
+            full_history(cluster, cache, obj).await
+        }
+        other => other,
+    }
+}
+
 /// The one history reader: every message of the conversation of `obj`, oldest first, each
 /// once: ConfigMap archives of older versions not yet migrated, the sealed segments listed in
 /// status, then the live object (without the messages a pending seal already holds).

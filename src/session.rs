@@ -69,6 +69,8 @@ pub const OBJECT_SIZE_LIMIT: usize = 1_400_000;
 pub const OBJECT_SIZE_TARGET: usize = 1_000_000;
 /// The live object's default byte budget: older turns are sealed into segments beyond it.
 pub const DEFAULT_LIVE_BYTES: usize = 256 * 1024;
+/// Small segments at the end of the list that are merged into one.
+const MERGE_RUN: usize = 8;
 /// Seal rounds one call may take (each seals up to a segment's worth).
 const MAX_SEAL_ROUNDS: usize = 64;
 /// Largest summary accepted (a 1,024-token answer is a few kB in any language).
@@ -537,6 +539,12 @@ impl Session {
         Ok(written)
     }
 
+    /// The whole conversation, sealed segments (through this session's cache) then the live
+    /// object.
+    pub async fn full_history(&mut self) -> anyhow::Result<Vec<Message>> {
+        segment::full_history(&self.cluster, &self.segments, &self.obj).await
+    }
+
     /// True when `turn` is stored: in the live object, or sealed since it was stored (the
     /// newest segments, back to those older than the turn).
     async fn stored_anywhere(&mut self, turn: &[Message; 2]) -> anyhow::Result<bool> {
@@ -729,7 +737,7 @@ impl Session {
             let h = &self.obj.spec.context_history;
             let n = seal_cut(h, count(&self.obj).min(h.len()));
             if n == 0 {
-                return Ok(moved);
+                break;
             }
             let owner = self
                 .obj
@@ -806,7 +814,83 @@ impl Session {
                 .await;
         }
         moved += self.trim_sealed().await?;
+        if moved > 0 {
+            // A few merges per seal: an older list of many small segments catches up.
+            for _ in 0..4 {
+                match self.consolidate().await {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        tracing::warn!("could not merge small history segments (nothing is lost; the next seal tries again): {e:#}");
+                        break;
+                    }
+                }
+            }
+        }
         Ok(moved)
+    }
+
+    /// Merge a run of small segments at the end of the list into one: seals of a small live
+    /// object make segments of a fraction of [`segment::SEGMENT_BYTES`], and without merging
+    /// the list in status (part of the live object, written with every turn) would grow with
+    /// the conversation. The merged segment is a new object (nothing is rewritten); it replaces
+    /// the run in one guarded status write, then the run's objects are deleted (a reader that
+    /// loaded the old list meanwhile reloads and reads again).
+    async fn consolidate(&mut self) -> anyhow::Result<bool> {
+        let refs = self.obj.segments().to_vec();
+        let Some((start, end)) = merge_run(&refs) else {
+            return Ok(false);
+        };
+        let run = &refs[start..end];
+        let mut messages = Vec::new();
+        for r in run {
+            messages.extend_from_slice(&self.segments.read(&self.cluster, &self.namespace, r).await?);
+        }
+        let owner = self
+            .obj
+            .controller_owner_ref(&())
+            .context("the context has no uid")?;
+        let turns_before: u64 = refs[..start].iter().map(|r| r.turns).sum();
+        let mut sequence = refs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1;
+        let merged = loop {
+            let new = segment::NewSegment {
+                namespace: &self.namespace,
+                context: &self.name,
+                owner: owner.clone(),
+                sequence,
+                turns_before,
+                messages: &messages,
+            };
+            match segment::create(&self.cluster, &new).await? {
+                segment::Created::Written(r) => break r,
+                segment::Created::Taken(_) => {
+                    sequence = sequence.checked_add(1).context("segment numbers ran out")?
+                }
+            }
+        };
+        let names: Vec<String> = run.iter().map(|r| r.name.clone()).collect();
+        let outcome = self
+            .update_status("merging small history segments", |obj, st| {
+                let now = obj.segments();
+                if obj.pending_trim() != 0
+                    || now.len() < start + names.len()
+                    || now[start..start + names.len()]
+                        .iter()
+                        .map(|r| &r.name)
+                        .ne(names.iter())
+                    || now.iter().any(|r| r.sequence >= merged.sequence)
+                {
+                    return Err("the list changed meanwhile".into());
+                }
+                st.segments.splice(start..start + names.len(), [merged.clone()]);
+                Ok(())
+            })
+            .await?;
+        if outcome != Written::Applied {
+            return Ok(false);
+        }
+        segment::delete(&self.cluster, &self.namespace, &names).await?;
+        Ok(true)
     }
 
     /// Move the ConfigMap archives of older versions into history segments (they precede
@@ -885,6 +969,18 @@ impl Session {
             out.extend_from_slice(&h[lo..hi]);
         }
         Ok(out)
+    }
+
+    /// [`Session::window_history`], read again from a reloaded object when a segment went
+    /// away meanwhile (another process merged it into a bigger one).
+    async fn window_history_fresh(&mut self, message: &str) -> anyhow::Result<(u64, Vec<Message>)> {
+        match self.window_history(message).await {
+            Err(e) if segment::is_gone(&e) => {
+                self.reload().await?;
+                self.window_history(message).await
+            }
+            other => other,
+        }
     }
 
     /// The history a window for `message` is built from, and where it starts in the whole
@@ -1191,10 +1287,13 @@ impl Session {
         let incoming = turn_room(&self.obj, message, stored)?;
         self.ensure_writable().await?;
         self.finish_fold().await?;
-        if let Some(note) = self.make_room_sized(incoming, stored).await? {
+        if let Some(note) = self
+            .make_room_sized(incoming, stored, OBJECT_SIZE_LIMIT)
+            .await?
+        {
             notes.push(note);
         }
-        let (mut base, mut history) = self.window_history(message).await?;
+        let (mut base, mut history) = self.window_history_fresh(message).await?;
         let mut window = self.window_over(message, &history, self.ratio())?;
         let strategy = self.obj.spec.summarization_strategy;
         let through = base
@@ -1212,7 +1311,7 @@ impl Session {
                     "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
                 )),
             }
-            (base, history) = self.window_history(message).await?;
+            (base, history) = self.window_history_fresh(message).await?;
             window = self.window_over(message, &history, self.ratio())?;
         }
         tracing::debug!(from = base, messages = history.len(), "windowed");
@@ -1261,25 +1360,27 @@ impl Session {
     }
 
     /// Keep the live object within its byte budget ([`live_budget`]) once `incoming` more
-    /// bytes are stored: seal the oldest whole turns into history segments until it is at
-    /// half the budget (so that sealing happens once per many turns, not on every turn).
-    /// Returns a note for the user when something unusual happened.
+    /// bytes are stored: seal the oldest whole turns into history segments until it is at a
+    /// quarter of the budget (so that sealing happens once per many turns, in segments of most
+    /// of a budget each). Returns a note for the user when something unusual happened.
     pub async fn make_room(&mut self, incoming: usize) -> anyhow::Result<Option<String>> {
         let stored = self.stored_size();
-        self.make_room_sized(incoming, stored).await
+        self.make_room_sized(incoming, stored, live_budget()).await
     }
 
-    /// [`Session::make_room`] for an object whose stored size the caller just measured.
+    /// [`Session::make_room`] for an object whose stored size the caller just measured,
+    /// sealing once it would pass `limit`: the budget for a turn's exact size, or the object's
+    /// hard limit for the most a turn may take (before a call, so an answer always fits).
     async fn make_room_sized(
         &mut self,
         incoming: usize,
         stored: usize,
+        limit: usize,
     ) -> anyhow::Result<Option<String>> {
-        let budget = live_budget();
-        if stored + incoming <= budget {
+        if stored + incoming <= limit {
             return Ok(None);
         }
-        let cut = |obj: &ClaudeModelContext| room_cut(obj, incoming, budget);
+        let cut = |obj: &ClaudeModelContext| room_cut(obj, incoming, limit);
         if cut(&self.obj) == 0 {
             return Ok(None);
         }
@@ -1905,24 +2006,25 @@ fn window_of(
     window::build(&input_of(obj, new_message, ratio, &counts))
 }
 
-/// How many of the oldest live-object messages to seal (whole turns) so that `incoming` more
-/// bytes bring the object down to half of `budget`; 0 when it is within the budget. The newest
-/// turn stays (so `/undo` can reach it) unless the object's hard limit needs it gone too.
-fn room_cut(obj: &ClaudeModelContext, incoming: usize, budget: usize) -> usize {
+/// How many of the oldest live-object messages to seal (whole turns) so that, once `incoming`
+/// more bytes are stored past `limit`, the object comes down to a quarter of the live budget.
+/// 0 when it stays within `limit`. The newest turn stays (so `/undo` can reach it) unless the
+/// object's hard limit needs it gone too.
+fn room_cut(obj: &ClaudeModelContext, incoming: usize, limit: usize) -> usize {
     let size = size::stored_len(obj);
-    if size + incoming <= budget {
+    if size + incoming <= limit {
         return 0;
     }
     let h = &obj.spec.context_history;
-    let limit = if size + incoming > OBJECT_SIZE_LIMIT {
+    let limit_cut = if size + incoming > OBJECT_SIZE_LIMIT {
         h.len()
     } else {
         last_turn_start(h).unwrap_or(0)
     };
-    let excess = (size + incoming).saturating_sub(budget / 2);
+    let excess = (size + incoming).saturating_sub(live_budget() / 4);
     // Cut after whole turns: at a user message that follows an answer.
     let (mut count, mut freed) = (0, 0);
-    while count < limit && (freed < excess || (count > 0 && h[count].role != Role::User)) {
+    while count < limit_cut && (freed < excess || (count > 0 && h[count].role != Role::User)) {
         freed += size::stored_len(&h[count]) + 1;
         count += 1;
     }
@@ -1980,6 +2082,26 @@ fn pause_for_fault_tests(step: &str) {
             }
         }
     }
+}
+
+/// The oldest run of at least [`MERGE_RUN`] consecutive small segments (under a quarter of
+/// [`segment::SEGMENT_BYTES`] each) that together fit one segment, as `start..end`.
+fn merge_run(refs: &[crate::resource::SegmentRef]) -> Option<(usize, usize)> {
+    let cap = segment::SEGMENT_BYTES as u64;
+    let small = |r: &crate::resource::SegmentRef| r.bytes < cap / 4;
+    let mut start = 0;
+    while start < refs.len() {
+        let (mut end, mut total) = (start, 0);
+        while end < refs.len() && small(&refs[end]) && total + refs[end].bytes <= cap {
+            total += refs[end].bytes;
+            end += 1;
+        }
+        if end - start >= MERGE_RUN {
+            return Some((start, end));
+        }
+        start = end.max(start + 1);
+    }
+    None
 }
 
 /// The smallest context window of the current Claude models, in tokens: the prompt budget

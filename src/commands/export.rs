@@ -95,7 +95,7 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
     let mut obj = cluster.find(cluster.namespace(), &args.session).await?;
     // Every stored turn, wherever it lives: sealed segments first, then the live history.
     let cache = crate::segment::Cache::open_default();
-    let full = crate::segment::full_history(cluster, &cache, &obj)
+    let full = crate::segment::full_history_fresh(cluster, &cache, &mut obj)
         .await
         .context("reading the sealed turns (an export must hold the whole conversation)")?;
     // Messages of not yet migrated ConfigMap archives come before everything the object counts.
@@ -310,7 +310,7 @@ fn live_start(history: &[Message]) -> Result<usize, String> {
             ));
         }
         used += bytes;
-        if used > session::live_budget() / 2 {
+        if used > session::live_budget() / 4 {
             break;
         }
         if m.role == Role::User && (i == 0 || history[i - 1].role == Role::Assistant) {
