@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use fake_claude::{Config, FakeClaude};
 use kubectl_mcp::claude::{ClaudeClient, ClaudeConfig, Credentials, Secret};
-use kubectl_mcp::cli::{ContextSettings, GlobalArgs};
-use kubectl_mcp::cluster::Cluster;
+use kubectl_mcp::cluster::{Cluster, ClusterOptions};
 use kubectl_mcp::journal::Journal;
+use kubectl_mcp::resource::ContextTemplate;
 use kubectl_mcp::resource::{Message, Role};
 use kubectl_mcp::session::{create_context, new_context, now, Session};
 
@@ -55,7 +55,7 @@ fn main() {
         let state = tempfile::tempdir().unwrap();
         let journal = Journal::at(state.path().to_path_buf());
         let ns = format!("bench-turn-{}", std::process::id());
-        let global = GlobalArgs {
+        let global = ClusterOptions {
             kubeconfig: Some(kubeconfig.into()),
             namespace: Some(ns.clone()),
             ..Default::default()
@@ -66,7 +66,7 @@ fn main() {
         let namespace =
             serde_json::from_value(serde_json::json!({"metadata": {"name": ns}})).unwrap();
         nss.create(&Default::default(), &namespace).await.unwrap();
-        let settings = ContextSettings {
+        let settings = ContextTemplate {
             model: Some("m".into()),
             ..Default::default()
         };

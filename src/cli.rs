@@ -60,6 +60,18 @@ pub struct GlobalArgs {
     pub request_timeout: Option<Duration>,
 }
 
+impl GlobalArgs {
+    /// The connection options these flags describe.
+    pub fn cluster_options(&self) -> crate::cluster::ClusterOptions {
+        crate::cluster::ClusterOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            request_timeout: self.request_timeout,
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -246,6 +258,24 @@ pub struct ContextSettings {
     /// A label for the resource, key=value (repeatable).
     #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
+}
+
+impl From<&ContextSettings> for crate::resource::ContextTemplate {
+    fn from(s: &ContextSettings) -> Self {
+        Self {
+            model: s.model.clone(),
+            system: s.system.clone(),
+            system_file: s.system_file.clone(),
+            max_tokens: s.max_tokens,
+            max_output_tokens: s.max_output_tokens,
+            history_size: s.history_size,
+            strategy: s.strategy,
+            expires_in: s.expires_in,
+            expires_at: s.expires_at,
+            idle_ttl: s.idle_ttl.clone(),
+            labels: s.labels.clone(),
+        }
+    }
 }
 
 /// `create`.

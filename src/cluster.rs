@@ -14,7 +14,6 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use thiserror::Error;
 
-use crate::cli::GlobalArgs;
 use crate::naming::{self, SessionIdError};
 use crate::resource::{ClaudeModelContext, CRD_NAME, PLURAL};
 
@@ -196,6 +195,20 @@ impl Op {
     }
 }
 
+/// Where and how to connect, as kubectl's global flags say it: plain options, so that the
+/// cluster layer does not depend on the command line (the CLI converts its flags once).
+#[derive(Debug, Clone, Default)]
+pub struct ClusterOptions {
+    /// `--kubeconfig`: a kubeconfig file instead of `$KUBECONFIG` / `~/.kube/config`.
+    pub kubeconfig: Option<std::path::PathBuf>,
+    /// `--context`: the kubeconfig context to use.
+    pub context: Option<String>,
+    /// `-n`: the namespace, instead of the context's.
+    pub namespace: Option<String>,
+    /// `--request-timeout`: per-request timeout (zero: none).
+    pub request_timeout: Option<Duration>,
+}
+
 /// A connected client plus what kubectl would have resolved: the namespace and the server URL.
 #[derive(Clone)]
 pub struct Cluster {
@@ -217,7 +230,7 @@ impl Cluster {
     /// Resolve kubeconfig like kubectl: `--kubeconfig`, else `$KUBECONFIG` / `~/.kube/config`,
     /// else the in-cluster service account; `--context` picks the context; `-n` overrides the
     /// context's namespace.
-    pub async fn connect(global: &GlobalArgs) -> Result<Self, ClusterError> {
+    pub async fn connect(global: &ClusterOptions) -> Result<Self, ClusterError> {
         let options = KubeConfigOptions {
             context: global.context.clone(),
             ..Default::default()

@@ -171,12 +171,11 @@ pub async fn complete(args: &[String]) -> Vec<String> {
             kubeconfig,
             context,
         } => {
-            let global = crate::cli::GlobalArgs {
+            let global = crate::cluster::ClusterOptions {
                 kubeconfig: kubeconfig.map(Into::into),
                 context,
                 namespace,
                 request_timeout: Some(Duration::from_secs(2)),
-                ..Default::default()
             };
             let names = async {
                 let cluster = crate::cluster::Cluster::connect(&global).await.ok()?;

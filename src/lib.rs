@@ -40,6 +40,7 @@ pub mod size;
 pub mod summarize;
 pub mod tls;
 pub mod tokens;
+pub mod turn;
 pub mod window;
 
 use thiserror::Error;

@@ -23,6 +23,7 @@ use crate::claude::ClaudeClient;
 use crate::journal::{private_dir, state_dir, Journal};
 use crate::resource::Role;
 use crate::session::Session;
+use crate::turn;
 
 /// One slash command: its name, its arguments, and its help line.
 pub struct SlashCommand {
@@ -299,13 +300,9 @@ impl Repl {
         format!("{} [~{} tok]> ", crate::output::sanitize(&id), tokens)
     }
 
-    /// Send a message and stream the answer; Ctrl-C cancels it and stores nothing.
+    /// Send a message and stream the answer through the turn pipeline; Ctrl-C cancels it
+    /// while it streams and stores nothing.
     async fn ask(&mut self, message: &str) {
-        let prepared = match self.session.prepare(&self.client, message).await {
-            Ok(p) => p,
-            Err(e) => return eprintln!("error: {e}"),
-        };
-        prepared.notes.iter().for_each(|n| eprintln!("{n}"));
         let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         spinner.set_style(
             ProgressStyle::with_template("{spinner} {msg}")
@@ -313,62 +310,51 @@ impl Repl {
         );
         spinner.set_message("waiting for Claude… (Ctrl-C cancels)");
         spinner.enable_steady_tick(Duration::from_millis(100));
-        // All but the last piece of the answer is shown as it streams; the last one once the
-        // turn is recorded on disk, so an answer seen whole is a kept turn (as in `chat`).
+        // The answer as it streams; its last piece once the turn is recorded on disk, so an
+        // answer seen whole is a kept turn (as in `chat`).
         let mut stdout = std::io::stdout();
         let shown = spinner.clone();
-        let mut last_piece = String::new();
-        let mut on_text = |t: &str| {
+        let mut show = |s: turn::Shown<'_>| {
             if !shown.is_finished() {
                 shown.finish_and_clear();
             }
-            let _ = stdout.write_all(last_piece.as_bytes());
+            let _ = match s {
+                turn::Shown::Text(t) => stdout.write_all(t.as_bytes()),
+                turn::Shown::Kept | turn::Shown::Stopped => writeln!(stdout),
+                turn::Shown::Stored => Ok(()),
+            };
             let _ = stdout.flush();
-            last_piece = t.to_string();
         };
-        let result = tokio::select! {
-            r = self.client.stream(&prepared.request, &mut on_text) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+        let cancel = async {
+            let _ = tokio::signal::ctrl_c().await;
         };
+        let outcome = turn::ask(
+            &mut self.session,
+            &self.client,
+            &self.journal,
+            message,
+            &mut show,
+            cancel,
+        )
+        .await;
         spinner.finish_and_clear();
-        let show_rest = |last_piece: &str| {
-            let mut out = std::io::stdout();
-            let _ = out.write_all(last_piece.as_bytes());
-            let _ = writeln!(out);
-            let _ = out.flush();
-        };
-        match result {
-            None => {
-                show_rest(&last_piece);
+        match outcome {
+            Ok(done) => {
+                done.notes.iter().for_each(|n| eprintln!("{n}"));
+                if let Some((path, e)) = done.journalled {
+                    eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
+                }
+            }
+            Err(turn::TurnError::Cancelled) => {
                 eprintln!("(cancelled: nothing was stored for this question)")
             }
-            Some(Err(e)) => {
-                show_rest(&last_piece);
-                if let Err(se) = self.session.record_error(&e.to_string()).await {
-                    eprintln!("warning: could not record the error in status: {se}");
-                }
+            Err(e @ turn::TurnError::CallFailed { .. }) => {
+                e.notes().iter().for_each(|n| eprintln!("{n}"));
                 eprintln!("error: {e}\n(nothing was stored for this question; /retry is not needed, just ask again)");
             }
-            Some(Ok(reply)) => {
-                let held = self.session.hold(&self.journal, message, &reply);
-                show_rest(&last_piece);
-                let stored = match held {
-                    Ok(held) => {
-                        self.session
-                            .store_held(&self.journal, held, &reply, &prepared.window)
-                            .await
-                    }
-                    Err(e) => Err(e),
-                };
-                match stored {
-                    Ok(done) => {
-                        done.notes.iter().for_each(|n| eprintln!("{n}"));
-                        if let Some((path, e)) = done.journalled {
-                            eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
-                        }
-                    }
-                    Err(e) => eprintln!("error: {e:#}"),
-                }
+            Err(e) => {
+                e.notes().iter().for_each(|n| eprintln!("{n}"));
+                eprintln!("error: {e}");
             }
         }
     }

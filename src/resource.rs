@@ -59,7 +59,8 @@ pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 1024;
     printcolumn = r#"{"name":"Strategy","type":"string","priority":1,"jsonPath":".spec.summarizationStrategy","description":"What happens to turns that leave the window"}"#,
     printcolumn = r#"{"name":"Budget","type":"integer","priority":1,"jsonPath":".spec.maxTokens","description":"Prompt budget in tokens"}"#,
     printcolumn = r#"{"name":"History","type":"integer","priority":1,"jsonPath":".spec.historySize","description":"Most turns in the active window"}"#,
-    printcolumn = r#"{"name":"Expires","type":"string","priority":1,"jsonPath":".spec.expirationTime","description":"When the context expires (a time: the apiserver renders a future date column as <invalid>)"}"#
+    printcolumn = r#"{"name":"Expires","type":"string","priority":1,"jsonPath":".spec.expirationTime","description":"When the context expires (a time: the apiserver renders a future date column as <invalid>)"}"#,
+    printcolumn = r#"{"name":"Idle TTL","type":"string","priority":1,"jsonPath":".spec.idleTTL","description":"Expires after this long without activity"}"#
 )]
 #[serde(rename_all = "camelCase")]
 pub struct ClaudeModelContextSpec {
@@ -388,6 +389,34 @@ pub struct SegmentRef {
     pub digest: String,
 }
 
+/// What a new context is made from (`create`, `chat` and `batch` on a missing session,
+/// `import`): plain values, whoever gathered them (flags, a JSON line).
+#[derive(Debug, Clone, Default)]
+pub struct ContextTemplate {
+    /// `spec.modelName` (required for a new context).
+    pub model: Option<String>,
+    /// `spec.systemPrompt`, as text.
+    pub system: Option<String>,
+    /// `spec.systemPrompt`, read from this file (when `system` is unset).
+    pub system_file: Option<std::path::PathBuf>,
+    /// `spec.maxTokens`.
+    pub max_tokens: Option<u32>,
+    /// `spec.maxOutputTokens`.
+    pub max_output_tokens: Option<u32>,
+    /// `spec.historySize`.
+    pub history_size: Option<u32>,
+    /// `spec.summarizationStrategy`.
+    pub strategy: Option<SummarizationStrategy>,
+    /// Expire this long after creation.
+    pub expires_in: Option<std::time::Duration>,
+    /// Expire at this time.
+    pub expires_at: Option<Timestamp>,
+    /// `spec.idleTTL`.
+    pub idle_ttl: Option<String>,
+    /// Labels of the new object.
+    pub labels: Vec<(String, String)>,
+}
+
 /// Token usage of one Claude call.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -448,7 +477,9 @@ impl ClaudeModelContext {
             .and_then(|s| s.archived_turns)
             .unwrap_or(0) as usize;
         let h = &self.spec.context_history;
-        self.sealed_turns() as usize + count_turns(&h[self.pending_trim()..]) + archived
+        (self.sealed_turns() as usize)
+            .saturating_add(count_turns(&h[self.pending_trim()..]))
+            .saturating_add(archived)
     }
 
     /// Turns in the live history (not covered by the summary, not sealed).
@@ -466,12 +497,16 @@ impl ClaudeModelContext {
 
     /// Messages sealed into segments.
     pub fn sealed_messages(&self) -> u64 {
-        self.segments().iter().map(|s| u64::from(s.messages)).sum()
+        self.segments()
+            .iter()
+            .fold(0u64, |n, s| n.saturating_add(u64::from(s.messages)))
     }
 
     /// Turns sealed into segments.
     pub fn sealed_turns(&self) -> u64 {
-        self.segments().iter().map(|s| s.turns).sum()
+        self.segments()
+            .iter()
+            .fold(0u64, |n, s| n.saturating_add(s.turns))
     }
 
     /// How many of the oldest messages of `spec.contextHistory` are already in the newest
@@ -483,7 +518,7 @@ impl ClaudeModelContext {
         };
         let k = last.messages as usize;
         let h = &self.spec.context_history;
-        if k == 0 || k > h.len() || crate::summarize::fingerprint(&h[..k]) != last.digest {
+        if k == 0 || k > h.len() || crate::segment::digest(&h[..k]) != last.digest {
             return 0;
         }
         k
@@ -491,12 +526,14 @@ impl ClaudeModelContext {
 
     /// Index in the whole conversation (sealed messages first) of `spec.contextHistory[0]`.
     pub fn history_offset(&self) -> u64 {
-        self.sealed_messages() - self.pending_trim() as u64
+        self.sealed_messages()
+            .saturating_sub(self.pending_trim() as u64)
     }
 
     /// Messages in the whole conversation: sealed, then live.
     pub fn conversation_len(&self) -> u64 {
-        self.history_offset() + self.spec.context_history.len() as u64
+        self.history_offset()
+            .saturating_add(self.spec.context_history.len() as u64)
     }
 
     /// How many messages from the start of the conversation the summary condenses (0 without
@@ -541,7 +578,7 @@ impl ClaudeModelContext {
     /// are never sent, folded or undone.
     pub fn covered(&self) -> usize {
         let p = self.pending_trim();
-        let offset = self.sealed_messages() - p as u64;
+        let offset = self.sealed_messages().saturating_sub(p as u64);
         let by_summary = self.summary_covers().saturating_sub(offset) as usize;
         p.max(by_summary).min(self.spec.context_history.len())
     }
@@ -655,7 +692,8 @@ mod tests {
                 "Strategy",
                 "Budget",
                 "History",
-                "Expires"
+                "Expires",
+                "Idle TTL"
             ]
         );
         let wide: Vec<_> = v
@@ -666,7 +704,10 @@ mod tests {
             .filter(|c| c.priority == Some(1))
             .map(|c| c.name.as_str())
             .collect();
-        assert_eq!(wide, ["Strategy", "Budget", "History", "Expires"]);
+        assert_eq!(
+            wide,
+            ["Strategy", "Budget", "History", "Expires", "Idle TTL"]
+        );
     }
 
     #[test]
@@ -719,6 +760,106 @@ mod tests {
         let text = serde_json::to_string(&crd()).unwrap();
         assert!(!text.contains("nullable"));
         assert_eq!(schema_of(&["spec", "historySize"])["type"], "integer");
+    }
+
+    fn msg(role: Role, content: &str, id: Option<&str>) -> Message {
+        Message {
+            role,
+            content: content.into(),
+            timestamp: None,
+            tokens: None,
+            id: id.map(str::to_string),
+            markers: Vec::new(),
+        }
+    }
+
+    fn with_segments(history: Vec<Message>, sealed: &[Message]) -> ClaudeModelContext {
+        let mut obj = ClaudeModelContext::new(
+            "x",
+            ClaudeModelContextSpec {
+                model_name: "m".into(),
+                session_id: "x".into(),
+                max_tokens: None,
+                max_output_tokens: None,
+                history_size: None,
+                context_history: history,
+                system_prompt: None,
+                summarization_strategy: SummarizationStrategy::Truncate,
+                expiration_time: None,
+                idle_ttl: None,
+            },
+        );
+        obj.status = Some(ClaudeModelContextStatus {
+            segments: vec![SegmentRef {
+                name: "x-seg-000000".into(),
+                sequence: 0,
+                first_turn: 1,
+                last_turn: 1,
+                turns: count_turns(sealed) as u64,
+                messages: sealed.len() as u32,
+                bytes: 1,
+                digest: crate::segment::digest(sealed),
+            }],
+            ..Default::default()
+        });
+        obj
+    }
+
+    #[test]
+    fn a_pending_trim_is_the_sealed_messages_and_nothing_that_looks_like_them() {
+        let sealed = [
+            msg(Role::User, "continue", Some("a")),
+            msg(Role::Assistant, "ok", Some("b")),
+        ];
+        // Sealed, not yet removed: counted once.
+        let mut live = sealed.to_vec();
+        live.push(msg(Role::User, "continue", Some("c")));
+        live.push(msg(Role::Assistant, "ok", Some("d")));
+        let obj = with_segments(live.clone(), &sealed);
+        assert_eq!(obj.pending_trim(), 2);
+        assert_eq!(obj.history_offset(), 0);
+        assert_eq!(obj.turns(), 2);
+        assert_eq!(obj.live_history().len(), 2);
+        // Removed: the same words again are a new turn, not a pending trim.
+        let obj = with_segments(live[2..].to_vec(), &sealed);
+        assert_eq!(obj.pending_trim(), 0);
+        assert_eq!(obj.history_offset(), 2);
+        assert_eq!(obj.conversation_len(), 4);
+        assert_eq!(obj.turns(), 2);
+    }
+
+    #[test]
+    fn the_summary_reach_is_counted_from_the_start_of_the_conversation() {
+        let sealed = [
+            msg(Role::User, "q1", Some("a")),
+            msg(Role::Assistant, "a1", Some("b")),
+        ];
+        let live = vec![
+            msg(Role::User, "q2", Some("c")),
+            msg(Role::Assistant, "a2", Some("d")),
+            msg(Role::User, "q3", Some("e")),
+            msg(Role::Assistant, "a3", Some("f")),
+        ];
+        let mut obj = with_segments(live, &sealed);
+        assert_eq!(obj.summary_covers(), 0, "no summary, no reach");
+        let st = obj.status.as_mut().unwrap();
+        st.summary = Some("s".into());
+        st.summary_covers = Some(4);
+        assert_eq!(obj.covered(), 2, "two live messages are covered");
+        assert_eq!(obj.live_history()[0].content, "q3");
+        // A hand-edited reach past the end is clamped.
+        obj.status.as_mut().unwrap().summary_covers = Some(99);
+        assert_eq!(obj.summary_covers(), 6);
+        assert!(obj.live_history().is_empty());
+        // Lying counts never panic.
+        obj.status.as_mut().unwrap().segments[0].messages = u32::MAX;
+        obj.status.as_mut().unwrap().segments[0].turns = u64::MAX;
+        let _ = (
+            obj.turns(),
+            obj.covered(),
+            obj.live_history(),
+            obj.conversation_len(),
+        );
     }
 
     #[test]

@@ -33,7 +33,6 @@ use sha2::{Digest, Sha256};
 
 use crate::cluster::{Cluster, ClusterError, Op};
 use crate::resource::{count_turns, Message, SegmentRef};
-use crate::summarize::fingerprint;
 
 /// Plural resource name of segments, as RBAC spells it.
 pub const PLURAL: &str = "claudemodelcontextsegments";
@@ -136,6 +135,29 @@ pub fn name_for(context: &str, sequence: u32) -> String {
     format!("{head}-{hash}{suffix}")
 }
 
+/// The digest of sealed messages: their ids, roles, timestamps and contents. Ids make it
+/// name exactly these messages (a seal gives id-less messages ids first), so a repeated
+/// exchange in the live history can never pass for a sealed one.
+pub fn digest(messages: &[Message]) -> String {
+    let mut h = Sha256::new();
+    for m in messages {
+        let stamp = m.timestamp.map(|t| t.to_string()).unwrap_or_default();
+        let role = match m.role {
+            crate::resource::Role::User => "u",
+            crate::resource::Role::Assistant => "a",
+        };
+        for part in [m.id.as_deref().unwrap_or(""), role, &stamp, &m.content] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Compress `messages` into a segment's data.
 pub fn encode(messages: &[Message]) -> anyhow::Result<(Vec<u8>, u64)> {
     let json = serde_json::to_vec(messages)?;
@@ -156,7 +178,7 @@ pub fn decode(data: &[u8], digest: &str, name: &str) -> anyhow::Result<Vec<Messa
     }
     let messages: Vec<Message> = serde_json::from_slice(&json)
         .map_err(|e| anyhow::anyhow!("segment {name} does not hold a list of messages: {e}"))?;
-    let actual = fingerprint(&messages);
+    let actual = crate::segment::digest(&messages);
     if actual != digest {
         anyhow::bail!(
             "segment {name} does not match its digest (expected {digest}, found {actual}): it was changed after it was sealed"
@@ -235,7 +257,7 @@ pub enum Created {
 /// Create a segment, or find that the name is taken. Identical content already there (another
 /// process sealed the same turns first, or a retry after a lost answer) counts as written.
 pub async fn create(cluster: &Cluster, new: &NewSegment<'_>) -> Result<Created, ClusterError> {
-    let digest = fingerprint(new.messages);
+    let digest = crate::segment::digest(new.messages);
     let (data, bytes) = encode(new.messages).map_err(|e| ClusterError::Invalid {
         what: "a history segment".into(),
         message: e.to_string(),
@@ -277,9 +299,7 @@ pub async fn create(cluster: &Cluster, new: &NewSegment<'_>) -> Result<Created, 
                 .get(&name)
                 .await
                 .map_err(|e| segment_error(cluster, e, "get", new.namespace, &name))?;
-            if existing.spec.digest == digest
-                && existing.spec.messages as usize == new.messages.len()
-            {
+            if adoptable(&existing, &new.owner.uid, &digest, new.messages.len()) {
                 Ok(Created::Written(existing.reference()))
             } else {
                 Ok(Created::Taken(Box::new(existing)))
@@ -345,6 +365,27 @@ pub fn chunk_len(messages: &[Message]) -> usize {
     }
 }
 
+/// True when `existing` is a segment this context may list as holding `count` messages with
+/// `digest`: owned by this context (not a leftover of a deleted one with the same name, which
+/// a garbage collector is about to delete), and its data really is those messages.
+pub fn adoptable(
+    existing: &ClaudeModelContextSegment,
+    owner_uid: &str,
+    digest: &str,
+    count: usize,
+) -> bool {
+    let owned = existing
+        .metadata
+        .owner_references
+        .as_ref()
+        .is_some_and(|o| o.iter().any(|r| r.uid == owner_uid));
+    owned
+        && existing.spec.digest == digest
+        && existing.spec.messages as usize == count
+        && existing.spec.encoding == ENCODING
+        && decode(&existing.spec.data.0, digest, "").is_ok_and(|m| m.len() == count)
+}
+
 impl ClaudeModelContextSegment {
     /// The entry `status.segments` records for this segment.
     pub fn reference(&self) -> SegmentRef {
@@ -353,7 +394,11 @@ impl ClaudeModelContextSegment {
             sequence: self.spec.sequence,
             first_turn: self.spec.first_turn,
             last_turn: self.spec.last_turn,
-            turns: self.spec.last_turn + 1 - self.spec.first_turn.min(self.spec.last_turn + 1),
+            turns: self
+                .spec
+                .last_turn
+                .saturating_add(1)
+                .saturating_sub(self.spec.first_turn),
             messages: self.spec.messages,
             bytes: self.spec.bytes,
             digest: self.spec.digest.clone(),
@@ -410,7 +455,13 @@ impl Cache {
         if let Some(f) = &file {
             if let Ok(data) = std::fs::read(f) {
                 match decode(&data, &r.digest, &r.name) {
-                    Ok(messages) => return Ok(self.keep(key, messages)),
+                    Ok(messages) if messages.len() == r.messages as usize => {
+                        return Ok(self.keep(key, messages))
+                    }
+                    Ok(_) => tracing::warn!(
+                        "ignoring a cached segment of another length: {}",
+                        f.display()
+                    ),
                     Err(e) => {
                         tracing::warn!("ignoring a damaged cached segment {}: {e:#}", f.display())
                     }
@@ -439,6 +490,14 @@ impl Cache {
             );
         }
         let messages = decode(&seg.spec.data.0, &r.digest, &r.name)?;
+        if messages.len() != r.messages as usize {
+            anyhow::bail!(
+                "history segment {} holds {} messages where the context lists {}",
+                r.name,
+                messages.len(),
+                r.messages
+            );
+        }
         if let Some(f) = &file {
             // Written whole then renamed, so a reader never sees half a file.
             let tmp = f.with_extension(format!("tmp{}", std::process::id()));
@@ -462,7 +521,10 @@ impl Cache {
 /// (segments are merged, and cleared), so the reader should load the context again.
 pub fn is_gone(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        matches!(c.downcast_ref::<ClusterError>(), Some(ClusterError::Api { code: 404, .. }))
+        matches!(
+            c.downcast_ref::<ClusterError>(),
+            Some(ClusterError::Api { code: 404, .. })
+        )
     })
 }
 
@@ -565,7 +627,7 @@ mod tests {
         let m = vec![msg(Role::User, "q \u{1} ✓"), msg(Role::Assistant, "a")];
         let (data, bytes) = encode(&m).unwrap();
         assert!(bytes > 0);
-        assert_eq!(decode(&data, &fingerprint(&m), "s").unwrap(), m);
+        assert_eq!(decode(&data, &digest(&m), "s").unwrap(), m);
         let err = decode(&data, "0000", "s").unwrap_err().to_string();
         assert!(err.contains("does not match its digest"), "{err}");
         assert!(decode(b"not gzip", "x", "s").is_err());

@@ -31,14 +31,13 @@ use serde_json::json;
 
 use crate::archive;
 use crate::claude::{ClaudeClient, MessagesRequest, Reply, Usage};
-use crate::cli::ContextSettings;
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
 use crate::events::{Events, Lifecycle};
 use crate::journal::{Entry, Journal};
 use crate::naming;
 use crate::resource::{
     count_turns, ClaudeModelContext, ClaudeModelContextSpec, ClaudeModelContextStatus,
-    ContextState, Marker, Message, Role, SummarizationStrategy, TokenUsage,
+    ContextState, ContextTemplate, Marker, Message, Role, SummarizationStrategy, TokenUsage,
     DEFAULT_MAX_OUTPUT_TOKENS, PLURAL,
 };
 use crate::segment;
@@ -100,14 +99,14 @@ pub struct Prepared {
     /// The request.
     pub request: MessagesRequest,
     /// Warnings for the user.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// How a turn was kept.
 #[derive(Debug)]
 pub struct Completed {
     /// Warnings for the user.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Set when the cluster could not be reached: where the turn was journalled, and why.
     pub journalled: Option<(std::path::PathBuf, ClusterError)>,
 }
@@ -118,6 +117,36 @@ pub struct Held {
     turn: [Message; 2],
     entry: Entry,
     inflight: crate::journal::InFlight,
+}
+
+/// Something the user should know about a turn besides its answer. Typed, so that each
+/// front end (terminal, `batch` output lines, the MCP server) can word or route it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The strategy wanted to fold the oldest turns and the summarizing call failed: they were
+    /// left out of the request instead.
+    SummaryFailed(String),
+    /// The answer stopped early (`max_tokens`, or cut off by the tool).
+    AnswerCut {
+        /// The stop reason.
+        stop_reason: String,
+    },
+    /// The turn was stored but its status write failed.
+    StatusNotUpdated(String),
+    /// Older turns could not be sealed to keep the live object within its budget (the turn
+    /// is stored anyway; the next turn tries again).
+    NotSealed(String),
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Note::SummaryFailed(e) => write!(f, "warning: could not summarize the oldest turns ({e}); they are left out of this request instead"),
+            Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise spec.maxOutputTokens for longer answers"),
+            Note::StatusNotUpdated(e) => write!(f, "warning: the turn was stored but its status was not updated: {e}"),
+            Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
+        }
+    }
 }
 
 /// What [`Session::fold`] did.
@@ -145,7 +174,7 @@ impl Session {
         cluster: &Cluster,
         namespace: &str,
         session_id: &str,
-        settings: &ContextSettings,
+        settings: &ContextTemplate,
     ) -> anyhow::Result<(Self, Opened)> {
         Self::open_for(cluster, namespace, session_id, settings, &[]).await
     }
@@ -157,7 +186,7 @@ impl Session {
         cluster: &Cluster,
         namespace: &str,
         session_id: &str,
-        settings: &ContextSettings,
+        settings: &ContextTemplate,
         messages: &[String],
     ) -> anyhow::Result<(Self, Opened)> {
         let ns = namespace.to_string();
@@ -436,13 +465,13 @@ impl Session {
             let mut new = old.clone().unwrap_or_default();
             // Older versions recorded a fold relative to the live object; every write states
             // the summary's reach from the start of the conversation instead.
-            if new.summarized_messages.is_some() || new.summary_fingerprint.is_some() {
-                if new.summary.is_some() && new.summary_covers.is_none() {
-                    new.summary_covers = Some(obj.summary_covers());
-                }
-                new.summarized_messages = None;
-                new.summary_fingerprint = None;
+            // Pinned at the first write: left unset, the reach of an older object's summary
+            // would be read from where the live object starts, which moves with every seal.
+            if new.summary.is_some() && new.summary_covers.is_none() {
+                new.summary_covers = Some(obj.summary_covers());
             }
+            new.summarized_messages = None;
+            new.summary_fingerprint = None;
             if let Err(why) = change(obj, &mut new) {
                 return Build::Stale(why);
             }
@@ -506,7 +535,7 @@ impl Session {
         let mut written = 0;
         for (done, entry) in pending.iter().enumerate() {
             let turn = [entry.question.clone(), entry.answer.clone()];
-            if !self.stored_anywhere(&turn).await? {
+            if !self.stored_anywhere_fresh(&turn).await? {
                 if let Err(e) = self.append_turn(&turn).await {
                     journal.remove_done(&server, &self.namespace, &self.name, done)?;
                     return Err(e).context(
@@ -520,7 +549,7 @@ impl Session {
         // Turns of processes that died between showing an answer and storing it.
         for (entry, record) in journal.orphans(&server, &self.namespace, &self.name)? {
             let turn = [entry.question.clone(), entry.answer.clone()];
-            if !self.stored_anywhere(&turn).await? {
+            if !self.stored_anywhere_fresh(&turn).await? {
                 self.append_turn(&turn)
                     .await
                     .context("writing back a turn an interrupted run had not stored (its record stays in the local journal for the next run)")?;
@@ -543,6 +572,18 @@ impl Session {
     /// object.
     pub async fn full_history(&mut self) -> anyhow::Result<Vec<Message>> {
         segment::full_history(&self.cluster, &self.segments, &self.obj).await
+    }
+
+    /// [`Session::stored_anywhere`], asked again of a reloaded object when a segment went away
+    /// meanwhile.
+    async fn stored_anywhere_fresh(&mut self, turn: &[Message; 2]) -> anyhow::Result<bool> {
+        match self.stored_anywhere(turn).await {
+            Err(e) if segment::is_gone(&e) => {
+                self.reload().await?;
+                self.stored_anywhere(turn).await
+            }
+            other => other,
+        }
     }
 
     /// True when `turn` is stored: in the live object, or sealed since it was stored (the
@@ -587,8 +628,8 @@ impl Session {
     pub async fn fold(&mut self, client: &ClaudeClient, through: u64) -> anyhow::Result<Folded> {
         self.ensure_writable().await?;
         let mut done = Folded::default();
-        // (previous summary, reach, end) → the summary Claude wrote for them.
-        let mut written: Option<(Option<String>, u64, u64, String)> = None;
+        // (previous summary, reach, end, what was folded) → the summary Claude wrote for them.
+        let mut written: Option<(Option<String>, u64, u64, String, String)> = None;
         let mut calls = 0;
         loop {
             self.finish_fold().await?;
@@ -597,10 +638,14 @@ impl Session {
             if covers >= end {
                 return Ok(done);
             }
-            let folded = self.messages_between(covers, end).await?;
+            let folded = self.messages_between_fresh(covers, end).await?;
+            let fp = segment::digest(&folded);
+            let sealed_part = overlapping_segments(&self.obj, covers, end);
             let previous = summary_of(&self.obj).map(str::to_string);
             let text = match &written {
-                Some((p, c, e, text)) if *p == previous && *c == covers && *e == end => {
+                Some((p, c, e, f, text))
+                    if *p == previous && *c == covers && *e == end && *f == fp =>
+                {
                     text.clone()
                 }
                 _ => {
@@ -621,7 +666,7 @@ impl Session {
                         anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
                     }
                     let text = reply.text.trim().to_string();
-                    written = Some((previous.clone(), covers, end, text.clone()));
+                    written = Some((previous.clone(), covers, end, fp.clone(), text.clone()));
                     text
                 }
             };
@@ -629,6 +674,7 @@ impl Session {
                 .update_status("writing the summary", |obj, st| {
                     if summary_of(obj) != previous.as_deref()
                         || obj.summary_covers() != covers
+                        || overlapping_segments(obj, covers, end) != sealed_part
                         || !still_holds(obj, covers, &folded)
                     {
                         return Err("another writer folded or changed these turns first".into());
@@ -739,6 +785,11 @@ impl Session {
             if n == 0 {
                 break;
             }
+            if h[..n].iter().any(|m| m.id.is_none()) {
+                // Hand-written messages get ids first, so the segment names exactly them.
+                self.give_ids(n).await?;
+                continue;
+            }
             let owner = self
                 .obj
                 .controller_owner_ref(&())
@@ -761,8 +812,12 @@ impl Session {
                         let k = existing.spec.messages as usize;
                         if k > 0
                             && k <= h.len()
-                            && existing.spec.encoding == segment::ENCODING
-                            && summarize::fingerprint(&h[..k]) == existing.spec.digest
+                            && segment::adoptable(
+                                &existing,
+                                &owner.uid,
+                                &segment::digest(&h[..k]),
+                                k,
+                            )
                         {
                             tracing::info!(segment = %existing.reference().name, "adopting the segment of an interrupted seal");
                             break existing.reference();
@@ -785,7 +840,7 @@ impl Session {
                             .last()
                             .is_some_and(|s| s.sequence >= reference.sequence)
                         || k > h.len()
-                        || summarize::fingerprint(&h[..k]) != reference.digest
+                        || segment::digest(&h[..k]) != reference.digest
                     {
                         return Err(
                             "another writer sealed or changed the oldest turns first".into()
@@ -830,7 +885,7 @@ impl Session {
         Ok(moved)
     }
 
-    /// Merge a run of small segments at the end of the list into one: seals of a small live
+    /// Merge the oldest run of small segments into one: seals of a small live
     /// object make segments of a fraction of [`segment::SEGMENT_BYTES`], and without merging
     /// the list in status (part of the live object, written with every turn) would grow with
     /// the conversation. The merged segment is a new object (nothing is rewritten); it replaces
@@ -844,7 +899,12 @@ impl Session {
         let run = &refs[start..end];
         let mut messages = Vec::new();
         for r in run {
-            messages.extend_from_slice(&self.segments.read(&self.cluster, &self.namespace, r).await?);
+            messages.extend_from_slice(
+                &self
+                    .segments
+                    .read(&self.cluster, &self.namespace, r)
+                    .await?,
+            );
         }
         let owner = self
             .obj
@@ -882,7 +942,8 @@ impl Session {
                 {
                     return Err("the list changed meanwhile".into());
                 }
-                st.segments.splice(start..start + names.len(), [merged.clone()]);
+                st.segments
+                    .splice(start..start + names.len(), [merged.clone()]);
                 Ok(())
             })
             .await?;
@@ -891,6 +952,33 @@ impl Session {
         }
         segment::delete(&self.cluster, &self.namespace, &names).await?;
         Ok(true)
+    }
+
+    /// Give ids to the id-less messages among the first `n` of the live object (messages
+    /// written by hand), each `test`ed to be the message meant.
+    async fn give_ids(&mut self, n: usize) -> Result<(), ClusterError> {
+        let ids: Vec<String> = (0..n).map(|_| new_id()).collect();
+        self.patch_guarded("giving ids to hand-written messages", Target::Spec, |obj| {
+            let h = &obj.spec.context_history;
+            let mut ops = Vec::new();
+            for (i, m) in h.iter().enumerate().take(n) {
+                if m.id.is_some() {
+                    continue;
+                }
+                ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/role"), "value": m.role}));
+                if !m.content.is_empty() {
+                    ops.push(json!({"op": "test", "path": format!("/spec/contextHistory/{i}/content"), "value": m.content}));
+                }
+                ops.push(json!({"op": "add", "path": format!("/spec/contextHistory/{i}/id"), "value": ids[i]}));
+            }
+            if ops.is_empty() {
+                Build::Done
+            } else {
+                Build::Apply(ops)
+            }
+        })
+        .await?;
+        Ok(())
     }
 
     /// Move the ConfigMap archives of older versions into history segments (they precede
@@ -903,6 +991,14 @@ impl Session {
         let archived = archive::read(&self.cluster, &self.namespace, &self.name)
             .await
             .context("reading the ConfigMap archives to migrate them into history segments")?;
+        // An archive written just before a crash may still have its messages in the live
+        // object too (older versions wrote it first and removed them second): keep those once,
+        // live.
+        let live = &self.obj.spec.context_history;
+        let archived: Vec<Message> = archived
+            .into_iter()
+            .filter(|m| !live.iter().any(|l| l.same(m)))
+            .collect();
         let owner = self
             .obj
             .controller_owner_ref(&())
@@ -946,6 +1042,9 @@ impl Session {
 
     /// Messages `[from, to)` of the whole conversation (sealed ones read through the cache).
     pub async fn messages_between(&mut self, from: u64, to: u64) -> anyhow::Result<Vec<Message>> {
+        if from >= to {
+            return Ok(Vec::new());
+        }
         let offset = self.obj.history_offset();
         let mut out = Vec::new();
         let mut at = 0u64;
@@ -969,6 +1068,18 @@ impl Session {
             out.extend_from_slice(&h[lo..hi]);
         }
         Ok(out)
+    }
+
+    /// [`Session::messages_between`], read again from a reloaded object when a segment went
+    /// away meanwhile.
+    async fn messages_between_fresh(&mut self, from: u64, to: u64) -> anyhow::Result<Vec<Message>> {
+        match self.messages_between(from, to).await {
+            Err(e) if segment::is_gone(&e) => {
+                self.reload().await?;
+                self.messages_between(from, to).await
+            }
+            other => other,
+        }
     }
 
     /// [`Session::window_history`], read again from a reloaded object when a segment went
@@ -1202,7 +1313,9 @@ impl Session {
             |obj, st| {
                 if let Some(s) = &summary {
                     st.summary = Some(s.clone());
-                    st.summary_covers = summary_covers;
+                    // Exports of older versions left the summarized turns out: it covers
+                    // none of those that came with it.
+                    st.summary_covers = Some(summary_covers.unwrap_or(0));
                 }
                 st.segments = segments.clone();
                 let sealed: u64 = segments.iter().map(|s| s.turns).sum();
@@ -1247,29 +1360,39 @@ impl Session {
     /// Empty the stored history as this process last saw it (turns other writers added since
     /// stay) and the summary.
     pub async fn clear(&mut self) -> anyhow::Result<()> {
-        let seen = self.obj.spec.context_history.clone();
-        let sealed: Vec<String> = self.obj.segments().iter().map(|s| s.name.clone()).collect();
-        self.remove_messages("clearing the history", &seen, Scope::Anywhere)
-            .await?;
-        self.update_status("clearing the summary and the sealed history", |obj, st| {
-            st.summary = None;
-            st.summary_covers = None;
-            st.summarized_messages = None;
-            st.summary_fingerprint = None;
-            st.segments.retain(|s| !sealed.contains(&s.name));
-            st.turn_count = Some(
-                (count_turns(&obj.spec.context_history)
-                    + st.segments.iter().map(|s| s.turns as usize).sum::<usize>())
-                    as u32,
-            );
-            st.token_count = Some(0);
-            Ok(())
-        })
-        .await?;
-        segment::delete(&self.cluster, &self.namespace, &sealed)
-            .await
-            .context("the history was cleared, but its sealed segments could not be deleted")?;
-        Ok(())
+        // A seal or merge by another process between the two writes would move cleared turns
+        // into a segment this run did not see: then clear again from the fresh object.
+        for _ in 0..3 {
+            let seen = self.obj.spec.context_history.clone();
+            let sealed: Vec<String> = self.obj.segments().iter().map(|s| s.name.clone()).collect();
+            self.remove_messages("clearing the history", &seen, Scope::Anywhere)
+                .await?;
+            let outcome = self
+                .update_status("clearing the summary and the sealed history", |obj, st| {
+                    if obj.segments().iter().any(|s| !sealed.contains(&s.name)) {
+                        return Err("older turns were sealed meanwhile".into());
+                    }
+                    st.summary = None;
+                    st.summary_covers = None;
+                    st.segments.clear();
+                    st.turn_count = Some(count_turns(&obj.spec.context_history) as u32);
+                    st.token_count = Some(0);
+                    Ok(())
+                })
+                .await?;
+            if let Written::Stale(why) = outcome {
+                tracing::debug!("clearing again: {why}");
+                self.reload().await?;
+                continue;
+            }
+            segment::delete(&self.cluster, &self.namespace, &sealed)
+                .await
+                .context("the history was cleared, but its sealed segments could not be deleted")?;
+            return Ok(());
+        }
+        anyhow::bail!(
+            "other writers kept sealing this context while it was being cleared; run /clear again"
+        )
     }
 
     /// Everything before a call for `message`: finish an interrupted fold, check that the turn
@@ -1287,12 +1410,8 @@ impl Session {
         let incoming = turn_room(&self.obj, message, stored)?;
         self.ensure_writable().await?;
         self.finish_fold().await?;
-        if let Some(note) = self
-            .make_room_sized(incoming, stored, OBJECT_SIZE_LIMIT)
-            .await?
-        {
-            notes.push(note);
-        }
+        self.make_room_sized(incoming, stored, OBJECT_SIZE_LIMIT)
+            .await?;
         let (mut base, mut history) = self.window_history_fresh(message).await?;
         let mut window = self.window_over(message, &history, self.ratio())?;
         let strategy = self.obj.spec.summarization_strategy;
@@ -1305,11 +1424,12 @@ impl Session {
         if strategy != SummarizationStrategy::Truncate && through > self.obj.summary_covers() {
             match self.fold(client, through).await {
                 Ok(done) => {
-                    tracing::info!(messages = done.messages, "folded the oldest turns into the summary");
+                    tracing::info!(
+                        messages = done.messages,
+                        "folded the oldest turns into the summary"
+                    );
                 }
-                Err(e) => notes.push(format!(
-                    "warning: could not summarize the oldest turns ({e:#}); they are left out of this request instead"
-                )),
+                Err(e) => notes.push(Note::SummaryFailed(format!("{e:#}"))),
             }
             (base, history) = self.window_history_fresh(message).await?;
             window = self.window_over(message, &history, self.ratio())?;
@@ -1362,8 +1482,8 @@ impl Session {
     /// Keep the live object within its byte budget ([`live_budget`]) once `incoming` more
     /// bytes are stored: seal the oldest whole turns into history segments until it is at a
     /// quarter of the budget (so that sealing happens once per many turns, in segments of most
-    /// of a budget each). Returns a note for the user when something unusual happened.
-    pub async fn make_room(&mut self, incoming: usize) -> anyhow::Result<Option<String>> {
+    /// of a budget each).
+    pub async fn make_room(&mut self, incoming: usize) -> anyhow::Result<()> {
         let stored = self.stored_size();
         self.make_room_sized(incoming, stored, live_budget()).await
     }
@@ -1376,17 +1496,17 @@ impl Session {
         incoming: usize,
         stored: usize,
         limit: usize,
-    ) -> anyhow::Result<Option<String>> {
+    ) -> anyhow::Result<()> {
         if stored + incoming <= limit {
-            return Ok(None);
+            return Ok(());
         }
         let cut = |obj: &ClaudeModelContext| room_cut(obj, incoming, limit);
         if cut(&self.obj) == 0 {
-            return Ok(None);
+            return Ok(());
         }
         let moved = self.seal_head(&cut).await?;
         tracing::info!(moved, "sealed the oldest turns into history segments");
-        Ok(None)
+        Ok(())
     }
 
     fn request_for(&self, window: &Window) -> MessagesRequest {
@@ -1437,10 +1557,9 @@ impl Session {
     ) -> anyhow::Result<Completed> {
         let mut notes = Vec::new();
         if reply.was_cut() {
-            notes.push(format!(
-                "warning: the answer was cut (stop_reason {}); raise spec.maxOutputTokens for longer answers",
-                reply.stop_reason.as_deref().unwrap_or("-")
-            ));
+            notes.push(Note::AnswerCut {
+                stop_reason: reply.stop_reason.clone().unwrap_or_else(|| "-".into()),
+            });
         }
         let Held {
             turn,
@@ -1471,9 +1590,7 @@ impl Session {
             }
         }
         if let Err(e) = self.record_success(window, &reply.usage).await {
-            notes.push(format!(
-                "warning: the turn was stored but its status was not updated: {e}"
-            ));
+            notes.push(Note::StatusNotUpdated(e.to_string()));
         }
         Ok(Completed {
             notes,
@@ -1486,14 +1603,12 @@ impl Session {
     async fn store_turn(
         &mut self,
         turn: &[Message; 2],
-        notes: &mut Vec<String>,
+        notes: &mut Vec<Note>,
     ) -> Result<(), ClusterError> {
         let incoming = size::stored_len(turn) + APPEND_OVERHEAD;
         for _ in 0..3 {
-            match self.make_room(incoming).await {
-                Ok(Some(note)) => notes.push(note),
-                Ok(None) => {}
-                Err(e) => notes.push(format!("warning: could not make room: {e:#}")),
+            if let Err(e) = self.make_room(incoming).await {
+                notes.push(Note::NotSealed(format!("{e:#}")));
             }
             match self.append_turn(turn).await {
                 Err(e) if too_large(&e) => {
@@ -1560,7 +1675,7 @@ impl Session {
 /// The object `create` would send: validates the session ID and settings, derives the name.
 pub fn new_context(
     session: &str,
-    settings: &ContextSettings,
+    settings: &ContextTemplate,
     namespace: &str,
     now: Timestamp,
 ) -> anyhow::Result<ClaudeModelContext> {
@@ -2099,7 +2214,7 @@ fn merge_run(refs: &[crate::resource::SegmentRef]) -> Option<(usize, usize)> {
         if end - start >= MERGE_RUN {
             return Some((start, end));
         }
-        start = end.max(start + 1);
+        start += 1;
     }
     None
 }
@@ -2123,6 +2238,20 @@ fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
 /// The token estimate of a stored message (its cached count when it has one).
 fn message_tokens(m: &Message) -> u32 {
     m.tokens.unwrap_or_else(|| tokens::estimate(&m.content))
+}
+
+/// Names of the listed segments holding messages `[from, to)` of the conversation.
+fn overlapping_segments(obj: &ClaudeModelContext, from: u64, to: u64) -> Vec<String> {
+    let mut at = 0u64;
+    let mut out = Vec::new();
+    for r in obj.segments() {
+        let end = at.saturating_add(u64::from(r.messages));
+        if end > from && at < to {
+            out.push(r.name.clone());
+        }
+        at = end;
+    }
+    out
 }
 
 /// True when the live object still holds `messages` where they were, starting at message
@@ -2211,6 +2340,66 @@ mod tests {
             m(Role::User, "c2"),
         ];
         assert_eq!(last_turn_start(&h), Some(2));
+    }
+
+    fn seg(name: &str, messages: u32, bytes: u64) -> crate::resource::SegmentRef {
+        crate::resource::SegmentRef {
+            name: name.into(),
+            sequence: 0,
+            first_turn: 1,
+            last_turn: 1,
+            turns: 1,
+            messages,
+            bytes,
+            digest: String::new(),
+        }
+    }
+
+    #[test]
+    fn seals_cut_whole_turns_and_at_most_a_segment() {
+        let at: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let big = "x".repeat(100_000);
+        let h: Vec<Message> = (0..20)
+            .map(|i| {
+                let role = if i % 2 == 0 {
+                    Role::User
+                } else {
+                    Role::Assistant
+                };
+                stored(role, &big, at)
+            })
+            .collect();
+        // Never in the middle of a turn.
+        assert_eq!(seal_cut(&h, 3), 2);
+        assert_eq!(seal_cut(&h, 1), 0);
+        // At most one segment's worth (512 KiB: five 100 kB messages, cut back to two turns).
+        assert_eq!(seal_cut(&h, 20), 4);
+        // A single turn larger than a segment is sealed alone.
+        let huge = vec![
+            stored(Role::User, &"y".repeat(600_000), at),
+            stored(Role::Assistant, "a", at),
+            stored(Role::User, "q", at),
+        ];
+        assert_eq!(seal_cut(&huge, 3), 2);
+        // A lone message is whole (room_cut never asks for the newest turn but at the limit).
+        assert_eq!(seal_cut(&[stored(Role::User, "q", at)], 1), 1);
+    }
+
+    #[test]
+    fn merges_take_the_oldest_run_of_small_segments_that_fits_one() {
+        let cap = segment::SEGMENT_BYTES as u64;
+        let small = |i: usize| seg(&format!("s{i}"), 10, cap / 20);
+        let mut refs: Vec<_> = (0..7).map(small).collect();
+        assert_eq!(merge_run(&refs), None, "seven are not enough");
+        refs.push(small(7));
+        assert_eq!(merge_run(&refs), Some((0, 8)));
+        // A big one first: the run starts after it.
+        refs.insert(0, seg("big", 1000, cap));
+        assert_eq!(merge_run(&refs), Some((1, 9)));
+        // A run cut short by the size cap is tried again from the next segment.
+        let mut refs = vec![seg("a", 1, cap / 4 - 1); 4];
+        refs.extend((0..7).map(|i| seg(&format!("t{i}"), 1, cap / 40)));
+        assert_eq!(merge_run(&refs), Some((1, 11)));
     }
 
     #[test]

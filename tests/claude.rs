@@ -512,7 +512,7 @@ fn the_key_can_come_from_a_kubernetes_secret() {
         .unwrap();
         secrets.create(&PostParams::default(), &s).await.unwrap();
 
-        let global = kubectl_mcp::cli::GlobalArgs {
+        let global = kubectl_mcp::cluster::ClusterOptions {
             kubeconfig: Some(ns.cp.kubeconfig.clone()),
             namespace: Some(ns.name.clone()),
             ..Default::default()

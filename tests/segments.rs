@@ -333,7 +333,11 @@ fn an_old_object_with_configmap_archives_migrates_into_segments() {
     let fake = common::fake_claude(KEY);
     let state = tempfile::tempdir().unwrap();
     let msg = |i: usize| {
-        let role = if i.is_multiple_of(2) { "user" } else { "assistant" };
+        let role = if i.is_multiple_of(2) {
+            "user"
+        } else {
+            "assistant"
+        };
         json!({"role": role, "content": format!("[T:{i}] old message {i}"), "id": format!("id{i}")})
     };
     let live: Vec<_> = (20..24).map(msg).collect();

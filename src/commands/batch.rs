@@ -14,12 +14,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use crate::claude::{ClaudeClient, ClaudeConfig, Usage};
-use crate::cli::{BatchArgs, ContextSettings, GlobalArgs};
+use crate::cli::{BatchArgs, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
 use crate::journal::Journal;
+use crate::resource::ContextTemplate;
 use crate::resource::SummarizationStrategy;
 use crate::session::{check_message, read_text_capped, Session, BULK_INPUT_CAP};
+use crate::turn;
 
 /// One input line.
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +59,9 @@ struct Outcome {
     stop_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     usage: Option<Usage>,
+    /// Warnings about the turn (a summary that failed, an answer that was cut…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -70,6 +75,7 @@ impl Outcome {
             reply: None,
             stop_reason: None,
             usage: None,
+            warnings: Vec::new(),
             error: Some(error),
         }
     }
@@ -203,7 +209,7 @@ async fn run_session(
     emit: &(dyn Fn(Outcome) + Sync),
 ) {
     let first = &lines[0].1;
-    let settings = ContextSettings {
+    let settings = ContextTemplate {
         model: first.model.clone(),
         system: first.system.clone(),
         max_tokens: first.max_tokens,
@@ -253,48 +259,57 @@ async fn turn(
     l: &Line,
 ) -> Outcome {
     let fail = |e: String| Outcome::failed(n, Some(l), Some(ns), e);
-    let prepared = match session.prepare(client, &l.message).await {
-        Ok(p) => p,
-        Err(e) => return fail(e.to_string()),
-    };
-    let reply = match client.send(&prepared.request).await {
-        Ok(r) => r,
-        Err(e) => {
-            let msg = e.to_string();
-            let _ = session.record_error(&msg).await;
-            return fail(msg);
+    let warnings = |notes: &[crate::session::Note]| notes.iter().map(|n| n.to_string()).collect();
+    let outcome = turn::ask(
+        session,
+        client,
+        journal,
+        &l.message,
+        &mut |_| {},
+        std::future::pending(),
+    )
+    .await;
+    match outcome {
+        Ok(done) => {
+            let warnings = warnings(&done.notes);
+            match done.journalled {
+                // The answer was paid for: it stays in the output, with why it is not stored yet.
+                Some((path, e)) => Outcome {
+                    reply: Some(done.reply.text),
+                    stop_reason: done.reply.stop_reason,
+                    usage: Some(done.reply.usage),
+                    warnings,
+                    ..fail(format!(
+                        "{e}; the turn was kept in the local journal {} and is written back by the next `chat` or `batch` for this session",
+                        path.display()
+                    ))
+                },
+                None => Outcome {
+                    line: n,
+                    session: Some(l.session.clone()),
+                    namespace: Some(ns.to_string()),
+                    reply: Some(done.reply.text),
+                    stop_reason: done.reply.stop_reason,
+                    usage: Some(done.reply.usage),
+                    warnings,
+                    error: None,
+                },
+            }
         }
-    };
-    match session
-        .complete(journal, &l.message, &reply, &prepared.window)
-        .await
-    {
-        Ok(done) => match done.journalled {
-            // The answer was paid for: it stays in the output, with why it is not stored yet.
-            Some((path, e)) => Outcome {
-                reply: Some(reply.text),
-                stop_reason: reply.stop_reason,
-                usage: Some(reply.usage),
-                ..fail(format!(
-                    "{e}; the turn was kept in the local journal {} and is written back by the next `chat` or `batch` for this session",
-                    path.display()
-                ))
-            },
-            None => Outcome {
-                line: n,
-                session: Some(l.session.clone()),
-                namespace: Some(ns.to_string()),
-                reply: Some(reply.text),
-                stop_reason: reply.stop_reason,
-                usage: Some(reply.usage),
-                error: None,
-            },
-        },
-        Err(e) => Outcome {
+        Err(turn::TurnError::NotStored {
+            reply,
+            error,
+            notes,
+        }) => Outcome {
             reply: Some(reply.text),
             stop_reason: reply.stop_reason,
             usage: Some(reply.usage),
-            ..fail(format!("{e:#}"))
+            warnings: warnings(&notes),
+            ..fail(format!("{error:#}"))
+        },
+        Err(e) => Outcome {
+            warnings: warnings(e.notes()),
+            ..fail(e.to_string())
         },
     }
 }

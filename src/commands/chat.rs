@@ -5,7 +5,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use serde::Serialize;
 
 use crate::claude::{ClaudeClient, ClaudeConfig, Reply};
@@ -16,6 +15,7 @@ use crate::journal::Journal;
 use crate::output;
 use crate::repl;
 use crate::session::{check_message, read_text, Opened, Session};
+use crate::turn::{self, Shown};
 use crate::window::Window;
 
 /// One turn's result, as `-o json|jsonl` prints it.
@@ -71,7 +71,7 @@ pub(super) async fn run(
         cluster,
         cluster.namespace(),
         &args.session,
-        &args.settings,
+        &(&args.settings).into(),
         &messages,
     )
     .await?;
@@ -94,68 +94,54 @@ pub(super) async fn run(
     let mut out = std::io::stdout();
     let mut results = Vec::new();
     for message in &messages {
-        let prepared = session.prepare(&client, message).await?;
-        prepared.notes.iter().for_each(output::note);
-        // In text mode the answer streams to stdout, all but its last piece: that one is shown
-        // once the turn is recorded on disk, and the line ends once it is stored (or journalled).
-        // Whatever a reader saw whole is a kept turn.
-        let mut last_piece = String::new();
-        let answer = match args.output {
-            ChatFormat::Text => {
-                let mut write_err = None;
-                let r = client
-                    .stream(&prepared.request, &mut |t: &str| {
-                        if write_err.is_none() && !last_piece.is_empty() {
-                            write_err = out
-                                .write_all(last_piece.as_bytes())
-                                .and_then(|_| out.flush())
-                                .err();
-                        }
-                        last_piece = t.to_string();
-                    })
-                    .await;
-                if r.is_err() {
-                    out.write_all(last_piece.as_bytes())?;
-                    out.flush()?;
-                }
-                r
+        // In text mode the answer streams to stdout; the pipeline hands over its last piece
+        // once the turn is recorded on disk, and the line ends once it is stored (or
+        // journalled): whatever a reader saw whole is a kept turn.
+        let text = args.output == ChatFormat::Text;
+        let mut write_err: Option<std::io::Error> = None;
+        let mut show = |s: Shown<'_>| {
+            if !text || write_err.is_some() {
+                return;
             }
-            _ => client.stream(&prepared.request, &mut |_: &str| {}).await,
+            let r = match s {
+                Shown::Text(t) => out.write_all(t.as_bytes()).and_then(|_| out.flush()),
+                Shown::Stored => writeln!(out).and_then(|_| out.flush()),
+                Shown::Kept | Shown::Stopped => Ok(()),
+            };
+            write_err = r.err();
         };
-        let reply = match answer {
-            Ok(reply) => reply,
+        let outcome = turn::ask(
+            &mut session,
+            &client,
+            &journal,
+            message,
+            &mut show,
+            std::future::pending(),
+        )
+        .await;
+        let answered = match outcome {
+            Ok(a) => a,
             Err(e) => {
-                if let Err(se) = session.record_error(&e.to_string()).await {
-                    output::note(format!(
-                        "warning: could not record the error in status: {se}"
-                    ));
-                }
-                return Err(e).context(format!(
-                    "turn failed for session \"{}\"; nothing was stored for it",
-                    session.session_id()
-                ));
+                e.notes().iter().for_each(output::note);
+                return Err(match e {
+                    // Usage errors keep their exit code 2.
+                    turn::TurnError::NotSent(inner) => inner,
+                    other => other.into(),
+                });
             }
         };
-        let held = session.hold(&journal, message, &reply)?;
-        if args.output == ChatFormat::Text {
-            out.write_all(last_piece.as_bytes())?;
-            out.flush()?;
+        if let Some(e) = write_err {
+            // The turn itself was handled as usual; a closed pipe ends the run quietly.
+            return Err(e.into());
         }
-        let done = session
-            .store_held(&journal, held, &reply, &prepared.window)
-            .await;
-        if args.output == ChatFormat::Text {
-            writeln!(out)?;
-        }
-        let done = done?;
-        done.notes.iter().for_each(output::note);
-        if let Some((path, e)) = done.journalled {
+        answered.notes.iter().for_each(output::note);
+        if let Some((path, e)) = answered.journalled {
             anyhow::bail!(
                 "{e}\nthe answer was kept in the local journal ({}) and will be written back on the next `kubectl mcp chat` for this context",
                 path.display()
             );
         }
-        let result = turn_result(session.session_id(), &reply, &prepared.window);
+        let result = turn_result(session.session_id(), &answered.reply, &answered.window);
         match args.output {
             ChatFormat::Text => {}
             ChatFormat::Jsonl => {

@@ -8,7 +8,12 @@ use crate::output;
 use crate::session::{create_context, new_context, now};
 
 pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<()> {
-    let obj = new_context(&args.session, &args.settings, cluster.namespace(), now())?;
+    let obj = new_context(
+        &args.session,
+        &(&args.settings).into(),
+        cluster.namespace(),
+        now(),
+    )?;
     let created = create_context(cluster, obj).await?;
     let mut out = std::io::stdout().lock();
     match args.output {
@@ -23,7 +28,7 @@ pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::ContextSettings;
+    use crate::resource::ContextTemplate as ContextSettings;
     use crate::resource::SummarizationStrategy;
     use crate::UsageError;
     use jiff::Timestamp;

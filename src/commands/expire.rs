@@ -5,16 +5,14 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use futures::StreamExt;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jiff::{SignedDuration, Timestamp};
-use kube::api::ListParams;
-
 use crate::cli::ExpireArgs;
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, Freshness, Op, TableRow};
 use crate::output::{self, KubeTable};
 use crate::resource::{ClaudeModelContext, ContextState};
 use crate::session::{Session, Written};
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::{SignedDuration, Timestamp};
 
 /// Why a context is due, or `None`.
 pub fn expiry_reason(
@@ -64,12 +62,8 @@ struct Outcome {
 
 pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<()> {
     let ns = (!args.all_namespaces).then(|| cluster.namespace());
-    let mut params = ListParams::default();
-    if let Some(sel) = &args.selector {
-        params = params.labels(sel);
-    }
-    let items = cluster.list_all(ns, params, 500).await?;
     let now = Timestamp::now();
+    let items = candidates(cluster, ns, args, now).await?;
     let mut plan: Vec<(ClaudeModelContext, String)> = items
         .into_iter()
         .filter_map(|o| {
@@ -161,6 +155,95 @@ pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<
         );
     }
     Ok(())
+}
+
+/// The contexts that may be due, read whole. The scan is a server-side Table (one row of a few
+/// cells per context, consistent, in pages; no transcript crosses the wire), tested with a
+/// margin that errs toward "maybe" (ages come rounded); only those rows are read whole, and
+/// the exact decision is made on the objects.
+async fn candidates(
+    cluster: &Cluster,
+    ns: Option<&str>,
+    args: &ExpireArgs,
+    now: Timestamp,
+) -> anyhow::Result<Vec<ClaudeModelContext>> {
+    let (rows, _) = cluster
+        .list_table(ns, args.selector.as_deref(), Freshness::Consistent(500))
+        .await?;
+    let due: Vec<TableRow> = rows
+        .into_iter()
+        .filter(|r| may_be_due(r, args.idle, args.delete, now))
+        .collect();
+    tracing::debug!(candidates = due.len(), "scanned the Table");
+    let fetched = futures::stream::iter(due)
+        .map(|r| async move {
+            let ns = r
+                .namespace
+                .clone()
+                .unwrap_or_else(|| cluster.namespace().to_string());
+            let op = Op::contexts("get", Some(&ns), Some(&r.name));
+            match cluster.contexts(Some(&ns)).get_opt(&r.name).await {
+                Ok(o) => Ok(o),
+                Err(e) => Err(cluster.error(e, &op)),
+            }
+        })
+        .buffer_unordered(usize::from(args.concurrency).max(1))
+        .collect::<Vec<_>>()
+        .await;
+    let mut out = Vec::new();
+    for f in fetched {
+        // Deleted since the scan: nothing to do.
+        if let Some(o) = f? {
+            out.push(o);
+        }
+    }
+    Ok(out)
+}
+
+/// A cheap test on a Table row: could this context be due? Errs toward yes.
+fn may_be_due(row: &TableRow, idle: Option<Duration>, delete: bool, now: Timestamp) -> bool {
+    let text = |col: &str| {
+        row.cell(col)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && *s != "<none>")
+    };
+    if text("State") == Some("Expired") {
+        return delete;
+    }
+    if text("Expires")
+        .and_then(|t| t.parse::<Timestamp>().ok())
+        .is_some_and(|t| t <= now)
+    {
+        return true;
+    }
+    let ttl = text("Idle TTL").and_then(|t| humantime::parse_duration(t).ok());
+    let Some(limit) = [ttl, idle].into_iter().flatten().min() else {
+        return false;
+    };
+    match text("Last Activity")
+        .or_else(|| text("Age"))
+        .and_then(age_upper_bound)
+    {
+        Some(secs) => secs >= limit.as_secs() as i64,
+        // An age this tool cannot read: read the object and decide exactly.
+        None => true,
+    }
+}
+
+/// The largest age a kubectl-style rounded age (`5m30s`, `47h`, `3d4h`, `2y100d`) may stand
+/// for: its value plus one of its smallest unit.
+fn age_upper_bound(text: &str) -> Option<i64> {
+    let secs = super::list::parse_age(text)?;
+    let unit = match text.chars().last()? {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        'y' => 365 * 86_400,
+        _ => return None,
+    };
+    Some(secs + unit)
 }
 
 async fn act(

@@ -28,7 +28,8 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
             // The transcript covers every stored turn; when the sealed ones cannot be read
             // (RBAC on segments), the live ones are shown and the gap is said.
             let cache = crate::segment::Cache::open_default();
-            let history = match crate::segment::full_history_fresh(cluster, &cache, &mut obj).await {
+            let history = match crate::segment::full_history_fresh(cluster, &cache, &mut obj).await
+            {
                 Ok(h) => h,
                 Err(e) => {
                     output::note(format!(

@@ -202,6 +202,7 @@ struct Row {
     budget: Option<u64>,
     history: Option<u64>,
     expires: Option<Timestamp>,
+    idle_ttl: Option<String>,
 }
 
 /// How long ago something happened, as the table shows it and as a number to sort by. The
@@ -236,7 +237,7 @@ impl Ago {
 }
 
 /// Seconds in a kubectl-style age (`90s`, `5m30s`, `67m`, `3h5m`, `3d4h`, `2y100d`).
-fn parse_age(text: &str) -> Option<i64> {
+pub(super) fn parse_age(text: &str) -> Option<i64> {
     let mut total = 0i64;
     let mut n = String::new();
     for c in text.chars() {
@@ -276,6 +277,7 @@ impl Row {
             budget: o.spec.max_tokens.map(u64::from),
             history: o.spec.history_size.map(u64::from),
             expires: o.spec.expiration_time,
+            idle_ttl: o.spec.idle_ttl.clone(),
         }
     }
 
@@ -318,6 +320,7 @@ impl Row {
             budget: number("Budget"),
             history: number("History"),
             expires: time("Expires"),
+            idle_ttl: Some(text("Idle TTL")).filter(|t| !t.is_empty() && t != "<none>"),
         }
     }
 }
@@ -346,7 +349,7 @@ fn render_table(
         "AGE",
     ]);
     if wide {
-        header.extend(["STRATEGY", "BUDGET", "HISTORY", "EXPIRES"]);
+        header.extend(["STRATEGY", "BUDGET", "HISTORY", "EXPIRES", "IDLE TTL"]);
     }
     let none = || "<none>".to_string();
     let mut table = KubeTable::new(&header, headers);
@@ -382,6 +385,7 @@ fn render_table(
                     }
                     Some(t) => format!("{} ago", output::age(Some(t), now)),
                 },
+                r.idle_ttl.clone().unwrap_or_else(none),
             ]);
         }
         table.row(row);
@@ -472,7 +476,7 @@ mod tests {
             .lines()
             .next()
             .unwrap()
-            .ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES"));
+            .ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES   IDLE TTL"));
         assert!(s.contains("truncate"), "{s}");
     }
 

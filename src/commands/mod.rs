@@ -21,22 +21,25 @@ pub use completions::render as render_completions;
 /// Dispatch a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = cli.global;
+    let options = global.cluster_options();
     match cli.command {
         Command::Crd => crd::print(),
         Command::Completions(args) => completions::run(&args),
-        Command::Install(args) => crd::install(&Cluster::connect(&global).await?, &args).await,
-        Command::Uninstall(args) => crd::uninstall(&Cluster::connect(&global).await?, &args).await,
-        Command::Chat(args) => chat::run(&Cluster::connect(&global).await?, &global, args).await,
-        Command::Create(args) => create::run(&Cluster::connect(&global).await?, args).await,
-        Command::Get(args) => get::run(&Cluster::connect(&global).await?, &args).await,
-        Command::List(args) => list::run(&Cluster::connect(&global).await?, &args).await,
-        Command::Expire(args) => expire::run(&Cluster::connect(&global).await?, &args).await,
+        Command::Install(args) => crd::install(&Cluster::connect(&options).await?, &args).await,
+        Command::Uninstall(args) => crd::uninstall(&Cluster::connect(&options).await?, &args).await,
+        Command::Chat(args) => chat::run(&Cluster::connect(&options).await?, &global, args).await,
+        Command::Create(args) => create::run(&Cluster::connect(&options).await?, args).await,
+        Command::Get(args) => get::run(&Cluster::connect(&options).await?, &args).await,
+        Command::List(args) => list::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Expire(args) => expire::run(&Cluster::connect(&options).await?, &args).await,
         Command::Summarize(args) => {
-            summarize::run(&Cluster::connect(&global).await?, &global, &args).await
+            summarize::run(&Cluster::connect(&options).await?, &global, &args).await
         }
-        Command::Batch(args) => batch::run(&Cluster::connect(&global).await?, &global, &args).await,
-        Command::Export(args) => export::export(&Cluster::connect(&global).await?, &args).await,
-        Command::Import(args) => export::import(&Cluster::connect(&global).await?, &args).await,
-        Command::Delete(args) => delete::run(&Cluster::connect(&global).await?, &args).await,
+        Command::Batch(args) => {
+            batch::run(&Cluster::connect(&options).await?, &global, &args).await
+        }
+        Command::Export(args) => export::export(&Cluster::connect(&options).await?, &args).await,
+        Command::Import(args) => export::import(&Cluster::connect(&options).await?, &args).await,
+        Command::Delete(args) => delete::run(&Cluster::connect(&options).await?, &args).await,
     }
 }

@@ -1,0 +1,172 @@
+//! The turn pipeline: prepare → stream → hold → store (or journal) → status, one code path for
+//! the REPL, scripted `chat` and `batch` (and the MCP server next), so that the rules of a turn
+//! (what is shown when, what is recorded on failure, which warnings reach the user) cannot
+//! drift between front ends.
+//!
+//! What the user sees is driven by [`Shown`] events: the answer streams as [`Shown::Text`]
+//! pieces, all but the last; the last piece comes only once the turn is recorded on disk
+//! ([`Shown::Kept`] follows it), and [`Shown::Stored`] once it is in the cluster or the
+//! journal. So an answer a reader saw whole is a turn that is kept.
+
+use std::future::Future;
+use std::path::PathBuf;
+
+use crate::claude::{ClaudeClient, Reply};
+use crate::cluster::ClusterError;
+use crate::journal::Journal;
+use crate::session::{Note, Session};
+use crate::window::Window;
+
+/// What happens on screen (or wherever the front end puts it) during a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown<'a> {
+    /// A piece of the answer.
+    Text(&'a str),
+    /// The answer is complete on screen and the turn is recorded on disk.
+    Kept,
+    /// The turn is stored (or kept in the journal).
+    Stored,
+    /// The answer stopped before it was complete (an error, or cancelled): what came is shown.
+    Stopped,
+}
+
+/// A turn that was answered and kept.
+#[derive(Debug)]
+pub struct Answered {
+    /// The answer.
+    pub reply: Reply,
+    /// The window that was sent.
+    pub window: Window,
+    /// Warnings, in the order they arose.
+    pub notes: Vec<Note>,
+    /// Set when the cluster could not take the turn in time: where it was journalled, and why.
+    pub journalled: Option<(PathBuf, ClusterError)>,
+}
+
+/// Why a turn did not end with a stored answer.
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    /// Nothing was sent (bad input, RBAC refused before the call, the cluster unreachable).
+    #[error("{0:#}")]
+    NotSent(anyhow::Error),
+    /// The call failed after retries; the error is recorded in status, nothing was stored.
+    #[error("{error:#}")]
+    CallFailed {
+        /// The failure.
+        error: anyhow::Error,
+        /// Warnings from before the call.
+        notes: Vec<Note>,
+    },
+    /// Cancelled before the answer was complete: nothing was stored.
+    #[error("cancelled: nothing was stored for this question")]
+    Cancelled,
+    /// The answer came (and was shown) but could not be kept as a turn; the error says where
+    /// it was saved.
+    #[error("{error:#}")]
+    NotStored {
+        /// The answer that was paid for.
+        reply: Box<Reply>,
+        /// Why it is not stored.
+        error: anyhow::Error,
+        /// Warnings.
+        notes: Vec<Note>,
+    },
+}
+
+impl TurnError {
+    /// The warnings gathered before the turn failed.
+    pub fn notes(&self) -> &[Note] {
+        match self {
+            TurnError::CallFailed { notes, .. } | TurnError::NotStored { notes, .. } => notes,
+            _ => &[],
+        }
+    }
+}
+
+/// Ask `message` in `session`: the one turn pipeline. `show` receives the answer and the
+/// turn's progress; `cancel` resolving while the answer streams drops the call (nothing is
+/// stored), and is not listened to once the answer is complete (a kept turn is always stored
+/// or journalled).
+pub async fn ask(
+    session: &mut Session,
+    client: &ClaudeClient,
+    journal: &Journal,
+    message: &str,
+    show: &mut (dyn FnMut(Shown<'_>) + Send),
+    cancel: impl Future<Output = ()>,
+) -> Result<Answered, TurnError> {
+    let prepared = session
+        .prepare(client, message)
+        .await
+        .map_err(TurnError::NotSent)?;
+    let mut notes = prepared.notes;
+    let mut last_piece = String::new();
+    let answer = {
+        let mut on_text = |t: &str| {
+            if !last_piece.is_empty() {
+                show(Shown::Text(&last_piece));
+            }
+            last_piece = t.to_string();
+        };
+        tokio::select! {
+            r = client.stream(&prepared.request, &mut on_text) => Some(r),
+            _ = cancel => None,
+        }
+    };
+    let reply = match answer {
+        None => {
+            show(Shown::Text(&last_piece));
+            show(Shown::Stopped);
+            return Err(TurnError::Cancelled);
+        }
+        Some(Err(e)) => {
+            show(Shown::Text(&last_piece));
+            show(Shown::Stopped);
+            if let Err(se) = session.record_error(&e.to_string()).await {
+                notes.push(Note::StatusNotUpdated(se.to_string()));
+            }
+            return Err(TurnError::CallFailed {
+                error: anyhow::Error::new(e).context(format!(
+                    "turn failed for session \"{}\"; nothing was stored for it",
+                    session.session_id()
+                )),
+                notes,
+            });
+        }
+        Some(Ok(reply)) => reply,
+    };
+    let held = match session.hold(journal, message, &reply) {
+        Ok(held) => held,
+        Err(e) => {
+            show(Shown::Text(&last_piece));
+            show(Shown::Stopped);
+            return Err(TurnError::NotStored {
+                reply: Box::new(reply),
+                error: e.context("the answer could not be recorded on local disk"),
+                notes,
+            });
+        }
+    };
+    show(Shown::Text(&last_piece));
+    show(Shown::Kept);
+    let done = session
+        .store_held(journal, held, &reply, &prepared.window)
+        .await;
+    show(Shown::Stored);
+    match done {
+        Ok(done) => {
+            notes.extend(done.notes);
+            Ok(Answered {
+                reply,
+                window: prepared.window,
+                notes,
+                journalled: done.journalled,
+            })
+        }
+        Err(error) => Err(TurnError::NotStored {
+            reply: Box::new(reply),
+            error,
+            notes,
+        }),
+    }
+}
