@@ -103,5 +103,6 @@ for s in sizes:
     out = subprocess.run([bin, "-n", ns, "-v", "chat", f"s{s}", "-m", "one more"], capture_output=True,
                          env={**__import__("os").environ, "RUST_LOG": "kubectl_mcp=debug"}).stderr.decode()
     sent = [int(l.split("bytes=")[1].split()[0]) for l in out.splitlines() if "guarded JSON patch" in l and "bytes=" in l]
-    print(f"  {s:>6} stored: live object {len(obj):>7} bytes, {segs:>3} segments, turn's patches {sent} bytes")
+    stored = len(json.dumps(o, separators=(",", ":")))
+    print(f"  {s:>6} stored: live object {stored:>7} bytes (compact JSON, without managedFields), {segs:>3} segments, turn's patches {sent} bytes")
 PY

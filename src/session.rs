@@ -67,7 +67,11 @@ pub const OBJECT_SIZE_LIMIT: usize = 1_400_000;
 /// happens rarely rather than on every turn.
 pub const OBJECT_SIZE_TARGET: usize = 1_000_000;
 /// The live object's default byte budget: older turns are sealed into segments beyond it.
-pub const DEFAULT_LIVE_BYTES: usize = 256 * 1024;
+/// Small on purpose: the apiserver decodes, validates and writes the whole object for both
+/// writes of every turn, at a cost that grows with its size (about 0.4 ms per kB per turn on
+/// the test apiserver, BENCHMARKS.md), so a turn costs the same at 10 messages or 10,000 only
+/// when the live object stays about as small as a new conversation's.
+pub const DEFAULT_LIVE_BYTES: usize = 24 * 1024;
 /// Small segments at the end of the list that are merged into one.
 const MERGE_RUN: usize = 8;
 /// Seal rounds one call may take (each seals up to a segment's worth).
@@ -1269,7 +1273,23 @@ impl Session {
             ..Default::default()
         };
         match self.api.delete(&self.name, &params).await {
-            Ok(_) => Ok(Written::Applied),
+            Ok(_) => {
+                // Their owner reference lets a garbage collector delete the segments too; doing
+                // it here covers clusters without one.
+                if let Some(uid) = self.obj.metadata.uid.as_deref() {
+                    let gone = async {
+                        let names = segment::list_for(&self.cluster, &self.namespace, uid).await?;
+                        segment::delete(&self.cluster, &self.namespace, &names).await
+                    };
+                    if let Err(e) = gone.await {
+                        tracing::warn!(
+                            "the history segments of {} were not deleted: {e}",
+                            self.name
+                        );
+                    }
+                }
+                Ok(Written::Applied)
+            }
             Err(e) => match self.cluster.error(e, &self.op("delete")) {
                 ClusterError::Conflict { .. } => {
                     Ok(Written::Stale("it changed after the scan".into()))
@@ -1480,8 +1500,8 @@ impl Session {
     }
 
     /// Keep the live object within its byte budget ([`live_budget`]) once `incoming` more
-    /// bytes are stored: seal the oldest whole turns into history segments until it is at a
-    /// quarter of the budget (so that sealing happens once per many turns, in segments of most
+    /// bytes are stored: seal the oldest whole turns into history segments until it is at an
+    /// eighth of the budget (so that sealing happens once per many turns, in segments of most
     /// of a budget each).
     pub async fn make_room(&mut self, incoming: usize) -> anyhow::Result<()> {
         let stored = self.stored_size();
@@ -2122,7 +2142,8 @@ fn window_of(
 }
 
 /// How many of the oldest live-object messages to seal (whole turns) so that, once `incoming`
-/// more bytes are stored past `limit`, the object comes down to a quarter of the live budget.
+/// more bytes are stored past `limit`, the object comes down to an eighth of the live budget
+/// (in practice: the newest turn, so seals are rare and segments most of a budget each).
 /// 0 when it stays within `limit`. The newest turn stays (so `/undo` can reach it) unless the
 /// object's hard limit needs it gone too.
 fn room_cut(obj: &ClaudeModelContext, incoming: usize, limit: usize) -> usize {
@@ -2136,7 +2157,7 @@ fn room_cut(obj: &ClaudeModelContext, incoming: usize, limit: usize) -> usize {
     } else {
         last_turn_start(h).unwrap_or(0)
     };
-    let excess = (size + incoming).saturating_sub(live_budget() / 4);
+    let excess = (size + incoming).saturating_sub(live_budget() / 8);
     // Cut after whole turns: at a user message that follows an answer.
     let (mut count, mut freed) = (0, 0);
     while count < limit_cut && (freed < excess || (count > 0 && h[count].role != Role::User)) {
@@ -2199,11 +2220,12 @@ fn pause_for_fault_tests(step: &str) {
     }
 }
 
-/// The oldest run of at least [`MERGE_RUN`] consecutive small segments (under a quarter of
-/// [`segment::SEGMENT_BYTES`] each) that together fit one segment, as `start..end`.
+/// The oldest run of at least [`MERGE_RUN`] consecutive small segments (under half of
+/// [`segment::SEGMENT_BYTES`] each, merged ones included) that together fit one segment, as
+/// `start..end`.
 fn merge_run(refs: &[crate::resource::SegmentRef]) -> Option<(usize, usize)> {
     let cap = segment::SEGMENT_BYTES as u64;
-    let small = |r: &crate::resource::SegmentRef| r.bytes < cap / 4;
+    let small = |r: &crate::resource::SegmentRef| r.bytes < cap / 2;
     let mut start = 0;
     while start < refs.len() {
         let (mut end, mut total) = (start, 0);

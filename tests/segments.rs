@@ -93,9 +93,11 @@ fn a_conversation_grown_past_5_mib_stays_bounded_and_exports_every_turn_in_order
     }
     let path = dir.path().join("turns.jsonl");
     std::fs::write(&path, lines).unwrap();
+    // Turns of ~40 kB: a budget that holds several (the default, 24 KiB, would hold one).
     let out = process(&ns, &fake, state.path())
         .args(["batch", "-f"])
         .arg(&path)
+        .env("KUBECTL_MCP_LIVE_BYTES", "256KiB")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -222,9 +224,9 @@ fn killed_while_sealing_twenty_times_loses_and_doubles_nothing() {
         );
     }
     assert!(
-        obj.status.as_ref().unwrap().segments.len() >= 5,
-        "the kills must have hit sealing: {} segments",
-        obj.status.as_ref().unwrap().segments.len()
+        obj.sealed_turns() >= 20,
+        "the kills must have hit sealing: {} turns sealed",
+        obj.sealed_turns()
     );
     assert_consistent(&ns, &obj, exported.len());
     assert_eq!(obj.turns(), count.len());
@@ -396,4 +398,72 @@ fn an_old_object_with_configmap_archives_migrates_into_segments() {
         "every archived, live and new message once, in order"
     );
     assert_consistent(&ns, &obj, exported.len());
+}
+
+/// A window may reach into sealed turns (a budget larger than the live object); segments are
+/// immutable, so each is read from the cluster once and then from the private cache: with the
+/// segment objects gone, the next turn still sends the sealed turns (from the cache), and a
+/// run without the cache says exactly which segment is missing.
+#[test]
+fn a_window_that_reaches_sealed_turns_reads_each_segment_once() {
+    let ns = cp().namespace("segcache");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    let mut cmd = process(&ns, &fake, state.path());
+    cmd.args(["chat", "w", "--model", "m", "--max-tokens", "60000"])
+        .env("KUBECTL_MCP_LIVE_BYTES", "8KiB");
+    for t in 0..12 {
+        cmd.arg("-m").arg(format!(
+            "[T:{t}] {}",
+            "a sentence worth keeping. ".repeat(40)
+        ));
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sealed = the_context(&ns).status.unwrap().segments;
+    assert!(sealed.len() >= 2, "{} segments", sealed.len());
+    let sent_oldest = |fake: &FakeClaude| {
+        let last = fake.message_requests().pop().unwrap();
+        last.body["messages"][0]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("[T:0]")
+    };
+    let ask = |state: &std::path::Path, q: &str| {
+        process(&ns, &fake, state)
+            .args(["chat", "w", "-m", q])
+            .env("KUBECTL_MCP_LIVE_BYTES", "8KiB")
+            .output()
+            .unwrap()
+    };
+    let out = ask(state.path(), "[T:probe] first");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        sent_oldest(&fake),
+        "the window reaches the sealed first turn"
+    );
+    // The segment objects go away behind the tool's back.
+    common::block_on(async {
+        let api: Api<kubectl_mcp::segment::ClaudeModelContextSegment> =
+            Api::namespaced(ns.cp.client().await, &ns.name);
+        for s in &sealed {
+            api.delete(&s.name, &Default::default()).await.unwrap();
+        }
+    });
+    let out = ask(state.path(), "[T:probe] second");
+    assert!(
+        out.status.success(),
+        "read from the cache: {}",
+        stderr(&out)
+    );
+    assert!(sent_oldest(&fake));
+    // Without the cache the gap is named.
+    let empty = tempfile::tempdir().unwrap();
+    let out = ask(empty.path(), "[T:probe] third");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        sealed.iter().any(|s| err.contains(&s.name)) && err.contains("gone"),
+        "{err}"
+    );
 }

@@ -236,7 +236,12 @@ fn describe(
         ("Last activity", when(status.last_activity_time, now)),
         ("Tokens", or_none(status.token_count, "", "<unknown>")),
         ("Turns", obj.turns().to_string()),
+        ("Sealed", sealed_line(obj)),
     ];
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(k, v)| *k != "Sealed" || !v.is_empty())
+        .collect();
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
     for (k, v) in rows {
         writeln!(out, "{:<width$}{v}", format!("{k}:"))?;
@@ -277,6 +282,22 @@ fn describe(
         indented(out, &m.content, "    ")?;
     }
     Ok(())
+}
+
+/// Where the older turns are: "turns 1-480 in 3 history segments", or empty when none are.
+fn sealed_line(obj: &ClaudeModelContext) -> String {
+    let segs = obj.segments();
+    if segs.is_empty() {
+        return String::new();
+    }
+    format!(
+        "turns 1-{} in {} history segment{} (kubectl get cmcseg -l {}={})",
+        obj.sealed_turns(),
+        segs.len(),
+        if segs.len() == 1 { "" } else { "s" },
+        crate::segment::CONTEXT_UID_LABEL,
+        obj.metadata.uid.as_deref().unwrap_or("?")
+    )
 }
 
 #[cfg(test)]
