@@ -151,11 +151,7 @@ pub fn digest(messages: &[Message]) -> String {
             h.update([0]);
         }
     }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::summarize::short_hex(h)
 }
 
 /// Compress `messages` into a segment's data.

@@ -798,7 +798,15 @@ impl Session {
                 .obj
                 .controller_owner_ref(&())
                 .context("the context has no uid")?;
-            let mut sequence = self.obj.segments().last().map_or(0, |s| s.sequence + 1);
+            // After the highest number listed (merged segments take new numbers anywhere in
+            // the list).
+            let mut sequence = self
+                .obj
+                .segments()
+                .iter()
+                .map(|s| s.sequence + 1)
+                .max()
+                .unwrap_or(0);
             let reference = loop {
                 let h = &self.obj.spec.context_history;
                 let new = segment::NewSegment {
@@ -841,8 +849,8 @@ impl Session {
                     if obj.pending_trim() != 0
                         || obj
                             .segments()
-                            .last()
-                            .is_some_and(|s| s.sequence >= reference.sequence)
+                            .iter()
+                            .any(|s| s.sequence >= reference.sequence)
                         || k > h.len()
                         || segment::digest(&h[..k]) != reference.digest
                     {

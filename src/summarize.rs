@@ -70,6 +70,11 @@ pub fn fingerprint(messages: &[Message]) -> String {
         h.update(m.content.as_bytes());
         h.update([0]);
     }
+    short_hex(h)
+}
+
+/// The first 16 bytes of a SHA-256, as hex: the digests this tool records.
+pub fn short_hex(h: Sha256) -> String {
     h.finalize()
         .iter()
         .take(16)

@@ -235,15 +235,7 @@ fn may_be_due(row: &TableRow, idle: Option<Duration>, delete: bool, now: Timesta
 /// for: its value plus one of its smallest unit.
 fn age_upper_bound(text: &str) -> Option<i64> {
     let secs = super::list::parse_age(text)?;
-    let unit = match text.chars().last()? {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        'y' => 365 * 86_400,
-        _ => return None,
-    };
-    Some(secs + unit)
+    Some(secs + super::list::age_unit(text.chars().last()?)?)
 }
 
 async fn act(

@@ -236,6 +236,18 @@ impl Ago {
     }
 }
 
+/// Seconds in one unit of a kubectl-style age.
+pub(super) fn age_unit(c: char) -> Option<i64> {
+    Some(match c {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        'y' => 365 * 86_400,
+        _ => return None,
+    })
+}
+
 /// Seconds in a kubectl-style age (`90s`, `5m30s`, `67m`, `3h5m`, `3d4h`, `2y100d`).
 pub(super) fn parse_age(text: &str) -> Option<i64> {
     let mut total = 0i64;
@@ -245,15 +257,7 @@ pub(super) fn parse_age(text: &str) -> Option<i64> {
             n.push(c);
             continue;
         }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'y' => 365 * 86_400,
-            _ => return None,
-        };
-        total += n.parse::<i64>().ok()? * unit;
+        total += n.parse::<i64>().ok()? * age_unit(c)?;
         n.clear();
     }
     n.is_empty().then_some(total)
