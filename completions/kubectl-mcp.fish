@@ -110,7 +110,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s m -l message -d 'A message to send (repeatable: one turn each, in order)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s f -l file -d 'Send the contents of a file as one message (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s f -l file -d 'Send the contents of a file as one message (`-` for stdin). With `-m`, the file\'s text goes with the first message instead, in a fenced block before the question (as piped stdin does)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s o -l output -d 'How answers are printed: text (streamed), json (one array at the end) or jsonl (one line per turn)' -r -f -a "text\t'The answer\'s text, streamed as it arrives'
 json\t'A JSON array with one object per turn, printed at the end'
 jsonl\t'One JSON object per line, per turn'"

@@ -302,13 +302,10 @@ pub struct ChatArgs {
     /// A message to send (repeatable: one turn each, in order).
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub messages: Vec<String>,
-    /// Send the contents of a file as one message (`-` for stdin).
-    #[arg(
-        short = 'f',
-        long = "file",
-        value_name = "PATH",
-        conflicts_with = "messages"
-    )]
+    /// Send the contents of a file as one message (`-` for stdin). With `-m`, the file's text
+    /// goes with the first message instead, in a fenced block before the question (as piped
+    /// stdin does).
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub file: Option<PathBuf>,
     /// How answers are printed: text (streamed), json (one array at the end) or jsonl (one line
     /// per turn).

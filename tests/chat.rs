@@ -739,3 +739,115 @@ fn a_server_of_ones_own_needs_no_key() {
         "{h:?}"
     );
 }
+
+/// Issue #11 (pipes): piped text plus `-m` is one message holding both, the text fenced before
+/// the question (as `llm` and aichat join them); `-f FILE -m` does the same.
+#[test]
+fn piped_text_and_a_question_are_one_message() {
+    let ns = cp().namespace("chatpipe");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["p", "--model", "m", "-m", "why does it restart?"])
+        .write_stdin("pod web-1: CrashLoopBackOff\nexit code 137\n")
+        .assert()
+        .success();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.txt");
+    std::fs::write(&file, "OOMKilled ``` twice").unwrap();
+    chat(&ns, &fake)
+        .args(["p", "-f"])
+        .arg(&file)
+        .args(["-m", "and now?", "-m", "thanks"])
+        .assert()
+        .success();
+    let h = &ns.contexts()[0].spec.context_history;
+    let questions: Vec<&str> = h
+        .iter()
+        .filter(|m| m.role == Role::User)
+        .map(|m| m.content.as_str())
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "```\npod web-1: CrashLoopBackOff\nexit code 137\n```\n\nwhy does it restart?",
+            "````\nOOMKilled ``` twice\n````\n\nand now?",
+            "thanks"
+        ]
+    );
+    let sent = fake.message_requests()[0].body["messages"][0]["content"].clone();
+    assert!(sent.to_string().contains("CrashLoopBackOff"), "{sent}");
+}
+
+/// Issue #11 (pipes): `chat -m … | head -c1` stores the turn (the answer was paid for) and
+/// exits quietly; `batch … | head -n1` starts no new turn once its reader is gone.
+#[test]
+fn a_closed_pipe_keeps_the_turn_and_stops_the_batch() {
+    use std::io::{BufRead, Read};
+    use std::process::Stdio;
+    let ns = cp().namespace("chathead");
+    let fake = fake();
+    let long = "a long question whose answer streams in many pieces ".repeat(60);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
+        .env_remove("KUBECONFIG")
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("KUBECTL_MCP_STATE_DIR", tempfile::tempdir().unwrap().path())
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name, "chat", "h", "--model", "m", "-m", &long])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reader is gone (stdout dropped above).
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("error"), "quiet: {}", stderr(&out));
+    let h = &ns.contexts()[0].spec.context_history;
+    assert_eq!(h.len(), 2, "the turn is stored");
+    assert!(h[1].content.starts_with("You said: a long question"));
+
+    let lines: String = (0..40)
+        .map(|i| format!("{{\"session\": \"b\", \"model\": \"m\", \"message\": \"q{i}\"}}\n"))
+        .collect();
+    let before = fake.message_requests().len();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
+        .env_remove("KUBECONFIG")
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("KUBECTL_MCP_STATE_DIR", tempfile::tempdir().unwrap().path())
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name, "batch", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(lines.as_bytes()).unwrap();
+    }
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.contains("\"line\":1"), "{line}");
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let asked = fake.message_requests().len() - before;
+    assert!(
+        asked < 10,
+        "{asked} of 40 turns were paid for after the reader left"
+    );
+    // Whatever was answered was stored, in order.
+    let b = ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "b")
+        .unwrap();
+    assert_eq!(b.spec.context_history.len(), 2 * asked);
+}

@@ -160,37 +160,42 @@ pub(super) async fn run(
         ProgressStyle::with_template("{bar:40} {pos}/{len} lines")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    // Set once stdout is gone (`batch … | head`): no new turn starts; those in flight finish
+    // and are stored, and the run ends quietly, as ripgrep does.
+    let gone = std::sync::atomic::AtomicBool::new(false);
     let emit = |o: Outcome| {
         if o.error.is_some() {
             failures.fetch_add(1, Ordering::Relaxed);
         }
         if let Ok(line) = serde_json::to_string(&o) {
             let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = writeln!(out, "{line}").and_then(|_| out.flush());
+            if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+                gone.store(true, Ordering::Relaxed);
+            }
         }
         bar.inc(1);
     };
+    let stopped = || gone.load(Ordering::Relaxed);
     bad.into_iter().for_each(emit);
     futures::stream::iter(groups)
         .map(|g| {
-            let (client, journal, emit) = (&client, &journal, &emit);
-            async move {
-                run_session(
-                    cluster,
-                    client,
-                    journal,
-                    &g.namespace,
-                    &g.session,
-                    g.lines,
-                    emit,
-                )
-                .await
-            }
+            let shared = Shared {
+                cluster,
+                client: &client,
+                journal: &journal,
+                emit: &emit,
+                stopped: &stopped,
+            };
+            async move { run_session(&shared, &g.namespace, &g.session, g.lines).await }
         })
         .buffer_unordered(usize::from(args.concurrency))
         .collect::<Vec<()>>()
         .await;
     bar.finish_and_clear();
+    if stopped() {
+        // The reader went away: what ran was stored; nobody is left to tell.
+        return Ok(());
+    }
     let failed = failures.load(Ordering::Relaxed);
     if failed > 0 {
         anyhow::bail!("{failed} of {total} lines failed (see their `error` fields)");
@@ -198,16 +203,29 @@ pub(super) async fn run(
     Ok(())
 }
 
+/// What every session's worker shares.
+struct Shared<'a> {
+    cluster: &'a Cluster,
+    client: &'a ClaudeClient,
+    journal: &'a Journal,
+    /// Print one outcome line.
+    emit: &'a (dyn Fn(Outcome) + Sync),
+    /// The reader of stdout is gone: start no new turn.
+    stopped: &'a (dyn Fn() -> bool + Sync),
+}
+
 /// One session's lines, in order.
-async fn run_session(
-    cluster: &Cluster,
-    client: &ClaudeClient,
-    journal: &Journal,
-    ns: &str,
-    session_id: &str,
-    lines: Vec<(usize, Line)>,
-    emit: &(dyn Fn(Outcome) + Sync),
-) {
+async fn run_session(shared: &Shared<'_>, ns: &str, session_id: &str, lines: Vec<(usize, Line)>) {
+    let Shared {
+        cluster,
+        client,
+        journal,
+        emit,
+        stopped,
+    } = *shared;
+    if stopped() {
+        return;
+    }
     let first = &lines[0].1;
     let settings = ContextTemplate {
         model: first.model.clone(),
@@ -246,6 +264,9 @@ async fn run_session(
         tracing::warn!(session = session_id, error = %e, "could not replay the local journal");
     }
     for (n, l) in lines {
+        if stopped() {
+            return;
+        }
         emit(turn(&mut session, client, journal, ns, n, &l).await);
     }
 }

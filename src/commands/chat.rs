@@ -182,10 +182,22 @@ fn turn_result<'a>(session: &'a str, reply: &'a Reply, window: &Window) -> TurnR
     }
 }
 
-/// The turns to send: `-m` each, or a whole file, or the whole of piped stdin.
+/// The turns to send: `-m` each, or a whole file, or the whole of piped stdin. Text from a
+/// file (`-f`) or a pipe together with `-m` goes with the first message, fenced, before the
+/// question: `kubectl logs … | kubectl mcp chat s -m "why?"` asks about the logs, as `llm` and
+/// aichat do.
 fn scripted_messages(args: &ChatArgs) -> anyhow::Result<Vec<String>> {
     if !args.messages.is_empty() {
-        return Ok(args.messages.clone());
+        let attached = match &args.file {
+            Some(path) => Some(read_text(path)?),
+            None if stdin_is_data() => Some(read_text(std::path::Path::new("-"))?),
+            None => None,
+        };
+        let mut messages = args.messages.clone();
+        if let Some(text) = attached.filter(|t| !t.trim().is_empty()) {
+            messages[0] = with_attachment(&text, &messages[0]);
+        }
+        return Ok(messages);
     }
     let path = args
         .file
@@ -213,4 +225,57 @@ async fn check_expiry(session: &mut Session, revive: bool) -> anyhow::Result<()>
     session.revive().await?;
     output::note(format!("revived context \"{id}\""));
     Ok(())
+}
+
+/// True when stdin is a pipe or a file (something was piped or redirected in), not a terminal
+/// or `/dev/null`: only then is it read alongside `-m`.
+fn stdin_is_data() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+            return false;
+        };
+        std::fs::File::from(fd)
+            .metadata()
+            .map(|m| m.file_type().is_fifo() || m.file_type().is_file())
+            .unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        !std::io::stdin().is_terminal()
+    }
+}
+
+/// `text` in a fenced block (longer than any run of backticks in it), then the question.
+fn with_attachment(text: &str, question: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    format!(
+        "{fence}\n{}\n{fence}\n\n{question}",
+        text.trim_end_matches('\n')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn piped_text_is_fenced_before_the_question() {
+        assert_eq!(
+            with_attachment("pod x: CrashLoopBackOff\n", "why?"),
+            "```\npod x: CrashLoopBackOff\n```\n\nwhy?"
+        );
+        // A fence that the text cannot close.
+        let m = with_attachment("a ```` b", "q");
+        assert!(m.starts_with("`````\n"), "{m}");
+        assert!(m.ends_with("`````\n\nq"), "{m}");
+    }
 }
