@@ -32,7 +32,10 @@ pub enum ClusterError {
     },
 
     /// No context for this session in this namespace.
-    #[error("no context for session \"{session}\" in namespace \"{namespace}\": create one with `kubectl mcp create {session_arg} --model MODEL`, or search all namespaces with `kubectl mcp list -A`")]
+    #[error(
+        "no context for session \"{session}\" in namespace \"{namespace}\": {}",
+        not_found_hint(session_arg, elsewhere)
+    )]
     NotFound {
         /// The session ID or name the user gave.
         session: String,
@@ -40,6 +43,17 @@ pub enum ClusterError {
         session_arg: String,
         /// Where we looked.
         namespace: String,
+        /// Other namespaces that hold a context of this name (when they could be listed).
+        elsewhere: Vec<String>,
+    },
+
+    /// The namespace itself does not exist.
+    #[error("namespace \"{namespace}\" does not exist in the cluster at {server}: check -n/--namespace (`kubectl get namespaces` lists them)")]
+    NamespaceMissing {
+        /// The namespace asked for.
+        namespace: String,
+        /// API server URL.
+        server: String,
     },
 
     /// Creating something that is already there.
@@ -139,6 +153,19 @@ pub enum ClusterError {
         /// The server's message.
         message: String,
     },
+}
+
+/// What to do about a missing context: where it is, if it is elsewhere; else how to make one.
+fn not_found_hint(session_arg: &str, elsewhere: &[String]) -> String {
+    match elsewhere {
+        [] => format!("create one with `kubectl mcp create {session_arg} --model MODEL`, or search all namespaces with `kubectl mcp list -A`"),
+        [ns] => format!("it is in namespace \"{ns}\": pass -n {ns} (or start another one here with `kubectl mcp create {session_arg}`)"),
+        many => format!(
+            "contexts of that name are in namespaces {}{}: pass -n with one of them (`kubectl mcp list -A` shows them)",
+            many[..many.len().min(5)].join(", "),
+            if many.len() > 5 { format!(" and {} more", many.len() - 5) } else { String::new() }
+        ),
+    }
 }
 
 /// The field causes one per line; the server's summary only when it gave no causes (it repeats
@@ -361,7 +388,34 @@ impl Cluster {
                 name,
                 namespace: ns.to_string(),
             }),
-            None => Err(not_found(session, ns)),
+            None => {
+                let mut err = not_found(session, ns);
+                if let ClusterError::NotFound { elsewhere, .. } = &mut err {
+                    *elsewhere = self.namespaces_holding(&name, ns).await;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Namespaces other than `except` that hold a context named `name`, from the watch cache;
+    /// empty when that cannot be asked (RBAC).
+    async fn namespaces_holding(&self, name: &str, except: &str) -> Vec<String> {
+        let params = ListParams::default()
+            .fields(&format!("metadata.name={name}"))
+            .match_any();
+        match self.contexts(None).list_metadata(&params).await {
+            Ok(list) => {
+                let mut found: Vec<String> = list
+                    .items
+                    .into_iter()
+                    .filter_map(|m| m.metadata.namespace)
+                    .filter(|n| n != except)
+                    .collect();
+                found.sort();
+                found
+            }
+            Err(_) => Vec::new(),
         }
     }
 
@@ -665,6 +719,7 @@ pub fn not_found(session: &str, ns: &str) -> ClusterError {
         session: session.to_string(),
         session_arg: shell_quote(session),
         namespace: ns.to_string(),
+        elsewhere: Vec::new(),
     }
 }
 
@@ -730,6 +785,20 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
         401 => ClusterError::Unauthorized {
             server: server.to_string(),
         },
+        // Creating in a namespace that does not exist.
+        404 if status
+            .details
+            .as_ref()
+            .is_some_and(|d| d.kind == "namespaces") =>
+        {
+            ClusterError::NamespaceMissing {
+                namespace: op
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| details_name.to_string()),
+                server: server.to_string(),
+            }
+        }
         403 => ClusterError::Forbidden {
             verb: op.verb.to_string(),
             resource: op.resource.to_string(),

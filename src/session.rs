@@ -163,12 +163,16 @@ pub struct Folded {
 }
 
 /// What opening a session found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
     /// It existed.
     Found,
     /// It was created from the flags.
-    Created,
+    Created {
+        /// Other namespaces that hold a context for the same session (a wrong `-n`?), so the
+        /// caller can say so: a new conversation is never started quietly beside an old one.
+        elsewhere: Vec<String>,
+    },
 }
 
 impl Session {
@@ -207,11 +211,11 @@ impl Session {
                 check(&obj)?;
                 (obj, Opened::Found)
             }
-            Err(ClusterError::NotFound { .. }) => {
+            Err(ClusterError::NotFound { elsewhere, .. }) => {
                 let fresh = new_context(session_id, settings, &ns, now())?;
                 check(&fresh)?;
                 match create_context(cluster, fresh).await {
-                    Ok(obj) => (obj, Opened::Created),
+                    Ok(obj) => (obj, Opened::Created { elsewhere }),
                     // Another process created it first: use theirs.
                     Err(ClusterError::AlreadyExists { .. }) => {
                         (cluster.find(&ns, session_id).await?, Opened::Found)

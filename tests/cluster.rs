@@ -256,6 +256,63 @@ fn get_and_delete_of_a_missing_session_name_it_and_the_namespace() {
         .success();
 }
 
+/// Issue #11: a wrong or missing `-n` is named as such; a session that lives in another
+/// namespace is pointed to, and `chat` never starts a second conversation for it quietly.
+#[test]
+fn a_wrong_namespace_is_named_and_never_forks_a_conversation() {
+    let cp = ControlPlane::with_crd();
+    let home = cp.namespace("nshome");
+    let other = cp.namespace("nsother");
+    let nope = format!("nope-{}", std::process::id());
+    home.mcp()
+        .args(["create", "demo", "--model", "m", "-n", &nope])
+        .assert()
+        .code(1)
+        .stderr(contains(format!("namespace \"{nope}\" does not exist")))
+        .stderr(contains("kubectl mcp create").not());
+    // A session ID no other test uses: the hint names the one namespace that holds it.
+    let s = format!("ns-probe-{}", std::process::id());
+    home.mcp()
+        .args(["create", &s, "--model", "m"])
+        .assert()
+        .success();
+    let here = format!(
+        "it is in namespace \"{}\": pass -n {}",
+        home.name, home.name
+    );
+    other
+        .mcp()
+        .args(["get", &s])
+        .assert()
+        .code(1)
+        .stderr(contains(here));
+    // `chat` still starts a conversation here when asked to, but never quietly.
+    let fake = common::fake_claude("sk-ant-ns-test");
+    common::chat_with(&other, &fake, "sk-ant-ns-test")
+        .args([s.as_str(), "--model", "m", "-m", "hello"])
+        .assert()
+        .success()
+        .stderr(contains(format!(
+            "also has a context in namespace {}",
+            home.name
+        )));
+    other.mcp().args(["delete", &s]).assert().success();
+    other
+        .mcp()
+        .args(["delete", &s, "nobody"])
+        .assert()
+        .code(1)
+        .stderr(contains(format!(
+            "context \"{s}\" not found in namespace \"{}\" (it is in namespace \"{}\"",
+            other.name, home.name
+        )))
+        .stderr(contains(format!(
+            "context \"nobody\" not found in namespace \"{}\"",
+            other.name
+        )))
+        .stderr(contains("kubectl mcp create").not());
+}
+
 #[test]
 fn every_output_format() {
     let ns = ControlPlane::with_crd().namespace("formats");

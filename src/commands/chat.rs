@@ -75,8 +75,15 @@ pub(super) async fn run(
         &messages,
     )
     .await?;
-    if opened == Opened::Created {
+    if let Opened::Created { elsewhere } = opened {
         output::note(format!("created {}", output::object_name(session.object())));
+        if !elsewhere.is_empty() {
+            output::note(format!(
+                "note: this is a new conversation; session \"{}\" also has a context in namespace {} (pass -n to chat with that one)",
+                session.session_id(),
+                elsewhere.join(", ")
+            ));
+        }
     }
     check_expiry(&mut session, args.revive).await?;
     let journal = Journal::open_default()?;

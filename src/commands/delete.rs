@@ -37,6 +37,26 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
                     o.metadata.uid,
                 )),
                 Err(ClusterError::NotFound { .. }) if args.ignore_not_found => {}
+                // As kubectl says it: a delete needs no advice on creating.
+                Err(ClusterError::NotFound {
+                    session,
+                    namespace,
+                    elsewhere,
+                    ..
+                }) => {
+                    let hint = match elsewhere.as_slice() {
+                        [] => String::new(),
+                        [one] => format!(" (it is in namespace \"{one}\": pass -n {one})"),
+                        many => format!(
+                            " (contexts of that name are in namespaces {})",
+                            many.join(", ")
+                        ),
+                    };
+                    output::note(format!(
+                        "error: context \"{session}\" not found in namespace \"{namespace}\"{hint}"
+                    ));
+                    failures += 1;
+                }
                 Err(e) => {
                     output::note(format!("error: {e}"));
                     failures += 1;
