@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Mark contexts past their expiration time or idle too long as Expired (or delete them)')
             [CompletionResult]::new('summarize', 'summarize', [CompletionResultType]::ParameterValue, 'Fold older turns of contexts into their summary now')
@@ -251,6 +252,31 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-mcp;set' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Claude model ID or alias (spec.modelName)')
+            [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt text (spec.systemPrompt)')
+            [CompletionResult]::new('--system-file', '--system-file', [CompletionResultType]::ParameterName, 'Read the system prompt from a file')
+            [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Prompt budget in tokens (spec.maxTokens)')
+            [CompletionResult]::new('--max-output-tokens', '--max-output-tokens', [CompletionResultType]::ParameterName, 'Answer cap in tokens (spec.maxOutputTokens)')
+            [CompletionResult]::new('--history-size', '--history-size', [CompletionResultType]::ParameterName, 'Most turns in the active window (spec.historySize)')
+            [CompletionResult]::new('--strategy', '--strategy', [CompletionResultType]::ParameterName, 'What happens to turns that leave the window (spec.summarizationStrategy)')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire this long from now (spec.expirationTime)')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Expire at this RFC 3339 time')
+            [CompletionResult]::new('--idle-ttl', '--idle-ttl', [CompletionResultType]::ParameterName, 'Expire after this long without activity (spec.idleTTL), e.g. 12h, 7d')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Add or change a label (repeatable)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add or change a label (repeatable)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-mcp;delete' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Delete the contexts matching this label selector')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Delete the contexts matching this label selector')
@@ -375,6 +401,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('chat', 'chat', [CompletionResultType]::ParameterValue, 'Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with -m/-f/stdin (the context is created when missing)')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Mark contexts past their expiration time or idle too long as Expired (or delete them)')
             [CompletionResult]::new('summarize', 'summarize', [CompletionResultType]::ParameterValue, 'Fold older turns of contexts into their summary now')
@@ -404,6 +431,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;help;list' {
+            break
+        }
+        'kubectl-mcp;help;set' {
             break
         }
         'kubectl-mcp;help;delete' {

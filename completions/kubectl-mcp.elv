@@ -40,6 +40,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand describe 'Describe one context: spec, status and transcript'
             cand list 'List contexts in a kubectl-style table'
             cand ls 'List contexts in a kubectl-style table'
+            cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
             cand summarize 'Fold older turns of contexts into their summary now'
@@ -237,6 +238,30 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubectl-mcp;set'= {
+            cand --model 'Claude model ID or alias (spec.modelName)'
+            cand --system 'System prompt text (spec.systemPrompt)'
+            cand --system-file 'Read the system prompt from a file'
+            cand --max-tokens 'Prompt budget in tokens (spec.maxTokens)'
+            cand --max-output-tokens 'Answer cap in tokens (spec.maxOutputTokens)'
+            cand --history-size 'Most turns in the active window (spec.historySize)'
+            cand --strategy 'What happens to turns that leave the window (spec.summarizationStrategy)'
+            cand --expires-in 'Expire this long from now (spec.expirationTime)'
+            cand --expires-at 'Expire at this RFC 3339 time'
+            cand --idle-ttl 'Expire after this long without activity (spec.idleTTL), e.g. 12h, 7d'
+            cand -L 'Add or change a label (repeatable)'
+            cand --label 'Add or change a label (repeatable)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubectl-mcp;delete'= {
             cand -l 'Delete the contexts matching this label selector'
             cand --selector 'Delete the contexts matching this label selector'
@@ -354,6 +379,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand chat 'Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with -m/-f/stdin (the context is created when missing)'
             cand get 'Describe one context: spec, status and transcript'
             cand list 'List contexts in a kubectl-style table'
+            cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
             cand summarize 'Fold older turns of contexts into their summary now'
@@ -376,6 +402,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;get'= {
         }
         &'kubectl-mcp;help;list'= {
+        }
+        &'kubectl-mcp;help;set'= {
         }
         &'kubectl-mcp;help;delete'= {
         }

@@ -417,6 +417,23 @@ pub struct ContextTemplate {
     pub labels: Vec<(String, String)>,
 }
 
+impl ContextTemplate {
+    /// Nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.model.is_none()
+            && self.system.is_none()
+            && self.system_file.is_none()
+            && self.max_tokens.is_none()
+            && self.max_output_tokens.is_none()
+            && self.history_size.is_none()
+            && self.strategy.is_none()
+            && self.expires_in.is_none()
+            && self.expires_at.is_none()
+            && self.idle_ttl.is_none()
+            && self.labels.is_empty()
+    }
+}
+
 /// Token usage of one Claude call.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -146,7 +146,7 @@ impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Note::SummaryFailed(e) => write!(f, "warning: could not summarize the oldest turns ({e}); they are left out of this request instead"),
-            Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise spec.maxOutputTokens for longer answers"),
+            Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise the answer cap for longer ones: `kubectl mcp set SESSION --max-output-tokens N`"),
             Note::StatusNotUpdated(e) => write!(f, "warning: the turn was stored but its status was not updated: {e}"),
             Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
         }
@@ -1375,6 +1375,83 @@ impl Session {
         Ok(())
     }
 
+    /// Apply the settings `t` gives to the context (those it leaves unset stay as they are),
+    /// as one guarded patch. Returns the fields that changed, by their spec names.
+    pub async fn apply_settings(&mut self, t: &ContextTemplate) -> anyhow::Result<Vec<String>> {
+        let system = match (&t.system, &t.system_file) {
+            (Some(text), _) => Some(text.clone()),
+            (None, Some(path)) => Some(read_text(path)?),
+            (None, None) => None,
+        };
+        let expiration = expiration_of(t, now())?;
+        let wanted = |obj: &ClaudeModelContext| {
+            let spec = &obj.spec;
+            let mut ops: Vec<(String, serde_json::Value)> = Vec::new();
+            let mut put = |field: &str, now: serde_json::Value, want: serde_json::Value| {
+                if now != want {
+                    ops.push((field.to_string(), want));
+                }
+            };
+            if let Some(m) = &t.model {
+                put("modelName", json!(spec.model_name), json!(m));
+            }
+            if let Some(p) = &system {
+                put("systemPrompt", json!(spec.system_prompt), json!(p));
+            }
+            if let Some(n) = t.max_tokens {
+                put("maxTokens", json!(spec.max_tokens), json!(n));
+            }
+            if let Some(n) = t.max_output_tokens {
+                put("maxOutputTokens", json!(spec.max_output_tokens), json!(n));
+            }
+            if let Some(n) = t.history_size {
+                put("historySize", json!(spec.history_size), json!(n));
+            }
+            if let Some(st) = t.strategy {
+                put(
+                    "summarizationStrategy",
+                    json!(spec.summarization_strategy),
+                    json!(st),
+                );
+            }
+            if let Some(e) = expiration {
+                put("expirationTime", json!(spec.expiration_time), json!(e));
+            }
+            if let Some(ttl) = &t.idle_ttl {
+                put("idleTTL", json!(spec.idle_ttl), json!(ttl));
+            }
+            ops
+        };
+        let labels_wanted = |obj: &ClaudeModelContext| {
+            let mut labels = obj.metadata.labels.clone().unwrap_or_default();
+            let before = labels.clone();
+            for (k, v) in &t.labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            (labels != before).then_some(labels)
+        };
+        let mut changed: Vec<String> = wanted(&self.obj).into_iter().map(|(f, _)| f).collect();
+        if labels_wanted(&self.obj).is_some() {
+            changed.push("labels".into());
+        }
+        self.patch_guarded("changing the settings", Target::Spec, |obj| {
+            let mut ops: Vec<serde_json::Value> = wanted(obj)
+                .into_iter()
+                .map(|(f, v)| json!({"op": "add", "path": format!("/spec/{f}"), "value": v}))
+                .collect();
+            if let Some(labels) = labels_wanted(obj) {
+                ops.push(json!({"op": "add", "path": "/metadata/labels", "value": labels}));
+            }
+            if ops.is_empty() {
+                Build::Done
+            } else {
+                Build::Apply(ops)
+            }
+        })
+        .await?;
+        Ok(changed)
+    }
+
     /// Set `spec.modelName`.
     pub async fn set_model(&mut self, model: &str) -> anyhow::Result<()> {
         self.patch_guarded("setting the model", Target::Spec, |obj| {
@@ -1726,16 +1803,7 @@ pub fn new_context(
         (None, Some(path)) => Some(read_text(path)?),
         (None, None) => None,
     };
-    let expiration_time = match (settings.expires_in, settings.expires_at) {
-        (Some(d), _) => Some(
-            now.checked_add(
-                jiff::SignedDuration::try_from(d).context("--expires-in is too large")?,
-            )
-            .context("--expires-in is too large")?,
-        ),
-        (None, Some(t)) => Some(t),
-        (None, None) => None,
-    };
+    let expiration_time = expiration_of(settings, now)?;
     let labels: BTreeMap<String, String> = settings.labels.iter().cloned().collect();
     let mut obj = ClaudeModelContext::new(
         &name,
@@ -1759,6 +1827,20 @@ pub fn new_context(
         ..Default::default()
     };
     Ok(obj)
+}
+
+/// The expiration time a template asks for: `--expires-in` from `now`, or `--expires-at`.
+fn expiration_of(t: &ContextTemplate, now: Timestamp) -> anyhow::Result<Option<Timestamp>> {
+    Ok(match (t.expires_in, t.expires_at) {
+        (Some(d), _) => Some(
+            now.checked_add(
+                jiff::SignedDuration::try_from(d).context("--expires-in is too large")?,
+            )
+            .context("--expires-in is too large")?,
+        ),
+        (None, Some(t)) => Some(t),
+        (None, None) => None,
+    })
 }
 
 /// The most bytes read for one message from `-f` or stdin: `KUBECTL_MCP_MAX_INPUT` (bytes, or
@@ -2333,7 +2415,7 @@ pub fn check_message(message: &str, max_output_tokens: Option<u32>) -> anyhow::R
     let turn = question + answer + APPEND_OVERHEAD;
     if turn > MAX_TURN_BYTES {
         return Err(UsageError(format!(
-            "this message takes {question} bytes as the cluster stores it (control characters and <, >, & take six bytes each); with room for an answer of up to {answer} bytes (maxOutputTokens {max_out}) the turn would need {turn} bytes, more than the {MAX_TURN_BYTES} bytes one turn may take: send a shorter message, or lower spec.maxOutputTokens; nothing was sent"
+            "this message takes {question} bytes as the cluster stores it (control characters and <, >, & take six bytes each); with room for an answer of up to {answer} bytes (maxOutputTokens {max_out}) the turn would need {turn} bytes, more than the {MAX_TURN_BYTES} bytes one turn may take: send a shorter message, or lower the answer cap (`kubectl mcp set SESSION --max-output-tokens N`); nothing was sent"
         ))
         .into());
     }

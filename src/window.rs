@@ -126,7 +126,7 @@ pub enum WindowError {
     #[error("the message is empty: there is nothing to send")]
     EmptyMessage,
     /// Even with no history at all, the system prompt, summary and new message exceed the budget.
-    #[error("the message does not fit the prompt budget: it needs about {needed} tokens with the system prompt and summary, and maxTokens is {budget}; shorten it, or raise the budget (spec.maxTokens)")]
+    #[error("the message does not fit the prompt budget: it needs about {needed} tokens with the system prompt and summary, and maxTokens is {budget}; shorten it, or raise the budget with `kubectl mcp set SESSION --max-tokens N`")]
     TooLarge {
         /// Estimated tokens of system + summary + new message.
         needed: u64,

@@ -852,3 +852,76 @@ fn list_reads_a_server_side_table_without_transcripts() {
         .success()
         .stdout(predicates::str::contains("c19"));
 }
+
+/// Issue #11 (settings can change): `set` changes every field of an existing context in one
+/// guarded write, says which, leaves the rest and the history alone, and shows the server's
+/// refusal of a bad value.
+#[test]
+fn set_changes_each_setting_of_an_existing_context() {
+    let ns = ControlPlane::with_crd().namespace("set");
+    ns.create_raw(hand_written(
+        "s",
+        json!({"modelName": "m1", "sessionID": "s", "maxTokens": 1000,
+               "contextHistory": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}),
+    ))
+    .unwrap();
+    let sys = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(sys.path(), "Answer briefly.").unwrap();
+    ns.mcp()
+        .args(["set", "s", "--model", "m2", "--max-tokens", "5000"])
+        .args(["--max-output-tokens", "300", "--history-size", "7"])
+        .args(["--strategy", "hybrid", "--expires-at", "2031-01-01T00:00:00Z"])
+        .args(["--idle-ttl", "3d", "-L", "team=sre", "--system-file"])
+        .arg(sys.path())
+        .assert()
+        .success()
+        .stdout(contains(
+            "claudemodelcontext.mcp.dev/s configured (modelName, systemPrompt, maxTokens, maxOutputTokens, historySize, summarizationStrategy, expirationTime, idleTTL, labels)",
+        ));
+    let o = &ns.contexts()[0];
+    assert_eq!(o.spec.model_name, "m2");
+    assert_eq!(o.spec.system_prompt.as_deref(), Some("Answer briefly."));
+    assert_eq!(o.spec.max_tokens, Some(5000));
+    assert_eq!(o.spec.max_output_tokens, Some(300));
+    assert_eq!(o.spec.history_size, Some(7));
+    assert_eq!(o.spec.summarization_strategy.as_str(), "hybrid");
+    assert_eq!(
+        o.spec.expiration_time.unwrap().to_string(),
+        "2031-01-01T00:00:00Z"
+    );
+    assert_eq!(o.spec.idle_ttl.as_deref(), Some("3d"));
+    assert_eq!(o.metadata.labels.as_ref().unwrap()["team"], "sre");
+    assert_eq!(o.spec.context_history.len(), 2, "the history is untouched");
+    // The same again changes nothing; one field changes one field.
+    ns.mcp()
+        .args(["set", "s", "--model", "m2"])
+        .assert()
+        .success()
+        .stdout(contains("unchanged"));
+    ns.mcp()
+        .args(["set", "s", "--system", "Answer at length."])
+        .assert()
+        .success()
+        .stdout(contains("configured (systemPrompt)"));
+    // Bad values: refused by the parser (exit 2) or by the apiserver (exit 1, the field named).
+    ns.mcp()
+        .args(["set", "s", "--max-tokens", "0"])
+        .assert()
+        .code(2);
+    ns.mcp()
+        .args(["set", "s"])
+        .assert()
+        .code(2)
+        .stderr(contains("nothing to set"));
+    ns.mcp()
+        .args(["set", "s", "--model", ""])
+        .assert()
+        .code(1)
+        .stderr(contains("spec.modelName"));
+    assert_eq!(ns.contexts()[0].spec.model_name, "m2", "nothing stored");
+    ns.mcp()
+        .args(["set", "nobody", "--model", "m"])
+        .assert()
+        .code(1)
+        .stderr(contains("no context for session \"nobody\""));
+}

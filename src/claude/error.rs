@@ -109,7 +109,7 @@ impl ApiError {
     fn advice(&self) -> String {
         match &self.kind {
             ApiErrorKind::InvalidRequest if self.message.starts_with("prompt is too long") => {
-                "the prompt exceeds the model's context window: lower spec.maxTokens (the prompt budget) or summarize the context with `kubectl mcp summarize`".into()
+                "the prompt exceeds the model's context window: lower the prompt budget (`kubectl mcp set SESSION --max-tokens N`) or summarize the context with `kubectl mcp summarize`".into()
             }
             ApiErrorKind::InvalidRequest => "the request was refused as invalid; this is likely a bug in kubectl-mcp or an incompatible endpoint (check ANTHROPIC_BASE_URL)".into(),
             ApiErrorKind::Authentication => "check ANTHROPIC_API_KEY (or the Secret named by --api-key-secret): the key was missing, wrong or revoked".into(),
@@ -117,7 +117,7 @@ impl ApiError {
             ApiErrorKind::Permission => "this API key may not use this model or feature; use another model (--model) or key".into(),
             ApiErrorKind::NotFound => "check the model name (spec.modelName, --model): `GET /v1/models` lists the models your key can use".into(),
             ApiErrorKind::Conflict => "the API reported a conflict; try again".into(),
-            ApiErrorKind::RequestTooLarge => "the request is over the API's size limit: summarize the context (`kubectl mcp summarize`) or lower spec.maxTokens".into(),
+            ApiErrorKind::RequestTooLarge => "the request is over the API's size limit: summarize the context (`kubectl mcp summarize`) or lower the prompt budget (`kubectl mcp set SESSION --max-tokens N`)".into(),
             ApiErrorKind::RateLimit => "rate limited: wait a little and try again, or lower the concurrency".into(),
             ApiErrorKind::SpendLimit => "your organization's spend limit is reached: retrying cannot help until the limit is raised in the Anthropic Console".into(),
             ApiErrorKind::Api => "Claude had an internal error; try again".into(),
@@ -288,7 +288,7 @@ mod tests {
             "invalid_request_error",
             "prompt is too long: 300000 tokens"
         )
-        .contains("maxTokens"));
+        .contains("kubectl mcp set SESSION --max-tokens"));
         let spend = ApiErrorKind::classify(429, Some("rate_limit_error"), true);
         assert_eq!(spend, ApiErrorKind::SpendLimit);
     }

@@ -11,6 +11,7 @@ mod expire;
 mod export;
 mod get;
 mod list;
+mod set;
 mod summarize;
 
 use crate::cli::{Cli, Command};
@@ -41,5 +42,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::export(&Cluster::connect(&options).await?, &args).await,
         Command::Import(args) => export::import(&Cluster::connect(&options).await?, &args).await,
         Command::Delete(args) => delete::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
     }
 }

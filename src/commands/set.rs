@@ -1,0 +1,31 @@
+//! `set SESSION --model … --max-tokens …`: change the settings of an existing context, one
+//! guarded patch computed from the object it applies to; the apiserver validates the result.
+
+use std::io::Write;
+
+use crate::cli::SetArgs;
+use crate::cluster::Cluster;
+use crate::output;
+use crate::resource::ContextTemplate;
+use crate::session::Session;
+use crate::UsageError;
+
+pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()> {
+    let template = ContextTemplate::from(args);
+    if template.is_empty() {
+        return Err(UsageError(
+            "nothing to set: pass at least one of --model, --system, --system-file, --max-tokens, --max-output-tokens, --history-size, --strategy, --expires-in, --expires-at, --idle-ttl, -L".into(),
+        )
+        .into());
+    }
+    let mut session = Session::load(cluster, cluster.namespace(), &args.session).await?;
+    let changed = session.apply_settings(&template).await?;
+    let name = output::object_name(session.object());
+    let mut out = std::io::stdout().lock();
+    if changed.is_empty() {
+        writeln!(out, "{name} unchanged")?;
+    } else {
+        writeln!(out, "{name} configured ({})", changed.join(", "))?;
+    }
+    Ok(())
+}
