@@ -97,7 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;create' {
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Claude model ID or alias, e.g. claude-sonnet-4-5')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt (sent as the API''s top-level `system`)')
             [CompletionResult]::new('--system-file', '--system-file', [CompletionResultType]::ParameterName, 'Read the system prompt from a file (`-` for stdin)')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Prompt budget in tokens (system + summary + history + new message)')
@@ -124,7 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;chat' {
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Claude model ID or alias, e.g. claude-sonnet-4-5')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)')
             [CompletionResult]::new('--system', '--system', [CompletionResultType]::ParameterName, 'System prompt (sent as the API''s top-level `system`)')
             [CompletionResult]::new('--system-file', '--system-file', [CompletionResultType]::ParameterName, 'Read the system prompt from a file (`-` for stdin)')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Prompt budget in tokens (system + summary + history + new message)')

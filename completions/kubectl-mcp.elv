@@ -90,7 +90,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --help 'Print help'
         }
         &'kubectl-mcp;create'= {
-            cand --model 'Claude model ID or alias, e.g. claude-sonnet-4-5'
+            cand --model 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)'
             cand --system 'System prompt (sent as the API''s top-level `system`)'
             cand --system-file 'Read the system prompt from a file (`-` for stdin)'
             cand --max-tokens 'Prompt budget in tokens (system + summary + history + new message)'
@@ -116,7 +116,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'kubectl-mcp;chat'= {
-            cand --model 'Claude model ID or alias, e.g. claude-sonnet-4-5'
+            cand --model 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)'
             cand --system 'System prompt (sent as the API''s top-level `system`)'
             cand --system-file 'Read the system prompt from a file (`-` for stdin)'
             cand --max-tokens 'Prompt budget in tokens (system + summary + history + new message)'

@@ -74,7 +74,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -l re
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand uninstall" -s h -l help -d 'Print help'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l system -d 'System prompt (sent as the API\'s top-level `system`)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l system-file -d 'Read the system prompt from a file (`-` for stdin)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l max-tokens -d 'Prompt budget in tokens (system + summary + history + new message)' -r
@@ -97,7 +97,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l api-k
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l system -d 'System prompt (sent as the API\'s top-level `system`)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l system-file -d 'Read the system prompt from a file (`-` for stdin)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l max-tokens -d 'Prompt budget in tokens (system + summary + history + new message)' -r

@@ -217,12 +217,15 @@ pub struct UninstallArgs {
     pub yes: bool,
 }
 
-/// Settings of a new context: one flag per spec field. Shared by `create` and (later) `chat`,
-/// which creates the context when it is missing.
+/// Settings of a context: one flag per spec field. Shared by `create` and `chat`, which
+/// creates the context when it is missing and applies the flags given to an existing one.
+/// `KUBECTL_MCP_MODEL` is read where a new context is made, not here, so that a flag set here
+/// always means it was typed.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ContextSettings {
-    /// Claude model ID or alias, e.g. claude-sonnet-4-5.
-    #[arg(long, env = "KUBECTL_MCP_MODEL", value_name = "MODEL")]
+    /// Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default
+    /// $KUBECTL_MCP_MODEL).
+    #[arg(long, value_name = "MODEL")]
     pub model: Option<String>,
 
     /// System prompt (sent as the API's top-level `system`).

@@ -1789,7 +1789,8 @@ pub fn new_context(
     now: Timestamp,
 ) -> anyhow::Result<ClaudeModelContext> {
     let name = naming::name_for_session(session).map_err(|e| UsageError(e.to_string()))?;
-    let model = match settings.model.as_deref().map(str::trim) {
+    let from_env = std::env::var("KUBECTL_MCP_MODEL").ok();
+    let model = match settings.model.as_deref().or(from_env.as_deref()).map(str::trim) {
         Some(m) if !m.is_empty() => m.to_string(),
         _ => {
             return Err(UsageError(format!(

@@ -851,3 +851,59 @@ fn a_closed_pipe_keeps_the_turn_and_stops_the_batch() {
         .unwrap();
     assert_eq!(b.spec.context_history.len(), 2 * asked);
 }
+
+/// Issue #11 (settings can change): flags given to `chat` for an existing context are applied,
+/// with a one-line notice, never ignored; `KUBECTL_MCP_MODEL` only names the model of new
+/// contexts.
+#[test]
+fn chat_flags_change_an_existing_context() {
+    let ns = cp().namespace("chatflags");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["f", "--model", "m1", "-m", "first"])
+        .assert()
+        .success();
+    chat(&ns, &fake)
+        .args([
+            "f",
+            "--max-tokens",
+            "5000",
+            "--strategy",
+            "hybrid",
+            "-m",
+            "second",
+        ])
+        .env("KUBECTL_MCP_MODEL", "from-env")
+        .assert()
+        .success()
+        .stderr(contains(
+            "updated claudemodelcontext.mcp.dev/f: maxTokens, summarizationStrategy",
+        ));
+    let o = &ns.contexts()[0];
+    assert_eq!(o.spec.max_tokens, Some(5000));
+    assert_eq!(o.spec.summarization_strategy.as_str(), "hybrid");
+    assert_eq!(
+        o.spec.model_name, "m1",
+        "the environment does not change a context"
+    );
+    assert_eq!(o.spec.context_history.len(), 4);
+    chat(&ns, &fake)
+        .args(["f", "--max-tokens", "5000", "-m", "third"])
+        .assert()
+        .success()
+        .stderr(predicates::boolean::PredicateBooleanExt::not(contains(
+            "updated",
+        )));
+    // The environment still names the model of a new context.
+    chat(&ns, &fake)
+        .args(["g", "-m", "hi"])
+        .env("KUBECTL_MCP_MODEL", "from-env")
+        .assert()
+        .success();
+    let g = ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "g")
+        .unwrap();
+    assert_eq!(g.spec.model_name, "from-env");
+}

@@ -75,13 +75,25 @@ pub(super) async fn run(
         &messages,
     )
     .await?;
-    if let Opened::Created { elsewhere } = opened {
+    if let Opened::Created { elsewhere } = &opened {
         output::note(format!("created {}", output::object_name(session.object())));
         if !elsewhere.is_empty() {
             output::note(format!(
                 "note: this is a new conversation; session \"{}\" also has a context in namespace {} (pass -n to chat with that one)",
                 session.session_id(),
                 elsewhere.join(", ")
+            ));
+        }
+    }
+    // Flags typed for an existing context change it (never ignored silently).
+    let template = crate::resource::ContextTemplate::from(&args.settings);
+    if opened == Opened::Found && !template.is_empty() {
+        let changed = session.apply_settings(&template).await?;
+        if !changed.is_empty() {
+            output::note(format!(
+                "updated {}: {}",
+                output::object_name(session.object()),
+                changed.join(", ")
             ));
         }
     }
