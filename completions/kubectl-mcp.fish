@@ -197,19 +197,19 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l no-header
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes and print them as they happen (like kubectl get -w)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l model -d 'Claude model ID or alias (spec.modelName)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l system -d 'System prompt text (spec.systemPrompt)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l system-file -d 'Read the system prompt from a file' -r -F
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l max-tokens -d 'Prompt budget in tokens (spec.maxTokens)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l max-output-tokens -d 'Answer cap in tokens (spec.maxOutputTokens)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l history-size -d 'Most turns in the active window (spec.historySize)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l strategy -d 'What happens to turns that leave the window (spec.summarizationStrategy)' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l model -d 'Claude model ID or alias, e.g. claude-sonnet-4-5 (for a new context, default $KUBECTL_MCP_MODEL)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l system -d 'System prompt (sent as the API\'s top-level `system`)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l system-file -d 'Read the system prompt from a file (`-` for stdin)' -r -F
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l max-tokens -d 'Prompt budget in tokens (system + summary + history + new message)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l max-output-tokens -d 'Cap on the tokens of each answer (the API\'s max_tokens; default 1024)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l history-size -d 'Most turns kept in the active window' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l strategy -d 'What happens to turns that leave the window' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
 summarize_oldest\t'Turns leaving the window are folded into `status.summary` by a Claude call'
 hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-in -d 'Expire this long from now (spec.expirationTime)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-at -d 'Expire at this RFC 3339 time' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l idle-ttl -d 'Expire after this long without activity (spec.idleTTL), e.g. 12h, 7d' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -s L -l label -d 'Add or change a label (repeatable)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r

@@ -287,63 +287,14 @@ impl From<&ContextSettings> for crate::resource::ContextTemplate {
     }
 }
 
-/// `set`: the settings of `create`, for an existing context. No environment defaults here:
-/// only what is typed changes the object.
+/// `set`: the settings of `create`, for an existing context (only what is typed changes it).
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// The session ID or resource name.
     pub session: String,
-    /// Claude model ID or alias (spec.modelName).
-    #[arg(long, value_name = "MODEL")]
-    pub model: Option<String>,
-    /// System prompt text (spec.systemPrompt).
-    #[arg(long, value_name = "TEXT", conflicts_with = "system_file")]
-    pub system: Option<String>,
-    /// Read the system prompt from a file.
-    #[arg(long, value_name = "PATH")]
-    pub system_file: Option<PathBuf>,
-    /// Prompt budget in tokens (spec.maxTokens).
-    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_tokens: Option<u32>,
-    /// Answer cap in tokens (spec.maxOutputTokens).
-    #[arg(long, value_name = "TOKENS", value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_output_tokens: Option<u32>,
-    /// Most turns in the active window (spec.historySize).
-    #[arg(long, value_name = "TURNS", value_parser = clap::value_parser!(u32).range(1..))]
-    pub history_size: Option<u32>,
-    /// What happens to turns that leave the window (spec.summarizationStrategy).
-    #[arg(long, value_enum, value_name = "STRATEGY")]
-    pub strategy: Option<SummarizationStrategy>,
-    /// Expire this long from now (spec.expirationTime).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "expires_at")]
-    pub expires_in: Option<Duration>,
-    /// Expire at this RFC 3339 time.
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub expires_at: Option<jiff::Timestamp>,
-    /// Expire after this long without activity (spec.idleTTL), e.g. 12h, 7d.
-    #[arg(long, value_name = "DURATION", value_parser = parse_idle_ttl)]
-    pub idle_ttl: Option<String>,
-    /// Add or change a label (repeatable).
-    #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
-}
-
-impl From<&SetArgs> for crate::resource::ContextTemplate {
-    fn from(s: &SetArgs) -> Self {
-        Self {
-            model: s.model.clone(),
-            system: s.system.clone(),
-            system_file: s.system_file.clone(),
-            max_tokens: s.max_tokens,
-            max_output_tokens: s.max_output_tokens,
-            history_size: s.history_size,
-            strategy: s.strategy,
-            expires_in: s.expires_in,
-            expires_at: s.expires_at,
-            idle_ttl: s.idle_ttl.clone(),
-            labels: s.labels.clone(),
-        }
-    }
+    /// The settings to change.
+    #[command(flatten)]
+    pub settings: ContextSettings,
 }
 
 /// `create`.

@@ -11,7 +11,7 @@ use crate::session::Session;
 use crate::UsageError;
 
 pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()> {
-    let template = ContextTemplate::from(args);
+    let template = ContextTemplate::from(&args.settings);
     if template.is_empty() {
         return Err(UsageError(
             "nothing to set: pass at least one of --model, --system, --system-file, --max-tokens, --max-output-tokens, --history-size, --strategy, --expires-in, --expires-at, --idle-ttl, -L".into(),
