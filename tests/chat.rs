@@ -786,15 +786,10 @@ fn a_closed_pipe_keeps_the_turn_and_stops_the_batch() {
     use std::process::Stdio;
     let ns = cp().namespace("chathead");
     let fake = fake();
+    let state = tempfile::tempdir().unwrap();
     let long = "a long question whose answer streams in many pieces ".repeat(60);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
-        .env_remove("KUBECONFIG")
-        .env("ANTHROPIC_BASE_URL", fake.base_url())
-        .env("ANTHROPIC_API_KEY", KEY)
-        .env("KUBECTL_MCP_STATE_DIR", tempfile::tempdir().unwrap().path())
-        .arg("--kubeconfig")
-        .arg(&ns.cp.kubeconfig)
-        .args(["-n", &ns.name, "chat", "h", "--model", "m", "-m", &long])
+    let mut child = common::process(&ns, &fake, KEY, state.path())
+        .args(["chat", "h", "--model", "m", "-m", &long])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -813,14 +808,8 @@ fn a_closed_pipe_keeps_the_turn_and_stops_the_batch() {
         .map(|i| format!("{{\"session\": \"b\", \"model\": \"m\", \"message\": \"q{i}\"}}\n"))
         .collect();
     let before = fake.message_requests().len();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
-        .env_remove("KUBECONFIG")
-        .env("ANTHROPIC_BASE_URL", fake.base_url())
-        .env("ANTHROPIC_API_KEY", KEY)
-        .env("KUBECTL_MCP_STATE_DIR", tempfile::tempdir().unwrap().path())
-        .arg("--kubeconfig")
-        .arg(&ns.cp.kubeconfig)
-        .args(["-n", &ns.name, "batch", "-f", "-"])
+    let mut child = common::process(&ns, &fake, KEY, state.path())
+        .args(["batch", "-f", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

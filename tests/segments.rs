@@ -25,17 +25,7 @@ fn cp() -> &'static ControlPlane {
 
 /// The binary as a plain process, pointed at the fake and the namespace.
 fn process(ns: &Namespace, fake: &FakeClaude, state: &std::path::Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"));
-    cmd.env_remove("KUBECONFIG")
-        .env_remove("KUBECTL_MCP_MODEL")
-        .env_remove("RUST_LOG")
-        .env("ANTHROPIC_BASE_URL", fake.base_url())
-        .env("ANTHROPIC_API_KEY", KEY)
-        .env("KUBECTL_MCP_STATE_DIR", state)
-        .arg("--kubeconfig")
-        .arg(&ns.cp.kubeconfig)
-        .args(["-n", &ns.name]);
-    cmd
+    common::process(ns, fake, KEY, state)
 }
 
 fn the_context(ns: &Namespace) -> ClaudeModelContext {

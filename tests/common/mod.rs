@@ -317,6 +317,27 @@ pub fn fake_claude(key: &str) -> fake_claude::FakeClaude {
     .expect("start the fake Messages API")
 }
 
+/// The binary as a plain `std::process::Command` (for many at once, or for pipes a test
+/// closes), pointed at the namespace, at `fake` with `key`, and at the state directory `state`.
+pub fn process(
+    ns: &Namespace,
+    fake: &fake_claude::FakeClaude,
+    key: &str,
+    state: &Path,
+) -> StdCommand {
+    let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"));
+    cmd.env_remove("KUBECONFIG")
+        .env_remove("KUBECTL_MCP_MODEL")
+        .env_remove("RUST_LOG")
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", key)
+        .env("KUBECTL_MCP_STATE_DIR", state)
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name]);
+    cmd
+}
+
 /// `kubectl-mcp -n NS chat` pointed at `fake` with `key`.
 pub fn chat_with(ns: &Namespace, fake: &fake_claude::FakeClaude, key: &str) -> Command {
     let mut cmd = ns.mcp();
