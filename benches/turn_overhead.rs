@@ -89,6 +89,7 @@ fn main() {
                     tokens: None,
                     id: None,
                     markers: Vec::new(),
+                    author: None,
                 })
                 .collect();
             create_context(&cluster, obj).await.unwrap();

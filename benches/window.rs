@@ -20,6 +20,7 @@ fn history(messages: usize) -> Vec<Message> {
             ),
             timestamp: None,
             tokens: None,
+            author: None,
             id: None,
             markers: Vec::new(),
         })

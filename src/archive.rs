@@ -236,6 +236,7 @@ mod tests {
             tokens: None,
             id: Some(id.into()),
             markers: Vec::new(),
+            author: None,
         }
     }
 

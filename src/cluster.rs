@@ -236,12 +236,28 @@ pub struct ClusterOptions {
     pub request_timeout: Option<Duration>,
 }
 
+/// The user entry named by `context` (or the current context) of `kc`.
+fn user_of(kc: &Kubeconfig, context: Option<&str>) -> Option<String> {
+    let name = context.or(kc.current_context.as_deref())?;
+    kc.contexts
+        .iter()
+        .find(|c| c.name == name)?
+        .context
+        .as_ref()?
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+}
+
 /// A connected client plus what kubectl would have resolved: the namespace and the server URL.
 #[derive(Clone)]
 pub struct Cluster {
     client: Client,
     namespace: String,
     server: String,
+    /// The kubeconfig user entry in use, when a kubeconfig was read (who stored a turn, where
+    /// the apiserver cannot say).
+    kubeconfig_user: Option<String>,
 }
 
 impl fmt::Debug for Cluster {
@@ -262,11 +278,13 @@ impl Cluster {
             context: global.context.clone(),
             ..Default::default()
         };
+        let mut kubeconfig_user = None;
         let mut config = match &global.kubeconfig {
             Some(path) => {
                 let kc = Kubeconfig::read_from(path).map_err(|e| {
                     ClusterError::Config(format!("reading {}: {}", path.display(), chain(&e)))
                 })?;
+                kubeconfig_user = user_of(&kc, global.context.as_deref());
                 Config::from_custom_kubeconfig(kc, &options)
                     .await
                     .map_err(|e| ClusterError::Config(chain(&e)))?
@@ -293,6 +311,12 @@ impl Cluster {
             .to_string()
             .trim_end_matches('/')
             .to_string();
+        if global.kubeconfig.is_none() {
+            // The same files `Config` read (KUBECONFIG, else ~/.kube/config); none in a pod.
+            kubeconfig_user = Kubeconfig::read()
+                .ok()
+                .and_then(|kc| user_of(&kc, global.context.as_deref()));
+        }
         let client = client_for(config).map_err(|e| ClusterError::Unreachable {
             server: server.clone(),
             cause: chain(&e),
@@ -301,7 +325,36 @@ impl Cluster {
             client,
             namespace,
             server,
+            kubeconfig_user,
         })
+    }
+
+    /// Who this client is, as far as can be told: the apiserver's answer to a SelfSubjectReview
+    /// (Kubernetes 1.28+), else the kubeconfig user entry in use. One request, made once by
+    /// whoever records authors.
+    pub async fn user(&self) -> Option<String> {
+        let request = http::Request::post("/apis/authentication.k8s.io/v1/selfsubjectreviews")
+            .header("content-type", "application/json")
+            .body(
+                serde_json::to_vec(&serde_json::json!({
+                    "apiVersion": "authentication.k8s.io/v1",
+                    "kind": "SelfSubjectReview",
+                }))
+                .unwrap_or_default(),
+            );
+        if let Ok(request) = request {
+            match self.client.request::<serde_json::Value>(request).await {
+                Ok(v) => {
+                    if let Some(name) = v["status"]["userInfo"]["username"].as_str() {
+                        return Some(name.to_string());
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "no SelfSubjectReview; using the kubeconfig user name")
+                }
+            }
+        }
+        self.kubeconfig_user.clone()
     }
 
     /// The namespace commands act in.

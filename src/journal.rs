@@ -346,6 +346,7 @@ mod tests {
             tokens: None,
             id: None,
             markers: Vec::new(),
+            author: None,
         };
         Entry {
             server: "https://k".into(),

@@ -30,6 +30,7 @@ pub mod complete;
 pub mod credentials;
 pub mod events;
 pub mod journal;
+pub mod live;
 pub mod naming;
 pub mod output;
 pub mod repl;

@@ -19,9 +19,14 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Editor, Helper};
 
+use std::collections::HashSet;
+
+use rustyline::ExternalPrinter;
+
 use crate::claude::ClaudeClient;
 use crate::journal::{private_dir, state_dir, Journal};
-use crate::resource::Role;
+use crate::live::Change;
+use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Role};
 use crate::session::Session;
 use crate::turn;
 
@@ -73,6 +78,16 @@ pub const COMMANDS: &[SlashCommand] = &[
         help: "show the model, or switch to NAME",
     },
     SlashCommand {
+        name: "set",
+        args: "FLAG VALUE…",
+        help: "change settings like `kubectl mcp set`: --max-tokens N, --history-size N, --strategy S, …",
+    },
+    SlashCommand {
+        name: "recreate",
+        args: "",
+        help: "after the context was deleted: make it again, empty, with the same settings",
+    },
+    SlashCommand {
         name: "undo",
         args: "",
         help: "remove the last turn from the stored history",
@@ -93,6 +108,14 @@ pub const COMMANDS: &[SlashCommand] = &[
         help: "leave the chat (Ctrl-D works too)",
     },
 ];
+
+/// The arguments of `/set`: the flags of `kubectl mcp set`, parsed by the same definition.
+#[derive(Debug, clap::Parser)]
+#[command(name = "/set", no_binary_name = true, disable_version_flag = true)]
+struct SetLine {
+    #[command(flatten)]
+    settings: crate::cli::ContextSettings,
+}
 
 /// What a line of input is.
 #[derive(Debug, PartialEq, Eq)]
@@ -218,10 +241,85 @@ fn make_private(path: &Path) {
     }
 }
 
+/// Prints above the prompt while a line is being read, and plainly otherwise.
+struct Say {
+    printer: Option<Box<dyn ExternalPrinter + Send>>,
+    reading: bool,
+    dim: bool,
+}
+
+impl Say {
+    fn line(&mut self, text: &str) {
+        let text = if self.dim {
+            text.lines()
+                .map(|l| format!("\x1b[2m{l}\x1b[0m"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            text.to_string()
+        };
+        if self.reading {
+            if let Some(p) = self.printer.as_mut() {
+                if p.print(format!("{text}\n")).is_ok() {
+                    return;
+                }
+            }
+        }
+        eprintln!("{text}");
+    }
+}
+
 struct Repl {
     session: Session,
     client: ClaudeClient,
     journal: Journal,
+    /// Changes to the context made by anyone.
+    follow: tokio::sync::mpsc::UnboundedReceiver<Change>,
+    say: Say,
+    /// Messages of the conversation shown or known so far (a position from its very start).
+    shown_upto: u64,
+    /// Ids of the messages this REPL stored: its own turns are never announced.
+    own: HashSet<String>,
+    /// The settings last seen, to say what others changed.
+    settings: ClaudeModelContextSpec,
+    /// The context was deleted under this REPL: nothing is sent to Claude until it is recreated.
+    deleted: bool,
+    /// The watch is broken (the cluster is unreachable, or watching is refused).
+    unreachable: bool,
+}
+
+/// The settings of a spec, without the history.
+fn settings_of(obj: &ClaudeModelContext) -> ClaudeModelContextSpec {
+    ClaudeModelContextSpec {
+        context_history: Vec::new(),
+        ..obj.spec.clone()
+    }
+}
+
+/// What differs between two specs' settings, in words.
+fn settings_changes(old: &ClaudeModelContextSpec, new: &ClaudeModelContextSpec) -> Vec<String> {
+    let show = |v: serde_json::Value| match v {
+        serde_json::Value::Null => "unset".to_string(),
+        serde_json::Value::String(s) => crate::output::ellipsize(&crate::output::sanitize(&s), 60),
+        other => other.to_string(),
+    };
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            let v = |m: &serde_json::Map<String, serde_json::Value>| {
+                show(m.get(k).cloned().unwrap_or_default())
+            };
+            format!("{k} {} → {}", v(&a), v(&b))
+        })
+        .collect()
 }
 
 /// Run the REPL until Ctrl-D or `/exit`.
@@ -237,7 +335,28 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
         make_private(&history);
         let _ = ed.load_history(&history);
     }
+    let printer = ed
+        .create_external_printer()
+        .ok()
+        .map(|p| Box::new(p) as Box<dyn ExternalPrinter + Send>);
+    let o = session.object();
+    let follow = crate::live::follow(
+        session.cluster(),
+        &o.namespace_or_default(),
+        o.metadata.name.as_deref().unwrap_or_default(),
+    );
     let mut repl = Repl {
+        shown_upto: o.conversation_len(),
+        settings: settings_of(o),
+        follow,
+        say: Say {
+            printer,
+            reading: false,
+            dim: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        },
+        own: HashSet::new(),
+        deleted: false,
+        unreachable: false,
         session,
         client,
         journal,
@@ -250,7 +369,21 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
         o.turns()
     );
     loop {
-        let (back, line) = read(ed, repl.prompt()).await?;
+        // While a line is read, changes made by others are shown above the prompt.
+        let prompt = repl.prompt();
+        let mut reading = tokio::task::spawn_blocking(move || {
+            let mut ed = ed;
+            let r = read_message(&mut ed, &prompt);
+            (ed, r)
+        });
+        repl.say.reading = true;
+        let (back, line) = loop {
+            tokio::select! {
+                done = &mut reading => break done?,
+                Some(change) = repl.follow.recv() => repl.absorb(change).await,
+            }
+        };
+        repl.say.reading = false;
         ed = back;
         let text = match line {
             Ok(text) => text,
@@ -266,6 +399,10 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
         }
         match parse(&text) {
             Input::Empty => {}
+            Input::Message(_) if repl.deleted => eprintln!(
+                "not sent: context \"{}\" was deleted. /recreate makes it again (empty, same settings); Ctrl-D exits",
+                repl.session.session_id()
+            ),
             Input::Message(m) => repl.ask(&m).await,
             Input::Unknown(w) => eprintln!("unknown command /{w}: /help lists the commands (// sends a message starting with /)"),
             Input::Command { name: "exit", .. } => break,
@@ -287,11 +424,167 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
                 }
             }
         }
+        // What others did meanwhile (the REPL's own writes may have brought it in).
+        while let Ok(change) = repl.follow.try_recv() {
+            repl.absorb(change).await;
+        }
+        repl.catch_up(true).await;
+        repl.settings = settings_of(repl.session.object());
     }
     Ok(())
 }
 
 impl Repl {
+    /// Take in a change to the context made by anyone, and say what others did.
+    async fn absorb(&mut self, change: Change) {
+        match change {
+            Change::Updated(obj) => {
+                if self.unreachable {
+                    self.unreachable = false;
+                    self.say.line("(the cluster answers again)");
+                }
+                if self.deleted {
+                    if obj.metadata.uid == self.session.object().metadata.uid {
+                        return;
+                    }
+                    // Someone made it again: follow the new one from its start.
+                    self.deleted = false;
+                    self.shown_upto = 0;
+                    self.say.line(&format!(
+                        "context \"{}\" was created again; new turns are stored there",
+                        self.session.session_id()
+                    ));
+                }
+                if !self.session.observe(*obj) {
+                    return;
+                }
+                let now = settings_of(self.session.object());
+                let changes = settings_changes(&self.settings, &now);
+                if !changes.is_empty() {
+                    self.say.line(&format!(
+                        "settings changed elsewhere: {}",
+                        changes.join("; ")
+                    ));
+                    self.settings = now;
+                }
+                self.write_back_journal().await;
+                self.catch_up(false).await;
+            }
+            Change::Deleted => {
+                if !self.deleted {
+                    self.deleted = true;
+                    self.say.line(&format!(
+                        "context \"{}\" was deleted (by another process or person): nothing will be sent to Claude. /recreate makes it again (empty, same settings); Ctrl-D exits",
+                        self.session.session_id()
+                    ));
+                }
+            }
+            Change::Unreachable(e) => {
+                if !self.unreachable {
+                    self.unreachable = true;
+                    self.say.line(&format!(
+                        "(not following changes by others for now: {}; retrying)",
+                        e.lines().next().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Show the turns others stored since the last look; `quiet_removals` after this REPL's own
+    /// command, which may itself have removed turns.
+    async fn catch_up(&mut self, quiet_removals: bool) {
+        if self.deleted {
+            return;
+        }
+        let len = self.session.object().conversation_len();
+        if len < self.shown_upto {
+            if !quiet_removals {
+                self.say.line(&format!(
+                    "another writer removed {} message(s); {} turns are stored now",
+                    self.shown_upto - len,
+                    self.session.object().turns()
+                ));
+            }
+            self.shown_upto = len;
+            return;
+        }
+        if len == self.shown_upto {
+            return;
+        }
+        let messages = match self
+            .session
+            .messages_between_fresh(self.shown_upto, len)
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                self.say.line(&format!(
+                    "(could not read the turns others added: {e:#}; /history shows them)"
+                ));
+                return;
+            }
+        };
+        self.shown_upto = self.session.object().conversation_len();
+        for m in messages {
+            if m.id.as_ref().is_some_and(|id| self.own.contains(id)) {
+                continue;
+            }
+            let text = crate::output::ellipsize(&m.content, 2000);
+            let text: Vec<String> = text.lines().map(crate::output::sanitize).collect();
+            let text = text.join("\n");
+            match m.role {
+                Role::User => {
+                    let by = m
+                        .author
+                        .as_ref()
+                        .map_or_else(|| "another writer".to_string(), |a| a.to_string());
+                    self.say.line(&format!("── turn from {by} ──\n> {text}"));
+                }
+                Role::Assistant => self.say.line(&text),
+            }
+        }
+    }
+
+    /// Write back turns journalled while the cluster was away, as soon as it answers again
+    /// (before any newer turn is stored: the turn pipeline does the same).
+    async fn write_back_journal(&mut self) {
+        match self.session.write_back(&self.journal).await {
+            Ok(0) => {}
+            Ok(n) => self.say.line(&format!(
+                "wrote back {n} turn(s) kept in the local journal while the cluster was unreachable"
+            )),
+            Err(e) => tracing::debug!("journalled turns not written back yet: {e}"),
+        }
+    }
+
+    /// Make the deleted context again, empty, with the settings it had.
+    async fn recreate(&mut self) -> anyhow::Result<()> {
+        if !self.deleted {
+            anyhow::bail!("the context exists; /recreate is for after it was deleted");
+        }
+        let old = self.session.object();
+        let mut obj = ClaudeModelContext::new(
+            old.metadata.name.as_deref().unwrap_or_default(),
+            settings_of(old),
+        );
+        obj.metadata.namespace = old.metadata.namespace.clone();
+        obj.metadata.labels = old.metadata.labels.clone();
+        obj.metadata.annotations = old.metadata.annotations.clone();
+        let cluster = self.session.cluster().clone();
+        let created = crate::session::create_context(&cluster, obj).await?;
+        let mut session = Session::from_object(&cluster, created);
+        session.sign_as("repl").await;
+        self.session = session;
+        self.deleted = false;
+        self.shown_upto = 0;
+        self.own.clear();
+        eprintln!(
+            "created {} again (empty, same settings)",
+            crate::output::object_name(self.session.object())
+        );
+        Ok(())
+    }
     /// `SESSION [~N tok]> `: N is what the window would carry now, before the next message,
     /// calibrated by the API's past counts, so it follows /undo, /clear and /summarize at once.
     fn prompt(&self) -> String {
@@ -340,6 +633,8 @@ impl Repl {
         spinner.finish_and_clear();
         match outcome {
             Ok(done) => {
+                self.own
+                    .extend(done.turn.iter().filter_map(|m| m.id.clone()));
                 done.notes.iter().for_each(|n| eprintln!("{n}"));
                 if let Some((path, e)) = done.journalled {
                     eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
@@ -398,16 +693,31 @@ impl Repl {
                     .collect();
                 let from = starts.len().saturating_sub(n);
                 let begin = starts.get(from).copied().unwrap_or(h.len());
-                if begin == h.len() {
+                let waiting = self.session.journalled(&self.journal);
+                if begin == h.len() && waiting.is_empty() {
                     eprintln!("(no turns stored)");
                 }
                 for m in &h[begin..] {
-                    let who = if m.role == Role::User {
-                        "you"
-                    } else {
-                        "claude"
+                    let who = match (&m.role, &m.author) {
+                        (Role::Assistant, _) => "claude".to_string(),
+                        (Role::User, Some(a))
+                            if !m.id.as_ref().is_some_and(|id| self.own.contains(id))
+                                && a.pid != Some(std::process::id()) =>
+                        {
+                            match (&a.user, &a.host) {
+                                (Some(u), Some(h)) => format!("{u}@{h}"),
+                                _ => a.to_string(),
+                            }
+                        }
+                        (Role::User, _) => "you".to_string(),
                     };
-                    println!("{who}: {}", m.content);
+                    println!("{}: {}", crate::output::sanitize(&who), m.content);
+                }
+                // Answered while the cluster was away: part of the conversation already.
+                for e in waiting {
+                    println!("you: {}", e.question.content);
+                    println!("claude: {}", e.answer.content);
+                    println!("  (kept in the local journal; written back when the cluster answers again)");
                 }
             }
             "window" => {
@@ -522,6 +832,25 @@ impl Repl {
                     println!("the model is now {m}");
                 }
             },
+            "recreate" => self.recreate().await?,
+            "set" => {
+                let words = shlex::split(arg)
+                    .ok_or_else(|| anyhow::anyhow!("/set: unbalanced quotes in {arg:?}"))?;
+                let line = match <SetLine as clap::Parser>::try_parse_from(words) {
+                    Ok(line) => line,
+                    Err(e) => anyhow::bail!("/set: {}", e.render().to_string().trim_end()),
+                };
+                let template = crate::resource::ContextTemplate::from(&line.settings);
+                if template.is_empty() {
+                    anyhow::bail!("/set takes the flags of `kubectl mcp set`, e.g. /set --max-tokens 20000 --strategy summarize-oldest (/set --help lists them)");
+                }
+                let changed = self.session.apply_settings(&template).await?;
+                if changed.is_empty() {
+                    println!("nothing changed");
+                } else {
+                    println!("updated: {}", changed.join(", "));
+                }
+            }
             "undo" => match self.session.undo().await? {
                 Some(q) => println!(
                     "removed the last turn (\"{}\")",

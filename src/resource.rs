@@ -163,6 +163,57 @@ pub struct Message {
     /// answer stopped early: `max_tokens`, or cut off by the tool when a server ignored it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub markers: Vec<Marker>,
+    /// Who stored the turn, on its question: a shared context is written by several people and
+    /// scripts, and a REPL names the writer of each turn it did not write itself. Absent in
+    /// older, hand-written and imported-without-it messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<Author>,
+}
+
+/// Who stored a turn. Every part is best effort: what the tool could tell without asking
+/// anyone, so none of it is proof of identity (RBAC and audit logs are).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Author {
+    /// The Kubernetes user: as the apiserver names it where it can say (SelfSubjectReview),
+    /// else the kubeconfig user entry the request was made with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 253))]
+    pub user: Option<String>,
+    /// The host name of the machine the tool ran on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 253))]
+    pub host: Option<String>,
+    /// The process id of the tool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// Which front end stored it: `repl`, `chat`, `batch`, `import`, `mcp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 32))]
+    pub via: Option<String>,
+}
+
+impl std::fmt::Display for Author {
+    /// `alice@laptop (pid 4242, repl)`, leaving out what is unknown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let who = match (&self.user, &self.host) {
+            (Some(u), Some(h)) => format!("{u}@{h}"),
+            (Some(u), None) => u.clone(),
+            (None, Some(h)) => h.clone(),
+            (None, None) => "someone".into(),
+        };
+        write!(f, "{}", crate::output::sanitize(&who))?;
+        let extra: Vec<String> = self
+            .pid
+            .map(|p| format!("pid {p}"))
+            .into_iter()
+            .chain(self.via.as_deref().map(crate::output::sanitize))
+            .collect();
+        if !extra.is_empty() {
+            write!(f, " ({})", extra.join(", "))?;
+        }
+        Ok(())
+    }
 }
 
 impl Message {
@@ -787,6 +838,7 @@ mod tests {
             tokens: None,
             id: id.map(str::to_string),
             markers: Vec::new(),
+            author: None,
         }
     }
 

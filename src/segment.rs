@@ -615,6 +615,7 @@ mod tests {
             tokens: None,
             id: Some(format!("id-{content}")),
             markers: Vec::new(),
+            author: None,
         }
     }
 

@@ -93,6 +93,8 @@ pub struct Session {
     writable: bool,
     /// Sealed segments read so far (they never change).
     segments: segment::Cache,
+    /// Recorded on the questions this process stores ([`Session::sign_as`]).
+    author: Option<crate::resource::Author>,
 }
 
 /// A request ready to send.
@@ -113,6 +115,9 @@ pub struct Completed {
     pub notes: Vec<Note>,
     /// Set when the cluster could not be reached: where the turn was journalled, and why.
     pub journalled: Option<(std::path::PathBuf, ClusterError)>,
+    /// The turn as stored (or journalled): its messages' ids tell a REPL its own turns from
+    /// other writers'.
+    pub turn: [Message; 2],
 }
 
 /// A completed turn recorded on disk and not yet stored ([`Session::hold`]).
@@ -140,6 +145,9 @@ pub enum Note {
     /// Older turns could not be sealed to keep the live object within its budget (the turn
     /// is stored anyway; the next turn tries again).
     NotSealed(String),
+    /// Turns kept in the local journal while the cluster was unreachable were written back
+    /// (before this turn, so the stored order is the order they were asked in).
+    WroteBack(usize),
 }
 
 impl std::fmt::Display for Note {
@@ -149,6 +157,7 @@ impl std::fmt::Display for Note {
             Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise the answer cap for longer ones: `kubectl mcp set SESSION --max-output-tokens N`"),
             Note::StatusNotUpdated(e) => write!(f, "warning: the turn was stored but its status was not updated: {e}"),
             Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
+            Note::WroteBack(n) => write!(f, "wrote back {n} turn(s) kept in the local journal while the cluster was unreachable"),
         }
     }
 }
@@ -251,7 +260,61 @@ impl Session {
             obj,
             writable: false,
             segments: segment::Cache::open_default(),
+            author: None,
         }
+    }
+
+    /// Record who stores this process's turns (`via`: the front end), so a shared context's
+    /// readers can tell who wrote what. The user is asked of the apiserver once per process.
+    pub async fn sign_as(&mut self, via: &str) {
+        static USER: tokio::sync::OnceCell<Option<String>> = tokio::sync::OnceCell::const_new();
+        let user = USER.get_or_init(|| self.cluster.user()).await.clone();
+        let host = gethostname::gethostname()
+            .into_string()
+            .ok()
+            .filter(|h| !h.is_empty());
+        self.author = Some(crate::resource::Author {
+            user: user.map(|u| u.chars().take(253).collect()),
+            host: host.map(|h| h.chars().take(253).collect()),
+            pid: Some(std::process::id()),
+            via: Some(via.chars().take(32).collect()),
+        });
+    }
+
+    /// The cluster this session talks to.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// Take `obj` as the current state when it is newer than the one held (a watch event may
+    /// arrive after this process's own later write). Returns whether it was taken.
+    pub fn observe(&mut self, obj: ClaudeModelContext) -> bool {
+        let version = |o: &ClaudeModelContext| {
+            o.metadata
+                .resource_version
+                .as_deref()
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        if obj.metadata.uid != self.obj.metadata.uid {
+            // Deleted and made again: a different context under the same name.
+            self.obj = obj;
+            return true;
+        }
+        match (version(&self.obj), version(&obj)) {
+            (Some(have), Some(new)) if new <= have => false,
+            _ if obj.metadata.resource_version == self.obj.metadata.resource_version => false,
+            _ => {
+                self.obj = obj;
+                true
+            }
+        }
+    }
+
+    /// Turns of this context kept in the local journal and not yet written back.
+    pub fn journalled(&self, journal: &Journal) -> Vec<Entry> {
+        journal
+            .pending(self.cluster.server(), &self.namespace, &self.name)
+            .unwrap_or_default()
     }
 
     /// The object as last read or written.
@@ -1088,7 +1151,11 @@ impl Session {
 
     /// [`Session::messages_between`], read again from a reloaded object when a segment went
     /// away meanwhile.
-    async fn messages_between_fresh(&mut self, from: u64, to: u64) -> anyhow::Result<Vec<Message>> {
+    pub async fn messages_between_fresh(
+        &mut self,
+        from: u64,
+        to: u64,
+    ) -> anyhow::Result<Vec<Message>> {
         match self.messages_between(from, to).await {
             Err(e) if segment::is_gone(&e) => {
                 self.reload().await?;
@@ -1646,7 +1713,8 @@ impl Session {
     /// only once the turn is safe: records the turn on disk (write-ahead), so a process killed
     /// from here until it is stored loses nothing (the next run writes it back).
     pub fn hold(&self, journal: &Journal, message: &str, reply: &Reply) -> anyhow::Result<Held> {
-        let turn = Self::turn_messages(message, reply);
+        let mut turn = Self::turn_messages(message, reply);
+        turn[0].author = self.author.clone();
         let entry = self.journal_entry(&turn);
         let inflight = journal.begin(&entry)?;
         Ok(Held {
@@ -1675,7 +1743,17 @@ impl Session {
             entry,
             inflight,
         } = held;
-        let stored = self.store_turn(&turn, &mut notes).await;
+        // Older turns still in the journal go first: a turn is never stored before one that
+        // was asked earlier. When they cannot be written back yet, this one joins them.
+        let stored = match self.write_back(journal).await {
+            Ok(n) => {
+                if n > 0 {
+                    notes.push(Note::WroteBack(n));
+                }
+                self.store_turn(&turn, &mut notes).await
+            }
+            Err(e) => Err(e),
+        };
         match stored {
             Ok(()) => inflight.done()?,
             Err(e) if keep_in_journal(&e) => {
@@ -1684,6 +1762,7 @@ impl Session {
                 return Ok(Completed {
                     notes,
                     journalled: Some((path, e)),
+                    turn,
                 });
             }
             Err(e) => {
@@ -1704,7 +1783,25 @@ impl Session {
         Ok(Completed {
             notes,
             journalled: None,
+            turn,
         })
+    }
+
+    /// Write back this context's journalled turns, if there are any (a cheap file check when
+    /// there are none). A failure is a [`ClusterError`], so a caller can journal behind them.
+    pub async fn write_back(&mut self, journal: &Journal) -> Result<usize, ClusterError> {
+        if self.journalled(journal).is_empty() {
+            return Ok(0);
+        }
+        self.replay_journal(journal)
+            .await
+            .map_err(|e| match e.downcast::<ClusterError>() {
+                Ok(e) => e,
+                Err(e) => ClusterError::Unreachable {
+                    server: self.cluster.server().to_string(),
+                    cause: format!("{e:#}"),
+                },
+            })
     }
 
     /// Append `turn`, first making room for its exact size (other writers may have grown the
@@ -2036,6 +2133,7 @@ fn stored(role: Role, content: &str, at: Timestamp) -> Message {
         tokens: Some(tokens::estimate(content)),
         id: Some(new_id()),
         markers: Vec::new(),
+        author: None,
     }
 }
 

@@ -94,6 +94,7 @@ mod tests {
             tokens: None,
             id: None,
             markers: Vec::new(),
+            author: None,
         }
     }
 

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use crate::claude::{ClaudeClient, Reply};
 use crate::cluster::ClusterError;
 use crate::journal::Journal;
+use crate::resource::Message;
 use crate::session::{Note, Session};
 use crate::window::Window;
 
@@ -41,6 +42,8 @@ pub struct Answered {
     pub notes: Vec<Note>,
     /// Set when the cluster could not take the turn in time: where it was journalled, and why.
     pub journalled: Option<(PathBuf, ClusterError)>,
+    /// The question and answer as stored (or journalled), with their ids.
+    pub turn: [Message; 2],
 }
 
 /// Why a turn did not end with a stored answer.
@@ -95,11 +98,23 @@ pub async fn ask(
     show: &mut (dyn FnMut(Shown<'_>) + Send),
     cancel: impl Future<Output = ()>,
 ) -> Result<Answered, TurnError> {
+    // Turns journalled while the cluster was away go back first, so this question's window
+    // holds them and they keep their place. Still away: the new turn is journalled behind them.
+    let wrote_back = match session.write_back(journal).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::debug!("journalled turns not written back yet: {e}");
+            0
+        }
+    };
     let prepared = session
         .prepare(client, message)
         .await
         .map_err(TurnError::NotSent)?;
     let mut notes = prepared.notes;
+    if wrote_back > 0 {
+        notes.insert(0, Note::WroteBack(wrote_back));
+    }
     let mut last_piece = String::new();
     let answer = {
         let mut on_text = |t: &str| {
@@ -161,6 +176,7 @@ pub async fn ask(
                 window: prepared.window,
                 notes,
                 journalled: done.journalled,
+                turn: done.turn,
             })
         }
         Err(error) => Err(TurnError::NotStored {

@@ -347,6 +347,7 @@ mod tests {
             tokens: None,
             id: None,
             markers: Vec::new(),
+            author: None,
         }
     }
 

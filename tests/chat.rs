@@ -660,6 +660,7 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
                     tokens: None,
                     id: None,
                     markers: Vec::new(),
+                    author: None,
                 },
                 kubectl_mcp::resource::Message {
                     role: Role::Assistant,
@@ -668,6 +669,7 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
                     tokens: None,
                     id: None,
                     markers: Vec::new(),
+                    author: None,
                 },
             ]
         })

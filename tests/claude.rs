@@ -52,6 +52,7 @@ fn request(text: &str) -> MessagesRequest {
             tokens: None,
             id: None,
             markers: Vec::new(),
+            author: None,
         },
         Message {
             role: Role::Assistant,
@@ -60,6 +61,7 @@ fn request(text: &str) -> MessagesRequest {
             tokens: None,
             id: None,
             markers: Vec::new(),
+            author: None,
         },
     ];
     let w = window::build(&Input {

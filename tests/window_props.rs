@@ -36,6 +36,7 @@ fn msg(role: Role, content: String) -> Message {
         tokens: None,
         id: None,
         markers: Vec::new(),
+        author: None,
     }
 }
 

@@ -252,7 +252,10 @@ async fn run_session(shared: &Shared<'_>, ns: &str, session_id: &str, lines: Vec
         Err(e) => Err(format!("{e:#}")),
     };
     let mut session = match opened {
-        Ok(s) => s,
+        Ok(mut s) => {
+            s.sign_as("batch").await;
+            s
+        }
         Err(e) => {
             for (n, l) in &lines {
                 emit(Outcome::failed(*n, Some(l), Some(ns), e.clone()));

@@ -98,6 +98,9 @@ pub(super) async fn run(
         }
     }
     check_expiry(&mut session, args.revive).await?;
+    session
+        .sign_as(if interactive { "repl" } else { "chat" })
+        .await;
     let journal = Journal::open_default()?;
     let replayed = session.replay_journal(&journal).await?;
     if replayed > 0 {

@@ -154,9 +154,14 @@ fn markdown(obj: &ClaudeModelContext) -> String {
             Role::User => "User",
             Role::Assistant => "Assistant",
         };
+        let by = m
+            .author
+            .as_ref()
+            .map(|a| format!(" by {a}"))
+            .unwrap_or_default();
         match m.timestamp {
-            Some(t) => s.push_str(&format!("**{who}** ({t}):\n\n{}\n\n", m.content)),
-            None => s.push_str(&format!("**{who}**:\n\n{}\n\n", m.content)),
+            Some(t) => s.push_str(&format!("**{who}** ({t}){by}:\n\n{}\n\n", m.content)),
+            None => s.push_str(&format!("**{who}**{by}:\n\n{}\n\n", m.content)),
         }
     }
     s

@@ -275,9 +275,14 @@ fn describe(
             Role::User => "user",
             Role::Assistant => "assistant",
         };
+        let by = m
+            .author
+            .as_ref()
+            .map(|a| format!(" by {a}"))
+            .unwrap_or_default();
         match m.timestamp {
-            Some(t) => writeln!(out, "  [{turn}] {who} ({t}):")?,
-            None => writeln!(out, "  [{turn}] {who}:")?,
+            Some(t) => writeln!(out, "  [{turn}] {who} ({t}){by}:")?,
+            None => writeln!(out, "  [{turn}] {who}{by}:")?,
         }
         indented(out, &m.content, "    ")?;
     }
@@ -323,6 +328,7 @@ mod tests {
                         tokens: None,
                         id: None,
                         markers: Vec::new(),
+                        author: None,
                     },
                     Message {
                         role: Role::Assistant,
@@ -331,6 +337,7 @@ mod tests {
                         tokens: None,
                         id: None,
                         markers: Vec::new(),
+                        author: None,
                     },
                 ],
                 system_prompt: Some("be brief".into()),
