@@ -41,6 +41,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand list 'List contexts in a kubectl-style table'
             cand ls 'List contexts in a kubectl-style table'
             cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
+            cand restore 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
             cand summarize 'Fold older turns of contexts into their summary now'
@@ -262,6 +263,19 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubectl-mcp;restore'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --list 'List what was moved aside instead of restoring it'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'kubectl-mcp;delete'= {
             cand -l 'Delete the contexts matching this label selector'
             cand --selector 'Delete the contexts matching this label selector'
@@ -380,6 +394,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand get 'Describe one context: spec, status and transcript'
             cand list 'List contexts in a kubectl-style table'
             cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
+            cand restore 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
             cand summarize 'Fold older turns of contexts into their summary now'
@@ -404,6 +419,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;list'= {
         }
         &'kubectl-mcp;help;set'= {
+        }
+        &'kubectl-mcp;help;restore'= {
         }
         &'kubectl-mcp;help;delete'= {
         }

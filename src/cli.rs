@@ -98,6 +98,11 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp set demo --model claude-sonnet-4-5 --max-tokens 50000\n  kubectl mcp set demo --system-file prompt.md --strategy hybrid --history-size 20\n  kubectl mcp set demo --expires-in 24h -L team=sre"
     )]
     Set(SetArgs),
+    /// Bring back turns that /clear, /undo or /retry moved aside (or list them with --list).
+    #[command(
+        after_help = "Examples:\n  kubectl mcp restore demo --list\n  kubectl mcp restore demo"
+    )]
+    Restore(RestoreArgs),
     /// Delete contexts by session ID or name, by label, or all in the namespace.
     Delete(DeleteArgs),
     /// Mark contexts past their expiration time or idle too long as Expired (or delete them).
@@ -295,6 +300,16 @@ pub struct SetArgs {
     /// The settings to change.
     #[command(flatten)]
     pub settings: ContextSettings,
+}
+
+/// `restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The session ID or resource name.
+    pub session: String,
+    /// List what was moved aside instead of restoring it.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// `create`.

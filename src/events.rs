@@ -20,6 +20,20 @@ pub enum Lifecycle {
     Expired,
     /// A Claude call failed.
     Error,
+    /// The conversation was moved aside (`/clear`).
+    Cleared,
+    /// The last turn was moved aside (`/undo`).
+    Undone,
+    /// The last turn was moved aside to be asked again (`/retry`).
+    Retried,
+    /// Removed turns were brought back (`restore`).
+    Restored,
+    /// The model was changed (`/model`).
+    ModelChanged,
+    /// The system prompt was changed (`/system`).
+    SystemPromptChanged,
+    /// Other settings were changed (`set`, `/set`, `chat` flags).
+    SettingsChanged,
 }
 
 impl Lifecycle {
@@ -30,6 +44,15 @@ impl Lifecycle {
             Self::Compacted => (EventType::Normal, "Compacted", "Compact"),
             Self::Expired => (EventType::Normal, "Expired", "Expire"),
             Self::Error => (EventType::Warning, "ChatFailed", "Chat"),
+            Self::Cleared => (EventType::Normal, "Cleared", "Clear"),
+            Self::Undone => (EventType::Normal, "Undone", "Undo"),
+            Self::Retried => (EventType::Normal, "Retried", "Retry"),
+            Self::Restored => (EventType::Normal, "Restored", "Restore"),
+            Self::ModelChanged => (EventType::Normal, "ModelChanged", "SetModel"),
+            Self::SystemPromptChanged => {
+                (EventType::Normal, "SystemPromptChanged", "SetSystemPrompt")
+            }
+            Self::SettingsChanged => (EventType::Normal, "SettingsChanged", "Set"),
         }
     }
 }

@@ -90,17 +90,22 @@ pub const COMMANDS: &[SlashCommand] = &[
     SlashCommand {
         name: "undo",
         args: "",
-        help: "remove the last turn from the stored history",
+        help: "take back the last turn (kept aside: /restore brings it back)",
     },
     SlashCommand {
         name: "retry",
         args: "",
-        help: "remove the last turn and ask its question again",
+        help: "take back the last turn and ask its question again",
     },
     SlashCommand {
         name: "clear",
         args: "",
-        help: "forget the whole conversation (history and summary), after confirmation",
+        help: "start over: the whole conversation is moved aside (after confirmation; /restore brings it back)",
+    },
+    SlashCommand {
+        name: "restore",
+        args: "",
+        help: "bring back the turns /clear, /undo and /retry moved aside",
     },
     SlashCommand {
         name: "exit",
@@ -411,7 +416,11 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
                 ed = back;
                 if matches!(answer.as_deref().map(|a| a.trim().to_ascii_lowercase()), Ok(a) if a == "y" || a == "yes") {
                     match repl.session.clear().await {
-                        Ok(()) => eprintln!("the conversation was cleared"),
+                        Ok(0) => eprintln!("nothing to clear"),
+                        Ok(n) => eprintln!(
+                            "the conversation was cleared ({n} turns moved aside: `kubectl mcp restore {}` brings them back)",
+                            crate::output::sanitize(repl.session.session_id())
+                        ),
                         Err(e) => eprintln!("error: {e:#}"),
                     }
                 } else {
@@ -851,14 +860,26 @@ impl Repl {
                     println!("updated: {}", changed.join(", "));
                 }
             }
+            "restore" => {
+                let done = self.session.restore().await?;
+                if done.removals == 0 {
+                    println!("nothing to restore: no turns were moved aside");
+                } else {
+                    println!(
+                        "restored {} turn(s); {} turns stored now",
+                        done.turns,
+                        self.session.object().turns()
+                    );
+                }
+            }
             "undo" => match self.session.undo().await? {
                 Some(q) => println!(
-                    "removed the last turn (\"{}\")",
+                    "removed the last turn (\"{}\"; /restore brings it back)",
                     crate::output::ellipsize(&q, 60)
                 ),
                 None => println!("nothing to undo"),
             },
-            "retry" => match self.session.undo().await? {
+            "retry" => match self.session.undo_as("retry").await? {
                 Some(q) => self.ask(&q).await,
                 None => println!("nothing to retry"),
             },

@@ -408,6 +408,12 @@ pub struct ClaudeModelContextStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub segments: Vec<SegmentRef>,
 
+    /// Turns taken out of the conversation by `/clear`, `/undo` or `/retry`, kept sealed (newest
+    /// last) so that `kubectl mcp restore` can bring them back. The oldest are dropped beyond
+    /// a few.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removal>,
+
     /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
     /// the window to the budget.
     #[serde(
@@ -438,6 +444,36 @@ pub struct SegmentRef {
     pub bytes: u64,
     /// Fingerprint of the messages: the segment must match it to be read.
     pub digest: String,
+}
+
+/// Turns taken out of the conversation and kept for `kubectl mcp restore`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Removal {
+    /// What removed them: `clear`, `undo` or `retry`.
+    #[schemars(length(max = 16))]
+    pub how: String,
+    /// When.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_time_schema")]
+    pub at: Option<Timestamp>,
+    /// Who.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Author>,
+    /// Turns removed.
+    pub turns: u64,
+    /// Where they were: their first message's position in the conversation (from its very
+    /// start) when they were removed. `restore` puts them back there, newest removal first.
+    #[serde(default)]
+    pub from: u64,
+    /// The segments holding them, oldest first (not part of the conversation until restored).
+    pub segments: Vec<SegmentRef>,
+    /// The summary `/clear` removed with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// How many of the removed messages that summary covered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_covers: Option<u64>,
 }
 
 /// What a new context is made from (`create`, `chat` and `batch` on a missing session,
@@ -561,6 +597,25 @@ impl ClaudeModelContext {
             .as_ref()
             .map(|s| s.segments.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// Removals kept for `restore`, oldest first.
+    pub fn removed(&self) -> &[Removal] {
+        self.status
+            .as_ref()
+            .map(|s| s.removed.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The next free segment number: after every segment listed, in the conversation or among
+    /// the removals.
+    pub fn next_sequence(&self) -> u32 {
+        self.segments()
+            .iter()
+            .chain(self.removed().iter().flat_map(|r| r.segments.iter()))
+            .map(|s| s.sequence.saturating_add(1))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Messages sealed into segments.

@@ -315,8 +315,20 @@ pub async fn create_all(
     owner: OwnerReference,
     messages: &[Message],
 ) -> Result<Vec<SegmentRef>, ClusterError> {
+    create_from(cluster, namespace, context, owner, 0, messages).await
+}
+
+/// [`create_all`] numbered from `first_sequence`.
+pub async fn create_from(
+    cluster: &Cluster,
+    namespace: &str,
+    context: &str,
+    owner: OwnerReference,
+    first_sequence: u32,
+    messages: &[Message],
+) -> Result<Vec<SegmentRef>, ClusterError> {
     let mut refs = Vec::new();
-    let (mut at, mut sequence, mut turns_before) = (0, 0u32, 0u64);
+    let (mut at, mut sequence, mut turns_before) = (0, first_sequence, 0u64);
     while at < messages.len() {
         let n = chunk_len(&messages[at..]);
         let new = NewSegment {

@@ -72,6 +72,8 @@ pub const OBJECT_SIZE_TARGET: usize = 1_000_000;
 /// the test apiserver, BENCHMARKS.md), so a turn costs the same at 10 messages or 10,000 only
 /// when the live object stays about as small as a new conversation's.
 pub const DEFAULT_LIVE_BYTES: usize = 24 * 1024;
+/// Removals (`/clear`, `/undo`) kept for `restore`; older ones are deleted.
+pub const MAX_REMOVALS: usize = 10;
 /// Small segments at the end of the list that are merged into one.
 const MERGE_RUN: usize = 8;
 /// Seal rounds one call may take (each seals up to a segment's worth).
@@ -169,6 +171,15 @@ pub struct Folded {
     pub messages: usize,
     /// A summarizing call was made (false when an earlier run's summary already covered them).
     pub called_claude: bool,
+}
+
+/// What [`Session::restore`] brought back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Restored {
+    /// Turns put back.
+    pub turns: u64,
+    /// Removals emptied.
+    pub removals: usize,
 }
 
 /// What opening a session found.
@@ -865,15 +876,9 @@ impl Session {
                 .obj
                 .controller_owner_ref(&())
                 .context("the context has no uid")?;
-            // After the highest number listed (merged segments take new numbers anywhere in
-            // the list).
-            let mut sequence = self
-                .obj
-                .segments()
-                .iter()
-                .map(|s| s.sequence + 1)
-                .max()
-                .unwrap_or(0);
+            // After the highest number listed, removed turns' segments included (merged
+            // segments take new numbers anywhere in the list).
+            let mut sequence = self.obj.next_sequence();
             let reference = loop {
                 let h = &self.obj.spec.context_history;
                 let new = segment::NewSegment {
@@ -990,7 +995,7 @@ impl Session {
             .controller_owner_ref(&())
             .context("the context has no uid")?;
         let turns_before: u64 = refs[..start].iter().map(|r| r.turns).sum();
-        let mut sequence = refs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1;
+        let mut sequence = self.obj.next_sequence().max(1);
         let merged = loop {
             let new = segment::NewSegment {
                 namespace: &self.namespace,
@@ -1287,24 +1292,328 @@ impl Session {
 
     /// Remove the newest turn as this process last saw it (its question and everything after
     /// it), wherever that turn now is: another writer's newer turn is never taken instead.
-    /// Returns the question, or `None` when there is no turn.
+    /// The turn is kept sealed among the removals (`restore` brings it back). Returns the
+    /// question, or `None` when there is no turn.
     pub async fn undo(&mut self) -> anyhow::Result<Option<String>> {
+        self.undo_as("undo").await
+    }
+
+    /// [`Session::undo`], recorded as `how` (`undo`, or `retry` when the question is asked
+    /// again).
+    pub async fn undo_as(&mut self, how: &str) -> anyhow::Result<Option<String>> {
         let live = self.obj.live_history();
         let Some(start) = last_turn_start(live) else {
             return Ok(None);
         };
-        let turn = live[start..].to_vec();
+        let mut turn = live[start..].to_vec();
+        let from = self.obj.history_offset() + (self.obj.covered() + start) as u64;
+        self.ensure_writable().await?;
+        if turn.iter().any(|m| m.id.is_none()) {
+            let n = self.obj.spec.context_history.len();
+            let offset = self.obj.covered() + start;
+            self.give_ids(n).await?;
+            let h = &self.obj.spec.context_history;
+            match h.get(offset..offset + turn.len()) {
+                Some(now) if now.iter().zip(&turn).all(|(a, b)| a.same(b)) => turn = now.to_vec(),
+                _ => anyhow::bail!("nothing was undone: the history changed meanwhile; try again"),
+            }
+        }
         let question = turn[0].content.clone();
-        match self
+        // Sealed aside first, then listed as a removal, then removed from the conversation.
+        let kept = segment::create_from(
+            &self.cluster,
+            &self.namespace,
+            &self.name,
+            self.obj
+                .controller_owner_ref(&())
+                .context("the context has no uid")?,
+            self.obj.next_sequence(),
+            &turn,
+        )
+        .await?;
+        let removal = crate::resource::Removal {
+            how: how.to_string(),
+            at: Some(now()),
+            by: self.author.clone(),
+            turns: 1,
+            from,
+            segments: kept.clone(),
+            summary: None,
+            summary_covers: None,
+        };
+        let names: Vec<String> = kept.iter().map(|r| r.name.clone()).collect();
+        let listed = self
+            .update_status("keeping the removed turn for restore", |obj, st| {
+                let live = obj.live_history();
+                if !turn.iter().all(|t| live.iter().any(|m| m.same(t))) {
+                    return Err("that turn is no longer in the stored history as it was shown (folded into the summary, sealed, or removed by another writer)".into());
+                }
+                st.removed.push(removal.clone());
+                Ok(())
+            })
+            .await?;
+        if let Written::Stale(why) = listed {
+            segment::delete(&self.cluster, &self.namespace, &names).await?;
+            anyhow::bail!("nothing was undone: {why}");
+        }
+        if !self.obj.removed().contains(&removal) {
+            segment::delete(&self.cluster, &self.namespace, &names).await?;
+            return Err(outdated_crd());
+        }
+        let removed = self
             .remove_messages("removing the last turn", &turn, Scope::AllLive)
-            .await?
-        {
-            Written::Stale(why) => anyhow::bail!("nothing was undone: {why}"),
-            Written::AlreadyDone => anyhow::bail!("nothing was undone: that turn is already gone"),
-            Written::Applied => {}
+            .await?;
+        if removed != Written::Applied {
+            // It went elsewhere meanwhile: the removal is not one.
+            self.update_status("forgetting a removal that did not happen", |_, st| {
+                st.removed.retain(|r| r.segments != kept);
+                Ok(())
+            })
+            .await?;
+            segment::delete(&self.cluster, &self.namespace, &names).await?;
+            match removed {
+                Written::Stale(why) => anyhow::bail!("nothing was undone: {why}"),
+                _ => anyhow::bail!("nothing was undone: that turn is already gone"),
+            }
         }
         self.record_turn_count().await?;
+        self.drop_old_removals().await?;
+        let what = if how == "retry" {
+            Lifecycle::Retried
+        } else {
+            Lifecycle::Undone
+        };
+        self.events
+            .emit(
+                &self.obj,
+                what,
+                format!(
+                    "{how}: the last turn (\"{}\") was moved aside; `kubectl mcp restore {}` brings it back",
+                    crate::output::ellipsize(&question, 80),
+                    self.session_id
+                ),
+            )
+            .await;
         Ok(Some(question))
+    }
+
+    /// Bring back every removal kept in status (`/clear`, `/undo`, `/retry`): newest removal
+    /// first, each at the position its turns had, so the conversation reads as it did (turns
+    /// stored since come after them). Restored turns that begin the conversation go back as its
+    /// first segments; ones that land in the live history go back into it. Turns still stored
+    /// (a removal interrupted before it removed anything) are not doubled.
+    pub async fn restore(&mut self) -> anyhow::Result<Restored> {
+        self.ensure_writable().await?;
+        for _ in 0..3 {
+            let removals = self.obj.removed().to_vec();
+            if removals.is_empty() {
+                return Ok(Restored::default());
+            }
+            let present =
+                segment::full_history_fresh(&self.cluster, &self.segments, &mut self.obj).await?;
+            // The conversation as it will read: (message, restored?, segment it comes from).
+            let mut merged: Vec<(Message, Option<usize>)> =
+                present.iter().cloned().map(|m| (m, None)).collect();
+            let mut refs: Vec<crate::resource::SegmentRef> = Vec::new();
+            let mut doubles = Vec::new();
+            for r in removals.iter().rev() {
+                let mut block = Vec::new();
+                for seg in &r.segments {
+                    let messages = self
+                        .segments
+                        .read(&self.cluster, &self.namespace, seg)
+                        .await
+                        .with_context(|| {
+                            format!("reading removed turns from segment {}", seg.name)
+                        })?;
+                    let stored = messages
+                        .iter()
+                        .filter(|m| present.iter().any(|p| p.same(m)))
+                        .count();
+                    if stored == messages.len() {
+                        doubles.push(seg.name.clone());
+                        continue;
+                    }
+                    if stored > 0 {
+                        anyhow::bail!("segment {} holds turns of which some are in the conversation again and some not; export the context and edit it by hand (`kubectl mcp export`, `kubectl mcp import`)", seg.name);
+                    }
+                    refs.push(seg.clone());
+                    block.extend(messages.iter().cloned().map(|m| (m, Some(refs.len() - 1))));
+                }
+                let at = (r.from as usize).min(merged.len());
+                merged.splice(at..at, block);
+            }
+            let restored: Vec<Message> = merged
+                .iter()
+                .filter(|(_, s)| s.is_some())
+                .map(|(m, _)| m.clone())
+                .collect();
+            let turns = count_turns(&restored) as u64;
+            let seen_removals: Vec<String> = removals
+                .iter()
+                .flat_map(|r| r.segments.iter().map(|s| s.name.clone()))
+                .collect();
+            let same_removals = move |obj: &ClaudeModelContext| {
+                obj.removed()
+                    .iter()
+                    .flat_map(|r| r.segments.iter().map(|s| s.name.clone()))
+                    .eq(seen_removals.iter().cloned())
+            };
+            // Where the live history starts in the merged conversation.
+            // (Just after the last sealed message: restored turns between the sealed part and
+            // the live part go back into the live part.)
+            let offset = self.obj.history_offset() as usize;
+            let live_at = if offset == 0 {
+                0
+            } else {
+                merged
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, s))| s.is_none())
+                    .nth(offset - 1)
+                    .map_or(merged.len(), |(i, _)| i + 1)
+            };
+            let prefix = merged.iter().take_while(|(_, s)| s.is_some()).count();
+            let mut delete_after = doubles;
+            if prefix == restored.len() {
+                // They begin the conversation: listed as its first segments again (the removed
+                // segments as they are when they follow each other whole, else new ones).
+                let mut order: Vec<usize> = Vec::new();
+                for (_, s) in &merged[..prefix] {
+                    if let Some(s) = s {
+                        if order.last() != Some(s) {
+                            order.push(*s);
+                        }
+                    }
+                }
+                let whole = order.len() == refs.len() && {
+                    let mut sorted = order.clone();
+                    sorted.sort_unstable();
+                    sorted.dedup();
+                    sorted.len() == order.len()
+                };
+                let listed: Vec<crate::resource::SegmentRef> = if whole {
+                    order.iter().map(|&i| refs[i].clone()).collect()
+                } else {
+                    let made = segment::create_from(
+                        &self.cluster,
+                        &self.namespace,
+                        &self.name,
+                        self.obj
+                            .controller_owner_ref(&())
+                            .context("the context has no uid")?,
+                        self.obj.next_sequence(),
+                        &restored,
+                    )
+                    .await?;
+                    delete_after.extend(refs.iter().map(|r| r.name.clone()));
+                    made
+                };
+                let sealed: Vec<String> =
+                    self.obj.segments().iter().map(|s| s.name.clone()).collect();
+                let messages = restored.len() as u64;
+                // The summary of a cleared conversation comes back with it when the
+                // conversation has none now and it still counts from the start.
+                let summary = removals
+                    .iter()
+                    .rfind(|r| r.summary.is_some() && r.from == 0)
+                    .map(|r| (r.summary.clone(), r.summary_covers));
+                let outcome = self
+                    .update_status("restoring removed turns", |obj, st| {
+                        if !same_removals(obj)
+                            || obj.segments().iter().map(|s| &s.name).ne(sealed.iter())
+                        {
+                            return Err("the context changed meanwhile".into());
+                        }
+                        if st.summary.is_some() {
+                            st.summary_covers = Some(obj.summary_covers() + messages);
+                        } else if let Some((s, covers)) = &summary {
+                            st.summary = s.clone();
+                            st.summary_covers = *covers;
+                        }
+                        let mut segments = listed.clone();
+                        segments.append(&mut st.segments);
+                        st.segments = segments;
+                        st.removed.clear();
+                        st.turn_count = Some((obj.turns() as u64 + turns) as u32);
+                        Ok(())
+                    })
+                    .await?;
+                if let Written::Stale(why) = outcome {
+                    tracing::debug!("restoring again: {why}");
+                    if !whole {
+                        let names: Vec<String> = listed.iter().map(|r| r.name.clone()).collect();
+                        segment::delete(&self.cluster, &self.namespace, &names).await?;
+                    }
+                    self.reload().await?;
+                    continue;
+                }
+            } else if merged[..live_at].iter().all(|(_, s)| s.is_none()) {
+                // They land in the live history: put back there, at their places.
+                let live_now: Vec<Message> =
+                    self.obj.spec.context_history[self.obj.pending_trim()..].to_vec();
+                let trim = self.obj.pending_trim();
+                let adds: Vec<(usize, Message)> = merged[live_at..]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, s))| s.is_some())
+                    .map(|(j, (m, _))| (trim + j, m.clone()))
+                    .collect();
+                let outcome = self
+                    .patch_guarded("restoring removed turns", Target::Spec, |obj| {
+                        let h = &obj.spec.context_history;
+                        if !same_removals(obj)
+                            || obj.pending_trim() != trim
+                            || h.len() < trim + live_now.len()
+                            || !h[trim..].iter().zip(&live_now).all(|(a, b)| a.same(b))
+                        {
+                            return Build::Stale("the context changed meanwhile".into());
+                        }
+                        // In ascending final positions: each add lands where it belongs.
+                        Build::Apply(
+                            adds.iter()
+                                .map(|(i, m)| json!({"op": "add", "path": format!("/spec/contextHistory/{i}"), "value": m}))
+                                .collect(),
+                        )
+                    })
+                    .await?;
+                if let Written::Stale(why) = outcome {
+                    tracing::debug!("restoring again: {why}");
+                    self.reload().await?;
+                    continue;
+                }
+                self.update_status("recording the restored turns", |obj, st| {
+                    st.removed.clear();
+                    st.turn_count = Some(obj.turns() as u32);
+                    Ok(())
+                })
+                .await?;
+                delete_after.extend(refs.iter().map(|r| r.name.clone()));
+            } else {
+                anyhow::bail!("the removed turns would go back between turns already sealed into history segments, which restore does not do; `kubectl mcp export` has every turn, and status.removed lists the segments holding the removed ones");
+            }
+            segment::delete(&self.cluster, &self.namespace, &delete_after)
+                .await
+                .context(
+                    "the turns were restored, but segments no longer needed could not be deleted",
+                )?;
+            let done = Restored {
+                turns,
+                removals: removals.len(),
+            };
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::Restored,
+                    format!(
+                        "{turns} removed turns brought back from {} removal(s)",
+                        done.removals
+                    ),
+                )
+                .await;
+            return Ok(done);
+        }
+        anyhow::bail!("other writers kept changing this context while it was being restored; run restore again")
     }
 
     async fn record_turn_count(&mut self) -> Result<(), ClusterError> {
@@ -1429,16 +1738,26 @@ impl Session {
 
     /// Set or clear `spec.systemPrompt`.
     pub async fn set_system_prompt(&mut self, prompt: Option<&str>) -> anyhow::Result<()> {
-        self.patch_guarded("setting the system prompt", Target::Spec, |obj| {
-            if obj.spec.system_prompt.as_deref() == prompt {
-                return Build::Done;
-            }
-            Build::Apply(vec![match prompt {
-                Some(p) => json!({"op": "add", "path": "/spec/systemPrompt", "value": p}),
-                None => json!({"op": "remove", "path": "/spec/systemPrompt"}),
-            }])
-        })
-        .await?;
+        let written = self
+            .patch_guarded("setting the system prompt", Target::Spec, |obj| {
+                if obj.spec.system_prompt.as_deref() == prompt {
+                    return Build::Done;
+                }
+                Build::Apply(vec![match prompt {
+                    Some(p) => json!({"op": "add", "path": "/spec/systemPrompt", "value": p}),
+                    None => json!({"op": "remove", "path": "/spec/systemPrompt"}),
+                }])
+            })
+            .await?;
+        if written == Written::Applied {
+            let note = match prompt {
+                Some(p) => format!("system prompt set ({} characters)", p.chars().count()),
+                None => "system prompt removed".into(),
+            };
+            self.events
+                .emit(&self.obj, Lifecycle::SystemPromptChanged, note)
+                .await;
+        }
         Ok(())
     }
 
@@ -1501,74 +1820,210 @@ impl Session {
         if labels_wanted(&self.obj).is_some() {
             changed.push("labels".into());
         }
-        self.patch_guarded("changing the settings", Target::Spec, |obj| {
-            let mut ops: Vec<serde_json::Value> = wanted(obj)
-                .into_iter()
-                .map(|(f, v)| json!({"op": "add", "path": format!("/spec/{f}"), "value": v}))
-                .collect();
-            if let Some(labels) = labels_wanted(obj) {
-                ops.push(json!({"op": "add", "path": "/metadata/labels", "value": labels}));
-            }
-            if ops.is_empty() {
-                Build::Done
-            } else {
-                Build::Apply(ops)
-            }
-        })
-        .await?;
+        let written = self
+            .patch_guarded("changing the settings", Target::Spec, |obj| {
+                let mut ops: Vec<serde_json::Value> = wanted(obj)
+                    .into_iter()
+                    .map(|(f, v)| json!({"op": "add", "path": format!("/spec/{f}"), "value": v}))
+                    .collect();
+                if let Some(labels) = labels_wanted(obj) {
+                    ops.push(json!({"op": "add", "path": "/metadata/labels", "value": labels}));
+                }
+                if ops.is_empty() {
+                    Build::Done
+                } else {
+                    Build::Apply(ops)
+                }
+            })
+            .await?;
+        if written == Written::Applied {
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::SettingsChanged,
+                    format!("changed {}", changed.join(", ")),
+                )
+                .await;
+        }
         Ok(changed)
     }
 
     /// Set `spec.modelName`.
     pub async fn set_model(&mut self, model: &str) -> anyhow::Result<()> {
-        self.patch_guarded("setting the model", Target::Spec, |obj| {
-            if obj.spec.model_name == model {
-                return Build::Done;
-            }
-            Build::Apply(vec![
-                json!({"op": "replace", "path": "/spec/modelName", "value": model}),
-            ])
-        })
-        .await?;
+        let before = self.obj.spec.model_name.clone();
+        let written = self
+            .patch_guarded("setting the model", Target::Spec, |obj| {
+                if obj.spec.model_name == model {
+                    return Build::Done;
+                }
+                Build::Apply(vec![
+                    json!({"op": "replace", "path": "/spec/modelName", "value": model}),
+                ])
+            })
+            .await?;
+        if written == Written::Applied {
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::ModelChanged,
+                    format!("model {before} → {model}"),
+                )
+                .await;
+        }
         Ok(())
     }
 
-    /// Empty the stored history as this process last saw it (turns other writers added since
-    /// stay) and the summary.
-    pub async fn clear(&mut self) -> anyhow::Result<()> {
-        // A seal or merge by another process between the two writes would move cleared turns
+    /// Take the whole conversation as this process last saw it out of the context (turns other
+    /// writers added since stay), with the summary, keeping it sealed among the removals so
+    /// that [`Session::restore`] can bring it back. Returns the turns taken out.
+    ///
+    /// The removal is recorded first (status: the sealed copies listed as a removal, the
+    /// conversation's segment list and summary emptied), then the live messages are removed:
+    /// a crash in between leaves them both live and among the removals, and `restore` skips
+    /// what is still there, so nothing is lost or doubled.
+    pub async fn clear(&mut self) -> anyhow::Result<u64> {
+        self.ensure_writable().await?;
+        // A seal or merge by another process between reading and writing moves cleared turns
         // into a segment this run did not see: then clear again from the fresh object.
         for _ in 0..3 {
+            self.migrate_archives().await?;
+            self.trim_sealed().await?;
+            let n = self.obj.spec.context_history.len();
+            if self.obj.spec.context_history.iter().any(|m| m.id.is_none()) {
+                self.give_ids(n).await?;
+            }
             let seen = self.obj.spec.context_history.clone();
-            let sealed: Vec<String> = self.obj.segments().iter().map(|s| s.name.clone()).collect();
-            self.remove_messages("clearing the history", &seen, Scope::Anywhere)
+            let sealed = self.obj.segments().to_vec();
+            let turns = self.obj.turns() as u64;
+            let summary = self.obj.status.as_ref().and_then(|s| s.summary.clone());
+            if seen.is_empty() && sealed.is_empty() && summary.is_none() {
+                return Ok(0);
+            }
+            let tail = segment::create_from(
+                &self.cluster,
+                &self.namespace,
+                &self.name,
+                self.obj
+                    .controller_owner_ref(&())
+                    .context("the context has no uid")?,
+                self.obj.next_sequence(),
+                &seen,
+            )
+            .await?;
+            let removal = crate::resource::Removal {
+                how: "clear".into(),
+                at: Some(now()),
+                by: self.author.clone(),
+                turns,
+                from: 0,
+                segments: sealed.iter().chain(tail.iter()).cloned().collect(),
+                summary_covers: summary.as_ref().map(|_| self.obj.summary_covers()),
+                summary,
+            };
+            let unchanged = |obj: &ClaudeModelContext| {
+                let h = &obj.spec.context_history;
+                obj.segments() == sealed.as_slice()
+                    && h.len() >= seen.len()
+                    && h.iter().zip(&seen).all(|(a, b)| a.same(b))
+            };
+            let names: Vec<String> = tail.iter().map(|r| r.name.clone()).collect();
+            // Listed as a removal first, alone: a cluster whose CRD predates removals drops
+            // the field, and then nothing else may change.
+            let listed = self
+                .update_status("keeping the conversation for restore", |obj, st| {
+                    if !unchanged(obj) {
+                        return Err("another writer sealed or changed these turns meanwhile".into());
+                    }
+                    st.removed.push(removal.clone());
+                    Ok(())
+                })
                 .await?;
+            if let Written::Stale(why) = listed {
+                tracing::debug!("clearing again: {why}");
+                segment::delete(&self.cluster, &self.namespace, &names).await?;
+                self.reload().await?;
+                continue;
+            }
+            if !self.obj.removed().contains(&removal) {
+                segment::delete(&self.cluster, &self.namespace, &names).await?;
+                return Err(outdated_crd());
+            }
             let outcome = self
-                .update_status("clearing the summary and the sealed history", |obj, st| {
-                    if obj.segments().iter().any(|s| !sealed.contains(&s.name)) {
-                        return Err("older turns were sealed meanwhile".into());
+                .update_status("moving the conversation aside", |obj, st| {
+                    let h = &obj.spec.context_history;
+                    if !unchanged(obj) || !obj.removed().contains(&removal) {
+                        return Err("another writer sealed or changed these turns meanwhile".into());
                     }
                     st.summary = None;
                     st.summary_covers = None;
                     st.segments.clear();
-                    st.turn_count = Some(count_turns(&obj.spec.context_history) as u32);
+                    st.turn_count = Some(count_turns(&h[seen.len()..]) as u32);
                     st.token_count = Some(0);
                     Ok(())
                 })
                 .await?;
             if let Written::Stale(why) = outcome {
+                // Nothing was cleared: the removal listed above is forgotten again.
                 tracing::debug!("clearing again: {why}");
+                self.update_status("forgetting a removal that did not happen", |_, st| {
+                    st.removed.retain(|r| *r != removal);
+                    Ok(())
+                })
+                .await?;
+                segment::delete(&self.cluster, &self.namespace, &names).await?;
                 self.reload().await?;
                 continue;
             }
-            segment::delete(&self.cluster, &self.namespace, &sealed)
-                .await
-                .context("the history was cleared, but its sealed segments could not be deleted")?;
-            return Ok(());
+            self.drop_old_removals().await?;
+            self.remove_messages("clearing the history", &seen, Scope::Anywhere)
+                .await?;
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::Cleared,
+                    format!(
+                        "{turns} turns moved aside (`kubectl mcp restore {}` brings them back)",
+                        self.session_id
+                    ),
+                )
+                .await;
+            return Ok(turns);
         }
         anyhow::bail!(
             "other writers kept sealing this context while it was being cleared; run /clear again"
         )
+    }
+
+    /// Keep at most [`MAX_REMOVALS`] removals: drop the oldest from status, then delete their
+    /// segments. Returns the names deleted.
+    async fn drop_old_removals(&mut self) -> anyhow::Result<Vec<String>> {
+        let excess = self.obj.removed().len().saturating_sub(MAX_REMOVALS);
+        if excess == 0 {
+            return Ok(Vec::new());
+        }
+        let gone: Vec<crate::resource::Removal> = self.obj.removed()[..excess].to_vec();
+        let outcome = self
+            .update_status("forgetting the oldest removed turns", |obj, st| {
+                if !obj.removed().starts_with(&gone) {
+                    return Err("the removals changed".into());
+                }
+                st.removed.drain(..gone.len());
+                Ok(())
+            })
+            .await?;
+        if outcome != Written::Applied {
+            return Ok(Vec::new());
+        }
+        let names: Vec<String> = gone
+            .iter()
+            .flat_map(|r| r.segments.iter().map(|s| s.name.clone()))
+            .collect();
+        segment::delete(&self.cluster, &self.namespace, &names)
+            .await
+            .context(
+                "the oldest removed turns were forgotten, but their segments could not be deleted",
+            )?;
+        Ok(names)
     }
 
     /// Everything before a call for `message`: finish an interrupted fold, check that the turn
@@ -1876,6 +2331,11 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// The cluster dropped `status.removed`: its CRD is older than this tool.
+fn outdated_crd() -> anyhow::Error {
+    anyhow::anyhow!("nothing was removed: the cluster's ClaudeModelContext CRD is older than this tool and does not keep removed turns for `restore`; upgrade it with `kubectl mcp install`")
 }
 
 /// The object `create` would send: validates the session ID and settings, derives the name.

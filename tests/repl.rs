@@ -145,7 +145,7 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     t.keys(&["/window", "Enter"]);
     t.wait_for("window: 2 of 2 turns");
     t.keys(&["/undo", "Enter"]);
-    let s = t.wait_for("removed the last turn (\"next question\")\nr [~");
+    let s = t.wait_for("removed the last turn (\"next question\"; /restore brings it back)\nr [~");
     let after = last_prompt_tokens(&s);
     assert!(
         after < before,
@@ -204,7 +204,7 @@ fn two_repls_undo_only_their_own_turns() {
     t.wait_for_in("b", "You said: question from B");
     // A has not seen B's turn: its /undo takes back A's own.
     t.keys_to("a", &["/undo", "Enter"]);
-    t.wait_for_in("a", "removed the last turn (\"question from A\")");
+    t.wait_for_in("a", "removed the last turn (\"question from A\"");
     let contents: Vec<String> = ns.contexts()[0]
         .spec
         .context_history
@@ -214,7 +214,7 @@ fn two_repls_undo_only_their_own_turns() {
     assert_eq!(contents, ["question from B", "You said: question from B"]);
     // B has seen both; its /undo takes back its own, the newest.
     t.keys_to("b", &["/undo", "Enter"]);
-    t.wait_for_in("b", "removed the last turn (\"question from B\")");
+    t.wait_for_in("b", "removed the last turn (\"question from B\"");
     assert!(ns.contexts()[0].spec.context_history.is_empty());
     for s in ["a", "b"] {
         t.keys_to(s, &["C-d"]);

@@ -237,10 +237,11 @@ fn describe(
         ("Tokens", or_none(status.token_count, "", "<unknown>")),
         ("Turns", obj.turns().to_string()),
         ("Sealed", sealed_line(obj)),
+        ("Moved aside", removed_line(obj)),
     ];
     let rows: Vec<_> = rows
         .into_iter()
-        .filter(|(k, v)| *k != "Sealed" || !v.is_empty())
+        .filter(|(k, v)| !matches!(*k, "Sealed" | "Moved aside") || !v.is_empty())
         .collect();
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
     for (k, v) in rows {
@@ -287,6 +288,20 @@ fn describe(
         indented(out, &m.content, "    ")?;
     }
     Ok(())
+}
+
+/// Turns `/clear` and `/undo` moved aside: "3 turns in 2 removals (kubectl mcp restore x)".
+fn removed_line(obj: &ClaudeModelContext) -> String {
+    let removed = obj.removed();
+    if removed.is_empty() {
+        return String::new();
+    }
+    let turns: u64 = removed.iter().map(|r| r.turns).sum();
+    format!(
+        "{turns} turn(s) in {} removal(s) (`kubectl mcp restore {}` brings them back)",
+        removed.len(),
+        obj.spec.session_id
+    )
 }
 
 /// Where the older turns are: "turns 1-480 in 3 history segments", or empty when none are.

@@ -11,6 +11,7 @@ mod expire;
 mod export;
 mod get;
 mod list;
+mod restore;
 mod set;
 mod summarize;
 
@@ -43,5 +44,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => export::import(&Cluster::connect(&options).await?, &args).await,
         Command::Delete(args) => delete::run(&Cluster::connect(&options).await?, &args).await,
         Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
     }
 }
