@@ -114,6 +114,9 @@ pub const COMMANDS: &[SlashCommand] = &[
     },
 ];
 
+/// More turns arriving at once than this are announced in one line.
+const MAX_SHOWN_TURNS: usize = 4;
+
 /// The arguments of `/set`: the flags of `kubectl mcp set`, parsed by the same definition.
 #[derive(Debug, clap::Parser)]
 #[command(name = "/set", no_binary_name = true, disable_version_flag = true)]
@@ -247,10 +250,29 @@ fn make_private(path: &Path) {
 }
 
 /// Prints above the prompt while a line is being read, and plainly otherwise.
+///
+/// rustyline's printer blocks when its one-slot queue is full and the editor is not reading
+/// (the line was just entered): so it runs on a thread of its own, fed by a channel, and the
+/// REPL never waits for it.
 struct Say {
-    printer: Option<Box<dyn ExternalPrinter + Send>>,
+    printer: Option<std::sync::mpsc::Sender<String>>,
     reading: bool,
     dim: bool,
+}
+
+/// The sending end of a thread that prints through `printer`.
+fn printer_thread(
+    mut printer: impl ExternalPrinter + Send + 'static,
+) -> std::sync::mpsc::Sender<String> {
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for text in rx {
+            if printer.print(text.clone()).is_err() {
+                eprint!("{text}");
+            }
+        }
+    });
+    tx
 }
 
 impl Say {
@@ -264,8 +286,8 @@ impl Say {
             text.to_string()
         };
         if self.reading {
-            if let Some(p) = self.printer.as_mut() {
-                if p.print(format!("{text}\n")).is_ok() {
+            if let Some(p) = self.printer.as_ref() {
+                if p.send(format!("{text}\n")).is_ok() {
                     return;
                 }
             }
@@ -291,6 +313,10 @@ struct Repl {
     deleted: bool,
     /// The watch is broken (the cluster is unreachable, or watching is refused).
     unreachable: bool,
+    /// Removals (`/clear`, `/undo`) already known, to say those others make.
+    removals: Vec<crate::resource::Removal>,
+    /// A removal was just announced: the turns it takes away are not announced again.
+    quiet_shrink: bool,
 }
 
 /// The settings of a spec, without the history.
@@ -340,10 +366,7 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
         make_private(&history);
         let _ = ed.load_history(&history);
     }
-    let printer = ed
-        .create_external_printer()
-        .ok()
-        .map(|p| Box::new(p) as Box<dyn ExternalPrinter + Send>);
+    let printer = ed.create_external_printer().ok().map(printer_thread);
     let o = session.object();
     let follow = crate::live::follow(
         session.cluster(),
@@ -360,6 +383,8 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
             dim: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         },
         own: HashSet::new(),
+        removals: o.removed().to_vec(),
+        quiet_shrink: false,
         deleted: false,
         unreachable: false,
         session,
@@ -467,6 +492,27 @@ impl Repl {
                 if !self.session.observe(*obj) {
                     return;
                 }
+                // Removals others made: said once, by what they were.
+                let removed = self.session.object().removed().to_vec();
+                for r in removed.iter().filter(|r| !self.removals.contains(r)) {
+                    let by =
+                        r.by.as_ref()
+                            .map_or_else(|| "another writer".to_string(), |a| a.to_string());
+                    if r.by.as_ref().and_then(|a| a.pid) == Some(std::process::id()) {
+                        continue;
+                    }
+                    let what = match r.how.as_str() {
+                        "clear" => {
+                            format!("cleared the conversation ({} turns moved aside)", r.turns)
+                        }
+                        "retry" => "took back a turn to ask it again".to_string(),
+                        _ => "took back a turn".to_string(),
+                    };
+                    self.say
+                        .line(&format!("{by} {what}; /restore brings them back"));
+                    self.quiet_shrink = true;
+                }
+                self.removals = removed;
                 let now = settings_of(self.session.object());
                 let changes = settings_changes(&self.settings, &now);
                 if !changes.is_empty() {
@@ -507,8 +553,11 @@ impl Repl {
             return;
         }
         let len = self.session.object().conversation_len();
+        if len > self.shown_upto {
+            self.quiet_shrink = false;
+        }
         if len < self.shown_upto {
-            if !quiet_removals {
+            if !quiet_removals && !self.quiet_shrink {
                 self.say.line(&format!(
                     "another writer removed {} message(s); {} turns are stored now",
                     self.shown_upto - len,
@@ -535,10 +584,19 @@ impl Repl {
             }
         };
         self.shown_upto = self.session.object().conversation_len();
-        for m in messages {
-            if m.id.as_ref().is_some_and(|id| self.own.contains(id)) {
-                continue;
-            }
+        let theirs: Vec<_> = messages
+            .into_iter()
+            .filter(|m| !m.id.as_ref().is_some_and(|id| self.own.contains(id)))
+            .collect();
+        let turns = crate::resource::count_turns(&theirs);
+        if turns > MAX_SHOWN_TURNS {
+            // A restore or a write-back of many turns: one line, not pages.
+            self.say.line(&format!(
+                "{turns} turns were added at once (restored, or written back by another writer); /history shows them"
+            ));
+            return;
+        }
+        for m in theirs {
             let text = crate::output::ellipsize(&m.content, 2000);
             let text: Vec<String> = text.lines().map(crate::output::sanitize).collect();
             let text = text.join("\n");
@@ -872,14 +930,14 @@ impl Repl {
                     );
                 }
             }
-            "undo" => match self.session.undo().await? {
+            "undo" => match self.session.undo_as("undo", &self.own).await? {
                 Some(q) => println!(
                     "removed the last turn (\"{}\"; /restore brings it back)",
                     crate::output::ellipsize(&q, 60)
                 ),
                 None => println!("nothing to undo"),
             },
-            "retry" => match self.session.undo_as("retry").await? {
+            "retry" => match self.session.undo_as("retry", &self.own).await? {
                 Some(q) => self.ask(&q).await,
                 None => println!("nothing to retry"),
             },

@@ -1295,17 +1295,38 @@ impl Session {
     /// The turn is kept sealed among the removals (`restore` brings it back). Returns the
     /// question, or `None` when there is no turn.
     pub async fn undo(&mut self) -> anyhow::Result<Option<String>> {
-        self.undo_as("undo").await
+        self.undo_as("undo", &std::collections::HashSet::new())
+            .await
     }
 
     /// [`Session::undo`], recorded as `how` (`undo`, or `retry` when the question is asked
-    /// again).
-    pub async fn undo_as(&mut self, how: &str) -> anyhow::Result<Option<String>> {
+    /// again). When `mine` names messages (a REPL's own), the newest turn whose question is one
+    /// of them is taken back, never a turn another writer stored after it.
+    pub async fn undo_as(
+        &mut self,
+        how: &str,
+        mine: &std::collections::HashSet<String>,
+    ) -> anyhow::Result<Option<String>> {
         let live = self.obj.live_history();
-        let Some(start) = last_turn_start(live) else {
+        let starts = turn_starts(live);
+        let start = if mine.is_empty() {
+            starts.last().copied()
+        } else {
+            starts
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| live[i].id.as_ref().is_some_and(|id| mine.contains(id)))
+        };
+        let Some(start) = start else {
             return Ok(None);
         };
-        let mut turn = live[start..].to_vec();
+        let end = starts
+            .iter()
+            .copied()
+            .find(|&i| i > start)
+            .unwrap_or(live.len());
+        let mut turn = live[start..end].to_vec();
         let from = self.obj.history_offset() + (self.obj.covered() + start) as u64;
         self.ensure_writable().await?;
         if turn.iter().any(|m| m.id.is_none()) {

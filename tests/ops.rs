@@ -41,22 +41,6 @@ fn chat_history(turns: usize) -> Vec<Value> {
         .collect()
 }
 
-/// Events recorded on an object, as (reason, note).
-fn events(ns: &Namespace, name: &str) -> Vec<(String, String)> {
-    block_on(async {
-        let api: kube::Api<k8s_openapi::api::events::v1::Event> =
-            kube::Api::namespaced(ns.cp.client().await, &ns.name);
-        api.list(&Default::default())
-            .await
-            .unwrap()
-            .items
-            .into_iter()
-            .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
-            .map(|e| (e.reason.unwrap_or_default(), e.note.unwrap_or_default()))
-            .collect()
-    })
-}
-
 #[test]
 fn expire_over_300_contexts_in_3_namespaces_does_exactly_the_expected_set() {
     let cp = ControlPlane::with_crd();
@@ -260,7 +244,7 @@ fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
         .summary
         .unwrap()
         .contains("question 0"));
-    let reasons: Vec<_> = events(&ns, "long").into_iter().map(|(r, _)| r).collect();
+    let reasons: Vec<_> = ns.events("long").into_iter().map(|(r, _)| r).collect();
     assert!(
         reasons.contains(&"Summarized".to_string()) && reasons.contains(&"Compacted".to_string()),
         "{reasons:?}"

@@ -3,63 +3,15 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use kubectl_mcp::resource::ClaudeModelContext;
+
+use common::tmux::Tmux;
 use common::ControlPlane;
 use fake_claude::{Config, FakeClaude};
 
 const KEY: &str = "sk-ant-repl-test";
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn keys(&self, keys: &[&str]) {
-        self.keys_to("t", keys)
-    }
-    fn keys_to(&self, target: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", target];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-    fn screen_of(&self, target: &str) -> String {
-        self.run(&["capture-pane", "-p", "-t", target, "-S", "-200"])
-    }
-    fn wait_for(&self, what: &str) -> String {
-        self.wait_for_in("t", what)
-    }
-    fn wait_for_in(&self, target: &str, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen_of(target);
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "never saw {what:?} on the screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.run(&["kill-server"]);
-    }
-}
 
 /// The shell command a tmux pane runs: the REPL on `session`, then `EXITED <code>`.
 fn repl_command(
@@ -90,9 +42,6 @@ fn last_prompt_tokens(screen: &str) -> u64 {
 
 #[test]
 fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        panic!("tmux is needed for the REPL test (apt-get install tmux; .ci/run installs it)");
-    }
     let ns = ControlPlane::with_crd().namespace("repl");
     let state = tempfile::tempdir().unwrap();
     let fake = FakeClaude::start_in_background(Config {
@@ -102,59 +51,53 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     })
     .unwrap();
     let cmd = repl_command(&ns, &fake, state.path(), "r");
-    let t = Tmux {
-        socket: format!("kmcp-test-{}", std::process::id()),
-    };
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "200",
-        "-y",
-        "60",
-        &cmd,
-    ]);
-    t.wait_for("Ctrl-D exits.");
+    let t = Tmux::new("repl");
+    t.session("t", &cmd);
+    t.wait_for_in("t", "Ctrl-D exits.");
 
     // A question: the answer streams onto the screen.
-    t.keys(&["hello there", "Enter"]);
-    t.wait_for("You said: hello there");
-    t.wait_for("r [");
+    t.keys_to("t", &["hello there", "Enter"]);
+    t.wait_for_in("t", "You said: hello there");
+    t.wait_for_in("t", "r [");
 
     // A long answer, cancelled part way: the words so far are shown, the rest never comes.
-    t.keys(&[
-        "one two three four five six seven eight nine ten eleven twelve thirteen",
-        "Enter",
-    ]);
-    let partial = t.wait_for("You said: one");
+    t.keys_to(
+        "t",
+        &[
+            "one two three four five six seven eight nine ten eleven twelve thirteen",
+            "Enter",
+        ],
+    );
+    let partial = t.wait_for_in("t", "You said: one");
     let full = "You said: one two three four five six seven eight nine ten eleven twelve thirteen";
     assert!(
         !partial.contains(full),
         "streamed, not all at once:\n{partial}"
     );
-    t.keys(&["C-c"]);
-    let s = t.wait_for("(cancelled: nothing was stored for this question)");
+    t.keys_to("t", &["C-c"]);
+    let s = t.wait_for_in("t", "(cancelled: nothing was stored for this question)");
     assert!(!s.contains(full), "{s}");
 
     // The next question still works.
-    t.keys(&["next question", "Enter"]);
-    t.wait_for("You said: next question");
-    let before = last_prompt_tokens(&t.wait_for("You said: next question\nr [~"));
-    t.keys(&["/window", "Enter"]);
-    t.wait_for("window: 2 of 2 turns");
-    t.keys(&["/undo", "Enter"]);
-    let s = t.wait_for("removed the last turn (\"next question\"; /restore brings it back)\nr [~");
+    t.keys_to("t", &["next question", "Enter"]);
+    t.wait_for_in("t", "You said: next question");
+    let before = last_prompt_tokens(&t.wait_for_in("t", "You said: next question\nr [~"));
+    t.keys_to("t", &["/window", "Enter"]);
+    t.wait_for_in("t", "window: 2 of 2 turns");
+    t.keys_to("t", &["/undo", "Enter"]);
+    let s = t.wait_for_in(
+        "t",
+        "removed the last turn (\"next question\"; /restore brings it back)\nr [~",
+    );
     let after = last_prompt_tokens(&s);
     assert!(
         after < before,
         "the prompt's token figure follows /undo: {before} → {after}"
     );
     // Ctrl-C at the prompt clears the line; Ctrl-D exits cleanly.
-    t.keys(&["half typed", "C-c"]);
-    t.keys(&["C-d"]);
-    t.wait_for("EXITED 0");
+    t.keys_to("t", &["half typed", "C-c"]);
+    t.keys_to("t", &["C-d"]);
+    t.wait_for_in("t", "EXITED 0");
 
     let h = &ns.contexts()[0].spec.context_history;
     let contents: Vec<_> = h.iter().map(|m| m.content.as_str()).collect();
@@ -179,8 +122,8 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     }
 }
 
-/// Two people in two terminals on one context: each `/undo` takes back the turn that terminal
-/// showed, never the other's newer one.
+/// Two people in two terminals on one context: each `/undo` takes back that terminal's own
+/// turn, never the other's newer one (which each terminal does see).
 #[test]
 fn two_repls_undo_only_their_own_turns() {
     let ns = ControlPlane::with_crd().namespace("repl2");
@@ -191,18 +134,17 @@ fn two_repls_undo_only_their_own_turns() {
     })
     .unwrap();
     let cmd = repl_command(&ns, &fake, state.path(), "shared");
-    let t = Tmux {
-        socket: format!("kmcp-test2-{}", std::process::id()),
-    };
+    let t = Tmux::new("repl2");
     for s in ["a", "b"] {
-        t.run(&["new-session", "-d", "-s", s, "-x", "200", "-y", "60", &cmd]);
+        t.session(s, &cmd);
         t.wait_for_in(s, "Ctrl-D exits.");
     }
     t.keys_to("a", &["question from A", "Enter"]);
     t.wait_for_in("a", "You said: question from A");
     t.keys_to("b", &["question from B", "Enter"]);
     t.wait_for_in("b", "You said: question from B");
-    // A has not seen B's turn: its /undo takes back A's own.
+    // A sees B's newer turn, and its /undo still takes back A's own.
+    t.wait_for_in("a", "> question from B");
     t.keys_to("a", &["/undo", "Enter"]);
     t.wait_for_in("a", "removed the last turn (\"question from A\"");
     let contents: Vec<String> = ns.contexts()[0]
@@ -212,10 +154,183 @@ fn two_repls_undo_only_their_own_turns() {
         .map(|m| m.content.clone())
         .collect();
     assert_eq!(contents, ["question from B", "You said: question from B"]);
-    // B has seen both; its /undo takes back its own, the newest.
+    // B's /undo takes back its own, the newest.
     t.keys_to("b", &["/undo", "Enter"]);
     t.wait_for_in("b", "removed the last turn (\"question from B\"");
     assert!(ns.contexts()[0].spec.context_history.is_empty());
+    for s in ["a", "b"] {
+        t.keys_to(s, &["C-d"]);
+        t.wait_for_in(s, "EXITED 0");
+    }
+}
+
+/// The shell command for a REPL with extra environment (`K=V …`).
+fn repl_command_with(
+    ns: &common::Namespace,
+    fake: &FakeClaude,
+    state: &std::path::Path,
+    session: &str,
+    env: &str,
+) -> String {
+    repl_command(ns, fake, state, session).replacen(
+        "env -u KUBECONFIG",
+        &format!("env -u KUBECONFIG {env}"),
+        1,
+    )
+}
+
+/// Contents of every stored message of `session`, in order (sealed ones included).
+fn transcript(ns: &common::Namespace, session: &str) -> Vec<String> {
+    ns.exported(session)
+}
+
+fn find(ns: &common::Namespace, session: &str) -> Option<ClaudeModelContext> {
+    ns.contexts()
+        .into_iter()
+        .find(|c| c.spec.session_id == session)
+}
+
+/// Issue #11: two REPLs on one context, each in its own terminal with its own state directory
+/// (two machines): each shows the other's turns within a second of their being stored; a
+/// /clear in one is seen by the other, and `kubectl mcp restore` brings every turn back
+/// (sealed ones included); deleting the context under both is reported by both before anything
+/// is sent, and nothing is sent after it.
+#[test]
+fn two_repls_see_each_other_live_and_clear_is_reversible() {
+    let ns = ControlPlane::with_crd().namespace("live");
+    let (state_a, state_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    // A small live object, so the conversation is partly sealed into segments when cleared.
+    let env = "KUBECTL_MCP_LIVE_BYTES=1500";
+    let t = Tmux::new("live");
+    t.session(
+        "a",
+        &repl_command_with(&ns, &fake, state_a.path(), "shared", env),
+    );
+    t.wait_for_in("a", "Ctrl-D exits.");
+    t.session(
+        "b",
+        &repl_command_with(&ns, &fake, state_b.path(), "shared", env),
+    );
+    t.wait_for_in("b", "Ctrl-D exits.");
+
+    // Each shows the other's turn, naming its writer, within a second of its being stored.
+    for (asker, watcher, n) in [("a", "b", 1), ("b", "a", 2), ("a", "b", 3)] {
+        let q = format!("question {n} from {asker}");
+        t.keys_to(asker, &[&q, "Enter"]);
+        let start = Instant::now();
+        while transcript(&ns, "shared").last().map(String::as_str)
+            != Some(&format!("You said: {q}"))
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the turn was never stored"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let stored = Instant::now();
+        let screen = t
+            .wait_until(watcher, Duration::from_secs(10), |s| {
+                s.contains(&format!("> {q}\nYou said: {q}"))
+            })
+            .unwrap_or_else(|s| panic!("{watcher} never showed {q:?}:\n{s}"));
+        let took = stored.elapsed();
+        assert!(
+            took < Duration::from_secs(1),
+            "{watcher} showed the turn {took:?} after it was stored"
+        );
+        assert!(screen.contains("── turn from "), "{screen}");
+        assert!(screen.contains(", repl)"), "the writer is named: {screen}");
+    }
+    // More turns, so that the oldest are sealed.
+    for n in 4..=10 {
+        let q = format!("question {n} from a {}", "padding ".repeat(20));
+        t.keys_to("a", &[&q, "Enter"]);
+        t.wait_for_in("a", &format!("You said: {q}"));
+    }
+    // (An answer is on the screen a moment before it is stored.)
+    let start = Instant::now();
+    let before = loop {
+        let now = transcript(&ns, "shared");
+        if now.len() == 20 || start.elapsed() > Duration::from_secs(30) {
+            break now;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(before.len(), 20, "{before:?}");
+    let obj = find(&ns, "shared").unwrap();
+    assert!(!obj.segments().is_empty(), "part of it is sealed");
+    // The author is stored with each question, and shown by get.
+    let author = obj
+        .spec
+        .context_history
+        .iter()
+        .rev()
+        .find(|m| m.author.is_some())
+        .unwrap();
+    assert_eq!(author.author.as_ref().unwrap().via.as_deref(), Some("repl"));
+    ns.mcp()
+        .args(["get", "shared"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(", repl):"));
+    // Both REPLs' /history show every turn, the other's included.
+    for s in ["a", "b"] {
+        t.keys_to(s, &["/history 50", "Enter"]);
+        let screen = t.wait_for_in(s, ": question 10 from a");
+        for n in 1..=3 {
+            assert!(screen.contains(&format!(": question {n} from")), "{screen}");
+        }
+    }
+
+    // /clear in B: A is told; restore brings every turn back, in order.
+    t.keys_to("b", &["/clear", "Enter"]);
+    t.wait_for_in("b", "[y/N]");
+    t.keys_to("b", &["y", "Enter"]);
+    t.wait_for_in("b", "the conversation was cleared (10 turns moved aside");
+    let screen = t.wait_for_in(
+        "a",
+        "cleared the conversation (10 turns moved aside); /restore brings them back",
+    );
+    assert!(
+        !screen.contains("another writer removed"),
+        "said once: {screen}"
+    );
+    assert!(transcript(&ns, "shared").is_empty());
+    let events = ns.events("shared");
+    assert!(events.iter().any(|(r, _)| r == "Cleared"), "{events:?}");
+    ns.mcp()
+        .args(["restore", "shared"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "restored (10 turn(s) from 1 removal(s)",
+        ));
+    assert_eq!(transcript(&ns, "shared"), before);
+    let obj = find(&ns, "shared").unwrap();
+    assert!(obj.removed().is_empty());
+    assert_eq!(obj.status.as_ref().unwrap().turn_count, Some(10));
+    // B's own turn aside, 9 turns came back at once: one line, not pages.
+    t.wait_for_in("b", "9 turns were added at once");
+
+    // Deleted under both: both say so at once, and nothing more is sent.
+    let sent = fake.message_requests().len();
+    ns.mcp().args(["delete", "shared"]).assert().success();
+    for s in ["a", "b"] {
+        t.wait_for_in(s, "context \"shared\" was deleted");
+        t.keys_to(s, &["are you there?", "Enter"]);
+        t.wait_for_in(s, "not sent: context \"shared\" was deleted");
+    }
+    assert_eq!(
+        fake.message_requests().len(),
+        sent,
+        "nothing was sent after the deletion"
+    );
+    assert!(find(&ns, "shared").is_none(), "nothing recreated it");
     for s in ["a", "b"] {
         t.keys_to(s, &["C-d"]);
         t.wait_for_in(s, "EXITED 0");

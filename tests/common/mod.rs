@@ -7,6 +7,8 @@
 //! the script stops it when the binary exits.
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -253,6 +255,22 @@ impl Namespace {
 
     /// The contents of every message of `session`, as `export -o jsonl` gives them back
     /// (sealed and live, in order). Panics when the export fails.
+    /// Events recorded on object `name`, as (reason, note).
+    pub fn events(&self, name: &str) -> Vec<(String, String)> {
+        block_on(async {
+            let api: kube::Api<k8s_openapi::api::events::v1::Event> =
+                kube::Api::namespaced(self.cp.client().await, &self.name);
+            api.list(&Default::default())
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|e| e.regarding.as_ref().and_then(|r| r.name.as_deref()) == Some(name))
+                .map(|e| (e.reason.unwrap_or_default(), e.note.unwrap_or_default()))
+                .collect()
+        })
+    }
+
     pub fn exported(&self, session: &str) -> Vec<String> {
         let out = self
             .mcp()
