@@ -134,7 +134,7 @@ fn expire_over_300_contexts_in_3_namespaces_does_exactly_the_expected_set() {
             );
         }
     }
-    let evs = events(&namespaces[1], "c000");
+    let evs = namespaces[1].events("c000");
     assert!(
         evs.iter()
             .any(|(r, n)| r == "Expired" && n.contains("expirationTime")),
@@ -528,5 +528,5 @@ fn a_refused_event_never_fails_a_command() {
         .success()
         .stdout(contains("expired"));
     assert_eq!(ns.contexts()[0].state().as_str(), "Expired");
-    assert!(events(&ns, "x").is_empty(), "RBAC refused the Events");
+    assert!(ns.events("x").is_empty(), "RBAC refused the Events");
 }
