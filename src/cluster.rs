@@ -258,6 +258,9 @@ pub struct Cluster {
     /// The kubeconfig user entry in use, when a kubeconfig was read (who stored a turn, where
     /// the apiserver cannot say).
     kubeconfig_user: Option<String>,
+    /// `--request-timeout`: also the longest a response may stay silent, which watches must
+    /// stay under.
+    request_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Cluster {
@@ -326,7 +329,13 @@ impl Cluster {
             namespace,
             server,
             kubeconfig_user,
+            request_timeout: global.request_timeout.filter(|t| !t.is_zero()),
         })
+    }
+
+    /// `--request-timeout`, when one is set.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.request_timeout
     }
 
     /// Who this client is, as far as can be told: the apiserver's answer to a SelfSubjectReview

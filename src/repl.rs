@@ -398,6 +398,8 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
         o.spec.model_name,
         o.turns()
     );
+    let mut retry = tokio::time::interval(Duration::from_secs(2));
+    retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         // While a line is read, changes made by others are shown above the prompt.
         let prompt = repl.prompt();
@@ -411,6 +413,9 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
             tokio::select! {
                 done = &mut reading => break done?,
                 Some(change) = repl.follow.recv() => repl.absorb(change).await,
+                // Journalled turns go back as soon as the cluster answers, without waiting
+                // for the watch's backoff (a cheap file check when there are none).
+                _ = retry.tick() => repl.write_back_journal().await,
             }
         };
         repl.say.reading = false;
@@ -704,7 +709,7 @@ impl Repl {
                     .extend(done.turn.iter().filter_map(|m| m.id.clone()));
                 done.notes.iter().for_each(|n| eprintln!("{n}"));
                 if let Some((path, e)) = done.journalled {
-                    eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back on the next run", path.display());
+                    eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back as soon as the cluster answers again", path.display());
                 }
             }
             Err(turn::TurnError::Cancelled) => {
