@@ -885,7 +885,7 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
             message: status.message.clone(),
         },
         422 => {
-            let causes: Vec<String> = status
+            let mut causes: Vec<String> = status
                 .details
                 .as_ref()
                 .map(|d| {
@@ -901,6 +901,9 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
                         .collect()
                 })
                 .unwrap_or_default();
+            // The apiserver repeats a cause once per place it checked it (labels: three).
+            let mut seen = std::collections::HashSet::new();
+            causes.retain(|c| seen.insert(c.clone()));
             // A JSON patch whose `test` of resourceVersion failed answers 422 too.
             if status.message.contains("testing value") || status.message.contains("test operation")
             {

@@ -204,11 +204,11 @@ impl Session {
         session_id: &str,
         settings: &ContextTemplate,
     ) -> anyhow::Result<(Self, Opened)> {
-        Self::open_for(cluster, namespace, session_id, settings, &[]).await
+        Self::open_for(cluster, namespace, session_id, settings, &[], None).await
     }
 
     /// [`Session::open_in`] for sending `messages`: each is checked against the context it
-    /// will go to (its size, and that it fits the prompt budget) before a missing context is
+    /// will go to (with `changes` applied, when the caller applies them to an existing one) (its size, and that it fits the prompt budget) before a missing context is
     /// created, so bad input leaves no empty context behind.
     pub async fn open_for(
         cluster: &Cluster,
@@ -216,6 +216,7 @@ impl Session {
         session_id: &str,
         settings: &ContextTemplate,
         messages: &[String],
+        changes: Option<&ContextTemplate>,
     ) -> anyhow::Result<(Self, Opened)> {
         let ns = namespace.to_string();
         let check = |obj: &ClaudeModelContext| -> anyhow::Result<()> {
@@ -228,7 +229,25 @@ impl Session {
         };
         let (obj, opened) = match cluster.find(&ns, session_id).await {
             Ok(obj) => {
-                check(&obj)?;
+                // Checked against the settings it will have when they are sent.
+                match changes {
+                    Some(t) => {
+                        let system = match (&t.system, &t.system_file) {
+                            (Some(text), _) => Some(text.clone()),
+                            (None, Some(path)) => Some(read_text(path)?),
+                            (None, None) => None,
+                        };
+                        let mut changed = obj.clone();
+                        changed.spec = with_settings(
+                            &obj.spec,
+                            t,
+                            system.as_deref(),
+                            expiration_of(t, now())?,
+                        );
+                        check(&changed)?;
+                    }
+                    None => check(&obj)?,
+                }
                 (obj, Opened::Found)
             }
             Err(ClusterError::NotFound { elsewhere, .. }) => {
@@ -1791,43 +1810,19 @@ impl Session {
             (None, None) => None,
         };
         let expiration = expiration_of(t, now())?;
+        // The spec fields that differ once `t` is applied, by their names in the object.
         let wanted = |obj: &ClaudeModelContext| {
-            let spec = &obj.spec;
-            let mut ops: Vec<(String, serde_json::Value)> = Vec::new();
-            let mut put = |field: &str, now: serde_json::Value, want: serde_json::Value| {
-                if now != want {
-                    ops.push((field.to_string(), want));
-                }
+            let after = with_settings(&obj.spec, t, system.as_deref(), expiration);
+            let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) = (
+                serde_json::to_value(&obj.spec),
+                serde_json::to_value(&after),
+            ) else {
+                return Vec::new();
             };
-            if let Some(m) = &t.model {
-                put("modelName", json!(spec.model_name), json!(m));
-            }
-            if let Some(p) = &system {
-                put("systemPrompt", json!(spec.system_prompt), json!(p));
-            }
-            if let Some(n) = t.max_tokens {
-                put("maxTokens", json!(spec.max_tokens), json!(n));
-            }
-            if let Some(n) = t.max_output_tokens {
-                put("maxOutputTokens", json!(spec.max_output_tokens), json!(n));
-            }
-            if let Some(n) = t.history_size {
-                put("historySize", json!(spec.history_size), json!(n));
-            }
-            if let Some(st) = t.strategy {
-                put(
-                    "summarizationStrategy",
-                    json!(spec.summarization_strategy),
-                    json!(st),
-                );
-            }
-            if let Some(e) = expiration {
-                put("expirationTime", json!(spec.expiration_time), json!(e));
-            }
-            if let Some(ttl) = &t.idle_ttl {
-                put("idleTTL", json!(spec.idle_ttl), json!(ttl));
-            }
-            ops
+            after
+                .into_iter()
+                .filter(|(k, v)| before.get(k) != Some(v))
+                .collect::<Vec<(String, serde_json::Value)>>()
         };
         let labels_wanted = |obj: &ClaudeModelContext| {
             let mut labels = obj.metadata.labels.clone().unwrap_or_default();
@@ -2352,6 +2347,42 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// `spec` with the settings `t` gives (the system prompt and expiration already resolved):
+/// what [`Session::apply_settings`] writes, and what messages are checked against before.
+fn with_settings(
+    spec: &ClaudeModelContextSpec,
+    t: &ContextTemplate,
+    system: Option<&str>,
+    expiration: Option<Timestamp>,
+) -> ClaudeModelContextSpec {
+    let mut s = spec.clone();
+    if let Some(m) = &t.model {
+        s.model_name = m.clone();
+    }
+    if let Some(p) = system {
+        s.system_prompt = Some(p.to_string());
+    }
+    if let Some(n) = t.max_tokens {
+        s.max_tokens = Some(n);
+    }
+    if let Some(n) = t.max_output_tokens {
+        s.max_output_tokens = Some(n);
+    }
+    if let Some(n) = t.history_size {
+        s.history_size = Some(n);
+    }
+    if let Some(st) = t.strategy {
+        s.summarization_strategy = st;
+    }
+    if let Some(e) = expiration {
+        s.expiration_time = Some(e);
+    }
+    if let Some(ttl) = &t.idle_ttl {
+        s.idle_ttl = Some(ttl.clone());
+    }
+    s
 }
 
 /// The cluster dropped `status.removed`: its CRD is older than this tool.

@@ -897,4 +897,65 @@ fn chat_flags_change_an_existing_context() {
         .find(|o| o.spec.session_id == "g")
         .unwrap();
     assert_eq!(g.spec.model_name, "from-env");
+
+    // Every other setting, in one run; the notice names each field.
+    chat(&ns, &fake)
+        .args(["f", "--model", "m2", "--system", "Be brief.", "--max-output-tokens", "300"])
+        .args(["--history-size", "7", "--expires-in", "48h", "--idle-ttl", "3d", "-m", "fourth"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "updated claudemodelcontext.mcp.dev/f: expirationTime, historySize, idleTTL, maxOutputTokens, modelName, systemPrompt",
+        ));
+    let o = ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "f")
+        .unwrap();
+    assert_eq!(o.spec.model_name, "m2");
+    assert_eq!(o.spec.system_prompt.as_deref(), Some("Be brief."));
+    assert_eq!(o.spec.max_output_tokens, Some(300));
+    assert_eq!(o.spec.history_size, Some(7));
+    assert!(o.spec.expiration_time.is_some());
+    assert_eq!(o.spec.idle_ttl.as_deref(), Some("3d"));
+    let sent = fake.message_requests();
+    let last = sent.last().unwrap();
+    assert_eq!(
+        last.body["model"], "m2",
+        "the turn went out with the new settings"
+    );
+    assert_eq!(last.body["max_tokens"], 300);
+
+    // A message is checked against the settings it will be sent with: too big for the old
+    // budget, fine for the new one.
+    let big = "word ".repeat(3000);
+    chat(&ns, &fake)
+        .args(["f", "--max-tokens", "2000", "-m", "small"])
+        .assert()
+        .success();
+    chat(&ns, &fake)
+        .args(["f", "--max-tokens", "50000", "-m", &big])
+        .assert()
+        .success();
+    // A value the apiserver refuses: its reason, and nothing sent or stored.
+    let before = fake.message_requests().len();
+    let turns = ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "f")
+        .unwrap()
+        .turns();
+    chat(&ns, &fake)
+        .args(["f", "--model", &"m".repeat(300), "-m", "never sent"])
+        .assert()
+        .code(1)
+        .stderr(contains("spec.modelName"));
+    assert_eq!(fake.message_requests().len(), before, "nothing was sent");
+    let o = ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "f")
+        .unwrap();
+    assert_eq!(o.turns(), turns);
+    assert_eq!(o.spec.model_name, "m2");
 }

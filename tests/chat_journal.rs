@@ -164,7 +164,9 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
     t.wait_for_in("r", "You said: first question\norder [~");
 
     // The cluster goes away while the second answer streams.
-    fake.push_fault(Fault::Reply("second answer, streamed while the cluster stopped".into()));
+    fake.push_fault(Fault::Reply(
+        "second answer, streamed while the cluster stopped".into(),
+    ));
     let asked = fake.message_requests().len();
     t.keys_to("r", &["second question", "Enter"]);
     let start = Instant::now();
@@ -176,11 +178,18 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
     t.wait_for_in("r", "the turn was kept in the local journal");
     // Still part of the conversation on screen.
     t.keys_to("r", &["/history", "Enter"]);
-    let screen = t.wait_for_in("r", "(kept in the local journal; written back when the cluster answers again)");
+    let screen = t.wait_for_in(
+        "r",
+        "(kept in the local journal; written back when the cluster answers again)",
+    );
     let history = &screen[screen.rfind("/history").unwrap()..];
     let (first, second) = (
-        history.find("you: first question").expect("first in /history"),
-        history.find("you: second question").expect("second in /history"),
+        history
+            .find("you: first question")
+            .expect("first in /history"),
+        history
+            .find("you: second question")
+            .expect("second in /history"),
     );
     assert!(first < second, "{history}");
 
@@ -189,7 +198,10 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
     cp.restart();
     let back = Instant::now();
     t.wait_for_in("r", "wrote back 1 turn(s) kept in the local journal");
-    eprintln!("written back {:?} after the apiserver was ready", back.elapsed());
+    eprintln!(
+        "written back {:?} after the apiserver was ready",
+        back.elapsed()
+    );
     t.keys_to("r", &["third question", "Enter"]);
     t.wait_for_in("r", "You said: third question");
     let out = cp
@@ -197,11 +209,20 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
         .args(["-n", "default", "export", "order", "-o", "jsonl"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let contents: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .skip(1)
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["content"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["content"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(
         contents,
@@ -225,7 +246,11 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
     let screen = t.wait_for_in("r", "claude: You said: third question");
     let history = &screen[screen.rfind("/history").unwrap()..];
     assert!(!history.contains("kept in the local journal;"), "{history}");
-    assert_eq!(history.matches("you: second question").count(), 1, "{history}");
+    assert_eq!(
+        history.matches("you: second question").count(),
+        1,
+        "{history}"
+    );
     t.keys_to("r", &["C-d"]);
     t.wait_for_in("r", "EXITED 0");
     let left: Vec<_> = std::fs::read_dir(state.path().join("journal"))

@@ -919,6 +919,20 @@ fn set_changes_each_setting_of_an_existing_context() {
         .code(1)
         .stderr(contains("spec.modelName"));
     assert_eq!(ns.contexts()[0].spec.model_name, "m2", "nothing stored");
+    // Bad values: the apiserver's validation, each cause once, and nothing stored.
+    ns.mcp()
+        .args(["set", "s", "-L", "bad key=v"])
+        .assert()
+        .code(1)
+        .stderr(contains("metadata.labels: Invalid value: \"bad key\"").count(1));
+    ns.mcp()
+        .args(["set", "s", "--idle-ttl", "soon"])
+        .assert()
+        .code(2)
+        .stderr(contains("is not an idle TTL"));
+    let o = &ns.contexts()[0];
+    assert_eq!(o.metadata.labels.as_ref().unwrap().get("bad key"), None);
+    assert_eq!(o.spec.idle_ttl.as_deref(), Some("3d"));
     ns.mcp()
         .args(["set", "nobody", "--model", "m"])
         .assert()

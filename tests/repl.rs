@@ -336,3 +336,101 @@ fn two_repls_see_each_other_live_and_clear_is_reversible() {
         t.wait_for_in(s, "EXITED 0");
     }
 }
+
+/// Issue #11: 16 processes × 10 scripted turns of realistic size on one context while two
+/// REPLs watch it: every turn is stored exactly once, and both REPLs' /history shows all 160
+/// without a restart (most of them sealed into segments by then).
+#[test]
+fn sixteen_writers_while_two_repls_watch() {
+    let ns = ControlPlane::with_crd().namespace("watch16");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    ns.mcp()
+        .args(["create", "busy", "--model", "m"])
+        .assert()
+        .success();
+    let t = Tmux::new("watch16");
+    for s in ["a", "b"] {
+        let dir = state.path().join(s);
+        std::fs::create_dir_all(&dir).unwrap();
+        t.session(s, &repl_command(&ns, &fake, &dir, "busy"));
+        t.wait_for_in(s, "Ctrl-D exits.");
+    }
+    let question = |w: usize, n: usize| {
+        format!(
+            "writer {w:02} turn {n:02}: {}",
+            "a realistic question about a pod that keeps restarting. ".repeat(5)
+        )
+    };
+    let writers: Vec<_> = (0..16)
+        .map(|w| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"));
+            cmd.env_remove("KUBECONFIG")
+                .env("ANTHROPIC_BASE_URL", fake.base_url())
+                .env("ANTHROPIC_API_KEY", KEY)
+                .env("KUBECTL_MCP_STATE_DIR", state.path().join(format!("w{w}")))
+                .arg("--kubeconfig")
+                .arg(&ns.cp.kubeconfig)
+                .args(["-n", &ns.name, "chat", "busy"]);
+            for n in 0..10 {
+                cmd.args(["-m", &question(w, n)]);
+            }
+            cmd.stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (w, child) in writers.into_iter().enumerate() {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "writer {w}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let stored = ns.exported("busy");
+    assert_eq!(stored.len(), 320);
+    for w in 0..16 {
+        for n in 0..10 {
+            let q = question(w, n);
+            assert_eq!(stored.iter().filter(|m| **m == q).count(), 1, "{q}");
+        }
+    }
+    let obj = ns.contexts().pop().unwrap();
+    assert!(!obj.segments().is_empty(), "most turns are sealed");
+    assert_eq!(obj.turns(), 160);
+    for s in ["a", "b"] {
+        // They followed along (one line when many turns land at once).
+        let screen = t.screen_of(s);
+        assert!(
+            screen.contains("── turn from ") || screen.contains("turns were added at once"),
+            "{s} showed nothing of the others' turns:\n{screen}"
+        );
+        t.keys_to(s, &["/history 200", "Enter"]);
+        let screen = t
+            .wait_until(s, Duration::from_secs(30), |screen| {
+                screen.rfind("/history 200").is_some_and(|at| {
+                    screen[at..].matches("claude: You said: writer").count() == 160
+                })
+            })
+            .unwrap_or_else(|screen| panic!("{s} never showed all 160 turns:\n{screen}"));
+        let history = &screen[screen.rfind("/history 200").unwrap()..];
+        for w in 0..16 {
+            for n in 0..10 {
+                let q = question(w, n);
+                assert_eq!(
+                    history.matches(&format!(": {}", q.trim_end())).count(),
+                    2,
+                    "{s}: {q}"
+                );
+            }
+        }
+        t.keys_to(s, &["C-d"]);
+        t.wait_for_in(s, "EXITED 0");
+    }
+}

@@ -239,7 +239,9 @@ async fn run_session(shared: &Shared<'_>, ns: &str, session_id: &str, lines: Vec
     // The first line is checked against the context before it is created; the others when
     // their turn comes (a bad one fails alone).
     let first_message = [first.message.clone()];
-    let opened = match Session::open_for(cluster, ns, session_id, &settings, &first_message).await {
+    let opened = match Session::open_for(cluster, ns, session_id, &settings, &first_message, None)
+        .await
+    {
         Ok((s, _)) => {
             let o = s.object();
             let expired = o.is_expired(jiff::Timestamp::now());

@@ -67,12 +67,16 @@ pub(super) async fn run(
     }
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
+    // Flags typed for an existing context change it (never ignored silently); the messages
+    // are checked against the settings they will be sent with.
+    let template = crate::resource::ContextTemplate::from(&args.settings);
     let (mut session, opened) = Session::open_for(
         cluster,
         cluster.namespace(),
         &args.session,
-        &(&args.settings).into(),
+        &template,
         &messages,
+        (!template.is_empty()).then_some(&template),
     )
     .await?;
     if let Opened::Created { elsewhere } = &opened {
@@ -85,8 +89,6 @@ pub(super) async fn run(
             ));
         }
     }
-    // Flags typed for an existing context change it (never ignored silently).
-    let template = crate::resource::ContextTemplate::from(&args.settings);
     if opened == Opened::Found && !template.is_empty() {
         let changed = session.apply_settings(&template).await?;
         if !changed.is_empty() {
