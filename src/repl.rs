@@ -988,6 +988,34 @@ mod tests {
     }
 
     #[test]
+    fn settings_changes_name_each_field_with_old_and_new_values() {
+        let old: ClaudeModelContextSpec =
+            serde_json::from_value(serde_json::json!({"modelName": "m", "sessionID": "x"}))
+                .unwrap();
+        let mut new = old.clone();
+        new.model_name = "m2".into();
+        new.max_tokens = Some(9000);
+        new.context_history = serde_json::from_value(
+            serde_json::json!([{"role": "user", "content": "not a setting"}]),
+        )
+        .unwrap();
+        let changes = settings_changes(&old, &settings_of(&ClaudeModelContext::new("x", new)));
+        assert_eq!(changes, ["maxTokens unset → 9000", "modelName m → m2"]);
+        assert!(settings_changes(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn set_takes_the_flags_of_the_set_command() {
+        let words = shlex::split("--max-tokens 5000 --system 'be brief' -L team=sre").unwrap();
+        let line = <SetLine as clap::Parser>::try_parse_from(words).unwrap();
+        let t = crate::resource::ContextTemplate::from(&line.settings);
+        assert_eq!(t.max_tokens, Some(5000));
+        assert_eq!(t.system.as_deref(), Some("be brief"));
+        assert_eq!(t.labels, [("team".to_string(), "sre".to_string())]);
+        assert!(<SetLine as clap::Parser>::try_parse_from(["--max-tokens", "lots"]).is_err());
+    }
+
+    #[test]
     fn every_command_in_the_table_has_help_and_parses() {
         for c in COMMANDS {
             assert!(!c.help.is_empty());

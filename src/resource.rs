@@ -770,6 +770,47 @@ pub fn crd_yaml() -> anyhow::Result<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn authors_read_as_user_at_host_with_what_is_known() {
+        let a = Author {
+            user: Some("alice".into()),
+            host: Some("laptop".into()),
+            pid: Some(42),
+            via: Some("repl".into()),
+        };
+        assert_eq!(a.to_string(), "alice@laptop (pid 42, repl)");
+        assert_eq!(Author::default().to_string(), "someone");
+        let odd = Author {
+            host: Some("h\x1b[2J".into()),
+            ..Default::default()
+        };
+        assert_eq!(odd.to_string(), "h\\u{1b}[2J", "control characters are escaped");
+    }
+
+    #[test]
+    fn new_segments_are_numbered_after_removed_ones() {
+        let seg = |sequence| SegmentRef {
+            name: format!("x-seg-{sequence}"),
+            sequence,
+            ..Default::default()
+        };
+        let spec: ClaudeModelContextSpec =
+            serde_json::from_value(serde_json::json!({"modelName": "m", "sessionID": "x"}))
+                .unwrap();
+        let mut o = ClaudeModelContext::new("x", spec);
+        assert_eq!(o.next_sequence(), 0);
+        o.status = Some(ClaudeModelContextStatus {
+            segments: vec![seg(0), seg(1)],
+            removed: vec![Removal {
+                segments: vec![seg(5)],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        assert_eq!(o.next_sequence(), 6);
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -90,6 +90,8 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
         "removed the last turn (\"next question\"; /restore brings it back)\nr [~",
     );
     let after = last_prompt_tokens(&s);
+    let reasons: Vec<String> = ns.events("r").into_iter().map(|(r, _)| r).collect();
+    assert!(reasons.iter().any(|r| r == "Undone"), "{reasons:?}");
     assert!(
         after < before,
         "the prompt's token figure follows /undo: {before} → {after}"
@@ -287,6 +289,22 @@ fn two_repls_see_each_other_live_and_clear_is_reversible() {
         }
     }
 
+    // Settings changed in one are announced in the other (and recorded as Events).
+    t.keys_to("a", &["/set --max-tokens 9000 --strategy hybrid", "Enter"]);
+    t.wait_for_in("a", "updated: maxTokens, summarizationStrategy");
+    t.wait_for_in("b", "settings changed elsewhere: maxTokens unset → 9000; summarizationStrategy");
+    t.keys_to("b", &["/model m2", "Enter"]);
+    t.wait_for_in("a", "settings changed elsewhere: modelName m → m2");
+    t.keys_to("a", &["/set --max-tokens lots", "Enter"]);
+    t.wait_for_in("a", "error: /set: error: invalid value 'lots' for '--max-tokens");
+    let obj = find(&ns, "shared").unwrap();
+    assert_eq!(obj.spec.max_tokens, Some(9000));
+    assert_eq!(obj.spec.model_name, "m2");
+    let reasons: Vec<String> = ns.events("shared").into_iter().map(|(r, _)| r).collect();
+    for r in ["SettingsChanged", "ModelChanged"] {
+        assert!(reasons.iter().any(|x| x == r), "{r}: {reasons:?}");
+    }
+
     // /clear in B: A is told; restore brings every turn back, in order.
     t.keys_to("b", &["/clear", "Enter"]);
     t.wait_for_in("b", "[y/N]");
@@ -316,6 +334,8 @@ fn two_repls_see_each_other_live_and_clear_is_reversible() {
     assert_eq!(obj.status.as_ref().unwrap().turn_count, Some(10));
     // B's own turn aside, 9 turns came back at once: one line, not pages.
     t.wait_for_in("b", "9 turns were added at once");
+    let reasons: Vec<String> = ns.events("shared").into_iter().map(|(r, _)| r).collect();
+    assert!(reasons.iter().any(|r| r == "Restored"), "{reasons:?}");
 
     // Deleted under both: both say so at once, and nothing more is sent.
     let sent = fake.message_requests().len();
