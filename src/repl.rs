@@ -925,6 +925,8 @@ impl Repl {
             }
             "restore" => {
                 let done = self.session.restore().await?;
+                // This terminal's own doing: not announced as turns from others.
+                self.shown_upto = self.session.object().conversation_len();
                 if done.removals == 0 {
                     println!("nothing to restore: no turns were moved aside");
                 } else {

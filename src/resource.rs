@@ -785,7 +785,11 @@ mod tests {
             host: Some("h\x1b[2J".into()),
             ..Default::default()
         };
-        assert_eq!(odd.to_string(), "h\\u{1b}[2J", "control characters are escaped");
+        assert_eq!(
+            odd.to_string(),
+            "h\\u{1b}[2J",
+            "control characters are escaped"
+        );
     }
 
     #[test]

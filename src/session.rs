@@ -637,13 +637,24 @@ impl Session {
         for (done, entry) in pending.iter().enumerate() {
             let turn = [entry.question.clone(), entry.answer.clone()];
             if !self.stored_anywhere_fresh(&turn).await? {
-                if let Err(e) = self.append_turn(&turn).await {
-                    journal.remove_done(&server, &self.namespace, &self.name, done)?;
-                    return Err(e).context(
-                        "writing back a turn kept in the local journal (it stays there for the next run)",
-                    );
+                match self.append_turn(&turn).await {
+                    Ok(()) => written += 1,
+                    Err(e) if keep_in_journal(&e) => {
+                        journal.remove_done(&server, &self.namespace, &self.name, done)?;
+                        return Err(e).context(
+                            "writing back a turn kept in the local journal (it stays there for the next run)",
+                        );
+                    }
+                    Err(e) => {
+                        // Refused for good (schema, RBAC): set aside, so that it never holds
+                        // back the turns after it.
+                        let path = journal.keep_refused(entry)?;
+                        tracing::warn!(
+                            "a journalled turn was refused by the cluster and moved to {}: {e}",
+                            path.display()
+                        );
+                    }
                 }
-                written += 1;
             }
         }
         journal.remove_done(&server, &self.namespace, &self.name, pending.len())?;

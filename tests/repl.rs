@@ -292,11 +292,17 @@ fn two_repls_see_each_other_live_and_clear_is_reversible() {
     // Settings changed in one are announced in the other (and recorded as Events).
     t.keys_to("a", &["/set --max-tokens 9000 --strategy hybrid", "Enter"]);
     t.wait_for_in("a", "updated: maxTokens, summarizationStrategy");
-    t.wait_for_in("b", "settings changed elsewhere: maxTokens unset → 9000; summarizationStrategy");
+    t.wait_for_in(
+        "b",
+        "settings changed elsewhere: maxTokens unset → 9000; summarizationStrategy",
+    );
     t.keys_to("b", &["/model m2", "Enter"]);
     t.wait_for_in("a", "settings changed elsewhere: modelName m → m2");
     t.keys_to("a", &["/set --max-tokens lots", "Enter"]);
-    t.wait_for_in("a", "error: /set: error: invalid value 'lots' for '--max-tokens");
+    t.wait_for_in(
+        "a",
+        "error: /set: error: invalid value 'lots' for '--max-tokens",
+    );
     let obj = find(&ns, "shared").unwrap();
     assert_eq!(obj.spec.max_tokens, Some(9000));
     assert_eq!(obj.spec.model_name, "m2");
