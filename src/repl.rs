@@ -494,6 +494,15 @@ impl Repl {
                         self.session.session_id()
                     ));
                 }
+                if !self.deleted && obj.metadata.uid != self.session.object().metadata.uid {
+                    // Deleted and made again between two looks: a new conversation.
+                    self.shown_upto = 0;
+                    self.own.clear();
+                    self.say.line(&format!(
+                        "context \"{}\" was deleted and created again elsewhere; new turns are stored in the new one",
+                        self.session.session_id()
+                    ));
+                }
                 if !self.session.observe(*obj) {
                     return;
                 }
@@ -636,10 +645,15 @@ impl Repl {
             anyhow::bail!("the context exists; /recreate is for after it was deleted");
         }
         let old = self.session.object();
-        let mut obj = ClaudeModelContext::new(
-            old.metadata.name.as_deref().unwrap_or_default(),
-            settings_of(old),
-        );
+        let mut spec = settings_of(old);
+        if spec
+            .expiration_time
+            .is_some_and(|t| t <= jiff::Timestamp::now())
+        {
+            spec.expiration_time = None;
+        }
+        let mut obj =
+            ClaudeModelContext::new(old.metadata.name.as_deref().unwrap_or_default(), spec);
         obj.metadata.namespace = old.metadata.namespace.clone();
         obj.metadata.labels = old.metadata.labels.clone();
         obj.metadata.annotations = old.metadata.annotations.clone();
@@ -927,6 +941,9 @@ impl Repl {
                 let done = self.session.restore().await?;
                 // This terminal's own doing: not announced as turns from others.
                 self.shown_upto = self.session.object().conversation_len();
+                if done.left > 0 {
+                    eprintln!("{} removal(s) whose turns are still in the conversation (in progress elsewhere, or interrupted) were left as they are", done.left);
+                }
                 if done.removals == 0 {
                     println!("nothing to restore: no turns were moved aside");
                 } else {

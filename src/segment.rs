@@ -121,7 +121,17 @@ pub fn crd(
 /// The name of segment `sequence` of context `context`: the context's name and the number, or
 /// a shortened name and a hash when that would pass the 253-character limit.
 pub fn name_for(context: &str, sequence: u32) -> String {
-    let suffix = format!("-seg-{sequence:06}");
+    name_with(context, "seg", sequence)
+}
+
+/// The name of a segment holding turns moved aside (`/clear`, `/undo`): another infix, so a
+/// seal never adopts one and a removal never adopts a seal's.
+pub fn aside_name_for(context: &str, sequence: u32) -> String {
+    name_with(context, "aside", sequence)
+}
+
+fn name_with(context: &str, kind: &str, sequence: u32) -> String {
+    let suffix = format!("-{kind}-{sequence:06}");
     if context.len() + suffix.len() <= 253 {
         return format!("{context}{suffix}");
     }
@@ -240,6 +250,8 @@ pub struct NewSegment<'a> {
     pub turns_before: u64,
     /// The messages, oldest first.
     pub messages: &'a [Message],
+    /// Turns moved aside rather than sealed ([`aside_name_for`]).
+    pub aside: bool,
 }
 
 /// What creating a segment found.
@@ -260,7 +272,11 @@ pub async fn create(cluster: &Cluster, new: &NewSegment<'_>) -> Result<Created, 
         causes: Vec::new(),
     })?;
     let turns = count_turns(new.messages) as u64;
-    let name = name_for(new.context, new.sequence);
+    let name = if new.aside {
+        aside_name_for(new.context, new.sequence)
+    } else {
+        name_for(new.context, new.sequence)
+    };
     let mut labels = std::collections::BTreeMap::new();
     labels.insert(CONTEXT_UID_LABEL.to_string(), new.owner.uid.clone());
     if new.context.len() <= 63 {
@@ -315,7 +331,7 @@ pub async fn create_all(
     owner: OwnerReference,
     messages: &[Message],
 ) -> Result<Vec<SegmentRef>, ClusterError> {
-    create_from(cluster, namespace, context, owner, 0, messages).await
+    create_from(cluster, namespace, context, owner, 0, messages, false).await
 }
 
 /// [`create_all`] numbered from `first_sequence`.
@@ -326,6 +342,7 @@ pub async fn create_from(
     owner: OwnerReference,
     first_sequence: u32,
     messages: &[Message],
+    aside: bool,
 ) -> Result<Vec<SegmentRef>, ClusterError> {
     let mut refs = Vec::new();
     let (mut at, mut sequence, mut turns_before) = (0, first_sequence, 0u64);
@@ -338,6 +355,7 @@ pub async fn create_from(
             sequence,
             turns_before,
             messages: &messages[at..at + n],
+            aside,
         };
         sequence += 1;
         if let Created::Written(r) = create(cluster, &new).await? {

@@ -180,6 +180,9 @@ pub struct Restored {
     pub turns: u64,
     /// Removals emptied.
     pub removals: usize,
+    /// Removals left as they are: their turns are still in the conversation (a `/clear` or
+    /// `/undo` in progress elsewhere, or interrupted).
+    pub left: usize,
 }
 
 /// What opening a session found.
@@ -918,6 +921,7 @@ impl Session {
                     sequence,
                     turns_before: self.obj.sealed_turns(),
                     messages: &h[..n],
+                    aside: false,
                 };
                 match segment::create(&self.cluster, &new).await? {
                     segment::Created::Written(r) => break r,
@@ -1034,6 +1038,7 @@ impl Session {
                 sequence,
                 turns_before,
                 messages: &messages,
+                aside: false,
             };
             match segment::create(&self.cluster, &new).await? {
                 segment::Created::Written(r) => break r,
@@ -1380,6 +1385,7 @@ impl Session {
                 .context("the context has no uid")?,
             self.obj.next_sequence(),
             &turn,
+            true,
         )
         .await?;
         let removal = crate::resource::Removal {
@@ -1395,6 +1401,9 @@ impl Session {
         let names: Vec<String> = kept.iter().map(|r| r.name.clone()).collect();
         let listed = self
             .update_status("keeping the removed turn for restore", |obj, st| {
+                if obj.removed().contains(&removal) {
+                    return Ok(()); // a retried write that had landed
+                }
                 let live = obj.live_history();
                 if !turn.iter().all(|t| live.iter().any(|m| m.same(t))) {
                     return Err("that turn is no longer in the stored history as it was shown (folded into the summary, sealed, or removed by another writer)".into());
@@ -1404,29 +1413,30 @@ impl Session {
             })
             .await?;
         if let Written::Stale(why) = listed {
-            segment::delete(&self.cluster, &self.namespace, &names).await?;
+            self.delete_unreferenced(names).await?;
             anyhow::bail!("nothing was undone: {why}");
         }
         if !self.obj.removed().contains(&removal) {
-            segment::delete(&self.cluster, &self.namespace, &names).await?;
+            self.delete_unreferenced(names).await?;
             return Err(outdated_crd());
         }
+        pause_for_fault_tests("undo");
         let removed = self
             .remove_messages("removing the last turn", &turn, Scope::AllLive)
             .await?;
-        if removed != Written::Applied {
-            // It went elsewhere meanwhile: the removal is not one.
+        if let Written::Stale(why) = removed {
+            // Still in the conversation, somewhere else (sealed, folded): not a removal.
             self.update_status("forgetting a removal that did not happen", |_, st| {
-                st.removed.retain(|r| r.segments != kept);
+                st.removed.retain(|r| *r != removal);
                 Ok(())
             })
             .await?;
-            segment::delete(&self.cluster, &self.namespace, &names).await?;
-            match removed {
-                Written::Stale(why) => anyhow::bail!("nothing was undone: {why}"),
-                _ => anyhow::bail!("nothing was undone: that turn is already gone"),
-            }
+            self.delete_unreferenced(names).await?;
+            anyhow::bail!("nothing was undone: {why}");
         }
+        // Applied, or already gone (a retried write that had landed, or another writer took it
+        // away first): either way the turn is out of the conversation and this removal keeps
+        // it; restore never brings the same message back twice.
         self.record_turn_count().await?;
         self.drop_old_removals().await?;
         let what = if how == "retry" {
@@ -1451,24 +1461,31 @@ impl Session {
     /// Bring back every removal kept in status (`/clear`, `/undo`, `/retry`): newest removal
     /// first, each at the position its turns had, so the conversation reads as it did (turns
     /// stored since come after them). Restored turns that begin the conversation go back as its
-    /// first segments; ones that land in the live history go back into it. Turns still stored
-    /// (a removal interrupted before it removed anything) are not doubled.
+    /// first segments; ones that land in the live history go back into it.
+    ///
+    /// A removal whose turns are all still in the conversation (one in progress in another
+    /// process, or interrupted) is left as it is; a message held by two removals comes back
+    /// once; every write recognises its own earlier landing when retried.
     pub async fn restore(&mut self) -> anyhow::Result<Restored> {
         self.ensure_writable().await?;
-        for _ in 0..3 {
-            let removals = self.obj.removed().to_vec();
-            if removals.is_empty() {
-                return Ok(Restored::default());
+        for _ in 0..5 {
+            self.trim_sealed().await?;
+            if self.obj.pending_trim() != 0 {
+                continue;
             }
+            let removals = self.obj.removed().to_vec();
             let present =
                 segment::full_history_fresh(&self.cluster, &self.segments, &mut self.obj).await?;
-            // The conversation as it will read: (message, restored?, segment it comes from).
+            // The conversation as it will read: (message, index into `refs` it comes from).
             let mut merged: Vec<(Message, Option<usize>)> =
                 present.iter().cloned().map(|m| (m, None)).collect();
             let mut refs: Vec<crate::resource::SegmentRef> = Vec::new();
-            let mut doubles = Vec::new();
+            let mut taken: Vec<crate::resource::Removal> = Vec::new();
+            let mut left = 0;
+            let mut unused: Vec<String> = Vec::new();
+            let mut back_ids = std::collections::HashSet::new();
             for r in removals.iter().rev() {
-                let mut block = Vec::new();
+                let mut read = Vec::new();
                 for seg in &r.segments {
                     let messages = self
                         .segments
@@ -1477,42 +1494,69 @@ impl Session {
                         .with_context(|| {
                             format!("reading removed turns from segment {}", seg.name)
                         })?;
-                    let stored = messages
+                    read.push((seg, messages));
+                }
+                let all: Vec<&Message> = read.iter().flat_map(|(_, m)| m.iter()).collect();
+                let stored = all
+                    .iter()
+                    .filter(|m| present.iter().any(|p| p.same(m)))
+                    .count();
+                if !all.is_empty() && stored == all.len() {
+                    // Still in the conversation: a removal in progress, or interrupted.
+                    left += 1;
+                    continue;
+                }
+                if stored > 0 {
+                    anyhow::bail!("a removal ({}) holds turns of which some are in the conversation again and some not; nothing was restored. `kubectl mcp export` has every stored turn, and status.removed lists the segments holding the removed ones", r.how);
+                }
+                let mut block = Vec::new();
+                for (seg, messages) in read {
+                    let again = messages
                         .iter()
-                        .filter(|m| present.iter().any(|p| p.same(m)))
+                        .filter(|m| m.id.as_ref().is_some_and(|id| back_ids.contains(id)))
                         .count();
-                    if stored == messages.len() {
-                        doubles.push(seg.name.clone());
+                    if again == messages.len() && again > 0 {
+                        // The same turn, moved aside twice: it comes back once.
+                        unused.push(seg.name.clone());
                         continue;
                     }
-                    if stored > 0 {
-                        anyhow::bail!("segment {} holds turns of which some are in the conversation again and some not; export the context and edit it by hand (`kubectl mcp export`, `kubectl mcp import`)", seg.name);
+                    if again > 0 {
+                        anyhow::bail!(
+                            "segment {} overlaps another removal; nothing was restored",
+                            seg.name
+                        );
                     }
+                    back_ids.extend(messages.iter().filter_map(|m| m.id.clone()));
                     refs.push(seg.clone());
                     block.extend(messages.iter().cloned().map(|m| (m, Some(refs.len() - 1))));
                 }
                 let at = (r.from as usize).min(merged.len());
                 merged.splice(at..at, block);
+                taken.push(r.clone());
+            }
+            if taken.is_empty() {
+                return Ok(Restored {
+                    left,
+                    ..Restored::default()
+                });
             }
             let restored: Vec<Message> = merged
                 .iter()
                 .filter(|(_, s)| s.is_some())
                 .map(|(m, _)| m.clone())
                 .collect();
+            let restored_ids: Vec<&Message> = restored.iter().collect();
             let turns = count_turns(&restored) as u64;
-            let seen_removals: Vec<String> = removals
-                .iter()
-                .flat_map(|r| r.segments.iter().map(|s| s.name.clone()))
-                .collect();
-            let same_removals = move |obj: &ClaudeModelContext| {
-                obj.removed()
-                    .iter()
-                    .flat_map(|r| r.segments.iter().map(|s| s.name.clone()))
-                    .eq(seen_removals.iter().cloned())
+            let all_taken = {
+                let taken = taken.clone();
+                move |obj: &ClaudeModelContext| taken.iter().all(|t| obj.removed().contains(t))
             };
-            // Where the live history starts in the merged conversation.
-            // (Just after the last sealed message: restored turns between the sealed part and
-            // the live part go back into the live part.)
+            let none_taken = {
+                let taken = taken.clone();
+                move |obj: &ClaudeModelContext| !taken.iter().any(|t| obj.removed().contains(t))
+            };
+            // Where the live history starts in the merged conversation: just after the last
+            // sealed message (restored turns between the two go back into the live part).
             let offset = self.obj.history_offset() as usize;
             let live_at = if offset == 0 {
                 0
@@ -1525,12 +1569,12 @@ impl Session {
                     .map_or(merged.len(), |(i, _)| i + 1)
             };
             let prefix = merged.iter().take_while(|(_, s)| s.is_some()).count();
-            let mut delete_after = doubles;
+            let mut delete_after = unused;
             if prefix == restored.len() {
                 // They begin the conversation: listed as its first segments again (the removed
                 // segments as they are when they follow each other whole, else new ones).
                 let mut order: Vec<usize> = Vec::new();
-                for (_, s) in &merged[..prefix] {
+                for (_, s) in merged[..prefix].iter() {
                     if let Some(s) = s {
                         if order.last() != Some(s) {
                             order.push(*s);
@@ -1555,6 +1599,7 @@ impl Session {
                             .context("the context has no uid")?,
                         self.obj.next_sequence(),
                         &restored,
+                        false,
                     )
                     .await?;
                     delete_after.extend(refs.iter().map(|r| r.name.clone()));
@@ -1564,14 +1609,17 @@ impl Session {
                     self.obj.segments().iter().map(|s| s.name.clone()).collect();
                 let messages = restored.len() as u64;
                 // The summary of a cleared conversation comes back with it when the
-                // conversation has none now and it still counts from the start.
-                let summary = removals
+                // conversation has none now and it counts from the start.
+                let summary = taken
                     .iter()
-                    .rfind(|r| r.summary.is_some() && r.from == 0)
+                    .find(|r| r.summary.is_some() && r.from == 0)
                     .map(|r| (r.summary.clone(), r.summary_covers));
                 let outcome = self
                     .update_status("restoring removed turns", |obj, st| {
-                        if !same_removals(obj)
+                        if obj.segments().starts_with(&listed) && none_taken(obj) {
+                            return Ok(()); // a retried write that had landed
+                        }
+                        if !all_taken(obj)
                             || obj.segments().iter().map(|s| &s.name).ne(sealed.iter())
                         {
                             return Err("the context changed meanwhile".into());
@@ -1585,7 +1633,7 @@ impl Session {
                         let mut segments = listed.clone();
                         segments.append(&mut st.segments);
                         st.segments = segments;
-                        st.removed.clear();
+                        st.removed.retain(|r| !taken.contains(r));
                         st.turn_count = Some((obj.turns() as u64 + turns) as u32);
                         Ok(())
                     })
@@ -1594,29 +1642,31 @@ impl Session {
                     tracing::debug!("restoring again: {why}");
                     if !whole {
                         let names: Vec<String> = listed.iter().map(|r| r.name.clone()).collect();
-                        segment::delete(&self.cluster, &self.namespace, &names).await?;
+                        self.delete_unreferenced(names).await?;
                     }
                     self.reload().await?;
                     continue;
                 }
             } else if merged[..live_at].iter().all(|(_, s)| s.is_none()) {
-                // They land in the live history: put back there, at their places.
-                let live_now: Vec<Message> =
-                    self.obj.spec.context_history[self.obj.pending_trim()..].to_vec();
-                let trim = self.obj.pending_trim();
+                // They land in the live history: put back there, at their places (the live
+                // history is merged[live_at..], no seal pending).
+                let live_now = self.obj.spec.context_history.clone();
                 let adds: Vec<(usize, Message)> = merged[live_at..]
                     .iter()
                     .enumerate()
                     .filter(|(_, (_, s))| s.is_some())
-                    .map(|(j, (m, _))| (trim + j, m.clone()))
+                    .map(|(j, (m, _))| (j, m.clone()))
                     .collect();
                 let outcome = self
                     .patch_guarded("restoring removed turns", Target::Spec, |obj| {
                         let h = &obj.spec.context_history;
-                        if !same_removals(obj)
-                            || obj.pending_trim() != trim
-                            || h.len() < trim + live_now.len()
-                            || !h[trim..].iter().zip(&live_now).all(|(a, b)| a.same(b))
+                        if restored_ids.iter().any(|m| h.iter().any(|x| x.same(m))) {
+                            return Build::Done; // a retried write that had landed
+                        }
+                        if !all_taken(obj)
+                            || obj.pending_trim() != 0
+                            || h.len() < live_now.len()
+                            || !h.iter().zip(&live_now).all(|(a, b)| a.same(b))
                         {
                             return Build::Stale("the context changed meanwhile".into());
                         }
@@ -1634,23 +1684,20 @@ impl Session {
                     continue;
                 }
                 self.update_status("recording the restored turns", |obj, st| {
-                    st.removed.clear();
+                    st.removed.retain(|r| !taken.contains(r));
                     st.turn_count = Some(obj.turns() as u32);
                     Ok(())
                 })
                 .await?;
                 delete_after.extend(refs.iter().map(|r| r.name.clone()));
             } else {
-                anyhow::bail!("the removed turns would go back between turns already sealed into history segments, which restore does not do; `kubectl mcp export` has every turn, and status.removed lists the segments holding the removed ones");
+                anyhow::bail!("the removed turns would go back between turns already sealed into history segments, which restore does not do; `kubectl mcp export` has every stored turn, and status.removed lists the segments holding the removed ones");
             }
-            segment::delete(&self.cluster, &self.namespace, &delete_after)
-                .await
-                .context(
-                    "the turns were restored, but segments no longer needed could not be deleted",
-                )?;
+            self.delete_unreferenced(delete_after).await?;
             let done = Restored {
                 turns,
-                removals: removals.len(),
+                removals: taken.len(),
+                left,
             };
             self.events
                 .emit(
@@ -1830,10 +1877,19 @@ impl Session {
             ) else {
                 return Vec::new();
             };
-            after
+            let mut changed: Vec<(String, serde_json::Value)> = after
                 .into_iter()
                 .filter(|(k, v)| before.get(k) != Some(v))
-                .collect::<Vec<(String, serde_json::Value)>>()
+                .collect();
+            // In the order of the spec (and of `create --help`), not alphabetical.
+            let rank = |k: &str| {
+                SETTINGS_ORDER
+                    .iter()
+                    .position(|f| *f == k)
+                    .unwrap_or(usize::MAX)
+            };
+            changed.sort_by_key(|(k, _)| rank(k));
+            changed
         };
         let labels_wanted = |obj: &ClaudeModelContext| {
             let mut labels = obj.metadata.labels.clone().unwrap_or_default();
@@ -1904,20 +1960,25 @@ impl Session {
     /// writers added since stay), with the summary, keeping it sealed among the removals so
     /// that [`Session::restore`] can bring it back. Returns the turns taken out.
     ///
-    /// The removal is recorded first (status: the sealed copies listed as a removal, the
-    /// conversation's segment list and summary emptied), then the live messages are removed:
-    /// a crash in between leaves them both live and among the removals, and `restore` skips
-    /// what is still there, so nothing is lost or doubled.
+    /// The removal is recorded first, alone (a cluster whose CRD predates removals drops the
+    /// field, and then nothing else changes); then the conversation's segment list and summary
+    /// are emptied; then the live messages are removed. A crash in between leaves turns both
+    /// in the conversation and among the removals: `restore` leaves such a removal alone, and
+    /// no segment the conversation lists is ever deleted.
     pub async fn clear(&mut self) -> anyhow::Result<u64> {
         self.ensure_writable().await?;
         // A seal or merge by another process between reading and writing moves cleared turns
         // into a segment this run did not see: then clear again from the fresh object.
-        for _ in 0..3 {
+        for _ in 0..5 {
             self.migrate_archives().await?;
             self.trim_sealed().await?;
-            let n = self.obj.spec.context_history.len();
+            if self.obj.pending_trim() != 0 {
+                continue;
+            }
             if self.obj.spec.context_history.iter().any(|m| m.id.is_none()) {
+                let n = self.obj.spec.context_history.len();
                 self.give_ids(n).await?;
+                continue;
             }
             let seen = self.obj.spec.context_history.clone();
             let sealed = self.obj.segments().to_vec();
@@ -1935,8 +1996,10 @@ impl Session {
                     .context("the context has no uid")?,
                 self.obj.next_sequence(),
                 &seen,
+                true,
             )
             .await?;
+            let names: Vec<String> = tail.iter().map(|r| r.name.clone()).collect();
             let removal = crate::resource::Removal {
                 how: "clear".into(),
                 at: Some(now()),
@@ -1949,15 +2012,16 @@ impl Session {
             };
             let unchanged = |obj: &ClaudeModelContext| {
                 let h = &obj.spec.context_history;
-                obj.segments() == sealed.as_slice()
+                obj.pending_trim() == 0
+                    && obj.segments() == sealed.as_slice()
                     && h.len() >= seen.len()
                     && h.iter().zip(&seen).all(|(a, b)| a.same(b))
             };
-            let names: Vec<String> = tail.iter().map(|r| r.name.clone()).collect();
-            // Listed as a removal first, alone: a cluster whose CRD predates removals drops
-            // the field, and then nothing else may change.
             let listed = self
                 .update_status("keeping the conversation for restore", |obj, st| {
+                    if obj.removed().contains(&removal) {
+                        return Ok(()); // a retried write that had landed
+                    }
                     if !unchanged(obj) {
                         return Err("another writer sealed or changed these turns meanwhile".into());
                     }
@@ -1967,18 +2031,28 @@ impl Session {
                 .await?;
             if let Written::Stale(why) = listed {
                 tracing::debug!("clearing again: {why}");
-                segment::delete(&self.cluster, &self.namespace, &names).await?;
-                self.reload().await?;
+                self.delete_unreferenced(names).await?;
                 continue;
             }
             if !self.obj.removed().contains(&removal) {
-                segment::delete(&self.cluster, &self.namespace, &names).await?;
+                self.delete_unreferenced(names).await?;
                 return Err(outdated_crd());
             }
+            pause_for_fault_tests("clear");
             let outcome = self
                 .update_status("moving the conversation aside", |obj, st| {
                     let h = &obj.spec.context_history;
-                    if !unchanged(obj) || !obj.removed().contains(&removal) {
+                    if !obj.removed().contains(&removal) {
+                        return Err("the removal is gone".into());
+                    }
+                    let done = st.segments.is_empty()
+                        && st.summary.is_none()
+                        && h.len() >= seen.len()
+                        && h.iter().zip(&seen).all(|(a, b)| a.same(b));
+                    if done {
+                        return Ok(()); // a retried write that had landed
+                    }
+                    if !unchanged(obj) {
                         return Err("another writer sealed or changed these turns meanwhile".into());
                     }
                     st.summary = None;
@@ -1997,8 +2071,7 @@ impl Session {
                     Ok(())
                 })
                 .await?;
-                segment::delete(&self.cluster, &self.namespace, &names).await?;
-                self.reload().await?;
+                self.delete_unreferenced(names).await?;
                 continue;
             }
             self.drop_old_removals().await?;
@@ -2019,6 +2092,30 @@ impl Session {
         anyhow::bail!(
             "other writers kept sealing this context while it was being cleared; run /clear again"
         )
+    }
+
+    /// Delete the segments `names` that neither the conversation nor any removal lists (as the
+    /// context is now): a segment something still lists is never deleted.
+    async fn delete_unreferenced(&mut self, names: Vec<String>) -> anyhow::Result<()> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.reload().await?;
+        let listed: std::collections::HashSet<&str> = self
+            .obj
+            .segments()
+            .iter()
+            .chain(self.obj.removed().iter().flat_map(|r| r.segments.iter()))
+            .map(|s| s.name.as_str())
+            .collect();
+        let gone: Vec<String> = names
+            .into_iter()
+            .filter(|n| !listed.contains(n.as_str()))
+            .collect();
+        segment::delete(&self.cluster, &self.namespace, &gone)
+            .await
+            .context("segments no longer needed could not be deleted (nothing is lost: they are unlisted copies)")?;
+        Ok(())
     }
 
     /// Keep at most [`MAX_REMOVALS`] removals: drop the oldest from status, then delete their
@@ -2045,11 +2142,7 @@ impl Session {
             .iter()
             .flat_map(|r| r.segments.iter().map(|s| s.name.clone()))
             .collect();
-        segment::delete(&self.cluster, &self.namespace, &names)
-            .await
-            .context(
-                "the oldest removed turns were forgotten, but their segments could not be deleted",
-            )?;
+        self.delete_unreferenced(names.clone()).await?;
         Ok(names)
     }
 
@@ -2275,6 +2368,9 @@ impl Session {
         if self.journalled(journal).is_empty() {
             return Ok(0);
         }
+        // Decided on the object as it is now: a turn whose write had landed may have been
+        // sealed since this process last looked.
+        self.reload().await?;
         self.replay_journal(journal)
             .await
             .map_err(|e| match e.downcast::<ClusterError>() {
@@ -2359,6 +2455,18 @@ impl Session {
         Ok(())
     }
 }
+
+/// The settings of a spec in their declaration order, for messages.
+const SETTINGS_ORDER: &[&str] = &[
+    "modelName",
+    "systemPrompt",
+    "maxTokens",
+    "maxOutputTokens",
+    "historySize",
+    "summarizationStrategy",
+    "expirationTime",
+    "idleTTL",
+];
 
 /// `spec` with the settings `t` gives (the system prompt and expiration already resolved):
 /// what [`Session::apply_settings`] writes, and what messages are checked against before.

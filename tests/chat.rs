@@ -905,7 +905,7 @@ fn chat_flags_change_an_existing_context() {
         .assert()
         .success()
         .stderr(contains(
-            "updated claudemodelcontext.mcp.dev/f: expirationTime, historySize, idleTTL, maxOutputTokens, modelName, systemPrompt",
+            "updated claudemodelcontext.mcp.dev/f: modelName, systemPrompt, maxOutputTokens, historySize, expirationTime, idleTTL",
         ));
     let o = ns
         .contexts()

@@ -460,3 +460,144 @@ fn sixteen_writers_while_two_repls_watch() {
         t.wait_for_in(s, "EXITED 0");
     }
 }
+
+/// The PID of the program a tmux session runs (the shell's child).
+fn repl_pid(t: &Tmux, session: &str) -> u32 {
+    let shell: u32 = t
+        .run(&["display-message", "-p", "-t", session, "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
+    let children =
+        std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap_or_default();
+    children
+        .split_whitespace()
+        .filter_map(|c| c.parse().ok())
+        .find(|c: &u32| {
+            std::fs::read_to_string(format!("/proc/{c}/cmdline"))
+                .is_ok_and(|l| l.contains("kubectl-mcp"))
+        })
+        .or_else(|| {
+            // `env` execs the program: the shell's child is the program itself.
+            children.split_whitespace().next()?.parse().ok()
+        })
+        .expect("the REPL's process")
+}
+
+/// A `/clear` killed after it listed its removal and before it took anything out of the
+/// conversation: every turn is still there; `restore` leaves that removal alone (its turns
+/// are in the conversation) and deletes no segment the conversation lists; a new /clear and
+/// restore then bring back each turn once. The same for `/undo`.
+#[test]
+fn an_interrupted_clear_or_undo_loses_and_doubles_nothing() {
+    let ns = ControlPlane::with_crd().namespace("killclear");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    for n in 0..8 {
+        ns.mcp()
+            .env("ANTHROPIC_BASE_URL", fake.base_url())
+            .env("ANTHROPIC_API_KEY", KEY)
+            .env("KUBECTL_MCP_STATE_DIR", state.path())
+            .env("KUBECTL_MCP_LIVE_BYTES", "1500")
+            .args(["chat", "k", "--model", "m", "-m"])
+            .arg(format!("question {n} {}", "padding ".repeat(20)))
+            .assert()
+            .success();
+    }
+    let before = transcript(&ns, "k");
+    assert_eq!(before.len(), 16);
+    let segments = ns.segments().len();
+    assert!(segments > 0);
+    let t = Tmux::new("killclear");
+    // (/undo first: after a restore every turn is sealed, and /undo takes back live turns.)
+    for (step, command, keys) in [
+        ("undo", "/undo", &[][..]),
+        ("clear", "/clear", &["y", "Enter"][..]),
+    ] {
+        let env = format!("KUBECTL_MCP_LIVE_BYTES=1500 KUBECTL_MCP_FAULT_PAUSE={step}:60000");
+        t.session(
+            step,
+            &repl_command_with(&ns, &fake, state.path(), "k", &env),
+        );
+        t.wait_for_in(step, "Ctrl-D exits.");
+        t.keys_to(step, &[command, "Enter"]);
+        if !keys.is_empty() {
+            t.wait_for_in(step, "[y/N]");
+            t.keys_to(step, keys);
+        }
+        // Wait for the removal to be listed, then kill the REPL in its pause.
+        let start = Instant::now();
+        while find(&ns, "k").unwrap().removed().is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{step}: never listed:\n{}",
+                t.screen_of(step)
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let pid = repl_pid(&t, step);
+        std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        t.wait_for_in(step, "EXITED 137");
+        assert_eq!(
+            transcript(&ns, "k"),
+            before,
+            "{step}: every turn is still there"
+        );
+        ns.mcp()
+            .args(["restore", "k"])
+            .assert()
+            .success()
+            .stderr(predicates::str::contains(
+                "1 removal(s) whose turns are still in the conversation",
+            ))
+            .stdout(predicates::str::contains("nothing to restore"));
+        assert_eq!(
+            transcript(&ns, "k"),
+            before,
+            "{step}: restore changed nothing"
+        );
+        let obj = find(&ns, "k").unwrap();
+        let names: Vec<String> = ns
+            .segments()
+            .into_iter()
+            .filter_map(|s| s.metadata.name)
+            .collect();
+        for r in obj.segments() {
+            assert!(
+                names.contains(&r.name),
+                "{step}: listed segment {} was deleted",
+                r.name
+            );
+        }
+        // Clean up the interrupted removal for the next round: a full /clear and restore.
+        t.session(
+            &format!("{step}2"),
+            &repl_command(&ns, &fake, state.path(), "k"),
+        );
+        t.wait_for_in(&format!("{step}2"), "Ctrl-D exits.");
+        t.keys_to(&format!("{step}2"), &["/clear", "Enter"]);
+        t.wait_for_in(&format!("{step}2"), "[y/N]");
+        t.keys_to(&format!("{step}2"), &["y", "Enter"]);
+        t.wait_for_in(
+            &format!("{step}2"),
+            "the conversation was cleared (8 turns moved aside",
+        );
+        t.keys_to(&format!("{step}2"), &["C-d"]);
+        ns.mcp().args(["restore", "k"]).assert().success();
+        assert_eq!(
+            transcript(&ns, "k"),
+            before,
+            "{step}: each turn back once, in order"
+        );
+        // The interrupted removal is still listed (harmless); restore never doubles it.
+        ns.mcp().args(["restore", "k"]).assert().success();
+        assert_eq!(transcript(&ns, "k"), before);
+    }
+}

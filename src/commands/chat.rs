@@ -69,7 +69,11 @@ pub(super) async fn run(
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
     // Flags typed for an existing context change it (never ignored silently); the messages
     // are checked against the settings they will be sent with.
-    let template = crate::resource::ContextTemplate::from(&args.settings);
+    let mut template = crate::resource::ContextTemplate::from(&args.settings);
+    // Read once: `--system-file -` is stdin, which a second read would find empty.
+    if let (None, Some(path)) = (&template.system, template.system_file.take()) {
+        template.system = Some(read_text(&path)?);
+    }
     let (mut session, opened) = Session::open_for(
         cluster,
         cluster.namespace(),

@@ -35,6 +35,12 @@ pub(super) async fn run(cluster: &Cluster, args: &RestoreArgs) -> anyhow::Result
     }
     session.sign_as("restore").await;
     let done = session.restore().await?;
+    if done.left > 0 {
+        output::note(format!(
+            "{} removal(s) whose turns are still in the conversation (a /clear or /undo in progress elsewhere, or interrupted) were left as they are",
+            done.left
+        ));
+    }
     if done.removals == 0 {
         writeln!(
             out,
