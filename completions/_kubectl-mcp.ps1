@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Mark contexts past their expiration time or idle too long as Expired (or delete them)')
@@ -278,6 +279,26 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-mcp;usage' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only contexts with these labels')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only contexts with these labels')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per context (default), namespace, model, or value of label KEY (`label=KEY`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'A table, or JSON rows')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'A table, or JSON rows')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-mcp;restore' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -417,6 +438,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Describe one context: spec, status and transcript')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List contexts in a kubectl-style table')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Mark contexts past their expiration time or idle too long as Expired (or delete them)')
@@ -450,6 +472,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;help;set' {
+            break
+        }
+        'kubectl-mcp;help;usage' {
             break
         }
         'kubectl-mcp;help;restore' {

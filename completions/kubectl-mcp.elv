@@ -41,6 +41,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand list 'List contexts in a kubectl-style table'
             cand ls 'List contexts in a kubectl-style table'
             cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
+            cand usage 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)'
             cand restore 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
@@ -263,6 +264,25 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubectl-mcp;usage'= {
+            cand -l 'Only contexts with these labels'
+            cand --selector 'Only contexts with these labels'
+            cand --by 'One row per context (default), namespace, model, or value of label KEY (`label=KEY`)'
+            cand -o 'A table, or JSON rows'
+            cand --output 'A table, or JSON rows'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubectl-mcp;restore'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
@@ -394,6 +414,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand get 'Describe one context: spec, status and transcript'
             cand list 'List contexts in a kubectl-style table'
             cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
+            cand usage 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)'
             cand restore 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
@@ -419,6 +440,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;list'= {
         }
         &'kubectl-mcp;help;set'= {
+        }
+        &'kubectl-mcp;help;usage'= {
         }
         &'kubectl-mcp;help;restore'= {
         }

@@ -98,6 +98,11 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp set demo --model claude-sonnet-4-5 --max-tokens 50000\n  kubectl mcp set demo --system-file prompt.md --strategy hybrid --history-size 20\n  kubectl mcp set demo --expires-in 24h -L team=sre"
     )]
     Set(SetArgs),
+    /// What Claude calls cost, summed per context, namespace, model or label (for chargeback).
+    #[command(
+        after_help = "Examples:\n  kubectl mcp usage\n  kubectl mcp usage -A --by namespace\n  kubectl mcp usage -A --by model -o json\n  kubectl mcp usage -A --by label=team -l env=prod"
+    )]
+    Usage(UsageArgs),
     /// Bring back turns that /clear, /undo or /retry moved aside (or list them with --list).
     #[command(
         after_help = "Examples:\n  kubectl mcp restore demo --list\n  kubectl mcp restore demo"
@@ -300,6 +305,32 @@ pub struct SetArgs {
     /// The settings to change.
     #[command(flatten)]
     pub settings: ContextSettings,
+}
+
+/// `usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only contexts with these labels.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// One row per context (default), namespace, model, or value of label KEY (`label=KEY`).
+    #[arg(long, value_name = "GROUP", default_value = "context")]
+    pub by: String,
+    /// A table, or JSON rows.
+    #[arg(short = 'o', long, value_enum, default_value_t = UsageFormat::Table, value_name = "FORMAT")]
+    pub output: UsageFormat,
+}
+
+/// `usage -o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UsageFormat {
+    /// Columns, with a total.
+    Table,
+    /// An array of rows.
+    Json,
 }
 
 /// `restore`.

@@ -63,6 +63,11 @@ pub const COMMANDS: &[SlashCommand] = &[
         help: "token figures: last measured, estimated, and counted by the API",
     },
     SlashCommand {
+        name: "cost",
+        args: "",
+        help: "what this session and the context as a whole have cost",
+    },
+    SlashCommand {
         name: "summarize",
         args: "",
         help: "fold all but the last 2 turns into the summary now",
@@ -914,11 +919,57 @@ impl Repl {
             "model" => match arg {
                 "" => println!("{}", self.session.object().spec.model_name),
                 m => {
+                    if let Some(w) = crate::models::unknown_model_warning(m) {
+                        eprintln!("{w}");
+                    }
                     self.session.set_model(m).await?;
                     println!("the model is now {m}");
                 }
             },
             "recreate" => self.recreate().await?,
+            "cost" => {
+                let line = |u: &crate::resource::UsageTotals| {
+                    let t = u.total();
+                    let mut s = format!(
+                        "{} calls ({} summarizing), {} tokens in ({} read from the cache, {} written to it), {} out: {}",
+                        t.requests + t.summary_requests,
+                        t.summary_requests,
+                        t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens,
+                        t.cache_read_input_tokens,
+                        t.cache_creation_input_tokens,
+                        t.output_tokens,
+                        crate::models::format_usd(u.cost_micro_usd)
+                    );
+                    if u.unpriced_requests > 0 {
+                        s.push_str(&format!(
+                            " ({} call(s) to models without a price left out)",
+                            u.unpriced_requests
+                        ));
+                    }
+                    s
+                };
+                println!("this session: {}", line(self.session.spent()));
+                let all = self
+                    .session
+                    .object()
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.usage.clone())
+                    .unwrap_or_default();
+                println!("all time:     {}", line(&all));
+                let model = &self.session.object().spec.model_name;
+                match crate::models::lookup(model) {
+                    Some(m) => println!(
+                        "prices of {} for {model}, USD per million tokens: input {}, output {}, cache write {}, cache read {}",
+                        crate::models::PRICES_AS_OF,
+                        m.prices.input,
+                        m.prices.output,
+                        m.prices.cache_write_5m,
+                        m.prices.cache_read
+                    ),
+                    None => println!("{model} has no price in the tool's table: its calls are counted, not priced"),
+                }
+            }
             "set" => {
                 let words = shlex::split(arg)
                     .ok_or_else(|| anyhow::anyhow!("/set: unbalanced quotes in {arg:?}"))?;

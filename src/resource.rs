@@ -60,7 +60,8 @@ pub const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 1024;
     printcolumn = r#"{"name":"Budget","type":"integer","priority":1,"jsonPath":".spec.maxTokens","description":"Prompt budget in tokens"}"#,
     printcolumn = r#"{"name":"History","type":"integer","priority":1,"jsonPath":".spec.historySize","description":"Most turns in the active window"}"#,
     printcolumn = r#"{"name":"Expires","type":"string","priority":1,"jsonPath":".spec.expirationTime","description":"When the context expires (a time: the apiserver renders a future date column as <invalid>)"}"#,
-    printcolumn = r#"{"name":"Idle TTL","type":"string","priority":1,"jsonPath":".spec.idleTTL","description":"Expires after this long without activity"}"#
+    printcolumn = r#"{"name":"Idle TTL","type":"string","priority":1,"jsonPath":".spec.idleTTL","description":"Expires after this long without activity"}"#,
+    printcolumn = r#"{"name":"Cost","type":"string","priority":1,"jsonPath":".status.usage.costUSD","description":"What Claude calls for this context cost, USD, at the tool's price table"}"#
 )]
 #[serde(rename_all = "camelCase")]
 pub struct ClaudeModelContextSpec {
@@ -414,6 +415,11 @@ pub struct ClaudeModelContextStatus {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<Removal>,
 
+    /// Everything Claude was asked for this context, and what it cost: for chargeback and for
+    /// `/cost`, `get`, `list -o wide` and `kubectl mcp usage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<UsageTotals>,
+
     /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
     /// the window to the budget.
     #[serde(
@@ -444,6 +450,113 @@ pub struct SegmentRef {
     pub bytes: u64,
     /// Fingerprint of the messages: the segment must match it to be read.
     pub digest: String,
+}
+
+/// Cumulative usage of a context, per model as it answered.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageTotals {
+    /// The total cost in USD (`"0.0421"`), at the tool's dated price table; calls to models
+    /// without a price are left out (see `unpricedRequests`).
+    #[serde(default, rename = "costUSD", skip_serializing_if = "String::is_empty")]
+    pub cost_usd: String,
+    /// The same in millionths of a dollar, so that totals add up exactly.
+    #[serde(default, rename = "costMicroUSD")]
+    pub cost_micro_usd: u64,
+    /// Calls whose model has no price in the tool's table.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unpriced_requests: u64,
+    /// Per model, as named in the answers.
+    #[serde(default)]
+    pub models: std::collections::BTreeMap<String, ModelUsage>,
+    /// The last call counted: a status write retried after it had landed counts it once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 128))]
+    pub last_message_id: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Usage of one model in one context.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelUsage {
+    /// Calls for turns.
+    #[serde(default)]
+    pub requests: u64,
+    /// Calls that summarized older turns (counted apart: they are not answers).
+    #[serde(default)]
+    pub summary_requests: u64,
+    /// Input tokens neither read from nor written to the cache.
+    #[serde(default)]
+    pub input_tokens: u64,
+    /// Answer tokens.
+    #[serde(default)]
+    pub output_tokens: u64,
+    /// Input tokens written to the cache.
+    #[serde(default)]
+    pub cache_creation_input_tokens: u64,
+    /// Input tokens read from the cache.
+    #[serde(default)]
+    pub cache_read_input_tokens: u64,
+    /// Cost in millionths of a dollar (0 when the model has no price).
+    #[serde(default, rename = "costMicroUSD")]
+    pub cost_micro_usd: u64,
+}
+
+impl UsageTotals {
+    /// Count one call: `summary` for a summarizing call. A call already counted (the same
+    /// message id as the last one) is not counted again.
+    pub fn add(&mut self, model: &str, id: &str, usage: &TokenUsage, summary: bool) {
+        if !id.is_empty() && self.last_message_id.as_deref() == Some(id) {
+            return;
+        }
+        let m = self.models.entry(model.to_string()).or_default();
+        if summary {
+            m.summary_requests += 1;
+        } else {
+            m.requests += 1;
+        }
+        m.input_tokens += usage.input_tokens;
+        m.output_tokens += usage.output_tokens;
+        m.cache_creation_input_tokens += usage.cache_creation_input_tokens;
+        m.cache_read_input_tokens += usage.cache_read_input_tokens;
+        match crate::models::lookup(model) {
+            Some(info) => {
+                let cost = crate::models::cost_micro_usd(
+                    &info.prices,
+                    usage.input_tokens,
+                    usage.output_tokens,
+                    usage.cache_creation_input_tokens,
+                    usage.cache_read_input_tokens,
+                    false,
+                );
+                m.cost_micro_usd += cost;
+                self.cost_micro_usd += cost;
+            }
+            None => self.unpriced_requests += 1,
+        }
+        self.cost_usd = format!("{:.4}", self.cost_micro_usd as f64 / 1e6);
+        self.last_message_id = (!id.is_empty()).then(|| id.chars().take(128).collect());
+    }
+
+    /// The sum over models.
+    pub fn total(&self) -> ModelUsage {
+        self.models
+            .values()
+            .fold(ModelUsage::default(), |mut t, m| {
+                t.requests += m.requests;
+                t.summary_requests += m.summary_requests;
+                t.input_tokens += m.input_tokens;
+                t.output_tokens += m.output_tokens;
+                t.cache_creation_input_tokens += m.cache_creation_input_tokens;
+                t.cache_read_input_tokens += m.cache_read_input_tokens;
+                t.cost_micro_usd += m.cost_micro_usd;
+                t
+            })
+    }
 }
 
 /// Turns taken out of the conversation and kept for `kubectl mcp restore`.
@@ -861,7 +974,8 @@ mod tests {
                 "Budget",
                 "History",
                 "Expires",
-                "Idle TTL"
+                "Idle TTL",
+                "Cost"
             ]
         );
         let wide: Vec<_> = v
@@ -874,7 +988,7 @@ mod tests {
             .collect();
         assert_eq!(
             wide,
-            ["Strategy", "Budget", "History", "Expires", "Idle TTL"]
+            ["Strategy", "Budget", "History", "Expires", "Idle TTL", "Cost"]
         );
     }
 

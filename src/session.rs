@@ -30,7 +30,7 @@ use kube::{Api, Resource};
 use serde_json::json;
 
 use crate::archive;
-use crate::claude::{ClaudeClient, MessagesRequest, Reply, Usage};
+use crate::claude::{ClaudeClient, MessagesRequest, Reply};
 use crate::cluster::{already_exists, Cluster, ClusterError, Op};
 use crate::events::{Events, Lifecycle};
 use crate::journal::{Entry, Journal};
@@ -97,6 +97,8 @@ pub struct Session {
     segments: segment::Cache,
     /// Recorded on the questions this process stores ([`Session::sign_as`]).
     author: Option<crate::resource::Author>,
+    /// What this process asked Claude for in this context (`/cost`'s "this session").
+    spent: crate::resource::UsageTotals,
 }
 
 /// A request ready to send.
@@ -294,7 +296,13 @@ impl Session {
             writable: false,
             segments: segment::Cache::open_default(),
             author: None,
+            spent: Default::default(),
         }
+    }
+
+    /// What this process asked Claude for in this context, and its cost.
+    pub fn spent(&self) -> &crate::resource::UsageTotals {
+        &self.spent
     }
 
     /// Record who stores this process's turns (`via`: the front end), so a shared context's
@@ -772,6 +780,7 @@ impl Session {
                         summarize::request(&self.obj.spec.model_name, previous.as_deref(), &folded);
                     let reply = client.send(&request).await?;
                     done.called_claude = true;
+                    self.record_summary_usage(&reply).await;
                     if reply.text.trim().is_empty() {
                         anyhow::bail!("the summarizing call returned no text");
                     }
@@ -1899,6 +1908,12 @@ impl Session {
             }
             (labels != before).then_some(labels)
         };
+        check_limits(&with_settings(
+            &self.obj.spec,
+            t,
+            system.as_deref(),
+            expiration,
+        ))?;
         let mut changed: Vec<String> = wanted(&self.obj).into_iter().map(|(f, _)| f).collect();
         if labels_wanted(&self.obj).is_some() {
             changed.push("labels".into());
@@ -2352,7 +2367,7 @@ impl Session {
                 });
             }
         }
-        if let Err(e) = self.record_success(window, &reply.usage).await {
+        if let Err(e) = self.record_success(window, reply).await {
             notes.push(Note::StatusNotUpdated(e.to_string()));
         }
         Ok(Completed {
@@ -2412,8 +2427,21 @@ impl Session {
     pub async fn record_success(
         &mut self,
         window: &Window,
-        usage: &Usage,
+        reply: &Reply,
     ) -> Result<(), ClusterError> {
+        let usage = &reply.usage;
+        let model = self.answering_model(reply);
+        self.spent.add(
+            &model,
+            &reply.id,
+            &TokenUsage {
+                input_tokens: usage.input_tokens,
+                output_tokens: usage.output_tokens,
+                cache_creation_input_tokens: usage.cache_creation_input_tokens,
+                cache_read_input_tokens: usage.cache_read_input_tokens,
+            },
+            false,
+        );
         let last = TokenUsage {
             input_tokens: usage.input_tokens,
             output_tokens: usage.output_tokens,
@@ -2428,6 +2456,9 @@ impl Session {
             st.turn_count = Some(obj.turns() as u32);
             st.message = None;
             st.last_usage = Some(last);
+            st.usage
+                .get_or_insert_with(Default::default)
+                .add(&model, &reply.id, &last, false);
             st.estimate_ratio = Some(tokens::calibrate(
                 obj.status.as_ref().and_then(|s| s.estimate_ratio),
                 window.raw_estimated_tokens,
@@ -2437,6 +2468,41 @@ impl Session {
         })
         .await?;
         Ok(())
+    }
+
+    /// The model to count a call under: the one that answered (else the one asked for), by
+    /// its alias when the price table knows it, so that `claude-sonnet-4-5` and its dated ID
+    /// are one line of a bill.
+    fn answering_model(&self, reply: &Reply) -> String {
+        let answered = if reply.model.is_empty() {
+            &self.obj.spec.model_name
+        } else {
+            &reply.model
+        };
+        crate::models::lookup(answered).map_or_else(|| answered.clone(), |m| m.id.to_string())
+    }
+
+    /// Count a summarizing call in status (paid for whether or not its summary is kept).
+    async fn record_summary_usage(&mut self, reply: &Reply) {
+        let model = self.answering_model(reply);
+        let usage = TokenUsage {
+            input_tokens: reply.usage.input_tokens,
+            output_tokens: reply.usage.output_tokens,
+            cache_creation_input_tokens: reply.usage.cache_creation_input_tokens,
+            cache_read_input_tokens: reply.usage.cache_read_input_tokens,
+        };
+        self.spent.add(&model, &reply.id, &usage, true);
+        let written = self
+            .update_status("counting a summarizing call", |_, st| {
+                st.usage
+                    .get_or_insert_with(Default::default)
+                    .add(&model, &reply.id, &usage, true);
+                Ok(())
+            })
+            .await;
+        if let Err(e) = written {
+            tracing::warn!("the usage of a summarizing call was not recorded: {e}");
+        }
     }
 
     /// Record a failed call: `Error` with the message; the history is not touched.
@@ -2549,6 +2615,7 @@ pub fn new_context(
             idle_ttl: settings.idle_ttl.clone(),
         },
     );
+    check_limits(&obj.spec)?;
     obj.metadata = ObjectMeta {
         name: Some(name),
         namespace: Some(namespace.to_string()),
@@ -2556,6 +2623,32 @@ pub fn new_context(
         ..Default::default()
     };
     Ok(obj)
+}
+
+/// Refuse settings the model cannot take, when the tool's table knows the model: an answer cap
+/// over its largest `max_tokens`, or a prompt budget past its context window. The API would
+/// refuse the request after the context was made; saying so first names the limit.
+pub fn check_limits(spec: &ClaudeModelContextSpec) -> Result<(), UsageError> {
+    let Some(info) = crate::models::lookup(&spec.model_name) else {
+        return Ok(());
+    };
+    let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
+    if answer > info.max_output {
+        return Err(UsageError(format!(
+            "maxOutputTokens {answer} is more than {} answers with ({} tokens at most): lower it (`--max-output-tokens {}`, or `kubectl mcp set SESSION --max-output-tokens {}` for an existing context)",
+            spec.model_name, info.max_output, info.max_output, info.max_output
+        )));
+    }
+    if let Some(budget) = spec.max_tokens {
+        let room = info.context_window.saturating_sub(answer);
+        if budget > room {
+            return Err(UsageError(format!(
+                "maxTokens {budget} and an answer cap of {answer} do not fit {}'s {}-token context window: use at most --max-tokens {room}",
+                spec.model_name, info.context_window
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The expiration time a template asks for: `--expires-in` from `now`, or `--expires-at`.
@@ -3066,7 +3159,7 @@ fn merge_run(refs: &[crate::resource::SegmentRef]) -> Option<(usize, usize)> {
 }
 
 /// The smallest context window of the current Claude models, in tokens: the prompt budget
-/// when `spec.maxTokens` is unset (issue #12 brings the per-model table).
+/// when `spec.maxTokens` is unset and the model is not in the tool's table.
 pub const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 
 /// The prompt budget windows are built to: `spec.maxTokens`, else the context window less the
@@ -3075,9 +3168,9 @@ pub const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
     spec.max_tokens.unwrap_or_else(|| {
         let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
-        (DEFAULT_CONTEXT_WINDOW - DEFAULT_CONTEXT_WINDOW / 50)
-            .saturating_sub(answer)
-            .max(1)
+        let window = crate::models::lookup(&spec.model_name)
+            .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
+        (window - window / 50).saturating_sub(answer).max(1)
     })
 }
 
@@ -3119,6 +3212,7 @@ fn still_holds(obj: &ClaudeModelContext, from: u64, messages: &[Message]) -> boo
 /// limit, so that nothing is paid for a turn etcd would refuse.
 /// `stored` is `obj`'s own stored size, measured once by the caller.
 fn turn_room(obj: &ClaudeModelContext, message: &str, stored: usize) -> anyhow::Result<usize> {
+    check_limits(&obj.spec)?;
     let turn = check_message(message, obj.spec.max_output_tokens)?;
     let history = size::stored_len(&obj.spec.context_history);
     let rest = stored.saturating_sub(history);
@@ -3164,6 +3258,26 @@ fn messages_before_last_turns(live: &[Message], keep: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_default_prompt_budget_follows_the_models_window() {
+        let spec = |model: &str| -> ClaudeModelContextSpec {
+            serde_json::from_value(json!({"modelName": model, "sessionID": "x"})).unwrap()
+        };
+        assert_eq!(prompt_budget(&spec("claude-haiku-4-5")), 196_000 - 1_024);
+        assert_eq!(prompt_budget(&spec("claude-sonnet-4-6")), 980_000 - 1_024);
+        assert_eq!(prompt_budget(&spec("llama3")), 196_000 - 1_024);
+        let mut set = spec("claude-sonnet-4-6");
+        set.max_tokens = Some(5_000);
+        assert_eq!(prompt_budget(&set), 5_000);
+        assert!(check_limits(&set).is_ok());
+        set.max_output_tokens = Some(200_000);
+        assert!(check_limits(&set)
+            .unwrap_err()
+            .0
+            .contains("128000 tokens at most"));
+    }
+
     use super::*;
 
     #[test]

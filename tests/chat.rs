@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::{Config, FakeClaude, Fault};
 use kubectl_mcp::resource::Role;
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::Value;
 
@@ -882,9 +883,7 @@ fn chat_flags_change_an_existing_context() {
         .args(["f", "--max-tokens", "5000", "-m", "third"])
         .assert()
         .success()
-        .stderr(predicates::boolean::PredicateBooleanExt::not(contains(
-            "updated",
-        )));
+        .stderr(PredicateBooleanExt::not(contains("updated")));
     // The environment still names the model of a new context.
     chat(&ns, &fake)
         .args(["g", "-m", "hi"])
@@ -958,4 +957,90 @@ fn chat_flags_change_an_existing_context() {
         .unwrap();
     assert_eq!(o.turns(), turns);
     assert_eq!(o.spec.model_name, "m2");
+}
+
+/// Issue #12 (cost): every call is counted in status per model, summarizing calls apart, and
+/// priced from the tool's table; `get`, `list -o wide` and `usage` show it; a model without a
+/// price is counted, not priced.
+#[test]
+fn usage_and_cost_are_kept_per_context_and_summed_for_chargeback() {
+    let ns = cp().namespace("cost");
+    let fake = fake();
+    let mut cmd = chat(&ns, &fake);
+    cmd.args([
+        "priced",
+        "--model",
+        "claude-sonnet-4-5",
+        "--history-size",
+        "2",
+    ])
+    .args(["--strategy", "summarize_oldest", "-L", "team=sre"]);
+    for i in 1..=4 {
+        cmd.arg("-m")
+            .arg(format!("question {i} {}", "with some words ".repeat(20)));
+    }
+    cmd.assert().success();
+    chat(&ns, &fake)
+        .args(["local", "--model", "llama3", "-L", "team=web", "-m", "hi"])
+        .assert()
+        .success();
+    let priced = ns
+        .contexts()
+        .into_iter()
+        .find(|c| c.spec.session_id == "priced")
+        .unwrap();
+    let u = priced.status.unwrap().usage.unwrap();
+    let m = &u.models["claude-sonnet-4-5"];
+    let summaries = summarizing(&fake).len() as u64;
+    assert!(summaries > 0);
+    assert_eq!((m.requests, m.summary_requests), (4, summaries));
+    // The fake's usage, summed, at Sonnet 4.5's prices ($3 in, $15 out, $3.75 write, $0.30 read).
+    let expected = (m.input_tokens as f64 * 3.0
+        + m.output_tokens as f64 * 15.0
+        + m.cache_creation_input_tokens as f64 * 3.75
+        + m.cache_read_input_tokens as f64 * 0.3)
+        .round() as u64;
+    assert!(
+        u.cost_micro_usd.abs_diff(expected) <= 4 + summaries,
+        "{} vs {expected}",
+        u.cost_micro_usd
+    );
+    assert!(u.cost_micro_usd > 0);
+    assert_eq!(u.cost_usd, format!("{:.4}", u.cost_micro_usd as f64 / 1e6));
+    ns.mcp().args(["get", "priced"]).assert().success().stdout(
+        contains("Cost:")
+            .and(contains("(prices of 2026)"))
+            .and(contains(format!(
+                "{} calls ({summaries} summarizing)",
+                4 + summaries
+            ))),
+    );
+    ns.mcp()
+        .args(["list", "-o", "wide"])
+        .assert()
+        .success()
+        .stdout(contains("COST").and(contains(format!("${}", u.cost_usd))));
+    let out = ns
+        .mcp()
+        .args(["usage", "--by", "label=team", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["group"], "sre");
+    assert_eq!(rows[0]["requests"], 4);
+    assert_eq!(rows[0]["costUSD"], u.cost_usd.as_str());
+    assert_eq!(rows[1]["group"], "web");
+    assert_eq!(rows[1]["unpricedRequests"], 1);
+    ns.mcp()
+        .args(["usage"])
+        .assert()
+        .success()
+        .stdout(contains("TOTAL"))
+        .stderr(contains("1 call(s) to models without a price"));
+    ns.mcp()
+        .args(["usage", "--by", "owner"])
+        .assert()
+        .code(2)
+        .stderr(contains("use context, namespace, model or label=KEY"));
 }

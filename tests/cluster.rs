@@ -939,3 +939,78 @@ fn set_changes_each_setting_of_an_existing_context() {
         .code(1)
         .stderr(contains("no context for session \"nobody\""));
 }
+
+/// Issue #12 (model limits): settings a known model cannot take are refused before anything is
+/// made or sent, naming the limit; an unknown model is accepted with a warning.
+#[test]
+fn settings_past_a_known_models_limits_are_refused_and_unknown_models_warned_about() {
+    let ns = ControlPlane::with_crd().namespace("limits");
+    ns.mcp()
+        .args([
+            "create",
+            "h",
+            "--model",
+            "claude-haiku-4-5",
+            "--max-output-tokens",
+            "70000",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "more than claude-haiku-4-5 answers with (64000 tokens at most)",
+        ));
+    ns.mcp()
+        .args([
+            "create",
+            "h",
+            "--model",
+            "claude-haiku-4-5",
+            "--max-tokens",
+            "199500",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("use at most --max-tokens 198976"));
+    assert!(ns.contexts().is_empty(), "nothing was created");
+    ns.mcp()
+        .args([
+            "create",
+            "h",
+            "--model",
+            "claude-haiku-4-5-20251001",
+            "--max-output-tokens",
+            "64000",
+        ])
+        .assert()
+        .success()
+        .stderr(predicates::str::is_empty());
+    ns.mcp()
+        .args(["set", "h", "--max-output-tokens", "100000"])
+        .assert()
+        .code(2)
+        .stderr(contains("64000 tokens at most"));
+    assert_eq!(
+        ns.contexts()[0].spec.max_output_tokens,
+        Some(64000),
+        "unchanged"
+    );
+    // A bigger model takes it.
+    ns.mcp()
+        .args([
+            "set",
+            "h",
+            "--model",
+            "claude-sonnet-4-6",
+            "--max-output-tokens",
+            "100000",
+        ])
+        .assert()
+        .success();
+    ns.mcp()
+        .args(["create", "u", "--model", "claude-future-9"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: model \"claude-future-9\" is not in this tool's table",
+        ));
+}

@@ -60,6 +60,11 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     t.wait_for_in("t", "You said: hello there");
     t.wait_for_in("t", "r [");
 
+    // What it cost ("m" has no price: counted, not priced).
+    t.keys_to("t", &["/cost", "Enter"]);
+    t.wait_for_in("t", "this session: 1 calls (0 summarizing)");
+    t.wait_for_in("t", "m has no price in the tool's table");
+
     // A long answer, cancelled part way: the words so far are shown, the rest never comes.
     t.keys_to(
         "t",

@@ -85,6 +85,9 @@ pub(super) async fn run(
     .await?;
     if let Opened::Created { elsewhere } = &opened {
         output::note(format!("created {}", output::object_name(session.object())));
+        if let Some(w) = crate::models::unknown_model_warning(&session.object().spec.model_name) {
+            output::note(w);
+        }
         if !elsewhere.is_empty() {
             output::note(format!(
                 "note: this is a new conversation; session \"{}\" also has a context in namespace {} (pass -n to chat with that one)",

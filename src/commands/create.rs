@@ -15,6 +15,9 @@ pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<(
         now(),
     )?;
     let created = create_context(cluster, obj).await?;
+    if let Some(w) = crate::models::unknown_model_warning(&created.spec.model_name) {
+        output::note(w);
+    }
     let mut out = std::io::stdout().lock();
     match args.output {
         None => writeln!(out, "{} created", output::object_name(&created))?,

@@ -203,6 +203,8 @@ struct Row {
     history: Option<u64>,
     expires: Option<Timestamp>,
     idle_ttl: Option<String>,
+    /// `$0.0421`, when anything was counted.
+    cost: Option<String>,
 }
 
 /// How long ago something happened, as the table shows it and as a number to sort by. The
@@ -282,6 +284,11 @@ impl Row {
             history: o.spec.history_size.map(u64::from),
             expires: o.spec.expiration_time,
             idle_ttl: o.spec.idle_ttl.clone(),
+            cost: o
+                .status
+                .as_ref()
+                .and_then(|s| s.usage.as_ref())
+                .map(|u| format!("${}", u.cost_usd)),
         }
     }
 
@@ -325,6 +332,9 @@ impl Row {
             history: number("History"),
             expires: time("Expires"),
             idle_ttl: Some(text("Idle TTL")).filter(|t| !t.is_empty() && t != "<none>"),
+            cost: Some(text("Cost"))
+                .filter(|t| !t.is_empty() && t != "<none>")
+                .map(|t| format!("${t}")),
         }
     }
 }
@@ -353,7 +363,9 @@ fn render_table(
         "AGE",
     ]);
     if wide {
-        header.extend(["STRATEGY", "BUDGET", "HISTORY", "EXPIRES", "IDLE TTL"]);
+        header.extend([
+            "STRATEGY", "BUDGET", "HISTORY", "EXPIRES", "IDLE TTL", "COST",
+        ]);
     }
     let none = || "<none>".to_string();
     let mut table = KubeTable::new(&header, headers);
@@ -390,6 +402,7 @@ fn render_table(
                     Some(t) => format!("{} ago", output::age(Some(t), now)),
                 },
                 r.idle_ttl.clone().unwrap_or_else(none),
+                r.cost.clone().unwrap_or_else(none),
             ]);
         }
         table.row(row);
@@ -480,7 +493,7 @@ mod tests {
             .lines()
             .next()
             .unwrap()
-            .ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES   IDLE TTL"));
+            .ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES   IDLE TTL   COST"));
         assert!(s.contains("truncate"), "{s}");
     }
 

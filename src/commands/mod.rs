@@ -14,6 +14,7 @@ mod list;
 mod restore;
 mod set;
 mod summarize;
+mod usage;
 
 use crate::cli::{Cli, Command};
 use crate::cluster::Cluster;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(args) => export::import(&Cluster::connect(&options).await?, &args).await,
         Command::Delete(args) => delete::run(&Cluster::connect(&options).await?, &args).await,
         Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Usage(args) => usage::run(&Cluster::connect(&options).await?, &args).await,
         Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
     }
 }

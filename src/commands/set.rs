@@ -20,6 +20,13 @@ pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()>
     }
     let mut session = Session::load(cluster, cluster.namespace(), &args.session).await?;
     let changed = session.apply_settings(&template).await?;
+    if let Some(w) = template
+        .model
+        .as_deref()
+        .and_then(crate::models::unknown_model_warning)
+    {
+        output::note(w);
+    }
     let name = output::object_name(session.object());
     let mut out = std::io::stdout().lock();
     if changed.is_empty() {

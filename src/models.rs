@@ -1,0 +1,239 @@
+//! What the tool knows of Claude models without asking: context window, answer cap, the
+//! shortest cacheable prefix, and prices. One dated table, so that a price change is one edit
+//! and every figure the tool prints says which prices it used.
+//!
+//! Model IDs are matched exactly or as a dated ID of an alias (`claude-sonnet-4-5-20250929`
+//! is `claude-sonnet-4-5`). A model not in the table (a newer one, a local model behind
+//! `ANTHROPIC_BASE_URL`) has no limits or prices here: callers fall back to defaults and say
+//! that the cost is unknown rather than guess.
+
+/// When the prices below were published (Anthropic's price list, per million tokens, USD).
+pub const PRICES_AS_OF: &str = "2026";
+
+/// Prices in USD per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prices {
+    /// Input not read from or written to the cache.
+    pub input: f64,
+    /// Output.
+    pub output: f64,
+    /// Cache writes with the 5-minute TTL (1.25× input).
+    pub cache_write_5m: f64,
+    /// Cache writes with the 1-hour TTL (2× input).
+    pub cache_write_1h: f64,
+    /// Cache reads (0.1× input).
+    pub cache_read: f64,
+}
+
+/// One model family as the table knows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelInfo {
+    /// The alias (dated IDs start with it).
+    pub id: &'static str,
+    /// Context window, tokens.
+    pub context_window: u32,
+    /// Largest `max_tokens` the model takes.
+    pub max_output: u32,
+    /// Shortest prefix the prompt cache keeps, tokens.
+    pub cache_min: u32,
+    /// Prices.
+    pub prices: Prices,
+    /// Supports Anthropic's server-side compaction edit.
+    pub compaction: bool,
+}
+
+const fn prices(input: f64, output: f64) -> Prices {
+    Prices {
+        input,
+        output,
+        cache_write_5m: input * 1.25,
+        cache_write_1h: input * 2.0,
+        cache_read: input * 0.1,
+    }
+}
+
+const fn model(
+    id: &'static str,
+    context_window: u32,
+    max_output: u32,
+    cache_min: u32,
+    prices: Prices,
+    compaction: bool,
+) -> ModelInfo {
+    ModelInfo {
+        id,
+        context_window,
+        max_output,
+        cache_min,
+        prices,
+        compaction,
+    }
+}
+
+/// The table (`../shared/notes/anthropic-api.md`, as published in 2026). Longer IDs first, so
+/// that a prefix match picks the most specific entry.
+pub const MODELS: &[ModelInfo] = &[
+    model(
+        "claude-haiku-4-5",
+        200_000,
+        64_000,
+        4_096,
+        prices(1.0, 5.0),
+        false,
+    ),
+    model(
+        "claude-sonnet-4-5",
+        200_000,
+        64_000,
+        1_024,
+        prices(3.0, 15.0),
+        false,
+    ),
+    model(
+        "claude-sonnet-4-6",
+        1_000_000,
+        128_000,
+        2_048,
+        prices(3.0, 15.0),
+        true,
+    ),
+    model(
+        "claude-opus-4-5",
+        200_000,
+        64_000,
+        4_096,
+        prices(5.0, 25.0),
+        false,
+    ),
+    model(
+        "claude-opus-4-6",
+        1_000_000,
+        128_000,
+        4_096,
+        prices(5.0, 25.0),
+        true,
+    ),
+    model(
+        "claude-opus-4-7",
+        1_000_000,
+        128_000,
+        4_096,
+        prices(5.0, 25.0),
+        true,
+    ),
+    model(
+        "claude-opus-4-8",
+        1_000_000,
+        128_000,
+        4_096,
+        prices(5.0, 25.0),
+        true,
+    ),
+    model(
+        "claude-sonnet-5-5",
+        1_000_000,
+        128_000,
+        2_048,
+        prices(2.0, 10.0),
+        true,
+    ),
+    model(
+        "claude-opus-5-5",
+        1_000_000,
+        128_000,
+        2_048,
+        prices(4.0, 20.0),
+        true,
+    ),
+];
+
+/// The table's entry for `id`: the alias itself, or a dated ID of it (`ALIAS-YYYYMMDD`).
+pub fn lookup(id: &str) -> Option<&'static ModelInfo> {
+    MODELS.iter().find(|m| {
+        id == m.id
+            || id
+                .strip_prefix(m.id)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|date| date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// A warning for a model the table does not know (a newer model, a typo, a local model): its
+/// limits and prices are unknown here, and the API decides whether it exists.
+pub fn unknown_model_warning(id: &str) -> Option<String> {
+    lookup(id).is_none().then(|| {
+        format!(
+            "warning: model \"{id}\" is not in this tool's table of Claude models ({}): its limits and prices are unknown here, and the API will say whether it exists",
+            MODELS.iter().map(|m| m.id).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// What one call cost, in millionths of a dollar (integers, so that totals add up exactly),
+/// at `prices`, with cache writes at the 5-minute rate unless `one_hour_writes`.
+pub fn cost_micro_usd(
+    prices: &Prices,
+    input: u64,
+    output: u64,
+    cache_writes: u64,
+    cache_reads: u64,
+    one_hour_writes: bool,
+) -> u64 {
+    let write = if one_hour_writes {
+        prices.cache_write_1h
+    } else {
+        prices.cache_write_5m
+    };
+    // USD per million tokens is millionths of a dollar per token.
+    let micro = input as f64 * prices.input
+        + output as f64 * prices.output
+        + cache_writes as f64 * write
+        + cache_reads as f64 * prices.cache_read;
+    micro.round() as u64
+}
+
+/// `$0.0421` from millionths of a dollar: four decimals below a dollar, two above.
+pub fn format_usd(micro: u64) -> String {
+    if micro >= 1_000_000 {
+        format!("${:.2}", micro as f64 / 1e6)
+    } else {
+        format!("${:.4}", micro as f64 / 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_and_dated_ids_are_found_and_nothing_else() {
+        assert_eq!(lookup("claude-sonnet-4-5").unwrap().max_output, 64_000);
+        assert_eq!(
+            lookup("claude-sonnet-4-5-20250929").unwrap().id,
+            "claude-sonnet-4-5"
+        );
+        assert_eq!(
+            lookup("claude-sonnet-4-6").unwrap().context_window,
+            1_000_000
+        );
+        assert!(lookup("claude-sonnet-4-5-latest").is_none());
+        assert!(lookup("claude-sonnet-4").is_none());
+        assert!(lookup("llama3").is_none());
+    }
+
+    #[test]
+    fn costs_follow_the_published_multipliers() {
+        let haiku = lookup("claude-haiku-4-5").unwrap().prices;
+        // 1M uncached input tokens on Haiku 4.5 cost $1; output $5; reads $0.10; writes $1.25.
+        assert_eq!(cost_micro_usd(&haiku, 1_000_000, 0, 0, 0, false), 1_000_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 1_000_000, 0, 0, false), 5_000_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 0, 0, 1_000_000, false), 100_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, false), 1_250_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, true), 2_000_000);
+        let sonnet = lookup("claude-sonnet-4-5").unwrap().prices;
+        // A typical turn: 2,000 read, 100 written, 80 new, 400 out.
+        assert_eq!(cost_micro_usd(&sonnet, 80, 400, 100, 2_000, false), 7_215);
+        assert_eq!(format_usd(7_215), "$0.0072");
+        assert_eq!(format_usd(12_345_678), "$12.35");
+    }
+}
