@@ -246,6 +246,10 @@ pub enum Marker {
     /// The answer stopped before Claude finished it (`max_tokens`, or a server that ignored it
     /// and was cut off by the tool).
     Cut,
+    /// Claude declined to answer (`stop_reason: refusal`). The turn is kept (it was asked and
+    /// paid for) but left out of later requests: the API advises dropping a refused exchange,
+    /// or refusals continue.
+    Refusal,
 }
 
 /// Numbers in a hand-written object that the apiserver accepted but that do not fit this

@@ -152,6 +152,9 @@ pub enum Note {
     /// Turns kept in the local journal while the cluster was unreachable were written back
     /// (before this turn, so the stored order is the order they were asked in).
     WroteBack(usize),
+    /// Claude declined to answer: the turn is stored marked `refusal` and left out of later
+    /// requests.
+    Refused,
 }
 
 impl std::fmt::Display for Note {
@@ -161,6 +164,7 @@ impl std::fmt::Display for Note {
             Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise the answer cap for longer ones: `kubectl mcp set SESSION --max-output-tokens N`"),
             Note::StatusNotUpdated(e) => write!(f, "warning: the turn was stored but its status was not updated: {e}"),
             Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
+            Note::Refused => write!(f, "warning: Claude declined to answer (stop_reason refusal); the turn is kept, marked `refusal`, and left out of later requests so the refusal does not carry on: rephrase the question (/retry asks it again as it was)"),
             Note::WroteBack(n) => write!(f, "wrote back {n} turn(s) kept in the local journal while the cluster was unreachable"),
         }
     }
@@ -619,6 +623,9 @@ impl Session {
         if reply.was_cut() {
             answer.markers.push(Marker::Cut);
         }
+        if reply.stop_reason.as_deref() == Some("refusal") {
+            answer.markers.push(Marker::Refusal);
+        }
         [stored(Role::User, question, at), answer]
     }
 
@@ -780,7 +787,7 @@ impl Session {
                         summarize::request(&self.obj.spec.model_name, previous.as_deref(), &folded);
                     let reply = client.send(&request).await?;
                     done.called_claude = true;
-                    self.record_summary_usage(&reply).await;
+                    self.record_call_usage(&reply, true).await;
                     if reply.text.trim().is_empty() {
                         anyhow::bail!("the summarizing call returned no text");
                     }
@@ -2328,6 +2335,9 @@ impl Session {
                 stop_reason: reply.stop_reason.clone().unwrap_or_else(|| "-".into()),
             });
         }
+        if reply.stop_reason.as_deref() == Some("refusal") {
+            notes.push(Note::Refused);
+        }
         let Held {
             turn,
             entry,
@@ -2482,8 +2492,9 @@ impl Session {
         crate::models::lookup(answered).map_or_else(|| answered.clone(), |m| m.id.to_string())
     }
 
-    /// Count a summarizing call in status (paid for whether or not its summary is kept).
-    async fn record_summary_usage(&mut self, reply: &Reply) {
+    /// Count a call in status that stores no turn: a summarizing call (paid for whether or not
+    /// its summary is kept, `summary`), or an answer that could not be kept.
+    pub async fn record_call_usage(&mut self, reply: &Reply, summary: bool) {
         let model = self.answering_model(reply);
         let usage = TokenUsage {
             input_tokens: reply.usage.input_tokens,
@@ -2491,17 +2502,17 @@ impl Session {
             cache_creation_input_tokens: reply.usage.cache_creation_input_tokens,
             cache_read_input_tokens: reply.usage.cache_read_input_tokens,
         };
-        self.spent.add(&model, &reply.id, &usage, true);
+        self.spent.add(&model, &reply.id, &usage, summary);
         let written = self
             .update_status("counting a summarizing call", |_, st| {
                 st.usage
                     .get_or_insert_with(Default::default)
-                    .add(&model, &reply.id, &usage, true);
+                    .add(&model, &reply.id, &usage, summary);
                 Ok(())
             })
             .await;
         if let Err(e) = written {
-            tracing::warn!("the usage of a summarizing call was not recorded: {e}");
+            tracing::warn!("the usage of a call was not recorded: {e}");
         }
     }
 

@@ -150,6 +150,24 @@ pub async fn ask(
         }
         Some(Ok(reply)) => reply,
     };
+    // An answer cap spent before any text (a thinking model): nothing worth keeping, and an
+    // empty turn would only be sent back as a placeholder. Paid for, so counted.
+    if reply.text.trim().is_empty() && reply.stop_reason.as_deref() == Some("max_tokens") {
+        show(Shown::Stopped);
+        session.record_call_usage(&reply, false).await;
+        let cap = session
+            .object()
+            .spec
+            .max_output_tokens
+            .unwrap_or(crate::resource::DEFAULT_MAX_OUTPUT_TOKENS);
+        return Err(TurnError::CallFailed {
+            error: anyhow::anyhow!(
+                "Claude spent the whole answer cap ({cap} tokens) before writing any text (thinking, most likely); nothing was stored for this question: raise the cap with `kubectl mcp set {} --max-output-tokens N` and ask again",
+                session.session_id()
+            ),
+            notes,
+        });
+    }
     let held = match session.hold(journal, message, &reply) {
         Ok(held) => held,
         Err(e) => {

@@ -228,7 +228,17 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
         }
     };
     let mut messages = Vec::with_capacity(2 * (n - start) + 1);
+    let mut refused = 0;
     for t in &turns[start..] {
+        // A refused exchange is dropped from requests (the API's advice: sent back, the
+        // refusal tends to continue).
+        if history[t.answer..t.end]
+            .iter()
+            .any(|m| m.markers.contains(&crate::resource::Marker::Refusal))
+        {
+            refused += 1;
+            continue;
+        }
         messages.push(WindowMessage {
             role: Role::User,
             content: merged(&history[t.start..t.answer]),
@@ -252,7 +262,7 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     Ok(Window {
         system,
         messages,
-        turns_sent: n - start,
+        turns_sent: n - start - refused,
         first_sent: msg_start(start),
         left_by_history: 0..msg_start(by_history),
         left_by_tokens: msg_start(by_history)..msg_start(start),

@@ -1044,3 +1044,69 @@ fn usage_and_cost_are_kept_per_context_and_summed_for_chargeback() {
         .code(2)
         .stderr(contains("use context, namespace, model or label=KEY"));
 }
+
+/// Issue #12 (answers that are not answers): a refusal is shown, stored marked, and left out
+/// of later requests; an answer cap spent before any text stores nothing (and is counted).
+#[test]
+fn a_refusal_is_kept_marked_and_left_out_and_an_empty_cut_answer_is_not_stored() {
+    let ns = cp().namespace("refusal");
+    let fake = fake();
+    chat(&ns, &fake)
+        .args(["r", "--model", "claude-haiku-4-5", "-m", "first"])
+        .assert()
+        .success();
+    fake.push_fault(fake_claude::Fault::StopReason {
+        text: "I can't help with that.".into(),
+        stop_reason: "refusal".into(),
+    });
+    chat(&ns, &fake)
+        .args(["r", "-m", "something it declines"])
+        .assert()
+        .success()
+        .stdout("I can't help with that.\n")
+        .stderr(contains("Claude declined to answer (stop_reason refusal)"));
+    let h = ns.contexts()[0].spec.context_history.clone();
+    assert_eq!(h.len(), 4);
+    assert_eq!(h[3].markers, [kubectl_mcp::resource::Marker::Refusal]);
+    chat(&ns, &fake)
+        .args(["r", "-m", "next"])
+        .assert()
+        .success();
+    let sent = fake.message_requests().pop().unwrap();
+    let texts: Vec<String> = sent.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            m["content"][0]["text"]
+                .as_str()
+                .or(m["content"].as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        ["first", "You said: first", "next"],
+        "the refused exchange is not sent"
+    );
+
+    fake.push_fault(fake_claude::Fault::StopReason {
+        text: String::new(),
+        stop_reason: "max_tokens".into(),
+    });
+    chat(&ns, &fake)
+        .args(["r", "-m", "think hard"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "spent the whole answer cap (1024 tokens) before writing any text",
+        ));
+    let o = &ns.contexts()[0];
+    assert_eq!(o.turns(), 3, "nothing was stored for it");
+    let u = o.status.as_ref().unwrap().usage.clone().unwrap();
+    assert_eq!(
+        u.models["claude-haiku-4-5"].requests, 4,
+        "but the call is counted"
+    );
+}

@@ -593,3 +593,39 @@ async fn one_429_holds_every_clone_of_the_client() {
         );
     }
 }
+
+/// Issue #12: the strict fake's catalogue: an unknown Claude model is the API's 404, answered
+/// with "check the model name"; a base URL with an extra `/v1` is named as the fault instead;
+/// `max_tokens` over the model's cap is the API's 400.
+#[tokio::test]
+async fn unknown_models_wrong_base_urls_and_caps_are_told_apart() {
+    let fake = fake().await;
+    let c = client(&fake);
+    let mut r = request("hi");
+    r.model = "claude-nonexistent-9".into();
+    let e = c.send(&r).await.unwrap_err().to_string();
+    assert!(e.contains("model: claude-nonexistent-9"), "{e}");
+    assert!(e.contains("check the model name"), "{e}");
+
+    let mut config = ClaudeConfig::new(
+        Credentials::ApiKey(Secret::new(KEY).unwrap()),
+        Some(format!("{}/v1", fake.base_url())),
+    );
+    config.retry = fast_retries();
+    let wrong = ClaudeClient::new(config).unwrap();
+    let e = wrong.send(&request("hi")).await.unwrap_err().to_string();
+    assert!(
+        e.contains("ends in /v1, and the tool adds /v1/messages itself"),
+        "{e}"
+    );
+    assert!(!e.contains("check the model name"), "{e}");
+
+    let mut r = request("hi");
+    r.model = "claude-haiku-4-5".into();
+    r.max_tokens = 70_000;
+    let e = c.send(&r).await.unwrap_err().to_string();
+    assert!(e.contains("maximum allowed number of output tokens"), "{e}");
+    r.max_tokens = 64_000;
+    let reply = c.send(&r).await.unwrap();
+    assert_eq!(reply.model, "claude-haiku-4-5-20251001");
+}

@@ -219,10 +219,16 @@ impl ClaudeClient {
                     t
                 }
             });
+        let mut kind = ApiErrorKind::classify(status, error_type, spend_limit);
+        // The API's own 404 for a model names it ("model: claude-…"); any other 404 is a
+        // path the server does not have.
+        if kind == ApiErrorKind::NotFound && !message.to_ascii_lowercase().contains("model") {
+            kind = ApiErrorKind::NoEndpoint(self.config.base_url.clone());
+        }
         Failure {
             error: ClaudeError::Api(Box::new(ApiError {
                 status,
-                kind: ApiErrorKind::classify(status, error_type, spend_limit),
+                kind,
                 message: self.redact(&message),
                 request_id,
                 attempts,

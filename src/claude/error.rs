@@ -15,8 +15,11 @@ pub enum ApiErrorKind {
     Billing,
     /// 403 `permission_error`.
     Permission,
-    /// 404 `not_found_error`.
+    /// 404 `not_found_error` about the model.
     NotFound,
+    /// 404 that is not about a model: the server has no Messages API at that path, most often
+    /// a base URL with an extra `/v1`. Holds the base URL.
+    NoEndpoint(String),
     /// 409 `conflict_error`.
     Conflict,
     /// 413 `request_too_large`.
@@ -77,7 +80,7 @@ impl ApiErrorKind {
             Self::Authentication => 401,
             Self::Billing => 402,
             Self::Permission => 403,
-            Self::NotFound => 404,
+            Self::NotFound | Self::NoEndpoint(_) => 404,
             Self::Conflict => 409,
             Self::RequestTooLarge => 413,
             Self::RateLimit | Self::SpendLimit => 429,
@@ -116,6 +119,8 @@ impl ApiError {
             ApiErrorKind::Billing => "check the plan and billing details of your Anthropic account".into(),
             ApiErrorKind::Permission => "this API key may not use this model or feature; use another model (--model) or key".into(),
             ApiErrorKind::NotFound => "check the model name (spec.modelName, --model): `GET /v1/models` lists the models your key can use".into(),
+            ApiErrorKind::NoEndpoint(base) if base.trim_end_matches('/').ends_with("/v1") => format!("ANTHROPIC_BASE_URL ({base}) ends in /v1, and the tool adds /v1/messages itself: drop the /v1 (e.g. https://api.anthropic.com)"),
+            ApiErrorKind::NoEndpoint(base) => format!("the server at ANTHROPIC_BASE_URL ({base}) has no Messages API at /v1/messages: check the URL (the server's root, e.g. https://api.anthropic.com; the tool adds /v1/messages)"),
             ApiErrorKind::Conflict => "the API reported a conflict; try again".into(),
             ApiErrorKind::RequestTooLarge => "the request is over the API's size limit: summarize the context (`kubectl mcp summarize`) or lower the prompt budget (`kubectl mcp set SESSION --max-tokens N`)".into(),
             ApiErrorKind::RateLimit => "rate limited: wait a little and try again, or lower the concurrency".into(),
@@ -133,7 +138,7 @@ impl ApiError {
             ApiErrorKind::Authentication => "authentication_error",
             ApiErrorKind::Billing => "billing_error",
             ApiErrorKind::Permission => "permission_error",
-            ApiErrorKind::NotFound => "not_found_error",
+            ApiErrorKind::NotFound | ApiErrorKind::NoEndpoint(_) => "not_found_error",
             ApiErrorKind::Conflict => "conflict_error",
             ApiErrorKind::RequestTooLarge => "request_too_large",
             ApiErrorKind::RateLimit | ApiErrorKind::SpendLimit => "rate_limit_error",

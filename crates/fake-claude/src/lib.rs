@@ -107,6 +107,14 @@ pub enum Fault {
         /// Words sent.
         words: usize,
     },
+    /// Answer `text` and stop with this `stop_reason` (`refusal`, `pause_turn`,
+    /// `model_context_window_exceeded`, …).
+    StopReason {
+        /// The answer's text (may be empty).
+        text: String,
+        /// The stop reason.
+        stop_reason: String,
+    },
 }
 
 impl Fault {
@@ -332,6 +340,7 @@ fn router(shared: Shared) -> Router {
         .route("/v1/messages", post(messages))
         .route("/v1/messages/count_tokens", post(count_tokens))
         .route("/v1/models", get(models))
+        .route("/v1/models/{id}", get(model))
         .with_state(shared)
 }
 
@@ -475,6 +484,23 @@ fn validate(
         }
     }
     match obj.get("model") {
+        Some(Value::String(m)) if m.starts_with("claude-") => match catalogue_entry(m) {
+            None => return Err((404, "not_found_error", format!("model: {m}"))),
+            Some(entry) => {
+                let asked = obj.get("max_tokens").and_then(Value::as_u64).unwrap_or(0);
+                if !count_only && asked > entry.max_output {
+                    return Err((
+                        400,
+                        "invalid_request_error",
+                        format!(
+                            "max_tokens: {asked} > {}, which is the maximum allowed number of output tokens for {}",
+                            entry.max_output, entry.dated
+                        ),
+                    ));
+                }
+            }
+        },
+        // Other names are served as a local model server would serve its own models.
         Some(Value::String(m)) if !m.is_empty() => {}
         Some(_) => {
             return Err((
@@ -720,6 +746,9 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
 }
 
 fn dated(model: &str) -> String {
+    if let Some(e) = catalogue_entry(model) {
+        return e.dated.to_string();
+    }
     if model
         .rsplit('-')
         .next()
@@ -758,21 +787,99 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
     resp
 }
 
+/// One model the fake serves, as the API describes it.
+pub struct CatalogueEntry {
+    /// The alias.
+    pub alias: &'static str,
+    /// Its dated ID.
+    pub dated: &'static str,
+    /// `max_input_tokens`.
+    pub context_window: u64,
+    /// `max_tokens`.
+    pub max_output: u64,
+}
+
+/// The Claude models the fake serves (unknown `claude-*` IDs get the API's 404; other names
+/// are served as a local model server serves its own).
+pub const CATALOGUE: &[CatalogueEntry] = &[
+    CatalogueEntry {
+        alias: "claude-haiku-4-5",
+        dated: "claude-haiku-4-5-20251001",
+        context_window: 200_000,
+        max_output: 64_000,
+    },
+    CatalogueEntry {
+        alias: "claude-sonnet-4-5",
+        dated: "claude-sonnet-4-5-20250929",
+        context_window: 200_000,
+        max_output: 64_000,
+    },
+    CatalogueEntry {
+        alias: "claude-opus-4-5",
+        dated: "claude-opus-4-5-20251101",
+        context_window: 200_000,
+        max_output: 64_000,
+    },
+    CatalogueEntry {
+        alias: "claude-sonnet-4-6",
+        dated: "claude-sonnet-4-6-20260115",
+        context_window: 1_000_000,
+        max_output: 128_000,
+    },
+    CatalogueEntry {
+        alias: "claude-opus-4-6",
+        dated: "claude-opus-4-6-20260201",
+        context_window: 1_000_000,
+        max_output: 128_000,
+    },
+];
+
+/// The catalogue entry for an alias or a dated ID.
+pub fn catalogue_entry(model: &str) -> Option<&'static CatalogueEntry> {
+    CATALOGUE.iter().find(|e| {
+        e.alias == model
+            || e.dated == model
+            || model
+                .strip_prefix(e.alias)
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+fn describe(e: &CatalogueEntry) -> Value {
+    json!({"type": "model", "id": e.dated, "display_name": e.alias, "created_at": "2025-09-29T00:00:00Z",
+           "max_input_tokens": e.context_window, "max_tokens": e.max_output})
+}
+
 async fn models(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let h = header_map(&headers);
     shared.inner().record("GET", "/v1/models", h, &[], 200);
-    let data: Vec<Value> = [
-        "claude-opus-4-5-20251101",
-        "claude-sonnet-4-5-20250929",
-        "claude-haiku-4-5-20251001",
-    ]
-    .iter()
-    .map(|id| {
-        json!({"type": "model", "id": id, "display_name": id, "created_at": "2025-09-29T00:00:00Z",
-                         "max_input_tokens": 200000, "max_tokens": 64000})
-    })
-    .collect();
-    axum::Json(json!({"data": data, "has_more": false, "first_id": data[0]["id"], "last_id": data[2]["id"]})).into_response()
+    let data: Vec<Value> = CATALOGUE.iter().map(describe).collect();
+    axum::Json(json!({"data": data, "has_more": false, "first_id": data[0]["id"], "last_id": data[data.len() - 1]["id"]})).into_response()
+}
+
+async fn model(
+    State(shared): State<Shared>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let h = header_map(&headers);
+    let (status, resp) = match catalogue_entry(&id) {
+        Some(e) => (200, axum::Json(describe(e)).into_response()),
+        None => (
+            404,
+            error_response(
+                404,
+                "not_found_error",
+                &format!("model: {id}"),
+                "req_fake_models",
+            ),
+        ),
+    };
+    shared
+        .inner()
+        .record("GET", "/v1/models/{id}", h, &[], status);
+    resp
 }
 
 fn sse(event: &str, data: &Value) -> Bytes {
@@ -855,12 +962,15 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         .map(|m| content_text(&m["content"]))
         .unwrap_or_default();
     let mut text = match &fault {
-        Some(Fault::Reply(t)) => t.clone(),
+        Some(Fault::Reply(t)) | Some(Fault::StopReason { text: t, .. }) => t.clone(),
         _ => {
             summary_of_tagged_turns(&last_user).unwrap_or_else(|| format!("You said: {last_user}"))
         }
     };
-    let mut stop_reason = "end_turn";
+    let mut stop_reason: String = match &fault {
+        Some(Fault::StopReason { stop_reason, .. }) => stop_reason.clone(),
+        _ => "end_turn".to_string(),
+    };
     // Like the API, cap the answer by tokens (the fake's count), not by words.
     let max_tokens = v["max_tokens"].as_u64().unwrap_or(1024);
     let word_cap = match &fault {
@@ -871,7 +981,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     let mut kept = String::new();
     for (i, w) in words.iter().enumerate() {
         if word_cap.is_some_and(|cap| i >= cap) || count(&format!("{kept}{w}")) > max_tokens {
-            stop_reason = "max_tokens";
+            stop_reason = "max_tokens".to_string();
             break;
         }
         kept.push_str(w);
