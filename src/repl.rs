@@ -706,6 +706,10 @@ impl Repl {
                 turn::Shown::Text(t) => stdout.write_all(t.as_bytes()),
                 turn::Shown::Kept | turn::Shown::Stopped => writeln!(stdout),
                 turn::Shown::Stored => Ok(()),
+                turn::Shown::Restarted => writeln!(
+                    stdout,
+                    "\n\x1b[2m[cut off in transit: asking again from the start (a second, billed call); only the complete answer is stored]\x1b[0m"
+                ),
             };
             let _ = stdout.flush();
         };
@@ -718,6 +722,7 @@ impl Repl {
             &self.journal,
             message,
             &mut show,
+            true,
             cancel,
         )
         .await;

@@ -29,6 +29,10 @@ pub enum Shown<'a> {
     Stored,
     /// The answer stopped before it was complete (an error, or cancelled): what came is shown.
     Stopped,
+    /// The stream was cut after some of the answer was shown: it is asked again, once, from
+    /// the start (the front end says so; the shown part is not stored, and the call is billed
+    /// again).
+    Restarted,
 }
 
 /// A turn that was answered and kept.
@@ -96,6 +100,7 @@ pub async fn ask(
     journal: &Journal,
     message: &str,
     show: &mut (dyn FnMut(Shown<'_>) + Send),
+    shows_text: bool,
     cancel: impl Future<Output = ()>,
 ) -> Result<Answered, TurnError> {
     // Turns journalled while the cluster was away go back first, so this question's window
@@ -116,17 +121,32 @@ pub async fn ask(
         notes.insert(0, Note::WroteBack(wrote_back));
     }
     let mut last_piece = String::new();
-    let answer = {
-        let mut on_text = |t: &str| {
-            if !last_piece.is_empty() {
-                show(Shown::Text(&last_piece));
+    tokio::pin!(cancel);
+    let mut restarted = false;
+    let answer = loop {
+        let answer = {
+            let mut on_text = |t: &str| {
+                if !last_piece.is_empty() {
+                    show(Shown::Text(&last_piece));
+                }
+                last_piece = t.to_string();
+            };
+            tokio::select! {
+                r = client.stream_with(&prepared.request, &mut on_text, shows_text) => Some(r),
+                _ = &mut cancel => None,
             }
-            last_piece = t.to_string();
         };
-        tokio::select! {
-            r = client.stream(&prepared.request, &mut on_text) => Some(r),
-            _ = cancel => None,
+        // Cut in transit after some of it was shown: said, and asked again once.
+        if let Some(Err(crate::claude::ClaudeError::StreamCut { .. })) = &answer {
+            if shows_text && !restarted {
+                restarted = true;
+                show(Shown::Text(&last_piece));
+                last_piece.clear();
+                show(Shown::Restarted);
+                continue;
+            }
         }
+        break answer;
     };
     let reply = match answer {
         None => {

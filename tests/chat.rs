@@ -1110,3 +1110,89 @@ fn a_refusal_is_kept_marked_and_left_out_and_an_empty_cut_answer_is_not_stored()
         "but the call is counted"
     );
 }
+
+/// Issue #12 (resilient streams): under a fault mix of 20% 429, 10% 503, 10% cut streams and
+/// 10% dropped connections, 20 of 20 scripted turns complete and every stored answer is whole.
+#[test]
+fn twenty_turns_complete_under_a_fault_mix_and_nothing_partial_is_stored() {
+    let ns = cp().namespace("faultmix");
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        fault_mix: Some(fake_claude::FaultMix {
+            rate_limited: 0.2,
+            unavailable: 0.1,
+            cut: 0.1,
+            dropped: 0.1,
+            seed: 42,
+        }),
+        ..Config::default()
+    })
+    .unwrap();
+    let mut cmd = chat(&ns, &fake);
+    cmd.env("KUBECTL_MCP_MAX_RETRIES", "10").args([
+        "mix",
+        "--model",
+        "claude-haiku-4-5",
+        "-o",
+        "jsonl",
+    ]);
+    let questions: Vec<String> = (0..20)
+        .map(|i| format!("question {i} about the deployment rollout"))
+        .collect();
+    for q in &questions {
+        cmd.arg("-m").arg(q);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent = fake.message_requests().len();
+    assert!(sent > 30, "the mix did fail requests: {sent} for 20 turns");
+    let answers: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["reply"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let whole: Vec<String> = questions.iter().map(|q| format!("You said: {q}")).collect();
+    assert_eq!(answers, whole, "every printed answer is whole");
+    let stored: Vec<String> = ns.exported("mix").into_iter().collect();
+    let expected: Vec<String> = questions
+        .iter()
+        .zip(&whole)
+        .flat_map(|(q, a)| [q.clone(), a.clone()])
+        .collect();
+    assert_eq!(stored, expected, "each turn stored once, whole, in order");
+}
+
+/// A stream cut after text was shown (text mode): said on stderr, asked again once, and only
+/// the complete answer is stored.
+#[test]
+fn a_cut_after_shown_text_is_said_and_asked_again_once() {
+    let ns = cp().namespace("cutshown");
+    let fake = fake();
+    fake.push_fault(Fault::CutStream { after_deltas: 2 });
+    let out = chat(&ns, &fake)
+        .args([
+            "c",
+            "--model",
+            "claude-haiku-4-5",
+            "-m",
+            "one two three four",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cut off in transit; asking again from the start"));
+    assert!(
+        stdout(&out).ends_with("You said: one two three four\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(fake.message_requests().len(), 2);
+    assert_eq!(
+        ns.exported("c"),
+        ["one two three four", "You said: one two three four"]
+    );
+}

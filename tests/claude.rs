@@ -87,7 +87,7 @@ async fn a_request_carries_the_exact_json_and_headers() {
         .unwrap();
     assert_eq!(reply.text, "You said: what is a pod?");
     assert_eq!(reply.stop_reason.as_deref(), Some("end_turn"));
-    assert_eq!(reply.model, "claude-haiku-4-5-20250929");
+    assert_eq!(reply.model, "claude-haiku-4-5-20251001");
     assert!(reply.request_id.is_some());
     let reqs = fake.message_requests();
     assert_eq!(reqs.len(), 1);
@@ -323,24 +323,59 @@ async fn a_max_tokens_stop_is_reported() {
 }
 
 #[tokio::test]
-async fn a_stalled_request_fails_within_the_stall_timeout_and_is_not_retried() {
+async fn a_stalled_request_is_retried_like_a_connection_error() {
     let fake = fake().await;
     fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(3)));
     let mut c = client(&fake).config().clone();
     c.idle_timeout = Duration::from_millis(400);
     let c = ClaudeClient::new(c).unwrap();
     let start = Instant::now();
-    let err = c.stream(&request("x"), &mut |_| {}).await.unwrap_err();
+    // Nothing was shown: the stall is retried, and the second attempt answers.
+    let reply = c.stream(&request("x"), &mut |_| {}).await.unwrap();
+    assert_eq!(reply.text, "You said: x");
+    assert!(start.elapsed() >= Duration::from_millis(400));
+    assert_eq!(fake.message_requests().len(), 2, "one stall, one retry");
+    // Every attempt stalling: a timeout after the retries.
+    for _ in 0..3 {
+        fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(3)));
+    }
+    let err = c.stream(&request("y"), &mut |_| {}).await.unwrap_err();
     assert!(matches!(err, ClaudeError::Timeout { .. }), "{err}");
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        start.elapsed()
+}
+
+/// Issue #12 (resilient streams): a stream cut after some text is retried when nothing was
+/// shown (a complete answer comes back, never a partial one), and not when it was (the caller
+/// decides what to say).
+#[tokio::test]
+async fn a_stream_cut_after_text_is_retried_only_where_nothing_was_shown() {
+    let fake = fake().await;
+    let c = client(&fake);
+    fake.push_fault(Fault::CutStream { after_deltas: 2 });
+    let reply = c.send(&request("one two three four")).await.unwrap();
+    assert_eq!(reply.text, "You said: one two three four");
+    assert_eq!(fake.message_requests().len(), 2);
+    fake.push_fault(Fault::CutStream { after_deltas: 2 });
+    let mut shown = String::new();
+    let err = c
+        .stream(&request("one two three four"), &mut |t| shown.push_str(t))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClaudeError::StreamCut { .. }), "{err}");
+    assert!(!shown.is_empty());
+    assert_eq!(
+        fake.message_requests().len(),
+        3,
+        "shown text: not retried here"
     );
-    assert_eq!(fake.message_requests().len(), 1, "a stall is not retried");
-    // The next request goes through as usual.
-    let reply = c.stream(&request("y"), &mut |_| {}).await.unwrap();
-    assert_eq!(reply.text, "You said: y");
+    // An `error` event before any text is retried like a connection error.
+    fake.push_fault(Fault::ErrorEvent {
+        after_deltas: 0,
+        error_type: "overloaded_error".into(),
+        message: "Overloaded".into(),
+    });
+    let reply = c.stream(&request("x"), &mut |_| {}).await.unwrap();
+    assert_eq!(reply.text, "You said: x");
+    assert_eq!(fake.message_requests().len(), 5);
 }
 
 #[tokio::test]

@@ -610,8 +610,9 @@ fn an_endpoint_that_never_answers_fails_within_the_stall_timeout() {
         .assert()
         .code(1)
         .stderr(contains("2s"));
+    // Three attempts (a stall is retried like a connection error), each within the limit.
     let took = start.elapsed();
-    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
     let obj = the_context(&ns);
     assert!(obj.spec.context_history.is_empty());
     assert_eq!(obj.status.unwrap().current_state.unwrap().as_str(), "Error");

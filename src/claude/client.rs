@@ -69,11 +69,23 @@ impl ClaudeConfig {
         Self {
             base_url: base.trim().trim_end_matches('/').to_string(),
             credentials,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy {
+                max_retries: max_retries().unwrap_or(RetryPolicy::default().max_retries),
+                ..RetryPolicy::default()
+            },
             connect_timeout: Duration::from_secs(10),
             idle_timeout: stall_timeout().unwrap_or(DEFAULT_STALL_TIMEOUT),
         }
     }
+}
+
+/// `KUBECTL_MCP_MAX_RETRIES`: retries after a failed attempt (the official SDKs' 2 when unset),
+/// for unattended runs over flaky links.
+fn max_retries() -> Option<u32> {
+    std::env::var("KUBECTL_MCP_MAX_RETRIES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map(|n: u32| n.min(20))
 }
 
 /// Credentials from the environment: `ANTHROPIC_API_KEY`, else `ANTHROPIC_AUTH_TOKEN` (sent as a
@@ -312,7 +324,7 @@ impl ClaudeClient {
     /// cap apply as for [`ClaudeClient::stream`] (a non-streamed request has neither, and waits
     /// for the whole answer before its first byte).
     pub async fn send(&self, request: &MessagesRequest) -> Result<Reply, ClaudeError> {
-        self.stream(request, &mut |_: &str| {}).await
+        self.stream_with(request, &mut |_: &str| {}, false).await
     }
 
     /// POST `body` (a short call: `count_tokens`), within the stall limit; an error status
@@ -342,8 +354,8 @@ impl ClaudeClient {
             error: self.transport(e, attempts),
             status: None,
             headers: None,
-            // A stalled request is not retried (see `idle_timeout`); a refused connection is.
-            final_: e.is_timeout(),
+            // Nothing was shown: a stall is retried like a refused connection.
+            final_: false,
         }
     }
 
@@ -354,12 +366,26 @@ impl ClaudeClient {
         request: &MessagesRequest,
         on_text: &mut (dyn FnMut(&str) + Send),
     ) -> Result<Reply, ClaudeError> {
+        self.stream_with(request, on_text, true).await
+    }
+
+    /// [`ClaudeClient::stream`] for a caller that `shows` the text as it arrives or not. A
+    /// failure before any text (a cut, an `error` event, a stall, a dropped connection) is
+    /// retried like a connection error; one after some text is retried only when nothing was
+    /// shown (`-o json`, `batch`, summaries print complete answers only): a partial answer is
+    /// never returned, and a shown one is never silently replaced.
+    pub async fn stream_with(
+        &self,
+        request: &MessagesRequest,
+        on_text: &mut (dyn FnMut(&str) + Send),
+        shows: bool,
+    ) -> Result<Reply, ClaudeError> {
         let mut body = request.clone();
         body.stream = true;
         let mut n = 1;
         loop {
             self.wait_gate().await;
-            match self.stream_once(&body, n, on_text).await {
+            match self.stream_once(&body, n, on_text, shows).await {
                 Ok(reply) => return Ok(reply),
                 Err(f) => self.after_failure("Claude", n, f).await?,
             }
@@ -372,6 +398,7 @@ impl ClaudeClient {
         body: &MessagesRequest,
         n: u32,
         on_text: &mut (dyn FnMut(&str) + Send),
+        shows: bool,
     ) -> Result<Reply, Failure> {
         tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages (stream)");
         // No whole-request timeout for a stream (answers can be long), but the headers must come
@@ -381,19 +408,23 @@ impl ClaudeClient {
             self.post("/v1/messages").json(body).send(),
         )
         .await
-        .map_err(|_| {
-            Failure::final_(ClaudeError::Timeout {
+        .map_err(|_| Failure {
+            // Nothing was shown: a stall is retried like a connection error.
+            error: ClaudeError::Timeout {
                 base_url: self.config.base_url.clone(),
                 after: self.config.idle_timeout,
                 attempts: n,
-            })
+            },
+            status: None,
+            headers: None,
+            final_: false,
         })?;
         let resp = sent.map_err(|e| self.failure_from_transport(&e, n))?;
         if !resp.status().is_success() {
             return Err(self.error_from(resp, n).await);
         }
         let rid = request_id(resp.headers());
-        self.read_stream(resp, rid, n, body.max_tokens, on_text)
+        self.read_stream(resp, rid, n, body.max_tokens, on_text, shows)
             .await
     }
 
@@ -404,6 +435,7 @@ impl ClaudeClient {
         attempts: u32,
         body_max_tokens: u32,
         on_text: &mut (dyn FnMut(&str) + Send),
+        shows: bool,
     ) -> Result<Reply, Failure> {
         // Bound what a server can make us hold: the text by the answer cap (below), and the raw
         // bytes (one endless SSE line would otherwise grow in the parser's buffer).
@@ -434,7 +466,7 @@ impl ClaudeClient {
         };
         // Before any text has been shown, a failure may be retried; after, never.
         let failure = |reply: &Reply, error: ClaudeError, retryable: bool| Failure {
-            final_: !reply.text.is_empty() || !retryable,
+            final_: (shows && !reply.text.is_empty()) || !retryable,
             error,
             status: None,
             headers: None,
@@ -448,7 +480,7 @@ impl ClaudeClient {
                         after: self.config.idle_timeout,
                         attempts,
                     };
-                    return Err(failure(&reply, e, false));
+                    return Err(failure(&reply, e, true));
                 }
             };
             let event = match next {

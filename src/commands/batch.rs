@@ -292,6 +292,7 @@ async fn turn(
         journal,
         &l.message,
         &mut |_| {},
+        false,
         std::future::pending(),
     )
     .await;

@@ -138,6 +138,10 @@ pub(super) async fn run(
                 Shown::Text(t) => out.write_all(t.as_bytes()).and_then(|_| out.flush()),
                 Shown::Stored => writeln!(out).and_then(|_| out.flush()),
                 Shown::Kept | Shown::Stopped => Ok(()),
+                Shown::Restarted => {
+                    output::note("\n[the answer was cut off in transit; asking again from the start (a second, billed call); only the complete answer is stored]");
+                    writeln!(out).and_then(|_| out.flush())
+                }
             };
             write_err = r.err();
         };
@@ -147,6 +151,7 @@ pub(super) async fn run(
             &journal,
             message,
             &mut show,
+            text,
             std::future::pending(),
         )
         .await;

@@ -47,6 +47,24 @@ pub struct Config {
     /// Multiplies every input token count (usage and count_tokens), to play a model whose
     /// tokenizer counts more than the client's estimate.
     pub token_factor: f64,
+    /// Faults drawn at random for Messages requests that have none queued (a flaky link or an
+    /// overloaded API), reproducibly from a seed.
+    pub fault_mix: Option<FaultMix>,
+}
+
+/// Shares of requests that fail each way (the rest are answered).
+#[derive(Debug, Clone, Copy)]
+pub struct FaultMix {
+    /// 429 `rate_limit_error`, with `retry-after`, `retry-after-ms` and `x-should-retry`.
+    pub rate_limited: f64,
+    /// 503 from an overloaded backend.
+    pub unavailable: f64,
+    /// A stream cut after two text deltas, without `message_stop`.
+    pub cut: f64,
+    /// A connection dropped before any text.
+    pub dropped: f64,
+    /// Seed of the draw.
+    pub seed: u64,
 }
 
 impl Default for Config {
@@ -61,6 +79,7 @@ impl Default for Config {
             min_cache_tokens: 1024,
             latency: Duration::ZERO,
             token_factor: 1.0,
+            fault_mix: None,
         }
     }
 }
@@ -136,7 +155,12 @@ impl Fault {
         Fault::Status {
             status,
             error_type: error_type.to_string(),
-            message: format!("fake {error_type}"),
+            // The API's 404 for a model names it.
+            message: if status == 404 {
+                "model: claude-unknown".to_string()
+            } else {
+                format!("fake {error_type}")
+            },
             headers: Vec::new(),
             details: None,
         }
@@ -185,6 +209,8 @@ pub struct RecordedRequest {
 struct Inner {
     requests: Vec<RecordedRequest>,
     faults: VecDeque<Fault>,
+    /// State of the fault-mix draw (xorshift64*), seeded on first use.
+    draw: u64,
     cached_prefixes: HashSet<String>,
     disconnects: usize,
     counter: u64,
@@ -211,6 +237,45 @@ impl Shared {
 }
 
 impl Inner {
+    /// A fault drawn from `mix`, or none.
+    fn draw_fault(&mut self, mix: &FaultMix) -> Option<Fault> {
+        if self.draw == 0 {
+            self.draw = mix.seed | 1;
+        }
+        self.draw ^= self.draw >> 12;
+        self.draw ^= self.draw << 25;
+        self.draw ^= self.draw >> 27;
+        let r = (self.draw.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64;
+        let mut edge = mix.rate_limited;
+        if r < edge {
+            return Some(
+                Fault::status(429)
+                    .with_header("retry-after", "1")
+                    .with_header("retry-after-ms", "30")
+                    .with_header("x-should-retry", "true"),
+            );
+        }
+        edge += mix.unavailable;
+        if r < edge {
+            return Some(Fault::Status {
+                status: 503,
+                error_type: "api_error".into(),
+                message: "upstream unavailable".into(),
+                headers: Vec::new(),
+                details: None,
+            });
+        }
+        edge += mix.cut;
+        if r < edge {
+            return Some(Fault::CutStream { after_deltas: 2 });
+        }
+        edge += mix.dropped;
+        if r < edge {
+            return Some(Fault::CutStream { after_deltas: 0 });
+        }
+        None
+    }
+
     /// A new `request-id`.
     fn next_id(&mut self) -> String {
         self.counter += 1;
@@ -894,7 +959,10 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         let mut inner = shared.inner();
         let rid = inner.next_id();
         let fault = if validated.is_ok() {
-            inner.faults.pop_front()
+            inner
+                .faults
+                .pop_front()
+                .or_else(|| config.fault_mix.and_then(|mix| inner.draw_fault(&mix)))
         } else {
             None
         };
