@@ -664,3 +664,38 @@ async fn unknown_models_wrong_base_urls_and_caps_are_told_apart() {
     let reply = c.send(&r).await.unwrap();
     assert_eq!(reply.model, "claude-haiku-4-5-20251001");
 }
+
+/// Issue #12: `count_tokens` has a rate limit of its own: its 429 holds its own retries, not a
+/// Messages call made meanwhile by a clone of the same client.
+#[tokio::test]
+async fn a_count_tokens_429_does_not_delay_messages() {
+    let fake = fake().await;
+    let c = client(&fake);
+    fake.push_count_fault(Fault::status(429).with_header("retry-after", "3"));
+    let counter = c.clone();
+    let count = tokio::spawn(async move { counter.count_tokens(&request("x")).await });
+    // Let the count meet its 429 first.
+    let start = Instant::now();
+    while fake
+        .requests()
+        .iter()
+        .all(|r| r.path != "/v1/messages/count_tokens")
+    {
+        assert!(start.elapsed() < Duration::from_secs(5));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let asked = Instant::now();
+    let reply = c.stream(&request("y"), &mut |_| {}).await.unwrap();
+    assert_eq!(reply.text, "You said: y");
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "the Messages call waited for count_tokens' limit: {:?}",
+        asked.elapsed()
+    );
+    let n = count.await.unwrap().unwrap();
+    assert!(n > 0);
+    assert!(
+        start.elapsed() >= Duration::from_secs(3),
+        "count_tokens honoured its wait"
+    );
+}

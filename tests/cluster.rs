@@ -822,7 +822,7 @@ fn list_reads_a_server_side_table_without_transcripts() {
     assert_eq!(table.lines().count(), 21);
     let header = table.lines().next().unwrap();
     assert!(
-        header.ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES   IDLE TTL"),
+        header.ends_with("STRATEGY   BUDGET   HISTORY   EXPIRES   IDLE TTL   COST"),
         "{header}"
     );
     assert!(table.contains("truncate   4000     8"), "{table}");

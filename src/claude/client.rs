@@ -105,12 +105,22 @@ pub fn credentials_from_env() -> Option<Credentials> {
 
 /// A Messages API client. Clones share one rate-limit gate: a 429 seen by any of them holds
 /// every clone's next request until the wait the server asked for is over (one 429 slows all
-/// workers of a `batch`, instead of each discovering the limit on its own).
+/// workers of a `batch`, instead of each discovering the limit on its own). `count_tokens` has
+/// a gate of its own, as it has a limit of its own.
 #[derive(Debug, Clone)]
 pub struct ClaudeClient {
     http: reqwest::Client,
     config: ClaudeConfig,
     gate: Arc<Mutex<Option<tokio::time::Instant>>>,
+    /// `count_tokens` has a rate limit of its own: its 429s hold only its own calls.
+    count_gate: Arc<Mutex<Option<tokio::time::Instant>>>,
+}
+
+/// Which rate limit a call is under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    Messages,
+    CountTokens,
 }
 
 /// One failed attempt, with what the retry decision needs.
@@ -153,6 +163,7 @@ impl ClaudeClient {
             http,
             config,
             gate: Arc::default(),
+            count_gate: Arc::default(),
         })
     }
 
@@ -252,10 +263,20 @@ impl ClaudeClient {
         }
     }
 
+    fn gate_of(&self, limit: Limit) -> &Mutex<Option<tokio::time::Instant>> {
+        match limit {
+            Limit::Messages => &self.gate,
+            Limit::CountTokens => &self.count_gate,
+        }
+    }
+
     /// Wait while a rate limit seen by any clone is in force.
-    async fn wait_gate(&self) {
+    async fn wait_gate(&self, limit: Limit) {
         loop {
-            let until = *self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            let until = *self
+                .gate_of(limit)
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             match until {
                 Some(t) if t > tokio::time::Instant::now() => tokio::time::sleep_until(t).await,
                 _ => return,
@@ -263,16 +284,25 @@ impl ClaudeClient {
         }
     }
 
-    fn close_gate_for(&self, wait: Duration) {
+    fn close_gate_for(&self, limit: Limit, wait: Duration) {
         let until = tokio::time::Instant::now() + wait;
-        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        let mut gate = self
+            .gate_of(limit)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if gate.is_none_or(|t| t < until) {
             *gate = Some(until);
         }
     }
 
     /// After failed attempt `n`: sleep and return `Ok` to try again, or return the error to give.
-    async fn after_failure(&self, what: &str, n: u32, f: Failure) -> Result<(), ClaudeError> {
+    async fn after_failure(
+        &self,
+        what: &str,
+        limit: Limit,
+        n: u32,
+        f: Failure,
+    ) -> Result<(), ClaudeError> {
         if f.final_ {
             return Err(f.error);
         }
@@ -288,7 +318,7 @@ impl ClaudeClient {
             }),
             Decision::Retry(delay) => {
                 if f.status == Some(429) {
-                    self.close_gate_for(delay);
+                    self.close_gate_for(limit, delay);
                 }
                 let attempts_note = format!(" (gave up after {n} attempts)");
                 tracing::warn!(
@@ -311,10 +341,10 @@ impl ClaudeClient {
     {
         let mut n = 1;
         loop {
-            self.wait_gate().await;
+            self.wait_gate(Limit::CountTokens).await;
             match attempt(n).await {
                 Ok(v) => return Ok(v),
-                Err(f) => self.after_failure(what, n, f).await?,
+                Err(f) => self.after_failure(what, Limit::CountTokens, n, f).await?,
             }
             n += 1;
         }
@@ -384,10 +414,10 @@ impl ClaudeClient {
         body.stream = true;
         let mut n = 1;
         loop {
-            self.wait_gate().await;
+            self.wait_gate(Limit::Messages).await;
             match self.stream_once(&body, n, on_text, shows).await {
                 Ok(reply) => return Ok(reply),
-                Err(f) => self.after_failure("Claude", n, f).await?,
+                Err(f) => self.after_failure("Claude", Limit::Messages, n, f).await?,
             }
             n += 1;
         }

@@ -209,6 +209,8 @@ pub struct RecordedRequest {
 struct Inner {
     requests: Vec<RecordedRequest>,
     faults: VecDeque<Fault>,
+    /// Error statuses for `count_tokens` requests, which have a rate limit of their own.
+    count_faults: VecDeque<Fault>,
     /// State of the fault-mix draw (xorshift64*), seeded on first use.
     draw: u64,
     cached_prefixes: HashSet<String>,
@@ -369,6 +371,12 @@ impl FakeClaude {
     /// Queue a fault for the next request (faults are used once each, in order).
     pub fn push_fault(&self, fault: Fault) {
         self.lock().faults.push_back(fault);
+    }
+
+    /// Answer the next `count_tokens` request with this fault (a [`Fault::Status`]; other
+    /// kinds are ignored there).
+    pub fn push_count_fault(&self, fault: Fault) {
+        self.lock().count_faults.push_back(fault);
     }
 
     /// Change the behaviour for later requests.
@@ -831,8 +839,34 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
     let result = validate(&h, &body, &config, true);
     let mut inner = shared.inner();
     let rid = inner.next_id();
-    let (status, resp) = match result {
-        Ok(v) => {
+    let fault = if result.is_ok() {
+        inner.count_faults.pop_front()
+    } else {
+        None
+    };
+    let (status, resp) = match (result, fault) {
+        (
+            Ok(_),
+            Some(Fault::Status {
+                status,
+                error_type,
+                message,
+                headers: extra,
+                ..
+            }),
+        ) => {
+            let mut resp = error_response(status, &error_type, &message, &rid);
+            for (k, val) in &extra {
+                if let (Ok(name), Ok(value)) = (
+                    axum::http::HeaderName::from_bytes(k.as_bytes()),
+                    HeaderValue::from_str(val),
+                ) {
+                    resp.headers_mut().insert(name, value);
+                }
+            }
+            (status, resp)
+        }
+        (Ok(v), _) => {
             let mut scratch = Inner::default();
             let factor = config.token_factor;
             let (a, b, c) = input_usage(
@@ -846,7 +880,7 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
             let n = ((a + b + c) as f64 * factor).ceil() as u64;
             (200, axum::Json(json!({"input_tokens": n})).into_response())
         }
-        Err((s, t, m)) => (s, error_response(s, t, &m, &rid)),
+        (Err((s, t, m)), _) => (s, error_response(s, t, &m, &rid)),
     };
     inner.record("POST", "/v1/messages/count_tokens", h, &body, status);
     resp
