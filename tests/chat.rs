@@ -69,7 +69,7 @@ fn scripted_turns_are_answered_and_stored_in_order() {
 fn json_and_jsonl_output_carry_usage_and_the_window() {
     let ns = cp().namespace("chatjson");
     let fake = fake();
-    fake.configure(|c| c.min_cache_tokens = 1);
+    fake.configure(|c| c.min_cache_tokens = Some(1));
     let out = chat(&ns, &fake)
         .args([
             "s", "--model", "m", "--system", "sys", "-m", "a", "-m", "b", "-o", "jsonl",

@@ -419,7 +419,7 @@ async fn count_tokens_asks_the_api() {
 #[tokio::test]
 async fn cache_reads_are_reported_once_the_prefix_repeats() {
     let fake = fake().await;
-    fake.configure(|c| c.min_cache_tokens = 1);
+    fake.configure(|c| c.min_cache_tokens = Some(1));
     let c = client(&fake);
     let first = c.send(&request("x")).await.unwrap();
     assert!(first.usage.cache_creation_input_tokens > 0);
@@ -697,5 +697,123 @@ async fn a_count_tokens_429_does_not_delay_messages() {
     assert!(
         start.elapsed() >= Duration::from_secs(3),
         "count_tokens honoured its wait"
+    );
+}
+
+/// A request on `model` with a system prompt of about `system_tokens` (the fake counts four
+/// characters a token) and `turns` earlier turns, as the window engine builds it.
+fn long_request(model: &str, system_tokens: usize, turns: usize, new: &str) -> MessagesRequest {
+    let system = "word ".repeat(system_tokens * 4 / 5);
+    let mut history = Vec::new();
+    for i in 0..turns {
+        for (role, text) in [
+            (Role::User, format!("question {i}")),
+            (Role::Assistant, format!("answer {i}")),
+        ] {
+            history.push(Message {
+                role,
+                content: text,
+                timestamp: None,
+                tokens: None,
+                id: None,
+                markers: Vec::new(),
+                author: None,
+            });
+        }
+    }
+    let w = window::build(&Input {
+        system_prompt: Some(&system),
+        summary: None,
+        history: &history,
+        message_tokens: None,
+        history_size: None,
+        max_tokens: None,
+        ratio: 1.0,
+        new_message: new,
+    })
+    .unwrap();
+    MessagesRequest::from_window(model, 64, &w, true)
+}
+
+/// Issue #12 (the fake, strict): caching by the API's rules: each model's own minimum prefix
+/// (1,024 tokens for Sonnet 4.5, 4,096 for Haiku 4.5), a 5-minute TTL on a clock the test
+/// controls (a hit refreshes it), and a 20-block lookback from each breakpoint.
+#[tokio::test]
+async fn the_fake_caches_by_the_apis_rules() {
+    let fake = fake().await;
+    let c = client(&fake);
+    // ~1,500 tokens: cached on Sonnet 4.5, under Haiku 4.5's minimum.
+    let first = c
+        .send(&long_request("claude-sonnet-4-5", 1500, 2, "a"))
+        .await
+        .unwrap();
+    assert!(
+        first.usage.cache_creation_input_tokens >= 1024,
+        "{:?}",
+        first.usage
+    );
+    let second = c
+        .send(&long_request("claude-sonnet-4-5", 1500, 3, "b"))
+        .await
+        .unwrap();
+    assert!(
+        second.usage.cache_read_input_tokens >= 1024,
+        "{:?}",
+        second.usage
+    );
+    let haiku = c
+        .send(&long_request("claude-haiku-4-5", 1500, 2, "a"))
+        .await
+        .unwrap();
+    let again = c
+        .send(&long_request("claude-haiku-4-5", 1500, 3, "b"))
+        .await
+        .unwrap();
+    for u in [&haiku.usage, &again.usage] {
+        assert_eq!(
+            (u.cache_creation_input_tokens, u.cache_read_input_tokens),
+            (0, 0),
+            "{u:?}"
+        );
+    }
+    // Four minutes later the entry is still there (and refreshed by the hit); six minutes after
+    // that hit it is gone.
+    fake.advance_clock(Duration::from_secs(240));
+    let later = c
+        .send(&long_request("claude-sonnet-4-5", 1500, 4, "c"))
+        .await
+        .unwrap();
+    assert!(later.usage.cache_read_input_tokens > 0, "{:?}", later.usage);
+    fake.advance_clock(Duration::from_secs(360));
+    let expired = c
+        .send(&long_request("claude-sonnet-4-5", 1500, 5, "d"))
+        .await
+        .unwrap();
+    assert_eq!(
+        expired.usage.cache_read_input_tokens, 0,
+        "{:?}",
+        expired.usage
+    );
+    assert!(expired.usage.cache_creation_input_tokens > 0);
+    // A breakpoint more than 20 blocks after the last cached prefix finds nothing but the
+    // system prompt's own entry.
+    let far = c
+        .send(&long_request("claude-sonnet-4-5", 1500, 20, "e"))
+        .await
+        .unwrap();
+    let system_only = c
+        .send(&long_request("claude-sonnet-4-5", 1500, 0, "f"))
+        .await;
+    let system_only = system_only.unwrap();
+    assert!(
+        far.usage.cache_read_input_tokens > 0,
+        "the system breakpoint still hits"
+    );
+    assert!(
+        far.usage.cache_read_input_tokens
+            <= system_only.usage.cache_read_input_tokens
+                + system_only.usage.cache_creation_input_tokens,
+        "no history prefix was found that far back: {:?}",
+        far.usage
     );
 }

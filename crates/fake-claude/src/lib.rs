@@ -9,7 +9,7 @@
 //! The default answer echoes the last user message (`You said: …`), so a test can tell which
 //! question an answer belongs to.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -40,8 +40,9 @@ pub struct Config {
     pub thinking: bool,
     /// Sprinkle `ping` and an unknown event type into streams.
     pub extra_events: bool,
-    /// Shortest cacheable prefix, in the fake's token count (the real API: 1,024–4,096).
-    pub min_cache_tokens: u64,
+    /// Shortest cacheable prefix, in the fake's token count: `None` plays each model's own
+    /// minimum (the catalogue's: 1,024–4,096; 1,024 for other names), `Some(n)` forces `n`.
+    pub min_cache_tokens: Option<u64>,
     /// Time before any answer to `POST /v1/messages` starts (model latency).
     pub latency: Duration,
     /// Multiplies every input token count (usage and count_tokens), to play a model whose
@@ -76,7 +77,7 @@ impl Default for Config {
             words_per_delta: 1,
             thinking: false,
             extra_events: true,
-            min_cache_tokens: 1024,
+            min_cache_tokens: None,
             latency: Duration::ZERO,
             token_factor: 1.0,
             fault_mix: None,
@@ -213,7 +214,12 @@ struct Inner {
     count_faults: VecDeque<Fault>,
     /// State of the fault-mix draw (xorshift64*), seeded on first use.
     draw: u64,
-    cached_prefixes: HashSet<String>,
+    /// Cached prefixes and when each expires (on the fake's clock).
+    cached_prefixes: HashMap<String, Duration>,
+    /// How far the fake's clock has been moved ahead ([`FakeClaude::advance_clock`]).
+    clock_offset: Duration,
+    /// When the fake started, for its clock.
+    started: Option<std::time::Instant>,
     disconnects: usize,
     counter: u64,
 }
@@ -276,6 +282,12 @@ impl Inner {
             return Some(Fault::CutStream { after_deltas: 0 });
         }
         None
+    }
+
+    /// The fake's clock: time since it started, plus what tests moved it ahead.
+    fn now(&mut self) -> Duration {
+        let started = *self.started.get_or_insert_with(std::time::Instant::now);
+        started.elapsed() + self.clock_offset
     }
 
     /// A new `request-id`.
@@ -371,6 +383,13 @@ impl FakeClaude {
     /// Queue a fault for the next request (faults are used once each, in order).
     pub fn push_fault(&self, fault: Fault) {
         self.lock().faults.push_back(fault);
+    }
+
+    /// Move the fake's clock ahead (cache entries expire on it: 5 minutes, or 1 hour).
+    pub fn advance_clock(&self, by: Duration) {
+        let mut inner = self.lock();
+        inner.now();
+        inner.clock_offset += by;
     }
 
     /// Answer the next `count_tokens` request with this fault (a [`Fault::Status`]; other
@@ -763,13 +782,33 @@ fn validate(
 
 /// Input tokens of a request, split as the API splits them: (uncached input, cache creation,
 /// cache read). The prefix up to the last `cache_control` breakpoint is cached on first sight.
+/// How far back from a breakpoint the API looks for a cached prefix, in blocks.
+const LOOKBACK_BLOCKS: usize = 20;
+/// The default cache TTL, and the long one (`"ttl": "1h"`).
+const TTL_5M: Duration = Duration::from_secs(300);
+const TTL_1H: Duration = Duration::from_secs(3600);
+
+/// (uncached input, cache writes, cache reads) of a request, by the API's caching rules: a
+/// prefix is cached at each `cache_control` breakpoint whose prefix reaches the model's
+/// minimum; a breakpoint finds an earlier entry only within 20 blocks before it; an entry
+/// lives 5 minutes (or an hour) from its last write or hit, on the fake's clock.
 fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u64) {
-    let mut parts: Vec<(String, bool)> = Vec::new();
+    // (text, breakpoint TTL if this block has one)
+    let mut parts: Vec<(String, Option<Duration>)> = Vec::new();
+    let ttl_of = |b: &Value| {
+        b.get("cache_control").map(|cc| {
+            if cc.get("ttl").and_then(Value::as_str) == Some("1h") {
+                TTL_1H
+            } else {
+                TTL_5M
+            }
+        })
+    };
     match body.get("system") {
-        Some(Value::String(s)) => parts.push((s.clone(), false)),
+        Some(Value::String(s)) => parts.push((s.clone(), None)),
         Some(Value::Array(blocks)) => {
             for b in blocks {
-                parts.push((content_text(&json!([b])), b.get("cache_control").is_some()));
+                parts.push((content_text(&json!([b])), ttl_of(b)));
             }
         }
         _ => {}
@@ -780,16 +819,34 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
         .into_iter()
         .flatten()
     {
-        let content = m.get("content").cloned().unwrap_or(Value::Null);
-        let cached = content
-            .as_array()
-            .is_some_and(|bs| bs.iter().any(|b| b.get("cache_control").is_some()));
-        parts.push((format!("{}:{}", m["role"], content_text(&content)), cached));
+        match m.get("content") {
+            Some(Value::Array(blocks)) => {
+                for (j, b) in blocks.iter().enumerate() {
+                    // The role counts with the first block of a message.
+                    let text = content_text(&json!([b]));
+                    let text = if j == 0 {
+                        format!("{}:{text}", m["role"])
+                    } else {
+                        text
+                    };
+                    parts.push((text, ttl_of(b)));
+                }
+            }
+            other => parts.push((
+                format!(
+                    "{}:{}",
+                    m["role"],
+                    content_text(&other.cloned().unwrap_or(Value::Null))
+                ),
+                None,
+            )),
+        }
     }
     let total: u64 = parts.iter().map(|(t, _)| count(t)).sum::<u64>() + 8;
-    let Some(last_bp) = parts.iter().rposition(|(_, c)| *c) else {
-        return (total, 0, 0);
-    };
+    let model = body["model"].as_str().unwrap_or_default();
+    let min = config
+        .min_cache_tokens
+        .unwrap_or_else(|| catalogue_entry(model).map_or(1024, |e| e.cache_min));
     let mut cumulative = Vec::with_capacity(parts.len());
     let mut acc = 0;
     for (t, _) in &parts {
@@ -798,24 +855,42 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
     }
     let key = |i: usize| {
         let texts: Vec<&str> = parts[..=i].iter().map(|(t, _)| t.as_str()).collect();
-        format!("{}\u{0}{}", body["model"], texts.join("\u{0}"))
+        format!("{model}\u{0}{}", texts.join("\u{0}"))
     };
-    // Like the API: a lookup checks every block boundary up to the last breakpoint for a prefix
-    // cached by an earlier request; then each breakpoint's prefix is written.
-    let read = (0..=last_bp)
-        .rev()
-        .find(|&i| inner.cached_prefixes.contains(&key(i)))
-        .map_or(0, |i| cumulative[i]);
-    let prefix_tokens = cumulative[last_bp];
-    if prefix_tokens < config.min_cache_tokens {
-        return (total, 0, 0);
-    }
-    for i in 0..=last_bp {
-        if parts[i].1 && cumulative[i] >= config.min_cache_tokens {
-            inner.cached_prefixes.insert(key(i));
+    let breakpoints: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].1.is_some()).collect();
+    let now = inner.now();
+    inner.cached_prefixes.retain(|_, expires| *expires > now);
+    // The longest live prefix any breakpoint finds within its lookback; a hit refreshes it.
+    let mut read_at: Option<usize> = None;
+    for &bp in &breakpoints {
+        let lowest = bp.saturating_sub(LOOKBACK_BLOCKS - 1);
+        if let Some(i) = (lowest..=bp)
+            .rev()
+            .find(|&i| inner.cached_prefixes.contains_key(&key(i)))
+        {
+            if read_at.is_none_or(|r| i > r) {
+                read_at = Some(i);
+            }
         }
     }
-    (total - prefix_tokens, prefix_tokens - read, read)
+    let read = read_at.map_or(0, |i| cumulative[i]);
+    if let Some(i) = read_at {
+        let ttl = parts[i].1.unwrap_or(TTL_5M);
+        inner.cached_prefixes.insert(key(i), now + ttl);
+    }
+    // Each breakpoint whose prefix reaches the minimum is written.
+    let written: Vec<usize> = breakpoints
+        .iter()
+        .copied()
+        .filter(|&bp| cumulative[bp] >= min)
+        .collect();
+    for &bp in &written {
+        let ttl = parts[bp].1.unwrap_or(TTL_5M);
+        let entry = inner.cached_prefixes.entry(key(bp)).or_insert(now + ttl);
+        *entry = (*entry).max(now + ttl);
+    }
+    let cached_to = written.last().map_or(0, |&bp| cumulative[bp]).max(read);
+    (total - cached_to, cached_to - read, read)
 }
 
 fn dated(model: &str) -> String {
@@ -872,7 +947,7 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
             let (a, b, c) = input_usage(
                 &v,
                 &Config {
-                    min_cache_tokens: u64::MAX,
+                    min_cache_tokens: Some(u64::MAX),
                     ..config
                 },
                 &mut scratch,
@@ -896,6 +971,8 @@ pub struct CatalogueEntry {
     pub context_window: u64,
     /// `max_tokens`.
     pub max_output: u64,
+    /// Shortest prefix the cache keeps.
+    pub cache_min: u64,
 }
 
 /// The Claude models the fake serves (unknown `claude-*` IDs get the API's 404; other names
@@ -906,30 +983,35 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         dated: "claude-haiku-4-5-20251001",
         context_window: 200_000,
         max_output: 64_000,
+        cache_min: 4096,
     },
     CatalogueEntry {
         alias: "claude-sonnet-4-5",
         dated: "claude-sonnet-4-5-20250929",
         context_window: 200_000,
         max_output: 64_000,
+        cache_min: 1024,
     },
     CatalogueEntry {
         alias: "claude-opus-4-5",
         dated: "claude-opus-4-5-20251101",
         context_window: 200_000,
         max_output: 64_000,
+        cache_min: 4096,
     },
     CatalogueEntry {
         alias: "claude-sonnet-4-6",
         dated: "claude-sonnet-4-6-20260115",
         context_window: 1_000_000,
         max_output: 128_000,
+        cache_min: 2048,
     },
     CatalogueEntry {
         alias: "claude-opus-4-6",
         dated: "claude-opus-4-6-20260201",
         context_window: 1_000_000,
         max_output: 128_000,
+        cache_min: 4096,
     },
 ];
 
