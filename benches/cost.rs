@@ -35,8 +35,23 @@ fn message(role: Role, content: String) -> Message {
 /// ~`tokens` tokens of varied text (the fake counts four characters a token).
 fn text(seed: usize, tokens: usize) -> String {
     let words = [
-        "pod", "restarts", "because", "the", "liveness", "probe", "times", "out", "after",
-        "deployment", "rollout", "memory", "limit", "node", "pressure", "evicted", "service",
+        "pod",
+        "restarts",
+        "because",
+        "the",
+        "liveness",
+        "probe",
+        "times",
+        "out",
+        "after",
+        "deployment",
+        "rollout",
+        "memory",
+        "limit",
+        "node",
+        "pressure",
+        "evicted",
+        "service",
     ];
     let mut s = String::new();
     let mut i = seed;
@@ -152,7 +167,15 @@ fn main() {
     );
     println!(
         "{:<18} {:<14} {:>9} {:>12} {:>12} {:>12} {:>11} {:>11} {:>7}",
-        "model", "window", "reads", "uncached", "cache write", "cache read", "cost", "naive", "ratio"
+        "model",
+        "window",
+        "reads",
+        "uncached",
+        "cache write",
+        "cache read",
+        "cost",
+        "naive",
+        "ratio"
     );
     for model in ["claude-haiku-4-5", "claude-sonnet-4-5"] {
         for (label, h) in [

@@ -817,3 +817,34 @@ async fn the_fake_caches_by_the_apis_rules() {
         far.usage
     );
 }
+
+/// Issue #12 (the fake, strict): a prompt over the model's window is the API's 400 "prompt is
+/// too long" (with advice to lower the budget); a proxy's HTML 502 is retried and, when it
+/// persists, reported with its status and a readable excerpt.
+#[tokio::test]
+async fn prompt_too_long_and_a_proxys_html_502() {
+    let fake = fake().await;
+    let c = client(&fake);
+    // ~210,000 fake tokens of system prompt on a 200K model.
+    let err = c
+        .send(&long_request("claude-haiku-4-5", 210_000, 0, "hi"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("prompt is too long"), "{err}");
+    assert!(
+        err.contains("kubectl mcp set SESSION --max-tokens"),
+        "{err}"
+    );
+    assert_eq!(fake.message_requests().len(), 1, "not retried");
+
+    fake.push_fault(Fault::ProxyHtml { status: 502 });
+    let reply = c.send(&request("after a bad gateway")).await.unwrap();
+    assert_eq!(reply.text, "You said: after a bad gateway");
+    for _ in 0..3 {
+        fake.push_fault(Fault::ProxyHtml { status: 502 });
+    }
+    let err = c.send(&request("x")).await.unwrap_err().to_string();
+    assert!(err.contains("502"), "{err}");
+    assert!(err.contains("502 Bad Gateway"), "{err}");
+}

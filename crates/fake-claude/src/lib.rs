@@ -127,6 +127,11 @@ pub enum Fault {
         /// Words sent.
         words: usize,
     },
+    /// A proxy's HTML error page with this status (502 Bad Gateway from a load balancer).
+    ProxyHtml {
+        /// HTTP status.
+        status: u16,
+    },
     /// Answer `text` and stop with this `stop_reason` (`refusal`, `pause_turn`,
     /// `model_context_window_exceeded`, …).
     StopReason {
@@ -777,7 +782,39 @@ fn validate(
             ),
         ));
     }
+    // Input alone over the model's window is refused, as the API does; input plus max_tokens
+    // over it is accepted (and would stop with model_context_window_exceeded).
+    if let Some(entry) = v["model"].as_str().and_then(catalogue_entry) {
+        let tokens = prompt_tokens(&v);
+        if tokens > entry.context_window {
+            return Err((
+                400,
+                "invalid_request_error",
+                format!(
+                    "prompt is too long: {tokens} tokens > {} maximum",
+                    entry.context_window
+                ),
+            ));
+        }
+    }
     Ok(v)
+}
+
+/// The input tokens of a request, in the fake's count.
+fn prompt_tokens(v: &Value) -> u64 {
+    let system = match v.get("system") {
+        Some(Value::String(s)) => count(s),
+        Some(b @ Value::Array(_)) => count(&content_text(b)),
+        _ => 0,
+    };
+    let messages: u64 = v
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|m| count(&content_text(&m["content"])) + 1)
+        .sum();
+    system + messages + 8
 }
 
 /// Input tokens of a request, split as the API splits them: (uncached input, cache creation,
@@ -1091,6 +1128,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         let status = match (&validated, &fault) {
             (Err((s, _, _)), _) => *s,
             (_, Some(Fault::Status { status, .. })) => *status,
+            (_, Some(Fault::ProxyHtml { status })) => *status,
             _ => 200,
         };
         inner.record("POST", "/v1/messages", h, &body, status);
@@ -1107,6 +1145,16 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     if let Some(Fault::SlowFirstByte(d)) = fault {
         tokio::time::sleep(d).await;
         fault = None;
+    }
+    if let Some(Fault::ProxyHtml { status }) = fault {
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+        let page = format!(
+            "<html>\r\n<head><title>{code}</title></head>\r\n<body>\r\n<center><h1>{code}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        );
+        let mut resp = (code, page).into_response();
+        resp.headers_mut()
+            .insert("content-type", HeaderValue::from_static("text/html"));
+        return resp;
     }
     if let Some(Fault::Status {
         status,
