@@ -88,6 +88,8 @@ hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget i
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l cache-ttl -d 'How long Claude\'s prompt cache keeps the conversation: 5m (default) or 1h, for slow conversations (spec.cacheTTL)' -r -f -a "5m\t'Five minutes, refreshed by every hit'
+1h\t'One hour'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s o -l output -d 'Print the created object as json, yaml or name instead of a confirmation line' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
@@ -111,6 +113,8 @@ hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget i
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l cache-ttl -d 'How long Claude\'s prompt cache keeps the conversation: 5m (default) or 1h, for slow conversations (spec.cacheTTL)' -r -f -a "5m\t'Five minutes, refreshed by every hit'
+1h\t'One hour'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s m -l message -d 'A message to send (repeatable: one turn each, in order)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s f -l file -d 'Send the contents of a file as one message (`-` for stdin). With `-m`, the file\'s text goes with the first message instead, in a fenced block before the question (as piped stdin does)' -r -F
@@ -211,6 +215,8 @@ hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget i
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l cache-ttl -d 'How long Claude\'s prompt cache keeps the conversation: 5m (default) or 1h, for slow conversations (spec.cacheTTL)' -r -f -a "5m\t'Five minutes, refreshed by every hit'
+1h\t'One hour'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l context -d 'The kubeconfig context to use' -r

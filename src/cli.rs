@@ -274,6 +274,11 @@ pub struct ContextSettings {
     #[arg(long, value_name = "DURATION", value_parser = parse_idle_ttl)]
     pub idle_ttl: Option<String>,
 
+    /// How long Claude's prompt cache keeps the conversation: 5m (default) or 1h, for slow
+    /// conversations (spec.cacheTTL).
+    #[arg(long, value_enum, value_name = "TTL")]
+    pub cache_ttl: Option<crate::resource::CacheTtl>,
+
     /// A label for the resource, key=value (repeatable).
     #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
@@ -292,6 +297,7 @@ impl From<&ContextSettings> for crate::resource::ContextTemplate {
             expires_in: s.expires_in,
             expires_at: s.expires_at,
             idle_ttl: s.idle_ttl.clone(),
+            cache_ttl: s.cache_ttl,
             labels: s.labels.clone(),
         }
     }

@@ -129,6 +129,27 @@ pub struct ClaudeModelContextSpec {
     #[serde(default, rename = "idleTTL", skip_serializing_if = "Option::is_none")]
     #[schemars(pattern(r"^([0-9]+(ms|s|m|h|d|w))+$"))]
     pub idle_ttl: Option<String>,
+
+    /// How long Claude's prompt cache keeps this conversation's prefix: `5m` (the default) or
+    /// `1h`, for conversations with long pauses between turns (cache writes then cost 2× input
+    /// instead of 1.25×, reads stay 0.1×).
+    #[serde(default, rename = "cacheTTL", skip_serializing_if = "Option::is_none")]
+    pub cache_ttl: Option<CacheTtl>,
+}
+
+/// `spec.cacheTTL`.
+#[derive(
+    Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, clap::ValueEnum,
+)]
+pub enum CacheTtl {
+    /// Five minutes, refreshed by every hit.
+    #[serde(rename = "5m")]
+    #[value(name = "5m")]
+    FiveMinutes,
+    /// One hour.
+    #[serde(rename = "1h")]
+    #[value(name = "1h")]
+    OneHour,
 }
 
 /// One message of the stored conversation.
@@ -511,9 +532,17 @@ pub struct ModelUsage {
 }
 
 impl UsageTotals {
-    /// Count one call: `summary` for a summarizing call. A call already counted (the same
+    /// Count one call: `summary` for a summarizing call, `one_hour` when its cache writes had
+    /// the one-hour TTL (priced 2× input instead of 1.25×). A call already counted (the same
     /// message id as the last one) is not counted again.
-    pub fn add(&mut self, model: &str, id: &str, usage: &TokenUsage, summary: bool) {
+    pub fn add(
+        &mut self,
+        model: &str,
+        id: &str,
+        usage: &TokenUsage,
+        summary: bool,
+        one_hour: bool,
+    ) {
         if !id.is_empty() && self.last_message_id.as_deref() == Some(id) {
             return;
         }
@@ -535,7 +564,7 @@ impl UsageTotals {
                     usage.output_tokens,
                     usage.cache_creation_input_tokens,
                     usage.cache_read_input_tokens,
-                    false,
+                    one_hour,
                 );
                 m.cost_micro_usd += cost;
                 self.cost_micro_usd += cost;
@@ -617,6 +646,8 @@ pub struct ContextTemplate {
     pub expires_at: Option<Timestamp>,
     /// `spec.idleTTL`.
     pub idle_ttl: Option<String>,
+    /// `spec.cacheTTL`.
+    pub cache_ttl: Option<CacheTtl>,
     /// Labels of the new object.
     pub labels: Vec<(String, String)>,
 }
@@ -634,6 +665,7 @@ impl ContextTemplate {
             && self.expires_in.is_none()
             && self.expires_at.is_none()
             && self.idle_ttl.is_none()
+            && self.cache_ttl.is_none()
             && self.labels.is_empty()
     }
 }
@@ -1074,6 +1106,7 @@ mod tests {
                 summarization_strategy: SummarizationStrategy::Truncate,
                 expiration_time: None,
                 idle_ttl: None,
+                cache_ttl: None,
             },
         );
         obj.status = Some(ClaudeModelContextStatus {

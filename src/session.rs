@@ -2284,12 +2284,17 @@ impl Session {
 
     fn request_for(&self, window: &Window) -> MessagesRequest {
         let spec = &self.obj.spec;
-        MessagesRequest::from_window(
+        let request = MessagesRequest::from_window(
             &spec.model_name,
             spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
             window,
             true,
-        )
+        );
+        if spec.cache_ttl == Some(crate::resource::CacheTtl::OneHour) {
+            request.with_one_hour_cache()
+        } else {
+            request
+        }
     }
 
     /// Everything after a successful call: store the turn (in the local journal when the cluster
@@ -2441,6 +2446,7 @@ impl Session {
     ) -> Result<(), ClusterError> {
         let usage = &reply.usage;
         let model = self.answering_model(reply);
+        let one_hour = self.obj.spec.cache_ttl == Some(crate::resource::CacheTtl::OneHour);
         self.spent.add(
             &model,
             &reply.id,
@@ -2451,6 +2457,7 @@ impl Session {
                 cache_read_input_tokens: usage.cache_read_input_tokens,
             },
             false,
+            one_hour,
         );
         let last = TokenUsage {
             input_tokens: usage.input_tokens,
@@ -2468,7 +2475,7 @@ impl Session {
             st.last_usage = Some(last);
             st.usage
                 .get_or_insert_with(Default::default)
-                .add(&model, &reply.id, &last, false);
+                .add(&model, &reply.id, &last, false, one_hour);
             st.estimate_ratio = Some(tokens::calibrate(
                 obj.status.as_ref().and_then(|s| s.estimate_ratio),
                 window.raw_estimated_tokens,
@@ -2502,12 +2509,12 @@ impl Session {
             cache_creation_input_tokens: reply.usage.cache_creation_input_tokens,
             cache_read_input_tokens: reply.usage.cache_read_input_tokens,
         };
-        self.spent.add(&model, &reply.id, &usage, summary);
+        self.spent.add(&model, &reply.id, &usage, summary, false);
         let written = self
             .update_status("counting a summarizing call", |_, st| {
                 st.usage
                     .get_or_insert_with(Default::default)
-                    .add(&model, &reply.id, &usage, summary);
+                    .add(&model, &reply.id, &usage, summary, false);
                 Ok(())
             })
             .await;
@@ -2543,6 +2550,7 @@ const SETTINGS_ORDER: &[&str] = &[
     "summarizationStrategy",
     "expirationTime",
     "idleTTL",
+    "cacheTTL",
 ];
 
 /// `spec` with the settings `t` gives (the system prompt and expiration already resolved):
@@ -2577,6 +2585,9 @@ fn with_settings(
     }
     if let Some(ttl) = &t.idle_ttl {
         s.idle_ttl = Some(ttl.clone());
+    }
+    if let Some(ttl) = t.cache_ttl {
+        s.cache_ttl = Some(ttl);
     }
     s
 }
@@ -2624,6 +2635,7 @@ pub fn new_context(
             summarization_strategy: settings.strategy.unwrap_or_default(),
             expiration_time,
             idle_ttl: settings.idle_ttl.clone(),
+            cache_ttl: settings.cache_ttl,
         },
     );
     check_limits(&obj.spec)?;

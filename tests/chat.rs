@@ -1196,3 +1196,85 @@ fn a_cut_after_shown_text_is_said_and_asked_again_once() {
         ["one two three four", "You said: one two three four"]
     );
 }
+
+/// Issue #12 (cache TTL): `--cache-ttl 1h` marks every breakpoint with the one-hour TTL, so a
+/// conversation that pauses 20 minutes still reads its cache; its writes are priced at 2×.
+#[test]
+fn a_one_hour_cache_ttl_survives_a_pause_and_is_priced_as_such() {
+    let ns = cp().namespace("cachettl");
+    let fake = fake();
+    let system = "policy words ".repeat(600);
+    ns.mcp()
+        .args([
+            "create",
+            "slow",
+            "--model",
+            "claude-sonnet-4-5",
+            "--cache-ttl",
+            "1h",
+        ])
+        .args(["--system", &system])
+        .assert()
+        .success();
+    chat(&ns, &fake)
+        .args(["slow", "-m", "first"])
+        .assert()
+        .success();
+    let sent = fake.message_requests().pop().unwrap();
+    assert_eq!(sent.body["system"][0]["cache_control"]["ttl"], "1h");
+    fake.advance_clock(std::time::Duration::from_secs(20 * 60));
+    chat(&ns, &fake)
+        .args(["slow", "-m", "second"])
+        .assert()
+        .success();
+    let o = ns.contexts().pop().unwrap();
+    let st = o.status.unwrap();
+    assert!(
+        st.last_usage.unwrap().cache_read_input_tokens > 0,
+        "read after 20 minutes"
+    );
+    let u = st.usage.unwrap();
+    let m = &u.models["claude-sonnet-4-5"];
+    let expected = (m.input_tokens as f64 * 3.0
+        + m.output_tokens as f64 * 15.0
+        + m.cache_creation_input_tokens as f64 * 6.0
+        + m.cache_read_input_tokens as f64 * 0.3)
+        .round() as u64;
+    assert!(
+        u.cost_micro_usd.abs_diff(expected) <= 2,
+        "{} vs {expected}",
+        u.cost_micro_usd
+    );
+    // Back to five minutes (once the hour-long entries are gone): the same pause now misses.
+    ns.mcp()
+        .args(["set", "slow", "--cache-ttl", "5m"])
+        .assert()
+        .success()
+        .stdout(contains("(cacheTTL)"));
+    fake.advance_clock(std::time::Duration::from_secs(61 * 60));
+    chat(&ns, &fake)
+        .args(["slow", "-m", "third"])
+        .assert()
+        .success();
+    let sent = fake.message_requests().pop().unwrap();
+    assert!(sent.body["system"][0]["cache_control"].get("ttl").is_none());
+    fake.advance_clock(std::time::Duration::from_secs(20 * 60));
+    chat(&ns, &fake)
+        .args(["slow", "-m", "fourth"])
+        .assert()
+        .success();
+    let o = ns.contexts().pop().unwrap();
+    assert_eq!(
+        o.status
+            .unwrap()
+            .last_usage
+            .unwrap()
+            .cache_read_input_tokens,
+        0
+    );
+    ns.mcp()
+        .args(["set", "slow", "--cache-ttl", "2h"])
+        .assert()
+        .code(2)
+        .stderr(contains("possible values: 5m, 1h"));
+}

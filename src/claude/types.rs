@@ -71,15 +71,21 @@ pub struct TextBlock {
     pub cache_control: Option<CacheControl>,
 }
 
-/// `{"type": "ephemeral"}`.
+/// `{"type": "ephemeral"}`, with `"ttl": "1h"` for the long cache.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct CacheControl {
     /// Always `ephemeral`.
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// `1h`; absent for the default five minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<&'static str>,
 }
 
-const EPHEMERAL: CacheControl = CacheControl { kind: "ephemeral" };
+const EPHEMERAL: CacheControl = CacheControl {
+    kind: "ephemeral",
+    ttl: None,
+};
 
 fn block(text: &str, cache: bool) -> TextBlock {
     TextBlock {
@@ -90,6 +96,27 @@ fn block(text: &str, cache: bool) -> TextBlock {
 }
 
 impl MessagesRequest {
+    /// Every breakpoint with the one-hour TTL (all of them, so the longer-TTL breakpoints come
+    /// first, as the API requires).
+    pub fn with_one_hour_cache(mut self) -> Self {
+        let mark = |blocks: &mut Vec<TextBlock>| {
+            for b in blocks.iter_mut() {
+                if let Some(cc) = &mut b.cache_control {
+                    cc.ttl = Some("1h");
+                }
+            }
+        };
+        if let Some(System::Blocks(blocks)) = &mut self.system {
+            mark(blocks);
+        }
+        for m in &mut self.messages {
+            if let Content::Blocks(blocks) = &mut m.content {
+                mark(blocks);
+            }
+        }
+        self
+    }
+
     /// The request for a window. With `cache`, breakpoints go where the window marked them (the
     /// system blocks and the newest stored turn); without, everything is plain text.
     pub fn from_window(model: &str, max_tokens: u32, window: &Window, cache: bool) -> Self {

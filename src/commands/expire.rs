@@ -307,6 +307,7 @@ mod tests {
                 summarization_strategy: Default::default(),
                 expiration_time: expires.map(|t| t.parse().unwrap()),
                 idle_ttl: ttl.map(str::to_string),
+                cache_ttl: None,
             },
         );
         o.metadata.creation_timestamp = Some(Time(now - SignedDuration::from_hours(1000)));

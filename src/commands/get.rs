@@ -403,6 +403,7 @@ mod tests {
                 summarization_strategy: Default::default(),
                 expiration_time: None,
                 idle_ttl: None,
+                cache_ttl: None,
             },
         );
         obj.metadata.namespace = Some("team".into());

@@ -449,6 +449,7 @@ mod tests {
                 summarization_strategy: Default::default(),
                 expiration_time: None,
                 idle_ttl: None,
+                cache_ttl: None,
             },
         );
         o.metadata.namespace = Some("default".into());
