@@ -1392,18 +1392,7 @@ impl Session {
         }
         let question = turn[0].content.clone();
         // Sealed aside first, then listed as a removal, then removed from the conversation.
-        let kept = segment::create_from(
-            &self.cluster,
-            &self.namespace,
-            &self.name,
-            self.obj
-                .controller_owner_ref(&())
-                .context("the context has no uid")?,
-            self.obj.next_sequence(),
-            &turn,
-            true,
-        )
-        .await?;
+        let kept = self.seal_new(&turn, true).await?;
         let removal = crate::resource::Removal {
             how: how.to_string(),
             at: Some(now()),
@@ -1606,18 +1595,7 @@ impl Session {
                 let listed: Vec<crate::resource::SegmentRef> = if whole {
                     order.iter().map(|&i| refs[i].clone()).collect()
                 } else {
-                    let made = segment::create_from(
-                        &self.cluster,
-                        &self.namespace,
-                        &self.name,
-                        self.obj
-                            .controller_owner_ref(&())
-                            .context("the context has no uid")?,
-                        self.obj.next_sequence(),
-                        &restored,
-                        false,
-                    )
-                    .await?;
+                    let made = self.seal_new(&restored, false).await?;
                     delete_after.extend(refs.iter().map(|r| r.name.clone()));
                     made
                 };
@@ -2009,18 +1987,7 @@ impl Session {
             if seen.is_empty() && sealed.is_empty() && summary.is_none() {
                 return Ok(0);
             }
-            let tail = segment::create_from(
-                &self.cluster,
-                &self.namespace,
-                &self.name,
-                self.obj
-                    .controller_owner_ref(&())
-                    .context("the context has no uid")?,
-                self.obj.next_sequence(),
-                &seen,
-                true,
-            )
-            .await?;
+            let tail = self.seal_new(&seen, true).await?;
             let names: Vec<String> = tail.iter().map(|r| r.name.clone()).collect();
             let removal = crate::resource::Removal {
                 how: "clear".into(),
@@ -2114,6 +2081,27 @@ impl Session {
         anyhow::bail!(
             "other writers kept sealing this context while it was being cleared; run /clear again"
         )
+    }
+
+    /// Seal `messages` into new segments numbered after every listed one (`aside`: turns moved
+    /// out of the conversation, under their own name), not yet listed anywhere.
+    async fn seal_new(
+        &self,
+        messages: &[Message],
+        aside: bool,
+    ) -> anyhow::Result<Vec<crate::resource::SegmentRef>> {
+        Ok(segment::create_from(
+            &self.cluster,
+            &self.namespace,
+            &self.name,
+            self.obj
+                .controller_owner_ref(&())
+                .context("the context has no uid")?,
+            self.obj.next_sequence(),
+            messages,
+            aside,
+        )
+        .await?)
     }
 
     /// Delete the segments `names` that neither the conversation nor any removal lists (as the
