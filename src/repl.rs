@@ -934,24 +934,7 @@ impl Repl {
             "recreate" => self.recreate().await?,
             "cost" => {
                 let line = |u: &crate::resource::UsageTotals| {
-                    let t = u.total();
-                    let mut s = format!(
-                        "{} calls ({} summarizing), {} tokens in ({} read from the cache, {} written to it), {} out: {}",
-                        t.requests + t.summary_requests,
-                        t.summary_requests,
-                        t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens,
-                        t.cache_read_input_tokens,
-                        t.cache_creation_input_tokens,
-                        t.output_tokens,
-                        crate::models::format_usd(u.cost_micro_usd)
-                    );
-                    if u.unpriced_requests > 0 {
-                        s.push_str(&format!(
-                            " ({} call(s) to models without a price left out)",
-                            u.unpriced_requests
-                        ));
-                    }
-                    s
+                    format!("{}; {}", u.describe(), u.cost_text())
                 };
                 println!("this session: {}", line(self.session.spent()));
                 let all = self

@@ -575,6 +575,33 @@ impl UsageTotals {
         self.last_message_id = (!id.is_empty()).then(|| id.chars().take(128).collect());
     }
 
+    /// "14 calls (2 summarizing): 52000 tokens in (48000 read from the cache, 1200 written to
+    /// it), 5600 out", for people.
+    pub fn describe(&self) -> String {
+        let t = self.total();
+        format!(
+            "{} calls ({} summarizing): {} tokens in ({} read from the cache, {} written to it), {} out",
+            t.requests + t.summary_requests,
+            t.summary_requests,
+            t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens,
+            t.cache_read_input_tokens,
+            t.cache_creation_input_tokens,
+            t.output_tokens
+        )
+    }
+
+    /// "$0.0421", saying how many calls had no price to count.
+    pub fn cost_text(&self) -> String {
+        let mut s = crate::models::format_usd(self.cost_micro_usd);
+        if self.unpriced_requests > 0 {
+            s.push_str(&format!(
+                " ({} call(s) to models without a price left out)",
+                self.unpriced_requests
+            ));
+        }
+        s
+    }
+
     /// The sum over models.
     pub fn total(&self) -> ModelUsage {
         self.models

@@ -297,41 +297,24 @@ fn describe(
 /// "14 calls (2 summarizing): 52,000 tokens in (48,000 read from the cache, 1,200 written to
 /// it), 5,600 out", or empty before the first call.
 fn usage_line(obj: &ClaudeModelContext) -> String {
-    let Some(u) = obj.status.as_ref().and_then(|s| s.usage.as_ref()) else {
-        return String::new();
-    };
-    let t = u.total();
-    let input = t.input_tokens + t.cache_creation_input_tokens + t.cache_read_input_tokens;
-    format!(
-        "{} calls ({} summarizing): {} tokens in ({} read from the cache, {} written to it), {} out",
-        t.requests + t.summary_requests,
-        t.summary_requests,
-        input,
-        t.cache_read_input_tokens,
-        t.cache_creation_input_tokens,
-        t.output_tokens
-    )
+    obj.status
+        .as_ref()
+        .and_then(|s| s.usage.as_ref())
+        .map_or_else(String::new, |u| u.describe())
 }
 
-/// "$0.0421 (prices of 2026; 2 calls to unpriced models left out)", or empty.
+/// "$0.0421 (prices of 2026)", or empty.
 fn cost_line(obj: &ClaudeModelContext) -> String {
-    let Some(u) = obj.status.as_ref().and_then(|s| s.usage.as_ref()) else {
-        return String::new();
-    };
-    let mut line = format!(
-        "{} (prices of {})",
-        crate::models::format_usd(u.cost_micro_usd),
-        crate::models::PRICES_AS_OF
-    );
-    if u.unpriced_requests > 0 {
-        line = format!(
-            "{} (prices of {}; {} call(s) to models without a price left out)",
-            crate::models::format_usd(u.cost_micro_usd),
-            crate::models::PRICES_AS_OF,
-            u.unpriced_requests
-        );
-    }
-    line
+    obj.status
+        .as_ref()
+        .and_then(|s| s.usage.as_ref())
+        .map_or_else(String::new, |u| {
+            format!(
+                "{} (prices of {})",
+                u.cost_text(),
+                crate::models::PRICES_AS_OF
+            )
+        })
 }
 
 /// Turns `/clear` and `/undo` moved aside: "3 turns in 2 removals (kubectl mcp restore x)".
