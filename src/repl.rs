@@ -339,22 +339,9 @@ fn settings_changes(old: &ClaudeModelContextSpec, new: &ClaudeModelContextSpec) 
         serde_json::Value::String(s) => crate::output::ellipsize(&crate::output::sanitize(&s), 60),
         other => other.to_string(),
     };
-    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
-        (serde_json::to_value(old), serde_json::to_value(new))
-    else {
-        return Vec::new();
-    };
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| {
-            let v = |m: &serde_json::Map<String, serde_json::Value>| {
-                show(m.get(k).cloned().unwrap_or_default())
-            };
-            format!("{k} {} → {}", v(&a), v(&b))
-        })
+    old.differences(new)
+        .into_iter()
+        .map(|(k, a, b)| format!("{k} {} → {}", show(a), show(b)))
         .collect()
 }
 

@@ -137,6 +137,31 @@ pub struct ClaudeModelContextSpec {
     pub cache_ttl: Option<CacheTtl>,
 }
 
+impl ClaudeModelContextSpec {
+    /// The fields, by their names in the object, whose values differ between `self` and
+    /// `other`, in name order: (name, value here, value there), `null` where absent. What
+    /// `set` writes and what a REPL reports as changed elsewhere.
+    pub fn differences(&self, other: &Self) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+        let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+            (serde_json::to_value(self), serde_json::to_value(other))
+        else {
+            return Vec::new();
+        };
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .map(|k| {
+                let value = |m: &serde_json::Map<String, serde_json::Value>| {
+                    m.get(k).cloned().unwrap_or_default()
+                };
+                (k.clone(), value(&a), value(&b))
+            })
+            .collect()
+    }
+}
+
 /// `spec.cacheTTL`.
 #[derive(
     Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, clap::ValueEnum,

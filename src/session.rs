@@ -1865,15 +1865,11 @@ impl Session {
         // The spec fields that differ once `t` is applied, by their names in the object.
         let wanted = |obj: &ClaudeModelContext| {
             let after = with_settings(&obj.spec, t, system.as_deref(), expiration);
-            let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) = (
-                serde_json::to_value(&obj.spec),
-                serde_json::to_value(&after),
-            ) else {
-                return Vec::new();
-            };
-            let mut changed: Vec<(String, serde_json::Value)> = after
+            let mut changed: Vec<(String, serde_json::Value)> = obj
+                .spec
+                .differences(&after)
                 .into_iter()
-                .filter(|(k, v)| before.get(k) != Some(v))
+                .map(|(k, _, v)| (k, v))
                 .collect();
             // In the order of the spec (and of `create --help`), not alphabetical.
             let rank = |k: &str| {
