@@ -208,10 +208,23 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     // Start allowed by historySize: on the grid, at or after the first index that keeps ≤ h turns.
     let min_by_history = n.saturating_sub(h);
     let by_history = align_up(min_by_history, chunk).min(n);
+    // Without historySize the budget alone moves the window, and a grid of turn counts would drop
+    // a few turns at a time, rewriting a nearly full window's cache each time. The grid is then in
+    // tokens: a turn is a start when it begins a new half-budget of the history, so the window
+    // falls to about half the budget when it overflows and refills from there.
+    let token_grid = match (input.history_size, budget) {
+        (None, Some(b)) => Some((b / 2).max(1)),
+        _ => None,
+    };
+    let on_grid = |s: usize| match token_grid {
+        _ if s == n => true,
+        Some(g) => s == 0 || (suffix[0] - suffix[s]) / g != (suffix[0] - suffix[s - 1]) / g,
+        None => s % chunk == 0,
+    };
     // Then the first grid start (or n: no history) that also fits the budget. If none on the grid
     // fits but an off-grid start does, take the newest-keeping one rather than send nothing.
     let grid_fit = (by_history..=n)
-        .filter(|s| s % chunk == 0 || *s == n)
+        .filter(|&s| on_grid(s))
         .find(|&s| fits(fixed_raw + suffix[s]));
     let start = match grid_fit {
         Some(s) if s < n || by_history == n => s,
@@ -513,6 +526,44 @@ mod tests {
             before,
             w.estimated_tokens - u64::from(tokens::message_tokens(PROBE))
         );
+    }
+
+    /// A budget alone moves the window on a grid of half budgets: it falls to about half the
+    /// budget when it overflows (not by one turn), so most requests keep their prefix, and it
+    /// never holds less than about half the budget once the history is longer than that.
+    #[test]
+    fn a_budget_alone_drops_half_the_budget_at_once() {
+        let mut history: Vec<Message> = Vec::new();
+        let budget = 2_000u32;
+        let (mut starts, mut moves) = (Vec::new(), 0);
+        for i in 0..200 {
+            let q = format!("question {i} {}", "about pods ".repeat(8));
+            let w = build(&Input {
+                max_tokens: Some(budget),
+                ..input(&history, &q)
+            })
+            .unwrap();
+            assert!(w.estimated_tokens <= u64::from(budget));
+            if i > 40 {
+                assert!(
+                    w.estimated_tokens >= u64::from(budget) / 2 - 100,
+                    "turn {i}: {} tokens",
+                    w.estimated_tokens
+                );
+            }
+            if starts.last().is_some_and(|&s| s != w.first_sent) {
+                moves += 1;
+            }
+            starts.push(w.first_sent);
+            history.push(msg(Role::User, &q));
+            history.push(msg(
+                Role::Assistant,
+                &format!("answer {i} {}", "the node ".repeat(10)),
+            ));
+        }
+        // Each turn is ~50 tokens: a half budget is ~20 turns, so ~10 moves in 200 turns (a
+        // one-turn slide would move ~160 times).
+        assert!(moves <= 12, "the window moved {moves} times");
     }
 
     /// A 100-turn chat with historySize 10: most consecutive requests share their prefix.
