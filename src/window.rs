@@ -219,7 +219,7 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     let on_grid = |s: usize| match token_grid {
         _ if s == n => true,
         Some(g) => s == 0 || (suffix[0] - suffix[s]) / g != (suffix[0] - suffix[s - 1]) / g,
-        None => s % chunk == 0,
+        None => s.is_multiple_of(chunk),
     };
     // Then the first grid start (or n: no history) that also fits the budget. If none on the grid
     // fits but an off-grid start does, take the newest-keeping one rather than send nothing.
