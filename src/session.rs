@@ -161,6 +161,7 @@ impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Note::SummaryFailed(e) => write!(f, "warning: could not summarize the oldest turns ({e}); they are left out of this request instead"),
+            Note::AnswerCut { stop_reason } if stop_reason == "pause_turn" => write!(f, "warning: the API paused this answer {} times in a row and it may be incomplete; ask Claude to go on", 1 + crate::claude::MAX_CONTINUATIONS),
             Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise the answer cap for longer ones: `kubectl mcp set SESSION --max-output-tokens N`"),
             Note::StatusNotUpdated(e) => write!(f, "warning: the turn was stored but its status was not updated: {e}"),
             Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
@@ -2460,11 +2461,15 @@ impl Session {
             st.usage
                 .get_or_insert_with(Default::default)
                 .add(&model, &reply.id, &last, false, one_hour);
-            st.estimate_ratio = Some(tokens::calibrate(
-                obj.status.as_ref().and_then(|s| s.estimate_ratio),
-                window.raw_estimated_tokens,
-                usage.total_input(),
-            ));
+            // A continued answer (pause_turn) sums several requests' input: no measure of
+            // this window.
+            if reply.continuations == 0 {
+                st.estimate_ratio = Some(tokens::calibrate(
+                    obj.status.as_ref().and_then(|s| s.estimate_ratio),
+                    window.raw_estimated_tokens,
+                    usage.total_input(),
+                ));
+            }
             Ok(())
         })
         .await?;

@@ -1091,9 +1091,11 @@ fn a_refusal_is_kept_marked_and_left_out_and_an_empty_cut_answer_is_not_stored()
         "the refused exchange is not sent"
     );
 
-    fake.push_fault(fake_claude::Fault::StopReason {
-        text: String::new(),
-        stop_reason: "max_tokens".into(),
+    // A thinking model spends the whole default cap (1,024) on thinking: the fake counts
+    // thinking toward max_tokens as the API does, and sends no text block at all.
+    fake.configure(|c| {
+        c.thinking = true;
+        c.thinking_tokens = 1_500;
     });
     chat(&ns, &fake)
         .args(["r", "-m", "think hard"])
@@ -1277,4 +1279,89 @@ fn a_one_hour_cache_ttl_survives_a_pause_and_is_priced_as_such() {
         .assert()
         .code(2)
         .stderr(contains("possible values: 5m, 1h"));
+}
+
+/// Issue #12 item 4: an answer the API pauses (`pause_turn`) is continued, shown once and
+/// stored whole; the continuation sends the answer so far back as the last message.
+#[test]
+fn a_paused_answer_is_continued_and_stored_whole() {
+    let ns = cp().namespace("paused");
+    let fake = fake();
+    fake.push_fault(Fault::StopReason {
+        text: "Part one,".into(),
+        stop_reason: "pause_turn".into(),
+    });
+    fake.push_fault(Fault::Reply(" part two.".into()));
+    chat(&ns, &fake)
+        .args(["p", "--model", "claude-haiku-4-5", "-m", "tell me all"])
+        .assert()
+        .success()
+        .stdout("Part one, part two.\n")
+        .stderr(contains("warning").not());
+    assert_eq!(
+        ns.exported("p"),
+        ["tell me all", "Part one, part two."],
+        "stored once, whole"
+    );
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 2);
+    let last = reqs[1].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["role"].as_str(), last["content"].as_str()),
+        (Some("assistant"), Some("Part one,"))
+    );
+    let o = &ns.contexts()[0];
+    let u = o.status.as_ref().unwrap().usage.clone().unwrap();
+    let m = &u.models["claude-haiku-4-5"];
+    assert!(m.output_tokens >= 4, "both requests' output counted: {m:?}");
+}
+
+/// Issue #12: a server that echoes the key back in an error (a misconfigured gateway, a
+/// compatible server's debug message) never gets it printed: stderr says `<redacted>`.
+#[test]
+fn a_key_echoed_by_the_server_is_redacted_in_stderr() {
+    let ns = cp().namespace("echo");
+    let fake = fake();
+    for (status, error_type) in [(400, "invalid_request_error"), (403, "permission_error")] {
+        fake.push_fault(Fault::Status {
+            status,
+            error_type: error_type.into(),
+            message: format!("x-api-key {KEY} is not allowed to use this model"),
+            headers: Vec::new(),
+            details: None,
+        });
+        let out = chat(&ns, &fake)
+            .args(["e", "--model", "claude-haiku-4-5", "-m", "hi"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = stderr(&out);
+        assert!(err.contains("<redacted>"), "{err}");
+        assert!(!err.contains(KEY) && !stdout(&out).contains(KEY), "{err}");
+    }
+    // The same key inside an `error` event mid-stream.
+    fake.push_fault(Fault::ErrorEvent {
+        after_deltas: 2,
+        error_type: "api_error".into(),
+        message: format!("upstream rejected key {KEY}"),
+    });
+    let out = chat(&ns, &fake)
+        .env("KUBECTL_MCP_MAX_RETRIES", "0")
+        .args(["e", "-m", "hi again", "-o", "json"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("upstream rejected key <redacted>"), "{err}");
+    assert!(!err.contains(KEY) && !stdout(&out).contains(KEY), "{err}");
+    assert!(
+        ns.exported("e").is_empty(),
+        "nothing stored: {:?}",
+        ns.exported("e")
+    );
 }

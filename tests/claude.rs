@@ -188,7 +188,9 @@ async fn every_error_status_maps_to_its_message_and_only_retryable_ones_are_retr
 #[tokio::test]
 async fn a_429_waits_for_retry_after_then_succeeds() {
     let fake = fake().await;
-    fake.push_fault(Fault::status(429).with_header("retry-after", "1"));
+    // The fake's 429 carries `retry-after: 1` and `x-should-retry: true` by default, as the
+    // API's does.
+    fake.push_fault(Fault::status(429));
     let start = Instant::now();
     let reply = client(&fake).send(&request("x")).await.unwrap();
     assert!(
@@ -837,6 +839,22 @@ async fn prompt_too_long_and_a_proxys_html_502() {
         "{err}"
     );
     assert_eq!(fake.message_requests().len(), 1, "not retried");
+    // Input under the window but input + max_tokens over it: accepted, and the answer stops
+    // where the window is full, with its own stop reason.
+    let near = long_request(
+        "claude-haiku-4-5",
+        199_970,
+        0,
+        "please answer with many words so that the window fills up",
+    );
+    let reply = c.send(&near).await.unwrap();
+    assert_eq!(
+        reply.stop_reason.as_deref(),
+        Some("model_context_window_exceeded"),
+        "{reply:?}"
+    );
+    assert!(reply.was_cut());
+    assert!(!reply.text.is_empty() && reply.usage.output_tokens <= 64);
 
     fake.push_fault(Fault::ProxyHtml { status: 502 });
     let reply = c.send(&request("after a bad gateway")).await.unwrap();
@@ -847,4 +865,109 @@ async fn prompt_too_long_and_a_proxys_html_502() {
     let err = c.send(&request("x")).await.unwrap_err().to_string();
     assert!(err.contains("502"), "{err}");
     assert!(err.contains("502 Bad Gateway"), "{err}");
+}
+
+/// Issue #12 (the fake's faults): a stream that stalls after its first delta, and a connection
+/// reset in the middle of the body. Where nothing was shown both are retried and a whole
+/// answer comes back; where text was shown, an error (the caller says so; nothing partial is
+/// returned).
+#[tokio::test]
+async fn a_stall_after_the_first_delta_and_a_reset_mid_body() {
+    let fake = fake().await;
+    let mut c = client(&fake).config().clone();
+    c.idle_timeout = Duration::from_millis(400);
+    let c = ClaudeClient::new(c).unwrap();
+    fake.push_fault(Fault::Stall {
+        after_deltas: 1,
+        pause: Duration::from_secs(3),
+    });
+    let reply = c.send(&request("one two three")).await.unwrap();
+    assert_eq!(reply.text, "You said: one two three");
+    assert_eq!(fake.message_requests().len(), 2, "one stall, one retry");
+    fake.push_fault(Fault::Stall {
+        after_deltas: 1,
+        pause: Duration::from_secs(3),
+    });
+    let mut shown = String::new();
+    let err = c
+        .stream(&request("one two three"), &mut |t| shown.push_str(t))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClaudeError::Timeout { .. }), "{err}");
+    assert_eq!(shown, "You ", "the first delta was shown");
+    assert_eq!(fake.message_requests().len(), 3);
+
+    fake.push_fault(Fault::Reset { after_deltas: 2 });
+    let reply = c.send(&request("one two three")).await.unwrap();
+    assert_eq!(reply.text, "You said: one two three");
+    assert_eq!(fake.message_requests().len(), 5, "one reset, one retry");
+    fake.push_fault(Fault::Reset { after_deltas: 2 });
+    let mut shown = String::new();
+    let err = c
+        .stream(&request("one two three"), &mut |t| shown.push_str(t))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClaudeError::StreamCut { .. }), "{err}");
+    assert_eq!(shown, "You said: ");
+}
+
+/// Issue #12 item 4: an answer that stops with `pause_turn` is continued by sending it back
+/// as the last message; the text is joined, usage is the sum of both requests, and a server
+/// that pauses forever is given up on after a bounded number of continuations.
+#[tokio::test]
+async fn a_paused_turn_is_continued() {
+    let fake = fake().await;
+    let c = client(&fake);
+    fake.push_fault(Fault::StopReason {
+        text: "First half,".into(),
+        stop_reason: "pause_turn".into(),
+    });
+    fake.push_fault(Fault::Reply(" second half.".into()));
+    let mut shown = String::new();
+    let reply = c
+        .stream(&request("tell me"), &mut |t| shown.push_str(t))
+        .await
+        .unwrap();
+    assert_eq!(reply.text, "First half, second half.");
+    assert_eq!(shown, reply.text, "shown as it came, once");
+    assert_eq!(reply.stop_reason.as_deref(), Some("end_turn"));
+    assert_eq!(reply.continuations, 1);
+    let reqs = fake.message_requests();
+    assert_eq!(reqs.len(), 2);
+    let last = reqs[1].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["role"], "assistant");
+    assert_eq!(last["content"], "First half,");
+    let first_input = reqs[0].body["messages"].as_array().unwrap().len();
+    assert_eq!(
+        reqs[1].body["messages"].as_array().unwrap().len(),
+        first_input + 1
+    );
+    assert!(reply.usage.output_tokens >= 4, "{:?}", reply.usage);
+    // The fake refuses an assistant message last that is not a paused answer (a prefill).
+    let mut prefill = request("x");
+    prefill.messages.push(kubectl_mcp::claude::RequestMessage {
+        role: Role::Assistant,
+        content: kubectl_mcp::claude::Content::Text("Sure,".into()),
+    });
+    let err = c.send(&prefill).await.unwrap_err();
+    assert!(err.to_string().contains("prefill"), "{err}");
+
+    // Always pausing: given up after the bound, the answer so far returned as paused.
+    for i in 0..10 {
+        fake.push_fault(Fault::StopReason {
+            text: format!(" part {i}"),
+            stop_reason: "pause_turn".into(),
+        });
+    }
+    let before = fake.message_requests().len();
+    let reply = c.send(&request("y")).await.unwrap();
+    assert_eq!(reply.continuations, kubectl_mcp::claude::MAX_CONTINUATIONS);
+    assert_eq!(reply.stop_reason.as_deref(), Some("pause_turn"));
+    assert_eq!(reply.text, " part 0 part 1 part 2 part 3 part 4");
+    assert_eq!(fake.message_requests().len() - before, 5);
 }

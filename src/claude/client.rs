@@ -17,7 +17,8 @@ use serde_json::Value;
 use super::error::{ApiError, ApiErrorKind, ClaudeError};
 use super::key::{Credentials, Secret};
 use super::retry::{Decision, RetryPolicy};
-use super::types::{MessagesRequest, Reply, Usage, API_VERSION};
+use super::types::{Content, MessagesRequest, Reply, RequestMessage, Usage, API_VERSION};
+use crate::resource::Role;
 use crate::size;
 
 /// The public API, when `ANTHROPIC_BASE_URL` is unset.
@@ -39,6 +40,9 @@ pub struct ClaudeConfig {
     /// answers fails within this time, not minutes later.
     pub idle_timeout: Duration,
 }
+
+/// Requests that may continue one answer after `pause_turn`.
+pub const MAX_CONTINUATIONS: u32 = 4;
 
 /// The stall limit when `KUBECTL_MCP_STALL_TIMEOUT` is unset.
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -412,14 +416,56 @@ impl ClaudeClient {
     ) -> Result<Reply, ClaudeError> {
         let mut body = request.clone();
         body.stream = true;
+        let mut so_far: Option<Reply> = None;
         let mut n = 1;
         loop {
             self.wait_gate(Limit::Messages).await;
-            match self.stream_once(&body, n, on_text, shows).await {
-                Ok(reply) => return Ok(reply),
-                Err(f) => self.after_failure("Claude", Limit::Messages, n, f).await?,
+            let reply = match self.stream_once(&body, n, on_text, shows).await {
+                Ok(reply) => reply,
+                Err(f) => {
+                    self.after_failure("Claude", Limit::Messages, n, f).await?;
+                    n += 1;
+                    continue;
+                }
+            };
+            let reply = match so_far.take() {
+                Some(mut before) => {
+                    before.text.push_str(&reply.text);
+                    before.usage.add(&reply.usage);
+                    before.continuations += 1;
+                    before.id = reply.id;
+                    before.stop_reason = reply.stop_reason;
+                    before.request_id = reply.request_id;
+                    before
+                }
+                None => reply,
+            };
+            // The API paused a long turn: sending the answer so far back as the last message
+            // lets it go on where it stopped (the one case where a request may end with the
+            // assistant). Bounded, so a server that always pauses cannot loop us forever.
+            if reply.stop_reason.as_deref() == Some("pause_turn")
+                && reply.continuations < MAX_CONTINUATIONS
+            {
+                tracing::debug!(
+                    continuations = reply.continuations,
+                    "pause_turn: continuing"
+                );
+                if body
+                    .messages
+                    .last()
+                    .is_some_and(|m| m.role == Role::Assistant)
+                {
+                    body.messages.pop();
+                }
+                body.messages.push(RequestMessage {
+                    role: Role::Assistant,
+                    content: Content::Text(reply.text.clone()),
+                });
+                so_far = Some(reply);
+                n = 1;
+                continue;
             }
-            n += 1;
+            return Ok(reply);
         }
     }
 
@@ -493,6 +539,7 @@ impl ClaudeClient {
             stop_reason: None,
             usage: Usage::default(),
             request_id,
+            continuations: 0,
         };
         // Before any text has been shown, a failure may be retried; after, never.
         let failure = |reply: &Reply, error: ClaudeError, retryable: bool| Failure {

@@ -7,7 +7,9 @@ mod key;
 mod retry;
 mod types;
 
-pub use client::{credentials_from_env, ClaudeClient, ClaudeConfig, DEFAULT_BASE_URL};
+pub use client::{
+    credentials_from_env, ClaudeClient, ClaudeConfig, DEFAULT_BASE_URL, MAX_CONTINUATIONS,
+};
 pub use error::{ApiError, ApiErrorKind, ClaudeError};
 pub use key::{Credentials, Secret};
 pub use retry::{retryable_status, server_wait, Decision, RetryPolicy};

@@ -187,6 +187,14 @@ fn null_as_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error>
 }
 
 impl Usage {
+    /// Add another request's counts (an answer continued after `pause_turn`).
+    pub fn add(&mut self, other: &Usage) {
+        self.input_tokens += other.input_tokens;
+        self.output_tokens += other.output_tokens;
+        self.cache_creation_input_tokens += other.cache_creation_input_tokens;
+        self.cache_read_input_tokens += other.cache_read_input_tokens;
+    }
+
     /// Everything that was sent: uncached + cache writes + cache reads.
     pub fn total_input(&self) -> u64 {
         self.input_tokens + self.cache_creation_input_tokens + self.cache_read_input_tokens
@@ -208,14 +216,26 @@ pub struct Reply {
     pub usage: Usage,
     /// The API's `request-id` header.
     pub request_id: Option<String>,
+    /// Requests that continued this answer after it stopped with `pause_turn`; `usage` is the
+    /// sum over all of them (what was billed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub continuations: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Reply {
-    /// The answer was cut by `max_tokens`: worth telling the user.
+    /// The answer was cut (by `max_tokens`, the window, this tool's size cap, or still paused
+    /// after every continuation): worth telling the user.
     pub fn was_cut(&self) -> bool {
         matches!(
             self.stop_reason.as_deref(),
-            Some("max_tokens") | Some("model_context_window_exceeded") | Some(CUT_OFF)
+            Some("max_tokens")
+                | Some("model_context_window_exceeded")
+                | Some("pause_turn")
+                | Some(CUT_OFF)
         )
     }
 }

@@ -38,6 +38,9 @@ pub struct Config {
     /// Send a `thinking` block (with `thinking_delta` and `signature_delta`) before the text, as
     /// newer models do.
     pub thinking: bool,
+    /// Output tokens the thinking block spends (with `thinking`). They count toward
+    /// `max_tokens` as on the API: a cap under them stops with `max_tokens` and no text.
+    pub thinking_tokens: u64,
     /// Sprinkle `ping` and an unknown event type into streams.
     pub extra_events: bool,
     /// Shortest cacheable prefix, in the fake's token count: `None` plays each model's own
@@ -76,6 +79,7 @@ impl Default for Config {
             delta_delay: Duration::ZERO,
             words_per_delta: 1,
             thinking: false,
+            thinking_tokens: 3,
             extra_events: true,
             min_cache_tokens: None,
             latency: Duration::ZERO,
@@ -132,8 +136,23 @@ pub enum Fault {
         /// HTTP status.
         status: u16,
     },
+    /// Stream this many text deltas, then send nothing (headers and those deltas sent, the
+    /// connection held open) for `pause`, then go on as usual.
+    Stall {
+        /// Deltas sent before the stall.
+        after_deltas: usize,
+        /// How long nothing is sent.
+        pause: Duration,
+    },
+    /// Stream this many text deltas, then abort the connection in the middle of the chunked
+    /// body (no terminating chunk): what a reset connection looks like to an HTTP client.
+    Reset {
+        /// Deltas sent before the reset.
+        after_deltas: usize,
+    },
     /// Answer `text` and stop with this `stop_reason` (`refusal`, `pause_turn`,
-    /// `model_context_window_exceeded`, …).
+    /// `model_context_window_exceeded`, …). After `pause_turn` the fake accepts the request
+    /// that sends this text back as the last (assistant) message, to continue the turn.
     StopReason {
         /// The answer's text (may be empty).
         text: String,
@@ -143,7 +162,9 @@ pub enum Fault {
 }
 
 impl Fault {
-    /// An error status with the API's error type for it and a generic message.
+    /// An error status with the API's error type for it and a generic message. A 429 or 529
+    /// carries `retry-after: 1` and `x-should-retry: true`, as the API's do; replace them with
+    /// [`Fault::with_header`].
     pub fn status(status: u16) -> Self {
         let error_type = match status {
             400 => "invalid_request_error",
@@ -167,15 +188,31 @@ impl Fault {
             } else {
                 format!("fake {error_type}")
             },
-            headers: Vec::new(),
+            headers: if matches!(status, 429 | 529) {
+                vec![
+                    ("retry-after".to_string(), "1".to_string()),
+                    ("x-should-retry".to_string(), "true".to_string()),
+                ]
+            } else {
+                Vec::new()
+            },
             details: None,
         }
     }
 
-    /// The same with an extra response header.
+    /// The same with this response header (replacing one of that name).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         if let Fault::Status { headers, .. } = &mut self {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
             headers.push((name.to_string(), value.to_string()));
+        }
+        self
+    }
+
+    /// The same without this response header (a 429 from a gateway that sends none).
+    pub fn without_header(mut self, name: &str) -> Self {
+        if let Fault::Status { headers, .. } = &mut self {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
         }
         self
     }
@@ -227,6 +264,10 @@ struct Inner {
     started: Option<std::time::Instant>,
     disconnects: usize,
     counter: u64,
+    /// Texts of answers that stopped with `pause_turn`: a request ending with one of them as
+    /// an assistant message continues that turn (anything else ending with `assistant` is a
+    /// prefill, which the API refuses).
+    paused: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -489,6 +530,7 @@ fn validate(
     body: &[u8],
     config: &Config,
     count_only: bool,
+    paused: &[String],
 ) -> Result<Value, (u16, &'static str, String)> {
     let key = headers.get("x-api-key").cloned().or_else(|| {
         headers
@@ -770,7 +812,11 @@ fn validate(
             }
         }
     }
-    if prev == Some("assistant") {
+    let continues = v["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .is_some_and(|m| paused.contains(&content_text(&m["content"])));
+    if prev == Some("assistant") && !continues {
         return Err((400, "invalid_request_error", "This model does not support assistant message prefill. The conversation must end with a user message.".into()));
     }
     if breakpoints > 4 {
@@ -948,7 +994,8 @@ fn dated(model: &str) -> String {
 async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let h = header_map(&headers);
     let config = shared.config();
-    let result = validate(&h, &body, &config, true);
+    let paused = shared.inner().paused.clone();
+    let result = validate(&h, &body, &config, true, &paused);
     let mut inner = shared.inner();
     let rid = inner.next_id();
     let fault = if result.is_ok() {
@@ -1107,7 +1154,8 @@ fn sse(event: &str, data: &Value) -> Bytes {
 async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let h = header_map(&headers);
     let config = shared.config();
-    let validated = validate(&h, &body, &config, false);
+    let paused = shared.inner().paused.clone();
+    let validated = validate(&h, &body, &config, false, &paused);
     let (rid, fault, usage) = {
         let mut inner = shared.inner();
         let rid = inner.next_id();
@@ -1188,13 +1236,15 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         }
         return resp;
     }
-    let last_user = v["messages"]
-        .as_array()
-        .and_then(|m| m.last())
+    let last = v["messages"].as_array().and_then(|m| m.last());
+    let last_user = last
         .map(|m| content_text(&m["content"]))
         .unwrap_or_default();
+    // A request ending with the assistant's paused answer continues it (validated above).
+    let continuing = last.is_some_and(|m| m["role"] == "assistant");
     let mut text = match &fault {
         Some(Fault::Reply(t)) | Some(Fault::StopReason { text: t, .. }) => t.clone(),
+        _ if continuing => "and that is the rest of it.".to_string(),
         _ => {
             summary_of_tagged_turns(&last_user).unwrap_or_else(|| format!("You said: {last_user}"))
         }
@@ -1203,35 +1253,74 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         Some(Fault::StopReason { stop_reason, .. }) => stop_reason.clone(),
         _ => "end_turn".to_string(),
     };
-    // Like the API, cap the answer by tokens (the fake's count), not by words.
-    let max_tokens = v["max_tokens"].as_u64().unwrap_or(1024);
+    // Like the API, cap the answer by tokens (the fake's count), not by words; thinking spends
+    // the same cap first.
+    let thinking_tokens = if config.thinking {
+        config.thinking_tokens
+    } else {
+        0
+    };
+    let max_tokens = v["max_tokens"]
+        .as_u64()
+        .unwrap_or(1024)
+        .saturating_sub(thinking_tokens);
+    if max_tokens == 0 {
+        stop_reason = "max_tokens".to_string();
+    }
     let word_cap = match &fault {
         Some(Fault::MaxTokens { words }) => Some(*words),
         _ => None,
     };
+    // Input plus max_tokens over the model's window is accepted; the answer then stops where
+    // the window is full, with its own stop reason.
+    let room = v["model"]
+        .as_str()
+        .and_then(catalogue_entry)
+        .map(|e| e.context_window.saturating_sub(prompt_tokens(&v)));
     let words: Vec<String> = split_words(&text);
     let mut kept = String::new();
     for (i, w) in words.iter().enumerate() {
-        if word_cap.is_some_and(|cap| i >= cap) || count(&format!("{kept}{w}")) > max_tokens {
+        let next = count(&format!("{kept}{w}"));
+        if room.is_some_and(|r| next > r) && room < Some(max_tokens) {
+            stop_reason = "model_context_window_exceeded".to_string();
+            break;
+        }
+        if word_cap.is_some_and(|cap| i >= cap) || next > max_tokens {
             stop_reason = "max_tokens".to_string();
             break;
         }
         kept.push_str(w);
     }
     text = kept;
+    if stop_reason == "pause_turn" {
+        // What the client sends back next: the whole answer so far.
+        let so_far = if continuing {
+            format!("{last_user}{text}")
+        } else {
+            text.clone()
+        };
+        shared.inner().paused.push(so_far);
+    }
     let words = split_words(&text);
     let model = dated(v["model"].as_str().unwrap_or_default());
     let id = format!("msg_fake_{rid}");
     let scale = |n: u64| (n as f64 * config.token_factor).ceil() as u64;
     let (input, cache_creation, cache_read) = (scale(usage.0), scale(usage.1), scale(usage.2));
-    let output_tokens = count(&text);
+    let output_tokens = count(&text) + thinking_tokens;
+    let thinking_text = "hmm ".repeat(thinking_tokens.min(100_000) as usize);
+    // Thinking that spent the whole cap leaves no text block at all.
+    let text_block = !(thinking_tokens > 0 && text.is_empty() && stop_reason == "max_tokens");
     let streaming = v["stream"].as_bool().unwrap_or(false);
     if !streaming {
         let mut content = Vec::new();
         if config.thinking {
-            content.push(json!({"type": "thinking", "thinking": "", "signature": "sig_fake"}));
+            content.push(
+                json!({"type": "thinking", "thinking": thinking_text, "signature": "sig_fake"}),
+            );
         }
-        content.push(json!({"type": "text", "text": text}));
+        if text_block {
+            content.push(json!({"type": "text", "text": text}));
+        }
         let body = json!({
             "id": id, "type": "message", "role": "assistant", "model": model, "content": content,
             "stop_reason": stop_reason, "stop_sequence": null,
@@ -1264,7 +1353,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         let mut index = 0;
         if config.thinking && alive {
             alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}))).await;
-            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "Let me think."}}))).await;
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": thinking_text}}))).await;
             alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig_fake"}}))).await;
             alive &= send(sse(
                 "content_block_stop",
@@ -1273,7 +1362,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             .await;
             index = 1;
         }
-        if alive {
+        if alive && text_block {
             alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))).await;
         }
         if matches!(fault, Some(Fault::Endless)) {
@@ -1292,6 +1381,22 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             }
             match &fault {
                 Some(Fault::CutStream { after_deltas }) if n == *after_deltas => return,
+                Some(Fault::Stall {
+                    after_deltas,
+                    pause,
+                }) if n == *after_deltas => tokio::time::sleep(*pause).await,
+                Some(Fault::Reset { after_deltas }) if n == *after_deltas => {
+                    // Let the deltas reach the socket first: an aborted body drops what is
+                    // still buffered.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let _ = tx
+                        .send(Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "fake reset",
+                        )))
+                        .await;
+                    return;
+                }
                 Some(Fault::ErrorEvent {
                     after_deltas,
                     error_type,
@@ -1313,6 +1418,16 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         if alive {
             match &fault {
                 Some(Fault::CutStream { .. }) => return,
+                Some(Fault::Reset { .. }) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let _ = tx
+                        .send(Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "fake reset",
+                        )))
+                        .await;
+                    return;
+                }
                 Some(Fault::ErrorEvent {
                     error_type,
                     message,
@@ -1323,11 +1438,13 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
                 }
                 _ => {}
             }
-            alive &= send(sse(
-                "content_block_stop",
-                &json!({"type": "content_block_stop", "index": index}),
-            ))
-            .await;
+            if text_block {
+                alive &= send(sse(
+                    "content_block_stop",
+                    &json!({"type": "content_block_stop", "index": index}),
+                ))
+                .await;
+            }
             alive &= send(sse("message_delta", &json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null}, "usage": {"output_tokens": output_tokens}}))).await;
             alive &= send(sse("message_stop", &json!({"type": "message_stop"}))).await;
         }
@@ -1448,6 +1565,7 @@ mod tests {
             body.to_string().as_bytes(),
             &Config::default(),
             false,
+            &[],
         )
     }
 
@@ -1504,14 +1622,14 @@ mod tests {
         }
         let mut h = headers();
         h.remove("anthropic-version");
-        assert!(validate(&h, b"{}", &Config::default(), false)
+        assert!(validate(&h, b"{}", &Config::default(), false, &[])
             .unwrap_err()
             .2
             .contains("anthropic-version"));
         let mut h = headers();
         h.remove("x-api-key");
         assert_eq!(
-            validate(&h, b"{}", &Config::default(), false)
+            validate(&h, b"{}", &Config::default(), false, &[])
                 .unwrap_err()
                 .0,
             401
