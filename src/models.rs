@@ -158,10 +158,53 @@ pub fn lookup(id: &str) -> Option<&'static ModelInfo> {
     })
 }
 
-/// A warning for a model the table does not know (a newer model, a typo, a local model): its
-/// limits and prices are unknown here, and the API decides whether it exists.
+/// A model's limits: from the server's Models API when it described the model, else from
+/// the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Context window (`max_input_tokens`), tokens.
+    pub context_window: u32,
+    /// Largest `max_tokens` (`max_tokens`).
+    pub max_output: u32,
+    /// Supports the server-side compaction edit (`None`: not said).
+    pub compaction: Option<bool>,
+}
+
+/// Limits the server described during this process ([`learn`]).
+fn learnt() -> &'static std::sync::Mutex<std::collections::HashMap<String, Limits>> {
+    static LEARNT: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Limits>>,
+    > = std::sync::OnceLock::new();
+    LEARNT.get_or_init(Default::default)
+}
+
+/// Remember what the server's Models API said of `id`. Kept for the process: the limits of a
+/// model do not change under a running command, and every later window and check in it then
+/// uses the server's figures without threading them through each caller.
+pub fn learn(id: &str, limits: Limits) {
+    learnt()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id.to_string(), limits);
+}
+
+/// `id`'s limits: what the server said ([`learn`]), else the table's, else unknown.
+pub fn limits(id: &str) -> Option<Limits> {
+    if let Some(l) = learnt().lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+        return Some(*l);
+    }
+    lookup(id).map(|m| Limits {
+        context_window: m.context_window,
+        max_output: m.max_output,
+        compaction: Some(m.compaction),
+    })
+}
+
+/// A warning for a model neither the table nor the server's Models API ([`learn`]) knows (a
+/// newer model, a typo, a local model): its limits are unknown here, and the API decides
+/// whether it exists.
 pub fn unknown_model_warning(id: &str) -> Option<String> {
-    lookup(id).is_none().then(|| {
+    limits(id).is_none().then(|| {
         format!(
             "warning: model \"{id}\" is not in this tool's table of Claude models ({}): its limits and prices are unknown here, and the API will say whether it exists",
             MODELS.iter().map(|m| m.id).collect::<Vec<_>>().join(", ")

@@ -911,6 +911,8 @@ impl Repl {
             "model" => match arg {
                 "" => println!("{}", self.session.object().spec.model_name),
                 m => {
+                    // A model the table lacks but the server describes is known after all.
+                    self.client.learn_model(m).await;
                     if let Some(w) = crate::models::unknown_model_warning(m) {
                         eprintln!("{w}");
                     }

@@ -2641,7 +2641,7 @@ pub fn new_context(
 /// over its largest `max_tokens`, or a prompt budget past its context window. The API would
 /// refuse the request after the context was made; saying so first names the limit.
 pub fn check_limits(spec: &ClaudeModelContextSpec) -> Result<(), UsageError> {
-    let Some(info) = crate::models::lookup(&spec.model_name) else {
+    let Some(info) = crate::models::limits(&spec.model_name) else {
         return Ok(());
     };
     let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
@@ -3180,7 +3180,7 @@ pub const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
     spec.max_tokens.unwrap_or_else(|| {
         let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
-        let window = crate::models::lookup(&spec.model_name)
+        let window = crate::models::limits(&spec.model_name)
             .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
         (window - window / 50).saturating_sub(answer).max(1)
     })

@@ -112,6 +112,8 @@ pub async fn ask(
             0
         }
     };
+    // The server's figures for the model's window and answer cap, before the table's.
+    client.learn_model(&session.object().spec.model_name).await;
     let prepared = session
         .prepare(client, message)
         .await

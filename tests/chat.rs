@@ -1365,3 +1365,74 @@ fn a_key_echoed_by_the_server_is_redacted_in_stderr() {
         ns.exported("e")
     );
 }
+
+/// Issue #12 item 3: the server's Models API is asked before the built-in table. A model the
+/// table does not know but the server describes (a 50,000-token window, an 8,000-token answer
+/// cap) gets no "unknown model" warning, its answer cap is enforced before anything is sent,
+/// and the default prompt budget comes from its window.
+#[test]
+fn the_models_api_is_asked_before_the_table() {
+    let ns = cp().namespace("modelsapi");
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        extra_models: vec![fake_claude::CatalogueEntry {
+            alias: "claude-future-9",
+            dated: "claude-future-9-20261101",
+            context_window: 50_000,
+            max_output: 8_000,
+            cache_min: 1_024,
+            compaction: true,
+        }],
+        ..Config::default()
+    })
+    .unwrap();
+    chat(&ns, &fake)
+        .args(["f", "--model", "claude-future-9", "-m", "hi"])
+        .assert()
+        .success()
+        .stdout("You said: hi\n")
+        .stderr(contains("not in this tool's table").not());
+    assert!(fake
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path == "/v1/models/{id}"));
+    // A model neither knows: warned about (and the API then says it does not exist).
+    chat(&ns, &fake)
+        .args(["g", "--model", "claude-nonexistent-1", "-m", "hi"])
+        .assert()
+        .failure()
+        .stderr(contains("not in this tool's table"));
+
+    // Over the server's answer cap: refused before sending, the cap named, nothing created.
+    let sent = fake.message_requests().len();
+    chat(&ns, &fake)
+        .args([
+            "h",
+            "--model",
+            "claude-future-9",
+            "--max-output-tokens",
+            "9000",
+            "-m",
+            "hi",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("8000"));
+    assert_eq!(fake.message_requests().len(), sent);
+    assert!(ns
+        .contexts()
+        .iter()
+        .all(|o| o.metadata.name.as_deref() != Some("h")));
+
+    // The default budget: 50,000 − 2% − the default answer cap, not the table's 200K default.
+    // A ~60,000-token message does not fit it, and is refused before sending.
+    let big = "pods ".repeat(48_000);
+    let out = chat(&ns, &fake).arg("f").write_stdin(big).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("does not fit the prompt budget") && stderr(&out).contains("47976"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fake.message_requests().len(), sent, "nothing sent");
+}

@@ -177,6 +177,10 @@ impl ClaudeClient {
     }
 
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.request(reqwest::Method::POST, path)
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut headers = HeaderMap::new();
         let auth = match &self.config.credentials {
             Credentials::ApiKey(k) => Some(("x-api-key", k.expose().to_string())),
@@ -193,7 +197,7 @@ impl ClaudeClient {
         headers.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.http
-            .post(format!("{}{path}", self.config.base_url))
+            .request(method, format!("{}{path}", self.config.base_url))
             .headers(headers)
     }
 
@@ -678,6 +682,74 @@ impl ClaudeClient {
                 _ => {}
             }
         }
+    }
+
+    /// What the server's Models API says of `model` (`GET /v1/models/{id}`): its window, answer
+    /// cap and whether it takes the compaction edit, remembered for the process
+    /// ([`crate::models::learn`]) so that windows and checks use the server's figures before
+    /// the built-in table. Asked once per model per process, in one attempt bounded by the
+    /// stall limit (at most 5 s): `None` when the server has no such endpoint (compatible
+    /// servers), does not know the model, or is slow; callers then use the table.
+    pub async fn learn_model(&self, model: &str) -> Option<crate::models::Limits> {
+        static ASKED: std::sync::OnceLock<
+            Mutex<std::collections::HashMap<String, Option<crate::models::Limits>>>,
+        > = std::sync::OnceLock::new();
+        let asked = ASKED.get_or_init(Default::default);
+        let key = format!("{}\n{model}", self.config.base_url);
+        if let Some(known) = asked.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return *known;
+        }
+        let limits = self.describe_model(model).await;
+        if let Some(l) = limits {
+            crate::models::learn(model, l);
+        }
+        asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, limits);
+        limits
+    }
+
+    async fn describe_model(&self, model: &str) -> Option<crate::models::Limits> {
+        // The ID goes into a path: percent-encode anything but the characters model IDs use.
+        let id: String = model
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let sent = self
+            .request(reqwest::Method::GET, &format!("/v1/models/{id}"))
+            .timeout(self.config.idle_timeout.min(Duration::from_secs(5)))
+            .send()
+            .await;
+        let resp = match sent {
+            Ok(r) if r.status().is_success() => r,
+            Ok(r) => {
+                tracing::debug!(status = %r.status(), model, "the Models API does not describe the model; using the built-in table");
+                return None;
+            }
+            Err(e) => {
+                tracing::debug!(
+                    model,
+                    "the Models API did not answer ({}); using the built-in table",
+                    self.redact(&e.to_string())
+                );
+                return None;
+            }
+        };
+        let v: Value = resp.json().await.ok()?;
+        let window = v["max_input_tokens"].as_u64()?;
+        let cap = v["max_tokens"].as_u64()?;
+        Some(crate::models::Limits {
+            context_window: u32::try_from(window).unwrap_or(u32::MAX),
+            max_output: u32::try_from(cap).unwrap_or(u32::MAX),
+            compaction: v["capabilities"]["context_management"]["compact_20260112"]["supported"]
+                .as_bool(),
+        })
     }
 
     /// Exact input tokens of `request`, from `POST /v1/messages/count_tokens`.

@@ -74,6 +74,10 @@ pub(super) async fn run(
     if let (None, Some(path)) = (&template.system, template.system_file.take()) {
         template.system = Some(read_text(&path)?);
     }
+    // The server's limits for a model named here, before they are checked against it.
+    if let Some(m) = &template.model {
+        client.learn_model(m).await;
+    }
     let (mut session, opened) = Session::open_for(
         cluster,
         cluster.namespace(),
@@ -85,7 +89,10 @@ pub(super) async fn run(
     .await?;
     if let Opened::Created { elsewhere } = &opened {
         output::note(format!("created {}", output::object_name(session.object())));
-        if let Some(w) = crate::models::unknown_model_warning(&session.object().spec.model_name) {
+        // A model the table lacks but the server describes is known after all.
+        let model = session.object().spec.model_name.clone();
+        client.learn_model(&model).await;
+        if let Some(w) = crate::models::unknown_model_warning(&model) {
             output::note(w);
         }
         if !elsewhere.is_empty() {

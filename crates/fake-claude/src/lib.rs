@@ -54,6 +54,9 @@ pub struct Config {
     /// Faults drawn at random for Messages requests that have none queued (a flaky link or an
     /// overloaded API), reproducibly from a seed.
     pub fault_mix: Option<FaultMix>,
+    /// Models served besides the catalogue (found first), e.g. one the client's table does not
+    /// know, to test that the Models API is asked before the table.
+    pub extra_models: Vec<CatalogueEntry>,
 }
 
 /// Shares of requests that fail each way (the rest are answered).
@@ -85,6 +88,7 @@ impl Default for Config {
             latency: Duration::ZERO,
             token_factor: 1.0,
             fault_mix: None,
+            extra_models: Vec::new(),
         }
     }
 }
@@ -623,7 +627,7 @@ fn validate(
         }
     }
     match obj.get("model") {
-        Some(Value::String(m)) if m.starts_with("claude-") => match catalogue_entry(m) {
+        Some(Value::String(m)) if m.starts_with("claude-") => match entry(config, m) {
             None => return Err((404, "not_found_error", format!("model: {m}"))),
             Some(entry) => {
                 let asked = obj.get("max_tokens").and_then(Value::as_u64).unwrap_or(0);
@@ -830,7 +834,7 @@ fn validate(
     }
     // Input alone over the model's window is refused, as the API does; input plus max_tokens
     // over it is accepted (and would stop with model_context_window_exceeded).
-    if let Some(entry) = v["model"].as_str().and_then(catalogue_entry) {
+    if let Some(entry) = v["model"].as_str().and_then(|m| entry(config, m)) {
         let tokens = prompt_tokens(&v);
         if tokens > entry.context_window {
             return Err((
@@ -929,7 +933,7 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
     let model = body["model"].as_str().unwrap_or_default();
     let min = config
         .min_cache_tokens
-        .unwrap_or_else(|| catalogue_entry(model).map_or(1024, |e| e.cache_min));
+        .unwrap_or_else(|| entry(config, model).map_or(1024, |e| e.cache_min));
     let mut cumulative = Vec::with_capacity(parts.len());
     let mut acc = 0;
     for (t, _) in &parts {
@@ -976,8 +980,8 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
     (total - cached_to, cached_to - read, read)
 }
 
-fn dated(model: &str) -> String {
-    if let Some(e) = catalogue_entry(model) {
+fn dated(config: &Config, model: &str) -> String {
+    if let Some(e) = entry(config, model) {
         return e.dated.to_string();
     }
     if model
@@ -1046,6 +1050,7 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
 }
 
 /// One model the fake serves, as the API describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CatalogueEntry {
     /// The alias.
     pub alias: &'static str,
@@ -1057,6 +1062,8 @@ pub struct CatalogueEntry {
     pub max_output: u64,
     /// Shortest prefix the cache keeps.
     pub cache_min: u64,
+    /// Supports the server-side compaction edit (`compact_20260112`).
+    pub compaction: bool,
 }
 
 /// The Claude models the fake serves (unknown `claude-*` IDs get the API's 404; other names
@@ -1067,6 +1074,7 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         dated: "claude-haiku-4-5-20251001",
         context_window: 200_000,
         max_output: 64_000,
+        compaction: false,
         cache_min: 4096,
     },
     CatalogueEntry {
@@ -1074,6 +1082,7 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         dated: "claude-sonnet-4-5-20250929",
         context_window: 200_000,
         max_output: 64_000,
+        compaction: false,
         cache_min: 1024,
     },
     CatalogueEntry {
@@ -1081,6 +1090,7 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         dated: "claude-opus-4-5-20251101",
         context_window: 200_000,
         max_output: 64_000,
+        compaction: false,
         cache_min: 4096,
     },
     CatalogueEntry {
@@ -1088,6 +1098,7 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         dated: "claude-sonnet-4-6-20260115",
         context_window: 1_000_000,
         max_output: 128_000,
+        compaction: true,
         cache_min: 2048,
     },
     CatalogueEntry {
@@ -1095,13 +1106,25 @@ pub const CATALOGUE: &[CatalogueEntry] = &[
         dated: "claude-opus-4-6-20260201",
         context_window: 1_000_000,
         max_output: 128_000,
+        compaction: true,
         cache_min: 4096,
     },
 ];
 
 /// The catalogue entry for an alias or a dated ID.
 pub fn catalogue_entry(model: &str) -> Option<&'static CatalogueEntry> {
-    CATALOGUE.iter().find(|e| {
+    find_entry(CATALOGUE, model)
+}
+
+/// `model` among `config.extra_models`, then the catalogue.
+fn entry(config: &Config, model: &str) -> Option<CatalogueEntry> {
+    find_entry(&config.extra_models, model)
+        .or_else(|| catalogue_entry(model))
+        .copied()
+}
+
+fn find_entry<'a>(entries: &'a [CatalogueEntry], model: &str) -> Option<&'a CatalogueEntry> {
+    entries.iter().find(|e| {
         e.alias == model
             || e.dated == model
             || model
@@ -1113,13 +1136,15 @@ pub fn catalogue_entry(model: &str) -> Option<&'static CatalogueEntry> {
 
 fn describe(e: &CatalogueEntry) -> Value {
     json!({"type": "model", "id": e.dated, "display_name": e.alias, "created_at": "2025-09-29T00:00:00Z",
-           "max_input_tokens": e.context_window, "max_tokens": e.max_output})
+           "max_input_tokens": e.context_window, "max_tokens": e.max_output,
+           "capabilities": {"context_management": {"compact_20260112": {"supported": e.compaction}}}})
 }
 
 async fn models(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let h = header_map(&headers);
     shared.inner().record("GET", "/v1/models", h, &[], 200);
-    let data: Vec<Value> = CATALOGUE.iter().map(describe).collect();
+    let extra = shared.config().extra_models;
+    let data: Vec<Value> = extra.iter().chain(CATALOGUE).map(describe).collect();
     axum::Json(json!({"data": data, "has_more": false, "first_id": data[0]["id"], "last_id": data[data.len() - 1]["id"]})).into_response()
 }
 
@@ -1129,8 +1154,8 @@ async fn model(
     headers: HeaderMap,
 ) -> Response {
     let h = header_map(&headers);
-    let (status, resp) = match catalogue_entry(&id) {
-        Some(e) => (200, axum::Json(describe(e)).into_response()),
+    let (status, resp) = match entry(&shared.config(), &id) {
+        Some(e) => (200, axum::Json(describe(&e)).into_response()),
         None => (
             404,
             error_response(
@@ -1275,7 +1300,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     // the window is full, with its own stop reason.
     let room = v["model"]
         .as_str()
-        .and_then(catalogue_entry)
+        .and_then(|m| entry(&config, m))
         .map(|e| e.context_window.saturating_sub(prompt_tokens(&v)));
     let words: Vec<String> = split_words(&text);
     let mut kept = String::new();
@@ -1302,7 +1327,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         shared.inner().paused.push(so_far);
     }
     let words = split_words(&text);
-    let model = dated(v["model"].as_str().unwrap_or_default());
+    let model = dated(&config, v["model"].as_str().unwrap_or_default());
     let id = format!("msg_fake_{rid}");
     let scale = |n: u64| (n as f64 * config.token_factor).ceil() as u64;
     let (input, cache_creation, cache_read) = (scale(usage.0), scale(usage.1), scale(usage.2));
