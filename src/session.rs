@@ -761,18 +761,25 @@ impl Session {
         let mut done = Folded::default();
         // (previous summary, reach, end, what was folded) → the summary Claude wrote for them.
         let mut written: Option<(Option<String>, u64, u64, String, String)> = None;
-        let mut calls = 0;
+        let mut races = 0;
         loop {
             self.finish_fold().await?;
             let covers = self.obj.summary_covers();
-            let end = through.min(self.obj.conversation_len());
+            let mut end = through.min(self.obj.conversation_len());
             if covers >= end {
                 return Ok(done);
             }
-            let folded = self.messages_between_fresh(covers, end).await?;
+            let mut folded = self.messages_between_fresh(covers, end).await?;
+            let previous = summary_of(&self.obj).map(str::to_string);
+            // More than one request can hold: fold the oldest piece that fits, then the next.
+            let budget = summary_budget(&self.obj.spec);
+            let fit = summarize::fitting(previous.as_deref(), &folded, budget);
+            if fit < folded.len() {
+                folded.truncate(fit);
+                end = covers + fit as u64;
+            }
             let fp = segment::digest(&folded);
             let sealed_part = overlapping_segments(&self.obj, covers, end);
-            let previous = summary_of(&self.obj).map(str::to_string);
             let text = match &written {
                 Some((p, c, e, f, text))
                     if *p == previous && *c == covers && *e == end && *f == fp =>
@@ -780,12 +787,15 @@ impl Session {
                     text.clone()
                 }
                 _ => {
-                    if calls == MAX_FOLD_CALLS {
-                        anyhow::bail!("other writers kept folding this context; {calls} summaries were written and each lost the race (nothing was lost)");
+                    if races == MAX_FOLD_CALLS {
+                        anyhow::bail!("other writers kept folding this context; {races} summaries were written and each lost the race (nothing was lost)");
                     }
-                    calls += 1;
-                    let request =
-                        summarize::request(&self.obj.spec.model_name, previous.as_deref(), &folded);
+                    let request = summarize::request(
+                        &self.obj.spec.model_name,
+                        previous.as_deref(),
+                        &folded,
+                        budget,
+                    );
                     let reply = client.send(&request).await?;
                     done.called_claude = true;
                     self.record_call_usage(&reply, true).await;
@@ -818,7 +828,8 @@ impl Session {
                 .await?;
             if let Written::Stale(why) = outcome {
                 tracing::debug!("the summary was not written ({why}); computing the fold again");
-                tokio::time::sleep(backoff(calls + 2)).await;
+                races += 1;
+                tokio::time::sleep(backoff(races + 2)).await;
                 self.reload().await?;
                 continue;
             }
@@ -831,7 +842,7 @@ impl Session {
                 )
                 .await;
             self.finish_fold().await?;
-            return Ok(done);
+            // A piece: the next one folds into this summary.
         }
     }
 
@@ -3184,6 +3195,18 @@ fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
             .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
         (window - window / 50).saturating_sub(answer).max(1)
     })
+}
+
+/// The prompt budget of a summarizing request: `maxTokens` when set, else the model's window
+/// less the summary's answer cap and the same margin as a turn's ([`prompt_budget`]).
+fn summary_budget(spec: &ClaudeModelContextSpec) -> u64 {
+    u64::from(spec.max_tokens.unwrap_or_else(|| {
+        let window = crate::models::limits(&spec.model_name)
+            .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
+        (window - window / 50)
+            .saturating_sub(summarize::SUMMARY_MAX_TOKENS)
+            .max(1)
+    }))
 }
 
 /// The token estimate of a stored message (its cached count when it has one).

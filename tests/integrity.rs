@@ -998,3 +998,59 @@ fn sixteen_writers_creating_one_context_together_keep_every_turn_and_the_count()
         "the count covers every turn"
     );
 }
+
+/// Issue #12 item 3: a summarizing request is bounded like a turn's. Folding 30 turns of a
+/// context whose budget is 2,000 tokens takes several calls, each within the budget, and each
+/// turn is folded exactly once.
+#[test]
+fn a_long_fold_is_several_calls_each_within_the_budget() {
+    let ns = cp().namespace("foldbudget");
+    let fake = common::fake_claude(KEY);
+    let mut c = chat(&ns, &fake);
+    c.args(["long", "--model", "m", "--max-tokens", "2000", "-o", "json"]);
+    for t in 0..30 {
+        c.arg("-m").arg(format!(
+            "[T:t{t}] {}",
+            "why does the pod restart ".repeat(12)
+        ));
+    }
+    c.assert().success();
+    let before = fake.message_requests().len();
+    ns.mcp()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .args(["summarize", "long", "--keep-last", "1"])
+        .assert()
+        .success();
+    let summaries: Vec<_> = fake.message_requests()[before..]
+        .iter()
+        .filter(|r| {
+            r.body["system"]
+                .as_str()
+                .is_some_and(|s| s.contains("running summary"))
+        })
+        .cloned()
+        .collect();
+    assert!(
+        summaries.len() >= 3,
+        "{} summarizing calls",
+        summaries.len()
+    );
+    for r in &summaries {
+        let chars = r.body["messages"][0]["content"].as_str().unwrap().len()
+            + r.body["system"].as_str().unwrap().len();
+        // The client's estimate is 3.5 characters a token: within 2,000 tokens.
+        assert!(
+            chars * 2 <= 2_000 * 7,
+            "a summarizing request of {chars} characters"
+        );
+    }
+    let obj = the_context(&ns);
+    let expected: Vec<String> = (0..30).map(|t| format!("[T:t{t}]")).collect();
+    assert_each_kept_once(&ns, &obj, &expected);
+    assert_eq!(
+        obj.spec.context_history.len(),
+        2,
+        "the last turn stays live"
+    );
+}
