@@ -68,8 +68,14 @@ fn shortened(text: &str, max_tokens: u64) -> std::borrow::Cow<'_, str> {
     // Three bytes a token undercounts the estimator's 3.5 ASCII characters, and non-ASCII
     // characters take several bytes: safely within the budget either way.
     let keep = usize::try_from(max_tokens.saturating_mul(3) / 2).unwrap_or(usize::MAX);
-    let head_end = text.floor_char_boundary(keep);
-    let tail_start = text.ceil_char_boundary(text.len().saturating_sub(keep).max(head_end));
+    let mut head_end = keep.min(text.len());
+    while !text.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let mut tail_start = text.len().saturating_sub(keep).max(head_end);
+    while !text.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
     format!(
         "{}\n[… {} bytes left out of this message for the summary …]\n{}",
         &text[..head_end],
@@ -218,7 +224,7 @@ mod tests {
         let mut pieces = 0;
         while at < h.len() {
             let n = fitting(Some("they met"), &h[at..], budget);
-            assert!(n >= 2 && n % 2 == 0, "whole turns: {n}");
+            assert!(n >= 2 && n.is_multiple_of(2), "whole turns: {n}");
             let r = request("m", Some("they met"), &h[at..at + n], budget);
             let v = serde_json::to_value(&r).unwrap();
             let sent = tokens::estimate(v["messages"][0]["content"].as_str().unwrap())
