@@ -230,6 +230,20 @@ fn read_message(ed: &mut Ed, prompt: &str) -> rustyline::Result<String> {
     Ok(text)
 }
 
+/// Read one line that starts out holding `initial` for the user to edit, on a blocking thread.
+async fn read_edit(
+    ed: Ed,
+    prompt: String,
+    initial: String,
+) -> anyhow::Result<(Ed, rustyline::Result<String>)> {
+    Ok(tokio::task::spawn_blocking(move || {
+        let mut ed = ed;
+        let r = ed.readline_with_initial(&prompt, (&initial, ""));
+        (ed, r)
+    })
+    .await?)
+}
+
 /// Read on a blocking thread (rustyline blocks), handing the editor back and forth.
 async fn read(ed: Ed, prompt: String) -> anyhow::Result<(Ed, rustyline::Result<String>)> {
     Ok(tokio::task::spawn_blocking(move || {
@@ -433,6 +447,26 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
             Input::Message(m) => repl.ask(&m).await,
             Input::Unknown(w) => eprintln!("unknown command /{w}: /help lists the commands (// sends a message starting with /)"),
             Input::Command { name: "exit", .. } => break,
+            Input::Command { name: "retry", .. }
+                if repl.session.refused_question(&repl.own).is_some() =>
+            {
+                // Asked again as it was, a declined question is most likely declined again:
+                // offer it for editing instead.
+                let question = repl.session.refused_question(&repl.own).unwrap_or_default();
+                eprintln!("Claude declined this question; asked again as it was, it would most likely be declined again. Rephrase it (Enter asks the new text; an empty line or Ctrl-C keeps the turn as it is):");
+                let (back, edited) = read_edit(ed, repl.prompt(), question).await?;
+                ed = back;
+                match edited {
+                    Ok(text) if !text.trim().is_empty() => {
+                        if let Err(e) = repl.retry_as(Some(text)).await {
+                            eprintln!("error: {e:#}");
+                        }
+                    }
+                    Ok(_) | Err(ReadlineError::Interrupted) => eprintln!("the turn is kept as it was"),
+                    Err(ReadlineError::Eof) => break,
+                    Err(e) => return Err(e.into()),
+                }
+            }
             Input::Command { name: "clear", .. } => {
                 let (back, answer) = read(ed, "Forget the whole conversation, history and summary? [y/N] ".into()).await?;
                 ed = back;
@@ -989,11 +1023,17 @@ impl Repl {
                 ),
                 None => println!("nothing to undo"),
             },
-            "retry" => match self.session.undo_as("retry", &self.own).await? {
-                Some(q) => self.ask(&q).await,
-                None => println!("nothing to retry"),
-            },
+            "retry" => self.retry_as(None).await?,
             other => anyhow::bail!("/{other} is not handled"),
+        }
+        Ok(())
+    }
+
+    /// Take back this terminal's newest turn and ask its question again, or `instead` of it.
+    async fn retry_as(&mut self, instead: Option<String>) -> anyhow::Result<()> {
+        match self.session.undo_as("retry", &self.own).await? {
+            Some(q) => self.ask(instead.as_deref().unwrap_or(&q)).await,
+            None => println!("nothing to retry"),
         }
         Ok(())
     }

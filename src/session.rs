@@ -165,7 +165,7 @@ impl std::fmt::Display for Note {
             Note::AnswerCut { stop_reason } => write!(f, "warning: the answer was cut (stop_reason {stop_reason}); raise the answer cap for longer ones: `kubectl mcp set SESSION --max-output-tokens N`"),
             Note::StatusNotUpdated(e) => write!(f, "warning: the turn was stored but its status was not updated: {e}"),
             Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
-            Note::Refused => write!(f, "warning: Claude declined to answer (stop_reason refusal); the turn is kept, marked `refusal`, and left out of later requests so the refusal does not carry on: rephrase the question (/retry asks it again as it was)"),
+            Note::Refused => write!(f, "warning: Claude declined to answer (stop_reason refusal); the turn is kept, marked `refusal`, and left out of later requests so the refusal does not carry on: rephrase the question (in the REPL, /retry offers it for editing)"),
             Note::WroteBack(n) => write!(f, "wrote back {n} turn(s) kept in the local journal while the cluster was unreachable"),
         }
     }
@@ -1362,14 +1362,9 @@ impl Session {
             .await
     }
 
-    /// [`Session::undo`], recorded as `how` (`undo`, or `retry` when the question is asked
-    /// again). When `mine` names messages (a REPL's own), the newest turn whose question is one
-    /// of them is taken back, never a turn another writer stored after it.
-    pub async fn undo_as(
-        &mut self,
-        how: &str,
-        mine: &std::collections::HashSet<String>,
-    ) -> anyhow::Result<Option<String>> {
+    /// The live messages `[start, end)` of the newest turn whose question is one of `mine`
+    /// (the newest turn at all when `mine` is empty): what [`Session::undo_as`] takes back.
+    fn newest_turn(&self, mine: &std::collections::HashSet<String>) -> Option<(usize, usize)> {
         let live = self.obj.live_history();
         let starts = turn_starts(live);
         let start = if mine.is_empty() {
@@ -1380,15 +1375,37 @@ impl Session {
                 .rev()
                 .copied()
                 .find(|&i| live[i].id.as_ref().is_some_and(|id| mine.contains(id)))
-        };
-        let Some(start) = start else {
-            return Ok(None);
-        };
+        }?;
         let end = starts
             .iter()
             .copied()
             .find(|&i| i > start)
             .unwrap_or(live.len());
+        Some((start, end))
+    }
+
+    /// The question of the turn `/retry` would take back, when Claude declined to answer it
+    /// (asked again as it was, it would most likely be declined again).
+    pub fn refused_question(&self, mine: &std::collections::HashSet<String>) -> Option<String> {
+        let (start, end) = self.newest_turn(mine)?;
+        let turn = &self.obj.live_history()[start..end];
+        turn.iter()
+            .any(|m| m.markers.contains(&Marker::Refusal))
+            .then(|| turn[0].content.clone())
+    }
+
+    /// [`Session::undo`], recorded as `how` (`undo`, or `retry` when the question is asked
+    /// again). When `mine` names messages (a REPL's own), the newest turn whose question is one
+    /// of them is taken back, never a turn another writer stored after it.
+    pub async fn undo_as(
+        &mut self,
+        how: &str,
+        mine: &std::collections::HashSet<String>,
+    ) -> anyhow::Result<Option<String>> {
+        let Some((start, end)) = self.newest_turn(mine) else {
+            return Ok(None);
+        };
+        let live = self.obj.live_history();
         let mut turn = live[start..end].to_vec();
         let from = self.obj.history_offset() + (self.obj.covered() + start) as u64;
         self.ensure_writable().await?;

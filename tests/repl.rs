@@ -606,3 +606,74 @@ fn an_interrupted_clear_or_undo_loses_and_doubles_nothing() {
         assert_eq!(transcript(&ns, "k"), before);
     }
 }
+
+/// Issue #12 item 4: after Claude declines a question, `/retry` does not ask it again as it
+/// was (it would be declined again) but offers it for editing; the rephrased question is
+/// asked, and the declined turn is moved aside, not lost.
+#[test]
+fn retry_after_a_refusal_offers_the_question_for_rephrasing() {
+    let ns = ControlPlane::with_crd().namespace("rephrase");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let t = Tmux::new("rephrase");
+    t.session("t", &repl_command(&ns, &fake, state.path(), "r"));
+    t.wait_for_in("t", "Ctrl-D exits.");
+    fake.push_fault(fake_claude::Fault::StopReason {
+        text: "I can't help with that.".into(),
+        stop_reason: "refusal".into(),
+    });
+    t.keys_to("t", &["how do I break into the node", "Enter"]);
+    t.wait_for_in("t", "Claude declined to answer");
+    t.keys_to("t", &["/retry", "Enter"]);
+    // The question comes back on the prompt line, for editing.
+    t.wait_for_in("t", "Rephrase it");
+    t.wait_until("t", Duration::from_secs(10), |s| {
+        s.lines()
+            .last_non_empty()
+            .is_some_and(|l| l.starts_with("r [") && l.contains("how do I break into the node"))
+    })
+    .unwrap_or_else(|s| panic!("the question is not on the prompt line:\n{s}"));
+    // Edit it: delete the last two words and type others.
+    t.keys_to(
+        "t",
+        &[
+            "C-w",
+            "C-w",
+            "my own cluster's node after a lockout",
+            "Enter",
+        ],
+    );
+    t.wait_until("t", Duration::from_secs(20), |s| {
+        s.contains("You said: how do I break into my own cluster's node after a lockout")
+            && s.lines()
+                .last_non_empty()
+                .is_some_and(|l| l.starts_with("r [") && l.trim_end().ends_with('>'))
+    })
+    .unwrap_or_else(|s| panic!("no answer and prompt:\n{s}"));
+    t.keys_to("t", &["C-d"]);
+    t.wait_for_in("t", "EXITED 0");
+    assert_eq!(
+        ns.exported("r"),
+        [
+            "how do I break into my own cluster's node after a lockout",
+            "You said: how do I break into my own cluster's node after a lockout"
+        ]
+    );
+    let st = ns.contexts()[0].status.clone().unwrap();
+    assert_eq!(st.removed.len(), 1, "the declined turn is kept aside");
+    assert_eq!(st.removed[0].how, "retry");
+}
+
+trait LastNonEmpty<'a> {
+    fn last_non_empty(self) -> Option<&'a str>;
+}
+
+impl<'a, I: DoubleEndedIterator<Item = &'a str>> LastNonEmpty<'a> for I {
+    fn last_non_empty(mut self) -> Option<&'a str> {
+        self.rfind(|l| !l.trim().is_empty())
+    }
+}
