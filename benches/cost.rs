@@ -29,6 +29,7 @@ fn message(role: Role, content: String) -> Message {
         id: None,
         markers: Vec::new(),
         author: None,
+        blocks: Vec::new(),
     }
 }
 

@@ -90,6 +90,7 @@ fn main() {
                     id: None,
                     markers: Vec::new(),
                     author: None,
+                    blocks: Vec::new(),
                 })
                 .collect();
             create_context(&cluster, obj).await.unwrap();

@@ -21,6 +21,7 @@ fn history(messages: usize) -> Vec<Message> {
             timestamp: None,
             tokens: None,
             author: None,
+            blocks: Vec::new(),
             id: None,
             markers: Vec::new(),
         })

@@ -259,7 +259,7 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 --strategy)
-                    COMPREPLY=($(compgen -W "truncate summarize_oldest hybrid" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "truncate summarize_oldest hybrid server" -- "${cur}"))
                     return 0
                     ;;
                 --expires-in)
@@ -449,7 +449,7 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 --strategy)
-                    COMPREPLY=($(compgen -W "truncate summarize_oldest hybrid" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "truncate summarize_oldest hybrid server" -- "${cur}"))
                     return 0
                     ;;
                 --expires-in)
@@ -1201,7 +1201,7 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 --strategy)
-                    COMPREPLY=($(compgen -W "truncate summarize_oldest hybrid" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "truncate summarize_oldest hybrid server" -- "${cur}"))
                     return 0
                     ;;
                 --expires-in)

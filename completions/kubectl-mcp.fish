@@ -84,7 +84,8 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l max-o
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l history-size -d 'Most turns kept in the active window' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l strategy -d 'What happens to turns that leave the window' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
 summarize_oldest\t'Turns leaving the window are folded into `status.summary` by a Claude call'
-hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
+hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'
+server\t'Anthropic\'s server-side compaction: the request asks the API to compact the conversation once its input passes the trigger (`maxTokens`, else 150,000 tokens); the compaction block it returns is stored with the answer and sent back from then on, and the turns it replaced are sealed (kept, not sent). Only for models that support it'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
@@ -109,7 +110,8 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l max-out
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l history-size -d 'Most turns kept in the active window' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l strategy -d 'What happens to turns that leave the window' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
 summarize_oldest\t'Turns leaving the window are folded into `status.summary` by a Claude call'
-hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
+hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'
+server\t'Anthropic\'s server-side compaction: the request asks the API to compact the conversation once its input passes the trigger (`maxTokens`, else 150,000 tokens); the compaction block it returns is stored with the answer and sent back from then on, and the turns it replaced are sealed (kept, not sent). Only for models that support it'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r
@@ -211,7 +213,8 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l max-outp
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l history-size -d 'Most turns kept in the active window' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l strategy -d 'What happens to turns that leave the window' -r -f -a "truncate\t'Turns outside the window are not sent; they stay stored until compaction'
 summarize_oldest\t'Turns leaving the window are folded into `status.summary` by a Claude call'
-hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'"
+hybrid\t'Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or the summarizing call fails'
+server\t'Anthropic\'s server-side compaction: the request asks the API to compact the conversation once its input passes the trigger (`maxTokens`, else 150,000 tokens); the compaction block it returns is stored with the answer and sent back from then on, and the turns it replaced are sealed (kept, not sent). Only for models that support it'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-in -d 'Expire the context this long from now, e.g. 24h, 7d, 90m' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l expires-at -d 'Expire the context at this RFC 3339 time, e.g. 2026-12-31T00:00:00Z' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand set" -l idle-ttl -d 'Expire the context after this long without activity, e.g. 12h, 7d (spec.idleTTL)' -r

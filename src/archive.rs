@@ -237,6 +237,7 @@ mod tests {
             id: Some(id.into()),
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         }
     }
 

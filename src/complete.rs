@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(names(analyse(&w(&["list", "-o"]), "w")), ["wide"]);
         assert_eq!(
             names(analyse(&w(&["create", "x", "--strategy"]), "")),
-            ["truncate", "summarize_oldest", "hybrid"]
+            ["truncate", "summarize_oldest", "hybrid", "server"]
         );
         assert_eq!(names(analyse(&w(&["completions"]), "z")), ["zsh"]);
     }

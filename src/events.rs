@@ -34,6 +34,8 @@ pub enum Lifecycle {
     SystemPromptChanged,
     /// Other settings were changed (`set`, `/set`, `chat` flags).
     SettingsChanged,
+    /// The API compacted the conversation (`summarizationStrategy: server`).
+    CompactedByServer,
 }
 
 impl Lifecycle {
@@ -53,6 +55,7 @@ impl Lifecycle {
                 (EventType::Normal, "SystemPromptChanged", "SetSystemPrompt")
             }
             Self::SettingsChanged => (EventType::Normal, "SettingsChanged", "Set"),
+            Self::CompactedByServer => (EventType::Normal, "CompactedByServer", "Chat"),
         }
     }
 }

@@ -347,6 +347,7 @@ mod tests {
             id: None,
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         };
         Entry {
             server: "https://k".into(),

@@ -215,6 +215,14 @@ pub struct Message {
     /// older, hand-written and imported-without-it messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Author>,
+    /// Content blocks other than text that came with an answer and must be sent back exactly
+    /// as they came, in the API's own JSON: today the `compaction` block of Anthropic's
+    /// server-side compaction (`summarizationStrategy: server`), whose `encrypted_content` is
+    /// opaque. They go before `content` in the requests that send this message. `content`
+    /// stays the answer's text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "verbatim_blocks_schema")]
+    pub blocks: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Who stored a turn. Every part is best effort: what the tool could tell without asking
@@ -362,6 +370,11 @@ pub enum SummarizationStrategy {
     /// Summarize when turns leave by `historySize`; truncate when the budget is still exceeded or
     /// the summarizing call fails.
     Hybrid,
+    /// Anthropic's server-side compaction: the request asks the API to compact the
+    /// conversation once its input passes the trigger (`maxTokens`, else 150,000 tokens); the
+    /// compaction block it returns is stored with the answer and sent back from then on, and
+    /// the turns it replaced are sealed (kept, not sent). Only for models that support it.
+    Server,
 }
 
 impl SummarizationStrategy {
@@ -371,6 +384,7 @@ impl SummarizationStrategy {
             Self::Truncate => "truncate",
             Self::SummarizeOldest => "summarize_oldest",
             Self::Hybrid => "hybrid",
+            Self::Server => "server",
         }
     }
 }
@@ -767,6 +781,14 @@ impl ContextState {
 
 /// `type: string, format: date-time`: the apiserver checks the format, so a hand-written
 /// `expirationTime: tomorrow` is refused by the server.
+/// Objects kept as they are: the apiserver must not prune fields it has no schema for.
+fn verbatim_blocks_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "array",
+        "items": { "type": "object", "x-kubernetes-preserve-unknown-fields": true }
+    })
+}
+
 fn date_time_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({ "type": "string", "format": "date-time" })
 }
@@ -1112,7 +1134,7 @@ mod tests {
         }
         assert_eq!(
             spec["properties"]["summarizationStrategy"]["enum"],
-            json!(["truncate", "summarize_oldest", "hybrid"])
+            json!(["truncate", "summarize_oldest", "hybrid", "server"])
         );
         assert_eq!(
             spec["properties"]["summarizationStrategy"]["default"],
@@ -1141,6 +1163,7 @@ mod tests {
             id: id.map(str::to_string),
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         }
     }
 

@@ -646,6 +646,7 @@ mod tests {
             id: Some(format!("id-{content}")),
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         }
     }
 

@@ -627,6 +627,7 @@ impl Session {
         if reply.stop_reason.as_deref() == Some("refusal") {
             answer.markers.push(Marker::Refusal);
         }
+        answer.blocks = reply.blocks.clone();
         [stored(Role::User, question, at), answer]
     }
 
@@ -1262,7 +1263,12 @@ impl Session {
             })
             .collect();
         let mut refs = refs;
+        let server = self.obj.spec.summarization_strategy == SummarizationStrategy::Server;
         while base > covers {
+            // A compaction stands for everything before it: nothing older is needed.
+            if server && compaction_turn_start(&hist).is_some() {
+                break;
+            }
             let w = self.window_over(message, &hist, ratio_of(&self.obj))?;
             if w.first_sent > 0 {
                 break;
@@ -1286,7 +1292,29 @@ impl Session {
             hist = older;
             base = lo;
         }
+        if server {
+            if let Some(j) = compaction_turn_start(&hist) {
+                hist.drain(..j);
+                base += j as u64;
+            }
+        }
         Ok((base, hist))
+    }
+
+    /// Seal the turns a server-side compaction replaced (everything before the turn whose
+    /// answer holds the newest compaction block): kept, never sent again. Idempotent, and any
+    /// process finishes it.
+    async fn seal_before_compaction(&mut self) -> anyhow::Result<usize> {
+        if self.obj.spec.summarization_strategy != SummarizationStrategy::Server
+            || compaction_turn_start(&self.obj.spec.context_history).unwrap_or(0)
+                <= self.obj.pending_trim()
+        {
+            return Ok(0);
+        }
+        self.seal_head(&|obj: &ClaudeModelContext| {
+            compaction_turn_start(&obj.spec.context_history).unwrap_or(0)
+        })
+        .await
     }
 
     /// The window for `message` over `history` (a suffix of the conversation), with
@@ -2198,16 +2226,24 @@ impl Session {
         self.finish_fold().await?;
         self.make_room_sized(incoming, stored, OBJECT_SIZE_LIMIT)
             .await?;
+        if let Err(e) = self.seal_before_compaction().await {
+            notes.push(Note::NotSealed(format!("{e:#}")));
+        }
         let (mut base, mut history) = self.window_history_fresh(message).await?;
         let mut window = self.window_over(message, &history, self.ratio())?;
         let strategy = self.obj.spec.summarization_strategy;
         let through = base
             + match strategy {
-                SummarizationStrategy::Truncate => 0,
+                // The server compacts; nothing is folded here.
+                SummarizationStrategy::Truncate | SummarizationStrategy::Server => 0,
                 SummarizationStrategy::SummarizeOldest => window.first_sent,
                 SummarizationStrategy::Hybrid => window.left_by_history.end,
             } as u64;
-        if strategy != SummarizationStrategy::Truncate && through > self.obj.summary_covers() {
+        let folds = !matches!(
+            strategy,
+            SummarizationStrategy::Truncate | SummarizationStrategy::Server
+        );
+        if folds && through > self.obj.summary_covers() {
             match self.fold(client, through).await {
                 Ok(done) => {
                     tracing::info!(
@@ -2297,12 +2333,15 @@ impl Session {
 
     fn request_for(&self, window: &Window) -> MessagesRequest {
         let spec = &self.obj.spec;
-        let request = MessagesRequest::from_window(
+        let mut request = MessagesRequest::from_window(
             &spec.model_name,
             spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
             window,
             true,
         );
+        if spec.summarization_strategy == SummarizationStrategy::Server {
+            request = request.with_compaction(compaction_trigger(spec));
+        }
         if spec.cache_ttl == Some(crate::resource::CacheTtl::OneHour) {
             request.with_one_hour_cache()
         } else {
@@ -2398,6 +2437,22 @@ impl Session {
         if let Err(e) = self.record_success(window, reply).await {
             notes.push(Note::StatusNotUpdated(e.to_string()));
         }
+        if !reply.blocks.is_empty() {
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::CompactedByServer,
+                    format!(
+                        "the API compacted the conversation; the {} earlier messages stay stored, sealed, and are no longer sent",
+                        compaction_turn_start(&self.obj.spec.context_history).unwrap_or(0)
+                            + self.obj.sealed_messages() as usize
+                    ),
+                )
+                .await;
+            if let Err(e) = self.seal_before_compaction().await {
+                notes.push(Note::NotSealed(format!("{e:#}")));
+            }
+        }
         Ok(Completed {
             notes,
             journalled: None,
@@ -2489,9 +2544,9 @@ impl Session {
             st.usage
                 .get_or_insert_with(Default::default)
                 .add(&model, &reply.id, &last, false, one_hour);
-            // A continued answer (pause_turn) sums several requests' input: no measure of
-            // this window.
-            if reply.continuations == 0 {
+            // A continued answer (pause_turn) sums several requests' input, and a compacted
+            // one was answered from the compaction, not this window: no measure of it.
+            if reply.continuations == 0 && reply.compaction.is_none() {
                 st.estimate_ratio = Some(tokens::calibrate(
                     obj.status.as_ref().and_then(|s| s.estimate_ratio),
                     window.raw_estimated_tokens,
@@ -2669,6 +2724,7 @@ pub fn new_context(
 /// over its largest `max_tokens`, or a prompt budget past its context window. The API would
 /// refuse the request after the context was made; saying so first names the limit.
 pub fn check_limits(spec: &ClaudeModelContextSpec) -> Result<(), UsageError> {
+    check_server_strategy(spec)?;
     let Some(info) = crate::models::limits(&spec.model_name) else {
         return Ok(());
     };
@@ -2685,6 +2741,48 @@ pub fn check_limits(spec: &ClaudeModelContextSpec) -> Result<(), UsageError> {
             return Err(UsageError(format!(
                 "maxTokens {budget} and an answer cap of {answer} do not fit {}'s {}-token context window: use at most --max-tokens {room}",
                 spec.model_name, info.context_window
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `summarizationStrategy: server` needs a model that takes the compaction edit, a trigger the
+/// API accepts, and no `historySize` (the server compacts by tokens; a turn limit would drop
+/// the compaction the conversation now rests on).
+fn check_server_strategy(spec: &ClaudeModelContextSpec) -> Result<(), UsageError> {
+    if spec.summarization_strategy != SummarizationStrategy::Server {
+        return Ok(());
+    }
+    let model = &spec.model_name;
+    let capable: Vec<&str> = crate::models::MODELS
+        .iter()
+        .filter(|m| m.compaction)
+        .map(|m| m.id)
+        .collect();
+    match crate::models::limits(model).and_then(|l| l.compaction) {
+        Some(true) => {}
+        Some(false) => {
+            return Err(UsageError(format!(
+                "{model} does not support server-side compaction (summarizationStrategy server); use a model that does ({}), or --strategy summarize_oldest or hybrid, which summarize on this side",
+                capable.join(", ")
+            )))
+        }
+        None => {
+            return Err(UsageError(format!(
+                "{model} is not known to support server-side compaction (summarizationStrategy server); use a model that does ({}), or --strategy summarize_oldest or hybrid",
+                capable.join(", ")
+            )))
+        }
+    }
+    if spec.history_size.is_some() {
+        return Err(UsageError("historySize does not apply with summarizationStrategy server: the server compacts by tokens (set the trigger with --max-tokens N, at least 50000); a context with historySize needs another strategy (or `kubectl edit` to remove spec.historySize)".into()));
+    }
+    if let Some(t) = spec.max_tokens {
+        let min = crate::claude::MIN_COMPACTION_TRIGGER;
+        if t < min {
+            return Err(UsageError(format!(
+                "with summarizationStrategy server, maxTokens is the compaction trigger, and the API takes at least {min}: use --max-tokens {min} or more"
             )));
         }
     }
@@ -2884,6 +2982,22 @@ fn turn_starts(history: &[Message]) -> Vec<usize> {
         .collect()
 }
 
+/// Where the turn holding the newest compaction block starts (its question) in `history`:
+/// with server-side compaction, requests start there, and what came before is sealed.
+fn compaction_turn_start(history: &[Message]) -> Option<usize> {
+    let k = history.iter().rposition(|m| {
+        m.blocks
+            .iter()
+            .any(|b| b.get("type").and_then(serde_json::Value::as_str) == Some("compaction"))
+    })?;
+    Some(
+        history[..k]
+            .iter()
+            .rposition(|m| m.role == Role::User)
+            .unwrap_or(k),
+    )
+}
+
 /// Index of the question that starts the newest turn, if the history has one.
 fn last_turn_start(history: &[Message]) -> Option<usize> {
     turn_starts(history).last().copied()
@@ -2898,6 +3012,7 @@ fn stored(role: Role, content: &str, at: Timestamp) -> Message {
         id: Some(new_id()),
         markers: Vec::new(),
         author: None,
+        blocks: Vec::new(),
     }
 }
 
@@ -3206,12 +3321,25 @@ pub const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 /// answer cap and a 2% margin for the estimate. Without it a long conversation would send every
 /// sealed turn, far past what any model takes.
 fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
-    spec.max_tokens.unwrap_or_else(|| {
+    // With server-side compaction `maxTokens` is the compaction trigger: the window itself may
+    // use the model's whole window (the server compacts before it gets there).
+    let own = match spec.summarization_strategy {
+        SummarizationStrategy::Server => None,
+        _ => spec.max_tokens,
+    };
+    own.unwrap_or_else(|| {
         let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
         let window = crate::models::limits(&spec.model_name)
             .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
         (window - window / 50).saturating_sub(answer).max(1)
     })
+}
+
+/// Input tokens past which the API compacts a `server`-strategy conversation: `maxTokens`,
+/// else the API's default (150,000), within the model's window.
+pub fn compaction_trigger(spec: &ClaudeModelContextSpec) -> u32 {
+    spec.max_tokens
+        .unwrap_or_else(|| crate::claude::DEFAULT_COMPACTION_TRIGGER.min(prompt_budget(spec)))
 }
 
 /// The prompt budget of a summarizing request: `maxTokens` when set, else the model's window

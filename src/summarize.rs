@@ -137,6 +137,8 @@ pub fn request(
         }],
         stream: false,
         temperature: None,
+        context_management: None,
+        betas: Vec::new(),
     }
 }
 
@@ -185,6 +187,7 @@ mod tests {
             id: None,
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         }
     }
 

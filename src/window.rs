@@ -78,6 +78,9 @@ pub struct WindowMessage {
     pub content: String,
     /// Put a cache breakpoint after this message (the newest stored turn).
     pub cache: bool,
+    /// Blocks stored with the message to send back before its text, verbatim (a `compaction`
+    /// block).
+    pub blocks: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// What to send, and what was left out.
@@ -256,11 +259,16 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
             role: Role::User,
             content: merged(&history[t.start..t.answer]),
             cache: false,
+            blocks: Vec::new(),
         });
         messages.push(WindowMessage {
             role: Role::Assistant,
             content: merged(&history[t.answer..t.end]),
             cache: false,
+            blocks: history[t.answer..t.end]
+                .iter()
+                .flat_map(|m| m.blocks.iter().cloned())
+                .collect(),
         });
     }
     if let Some(last) = messages.last_mut() {
@@ -270,6 +278,7 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
         role: Role::User,
         content: input.new_message.to_string(),
         cache: false,
+        blocks: Vec::new(),
     });
     let raw = fixed_raw + suffix[start];
     Ok(Window {
@@ -371,6 +380,7 @@ mod tests {
             id: None,
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         }
     }
 

@@ -662,6 +662,7 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
                     id: None,
                     markers: Vec::new(),
                     author: None,
+                    blocks: Vec::new(),
                 },
                 kubectl_mcp::resource::Message {
                     role: Role::Assistant,
@@ -671,6 +672,7 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
                     id: None,
                     markers: Vec::new(),
                     author: None,
+                    blocks: Vec::new(),
                 },
             ]
         })
@@ -1435,4 +1437,174 @@ fn the_models_api_is_asked_before_the_table() {
         stderr(&out)
     );
     assert_eq!(fake.message_requests().len(), sent, "nothing sent");
+}
+
+/// Issue #12 item 7: `summarizationStrategy: server`. Refused where it cannot work; on a model
+/// that supports it, the request carries the compaction edit (trigger = maxTokens), the block
+/// the API returns is stored verbatim with the answer and sent back from then on, requests
+/// start at it, usage is the sum of the iterations, and the turns it replaced are sealed,
+/// still exported in full.
+#[test]
+fn server_side_compaction_is_stored_sent_back_and_seals_what_it_replaced() {
+    let ns = cp().namespace("servercompact");
+    let fake = fake();
+    for (args, says) in [
+        (
+            vec![
+                "create",
+                "a",
+                "--model",
+                "claude-haiku-4-5",
+                "--strategy",
+                "server",
+            ],
+            "claude-haiku-4-5 does not support server-side compaction",
+        ),
+        (
+            vec!["create", "b", "--model", "m", "--strategy", "server"],
+            "m is not known to support server-side compaction",
+        ),
+        (
+            vec![
+                "create",
+                "c",
+                "--model",
+                "claude-sonnet-4-6",
+                "--strategy",
+                "server",
+                "--history-size",
+                "4",
+            ],
+            "historySize does not apply",
+        ),
+        (
+            vec![
+                "create",
+                "d",
+                "--model",
+                "claude-sonnet-4-6",
+                "--strategy",
+                "server",
+                "--max-tokens",
+                "1000",
+            ],
+            "at least 50000",
+        ),
+    ] {
+        ns.mcp().args(&args).assert().code(2).stderr(contains(says));
+    }
+    ns.mcp()
+        .args(["create", "e", "--model", "claude-haiku-4-5"])
+        .assert()
+        .success();
+    ns.mcp()
+        .args(["set", "e", "--strategy", "server"])
+        .assert()
+        .code(2)
+        .stderr(contains("does not support server-side compaction"));
+    assert_eq!(ns.contexts().len(), 1, "nothing else was created");
+
+    // Four turns of ~13,000 tokens each: the fourth request passes the 50,000-token trigger.
+    let question = |t: usize| format!("[T:t{t}] {}", "why does the pod restart? ".repeat(2_000));
+    for t in 0..4 {
+        fake.push_fault(Fault::Reply(format!("answer {t}")));
+    }
+    let mut c = chat(&ns, &fake);
+    c.args([
+        "s",
+        "--model",
+        "claude-sonnet-4-6",
+        "--strategy",
+        "server",
+        "--max-tokens",
+        "50000",
+        "-o",
+        "jsonl",
+    ]);
+    for t in 0..4 {
+        c.arg("-m").arg(question(t));
+    }
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reqs = fake.message_requests();
+    for r in &reqs {
+        assert_eq!(r.headers["anthropic-beta"], "compact-2026-01-12");
+        assert_eq!(
+            r.body["context_management"]["edits"][0],
+            serde_json::json!({"type": "compact_20260112", "trigger": {"type": "input_tokens", "value": 50000}})
+        );
+    }
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let fourth = &lines[3]["usage"];
+    assert!(
+        fourth["input_tokens"].as_u64().unwrap() > 50_000,
+        "usage sums the compaction step too: {fourth}"
+    );
+
+    let o = &ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "s")
+        .unwrap();
+    let live = &o.spec.context_history;
+    assert!(
+        live[0].content.starts_with("[T:t3]"),
+        "the replaced turns left the live object"
+    );
+    let block = live[1].blocks[0].clone();
+    assert_eq!(block["type"], "compaction");
+    assert!(block["content"]
+        .as_str()
+        .unwrap()
+        .contains("[T:t0] [T:t1] [T:t2] [T:t3]"));
+    assert!(block["encrypted_content"]
+        .as_str()
+        .unwrap()
+        .starts_with("enc_"));
+    assert!(!o.segments().is_empty(), "sealed, not deleted");
+    assert_eq!(ns.exported("s").len(), 8, "every turn is still stored");
+    let reasons: Vec<String> = ns
+        .events(&o.metadata.name.clone().unwrap())
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r == "CompactedByServer"),
+        "{reasons:?}"
+    );
+
+    // The next request starts at the compacted turn and sends the block back as it came.
+    chat(&ns, &fake)
+        .args(["s", "-m", "[T:t4] and now?"])
+        .assert()
+        .success();
+    let last = fake.message_requests().pop().unwrap();
+    let msgs = last.body["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 3, "the compacted turn and the new question");
+    assert_eq!(
+        msgs[1]["content"][0],
+        serde_json::Value::Object(block.clone())
+    );
+    assert_eq!(msgs[1]["content"][1]["text"], "answer 3");
+    // An altered block is refused by the API (the fake is as strict).
+    let mut tampered = last.body.clone();
+    tampered["messages"][1]["content"][0]["encrypted_content"] = "enc_forged".into();
+    kubectl_mcp::tls::install_crypto_provider();
+    let (status, body) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/v1/messages", fake.base_url()))
+            .header("x-api-key", KEY)
+            .header("anthropic-version", "2023-06-01")
+            .header("anthropic-beta", "compact-2026-01-12")
+            .json(&tampered)
+            .send()
+            .await
+            .unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    });
+    assert_eq!(status, 400);
+    assert!(body.contains("invalid compaction block"), "{body}");
 }

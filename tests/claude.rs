@@ -53,6 +53,7 @@ fn request(text: &str) -> MessagesRequest {
             id: None,
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         },
         Message {
             role: Role::Assistant,
@@ -62,6 +63,7 @@ fn request(text: &str) -> MessagesRequest {
             id: None,
             markers: Vec::new(),
             author: None,
+            blocks: Vec::new(),
         },
     ];
     let w = window::build(&Input {
@@ -720,6 +722,7 @@ fn long_request(model: &str, system_tokens: usize, turns: usize, new: &str) -> M
                 id: None,
                 markers: Vec::new(),
                 author: None,
+                blocks: Vec::new(),
             });
         }
     }

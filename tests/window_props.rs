@@ -37,6 +37,7 @@ fn msg(role: Role, content: String) -> Message {
         id: None,
         markers: Vec::new(),
         author: None,
+        blocks: Vec::new(),
     }
 }
 

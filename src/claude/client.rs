@@ -436,6 +436,8 @@ impl ClaudeClient {
                 Some(mut before) => {
                     before.text.push_str(&reply.text);
                     before.usage.add(&reply.usage);
+                    before.blocks.extend(reply.blocks);
+                    before.compaction = before.compaction.or(reply.compaction);
                     before.continuations += 1;
                     before.id = reply.id;
                     before.stop_reason = reply.stop_reason;
@@ -483,22 +485,23 @@ impl ClaudeClient {
         tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages (stream)");
         // No whole-request timeout for a stream (answers can be long), but the headers must come
         // within the idle limit.
-        let sent = tokio::time::timeout(
-            self.config.idle_timeout,
-            self.post("/v1/messages").json(body).send(),
-        )
-        .await
-        .map_err(|_| Failure {
-            // Nothing was shown: a stall is retried like a connection error.
-            error: ClaudeError::Timeout {
-                base_url: self.config.base_url.clone(),
-                after: self.config.idle_timeout,
-                attempts: n,
-            },
-            status: None,
-            headers: None,
-            final_: false,
-        })?;
+        let mut post = self.post("/v1/messages").json(body);
+        if !body.betas.is_empty() {
+            post = post.header("anthropic-beta", body.betas.join(","));
+        }
+        let sent = tokio::time::timeout(self.config.idle_timeout, post.send())
+            .await
+            .map_err(|_| Failure {
+                // Nothing was shown: a stall is retried like a connection error.
+                error: ClaudeError::Timeout {
+                    base_url: self.config.base_url.clone(),
+                    after: self.config.idle_timeout,
+                    attempts: n,
+                },
+                status: None,
+                headers: None,
+                final_: false,
+            })?;
         let resp = sent.map_err(|e| self.failure_from_transport(&e, n))?;
         if !resp.status().is_success() {
             return Err(self.error_from(resp, n).await);
@@ -544,7 +547,11 @@ impl ClaudeClient {
             usage: Usage::default(),
             request_id,
             continuations: 0,
+            blocks: Vec::new(),
+            compaction: None,
         };
+        // A compaction block being read (`content_block_start` to `content_block_stop`).
+        let mut compaction: Option<serde_json::Map<String, Value>> = None;
         // Before any text has been shown, a failure may be retried; after, never.
         let failure = |reply: &Reply, error: ClaudeError, retryable: bool| Failure {
             final_: (shows && !reply.text.is_empty()) || !retryable,
@@ -606,6 +613,7 @@ impl ClaudeClient {
                     if let Ok(u) = serde_json::from_value::<Usage>(m["usage"].clone()) {
                         reply.usage = u;
                     }
+                    bill_iterations(&mut reply, &m["usage"]);
                 }
                 "content_block_delta" if data["delta"]["type"] == "text_delta" => {
                     if let Some(t) = data["delta"]["text"].as_str() {
@@ -628,6 +636,29 @@ impl ClaudeClient {
                         reply.text.push_str(t);
                         on_text(t);
                     }
+                }
+                "content_block_delta" if data["delta"]["type"] == "compaction_delta" => {
+                    // One delta carries the summary and the opaque part; both are kept as the
+                    // API gave them, the opaque part replaced by any later one.
+                    if let Some(b) = &mut compaction {
+                        if let Some(c) = data["delta"]["content"].as_str() {
+                            let before = b["content"].as_str().unwrap_or_default().to_string();
+                            b.insert("content".into(), Value::String(before + c));
+                        }
+                        if let Some(e) = data["delta"].get("encrypted_content") {
+                            if !e.is_null() {
+                                b.insert("encrypted_content".into(), e.clone());
+                            }
+                        }
+                    }
+                }
+                "content_block_stop" => {
+                    if let Some(b) = compaction.take() {
+                        reply.blocks.push(b);
+                    }
+                }
+                "content_block_start" if data["content_block"]["type"] == "compaction" => {
+                    compaction = data["content_block"].as_object().cloned();
                 }
                 "content_block_start" => {
                     let block = &data["content_block"];
@@ -656,6 +687,7 @@ impl ClaudeClient {
                     if let Some(c) = u["cache_read_input_tokens"].as_u64() {
                         reply.usage.cache_read_input_tokens = c;
                     }
+                    bill_iterations(&mut reply, u);
                 }
                 "message_stop" => return Ok(reply),
                 "error" => {
@@ -775,6 +807,25 @@ impl ClaudeClient {
         })
         .await
     }
+}
+
+/// With server-side compaction, `usage.iterations` lists each step (`compaction`, `message`)
+/// and the top-level figures leave the compaction step out: what was billed is the sum.
+fn bill_iterations(reply: &mut Reply, usage: &Value) {
+    let Some(steps) = usage["iterations"].as_array().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let mut total = Usage::default();
+    for step in steps {
+        let Ok(u) = serde_json::from_value::<Usage>(step.clone()) else {
+            continue;
+        };
+        total.add(&u);
+        if step["type"] == "compaction" {
+            reply.compaction = Some(u);
+        }
+    }
+    reply.usage = total;
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {

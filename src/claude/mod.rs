@@ -14,6 +14,7 @@ pub use error::{ApiError, ApiErrorKind, ClaudeError};
 pub use key::{Credentials, Secret};
 pub use retry::{retryable_status, server_wait, Decision, RetryPolicy};
 pub use types::{
-    CacheControl, Content, MessagesRequest, Reply, RequestMessage, System, TextBlock, Usage,
-    API_VERSION,
+    Block, CacheControl, Content, MessagesRequest, Reply, RequestMessage, System, TextBlock, Usage,
+    API_VERSION, COMPACTION_BETA, COMPACTION_EDIT, DEFAULT_COMPACTION_TRIGGER,
+    MIN_COMPACTION_TRIGGER,
 };

@@ -27,7 +27,25 @@ pub struct MessagesRequest {
     /// Sampling temperature, only when the user set one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
+    /// Server-side context management (the compaction edit), when the context asks for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context_management: Option<serde_json::Value>,
+    /// Beta features the request uses, sent as `anthropic-beta` (not part of the body).
+    #[serde(skip)]
+    pub betas: Vec<&'static str>,
 }
+
+/// The beta that carries the compaction edit.
+pub const COMPACTION_BETA: &str = "compact-2026-01-12";
+
+/// The compaction edit's type.
+pub const COMPACTION_EDIT: &str = "compact_20260112";
+
+/// The smallest trigger the API takes for the compaction edit, in input tokens.
+pub const MIN_COMPACTION_TRIGGER: u32 = 50_000;
+
+/// The API's default trigger for the compaction edit, in input tokens.
+pub const DEFAULT_COMPACTION_TRIGGER: u32 = 150_000;
 
 /// `system`: a string, or text blocks when cache breakpoints are placed.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -55,7 +73,17 @@ pub enum Content {
     /// Plain text.
     Text(String),
     /// Blocks.
-    Blocks(Vec<TextBlock>),
+    Blocks(Vec<Block>),
+}
+
+/// One content block of a message.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Block {
+    /// Text.
+    Text(TextBlock),
+    /// A block the API returned and wants back exactly as it was (a `compaction` block).
+    Verbatim(serde_json::Map<String, serde_json::Value>),
 }
 
 /// A `text` content block.
@@ -111,8 +139,31 @@ impl MessagesRequest {
         }
         for m in &mut self.messages {
             if let Content::Blocks(blocks) = &mut m.content {
-                mark(blocks);
+                for b in blocks.iter_mut() {
+                    if let Block::Text(TextBlock {
+                        cache_control: Some(cc),
+                        ..
+                    }) = b
+                    {
+                        cc.ttl = Some("1h");
+                    }
+                }
             }
+        }
+        self
+    }
+
+    /// Ask the API to compact the conversation once its input passes `trigger` tokens
+    /// (Anthropic's server-side compaction, a beta).
+    pub fn with_compaction(mut self, trigger: u32) -> Self {
+        self.context_management = Some(serde_json::json!({
+            "edits": [{
+                "type": COMPACTION_EDIT,
+                "trigger": {"type": "input_tokens", "value": trigger},
+            }]
+        }));
+        if !self.betas.contains(&COMPACTION_BETA) {
+            self.betas.push(COMPACTION_BETA);
         }
         self
     }
@@ -138,8 +189,14 @@ impl MessagesRequest {
             .iter()
             .map(|m| RequestMessage {
                 role: m.role,
-                content: if cache && m.cache {
-                    Content::Blocks(vec![block(&m.content, true)])
+                content: if !m.blocks.is_empty() {
+                    // Returned blocks go back first, as they came, then the text.
+                    let mut blocks: Vec<Block> =
+                        m.blocks.iter().cloned().map(Block::Verbatim).collect();
+                    blocks.push(Block::Text(block(&m.content, cache && m.cache)));
+                    Content::Blocks(blocks)
+                } else if cache && m.cache {
+                    Content::Blocks(vec![Block::Text(block(&m.content, true))])
                 } else {
                     Content::Text(m.content.clone())
                 },
@@ -152,6 +209,8 @@ impl MessagesRequest {
             messages,
             stream: false,
             temperature: None,
+            context_management: None,
+            betas: Vec::new(),
         }
     }
 
@@ -160,6 +219,9 @@ impl MessagesRequest {
         let mut v = serde_json::json!({ "model": self.model, "messages": self.messages });
         if let Some(system) = &self.system {
             v["system"] = serde_json::to_value(system).unwrap_or_default();
+        }
+        if let Some(cm) = &self.context_management {
+            v["context_management"] = cm.clone();
         }
         v
     }
@@ -220,6 +282,13 @@ pub struct Reply {
     /// sum over all of them (what was billed).
     #[serde(skip_serializing_if = "is_zero")]
     pub continuations: u32,
+    /// Blocks to store with the answer and send back verbatim (a `compaction` block).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// The compaction step's own usage when the API compacted the conversation in this call
+    /// (it is included in `usage`, which sums every iteration: what was billed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compaction: Option<Usage>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -261,16 +330,19 @@ mod tests {
                     role: Role::User,
                     content: "q".into(),
                     cache: false,
+                    blocks: Vec::new(),
                 },
                 WindowMessage {
                     role: Role::Assistant,
                     content: "a".into(),
                     cache: true,
+                    blocks: Vec::new(),
                 },
                 WindowMessage {
                     role: Role::User,
                     content: "next".into(),
                     cache: false,
+                    blocks: Vec::new(),
                 },
             ],
             turns_sent: 1,

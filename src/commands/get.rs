@@ -371,6 +371,7 @@ mod tests {
                         id: None,
                         markers: Vec::new(),
                         author: None,
+                        blocks: Vec::new(),
                     },
                     Message {
                         role: Role::Assistant,
@@ -380,6 +381,7 @@ mod tests {
                         id: None,
                         markers: Vec::new(),
                         author: None,
+                        blocks: Vec::new(),
                     },
                 ],
                 system_prompt: Some("be brief".into()),

@@ -272,6 +272,9 @@ struct Inner {
     /// an assistant message continues that turn (anything else ending with `assistant` is a
     /// prefill, which the API refuses).
     paused: Vec<String>,
+    /// `encrypted_content` of every compaction block issued: a block sent back must be one of
+    /// them, unaltered.
+    compactions: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -521,11 +524,89 @@ fn content_text(content: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(blocks) => blocks
             .iter()
-            .filter_map(|b| b.get("text").and_then(Value::as_str))
+            .filter_map(|b| {
+                b.get("text")
+                    .or_else(|| (b["type"] == "compaction").then(|| &b["content"]))
+                    .and_then(Value::as_str)
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         _ => String::new(),
     }
+}
+
+/// FNV-1a, for opaque ids that depend on their content.
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The beta that carries the compaction edit.
+pub const COMPACTION_BETA: &str = "compact-2026-01-12";
+
+/// The trigger of a valid `context_management` (the compaction edit), or the API's error.
+fn compaction_trigger(
+    cm: &Value,
+    model: Option<&str>,
+    config: &Config,
+) -> Result<u64, (u16, &'static str, String)> {
+    let bad = |m: String| Err((400, "invalid_request_error", m));
+    let Some(edits) = cm["edits"].as_array() else {
+        return bad("context_management.edits: Field required".into());
+    };
+    let mut trigger = None;
+    for (i, e) in edits.iter().enumerate() {
+        if e["type"] != "compact_20260112" {
+            return bad(format!(
+                "context_management.edits.{i}.type: unknown edit type {}",
+                e["type"]
+            ));
+        }
+        if e["trigger"]["type"] != "input_tokens" {
+            return bad(format!(
+                "context_management.edits.{i}.trigger.type: Input should be 'input_tokens'"
+            ));
+        }
+        match e["trigger"]["value"].as_u64() {
+            Some(v) if v >= 50_000 => trigger = Some(v),
+            _ => {
+                return bad(format!(
+                    "context_management.edits.{i}.trigger.value: Input should be greater than or equal to 50000"
+                ))
+            }
+        }
+    }
+    let supported = model
+        .and_then(|m| entry(config, m))
+        .is_some_and(|e| e.compaction);
+    if !supported {
+        return bad(format!(
+            "compact_20260112 is not supported on model {}",
+            model.unwrap_or_default()
+        ));
+    }
+    trigger.map_or_else(
+        || bad("context_management.edits: no compaction edit".into()),
+        Ok,
+    )
+}
+
+/// The request as the model reads it: from the newest message holding a compaction block
+/// (everything before it is ignored, and not billed).
+fn after_compaction(body: &Value) -> Value {
+    let mut v = body.clone();
+    if let Some(messages) = v["messages"].as_array_mut() {
+        let newest = messages.iter().rposition(|m| {
+            m["content"]
+                .as_array()
+                .is_some_and(|b| b.iter().any(|b| b["type"] == "compaction"))
+        });
+        if let Some(k) = newest {
+            messages.drain(..k);
+        }
+    }
+    v
 }
 
 /// Check headers and body as the real API does. `Err((status, type, message))`.
@@ -535,6 +616,7 @@ fn validate(
     config: &Config,
     count_only: bool,
     paused: &[String],
+    compactions: &[String],
 ) -> Result<Value, (u16, &'static str, String)> {
     let key = headers.get("x-api-key").cloned().or_else(|| {
         headers
@@ -617,8 +699,12 @@ fn validate(
             "service_tier",
         ]
     };
+    let compaction_beta = headers
+        .get("anthropic-beta")
+        .is_some_and(|b| b.split(',').any(|x| x.trim() == COMPACTION_BETA));
     for k in obj.keys() {
-        if !allowed.contains(&k.as_str()) {
+        let beta_field = k == "context_management" && compaction_beta;
+        if !allowed.contains(&k.as_str()) && !beta_field {
             return Err((
                 400,
                 "invalid_request_error",
@@ -653,6 +739,9 @@ fn validate(
             ))
         }
         None => return Err((400, "invalid_request_error", "model: Field required".into())),
+    }
+    if let Some(cm) = obj.get("context_management") {
+        compaction_trigger(cm, obj.get("model").and_then(Value::as_str), config)?;
     }
     if !count_only {
         match obj.get("max_tokens") {
@@ -816,6 +905,26 @@ fn validate(
             }
         }
     }
+    for (i, m) in messages.iter().enumerate() {
+        let Some(blocks) = m["content"].as_array() else {
+            continue;
+        };
+        for (j, b) in blocks.iter().enumerate() {
+            if b["type"] != "compaction" {
+                continue;
+            }
+            let issued = b["encrypted_content"]
+                .as_str()
+                .is_some_and(|e| compactions.iter().any(|c| c == e));
+            if m["role"] != "assistant" || !issued {
+                return Err((
+                    400,
+                    "invalid_request_error",
+                    format!("messages.{i}.content.{j}: invalid compaction block: send back the block the API returned, unaltered, in an assistant message"),
+                ));
+            }
+        }
+    }
     let continues = v["messages"]
         .as_array()
         .and_then(|m| m.last())
@@ -835,7 +944,7 @@ fn validate(
     // Input alone over the model's window is refused, as the API does; input plus max_tokens
     // over it is accepted (and would stop with model_context_window_exceeded).
     if let Some(entry) = v["model"].as_str().and_then(|m| entry(config, m)) {
-        let tokens = prompt_tokens(&v);
+        let tokens = prompt_tokens(&after_compaction(&v));
         if tokens > entry.context_window {
             return Err((
                 400,
@@ -998,8 +1107,11 @@ fn dated(config: &Config, model: &str) -> String {
 async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let h = header_map(&headers);
     let config = shared.config();
-    let paused = shared.inner().paused.clone();
-    let result = validate(&h, &body, &config, true, &paused);
+    let (paused, compactions) = {
+        let inner = shared.inner();
+        (inner.paused.clone(), inner.compactions.clone())
+    };
+    let result = validate(&h, &body, &config, true, &paused, &compactions);
     let mut inner = shared.inner();
     let rid = inner.next_id();
     let fault = if result.is_ok() {
@@ -1179,8 +1291,11 @@ fn sse(event: &str, data: &Value) -> Bytes {
 async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let h = header_map(&headers);
     let config = shared.config();
-    let paused = shared.inner().paused.clone();
-    let validated = validate(&h, &body, &config, false, &paused);
+    let (paused, compactions) = {
+        let inner = shared.inner();
+        (inner.paused.clone(), inner.compactions.clone())
+    };
+    let validated = validate(&h, &body, &config, false, &paused, &compactions);
     let (rid, fault, usage) = {
         let mut inner = shared.inner();
         let rid = inner.next_id();
@@ -1194,7 +1309,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         };
         let usage = match &validated {
             Ok(v) if !matches!(fault, Some(Fault::Status { .. })) => {
-                input_usage(v, &config, &mut inner)
+                input_usage(&after_compaction(v), &config, &mut inner)
             }
             _ => (0, 0, 0),
         };
@@ -1301,7 +1416,10 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     let room = v["model"]
         .as_str()
         .and_then(|m| entry(&config, m))
-        .map(|e| e.context_window.saturating_sub(prompt_tokens(&v)));
+        .map(|e| {
+            e.context_window
+                .saturating_sub(prompt_tokens(&after_compaction(&v)))
+        });
     let words: Vec<String> = split_words(&text);
     let mut kept = String::new();
     for (i, w) in words.iter().enumerate() {
@@ -1327,17 +1445,90 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         shared.inner().paused.push(so_far);
     }
     let words = split_words(&text);
+    // Server-side compaction: past the trigger, the conversation so far becomes one summary
+    // block (with an opaque part the client must send back as it came), and the answer is
+    // written from it.
+    let effective = after_compaction(&v);
+    let compacted = v
+        .get("context_management")
+        .and_then(|cm| compaction_trigger(cm, v["model"].as_str(), &config).ok())
+        .filter(|&t| prompt_tokens(&effective) > t)
+        .map(|_| {
+            // It stands for everything sent so far, the new question included: the next
+            // request ignores all that comes before the block.
+            let msgs = effective["messages"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let all: String = msgs
+                .iter()
+                .map(|m| content_text(&m["content"]))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let mut ids = Vec::new();
+            let mut rest = all.as_str();
+            while let Some(i) = rest.find("[T:") {
+                let Some(end) = rest[i..].find(']') else {
+                    break;
+                };
+                let id = &rest[i..i + end + 1];
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+                rest = &rest[i + end..];
+            }
+            let summary = format!(
+                "Compacted summary of {} earlier messages. folded: {}",
+                msgs.len(),
+                ids.join(" ")
+            );
+            let encrypted = format!("enc_{rid}_{:x}", fnv(&summary));
+            shared.inner().compactions.push(encrypted.clone());
+            let compaction_input = prompt_tokens(&effective);
+            let system = match v.get("system") {
+                Some(Value::String(s)) => count(s),
+                Some(b @ Value::Array(_)) => count(&content_text(b)),
+                _ => 0,
+            };
+            let message_input = system + count(&summary) + count(&last_user) + 8;
+            (summary, encrypted, compaction_input, message_input)
+        });
     let model = dated(&config, v["model"].as_str().unwrap_or_default());
     let id = format!("msg_fake_{rid}");
     let scale = |n: u64| (n as f64 * config.token_factor).ceil() as u64;
-    let (input, cache_creation, cache_read) = (scale(usage.0), scale(usage.1), scale(usage.2));
+    let (mut input, mut cache_creation, mut cache_read) =
+        (scale(usage.0), scale(usage.1), scale(usage.2));
+    if let Some((_, _, _, message_input)) = &compacted {
+        // The answer was written from the compaction: nothing of this prompt was cached.
+        (input, cache_creation, cache_read) = (scale(*message_input), 0, 0);
+    }
     let output_tokens = count(&text) + thinking_tokens;
     let thinking_text = "hmm ".repeat(thinking_tokens.min(100_000) as usize);
     // Thinking that spent the whole cap leaves no text block at all.
     let text_block = !(thinking_tokens > 0 && text.is_empty() && stop_reason == "max_tokens");
     let streaming = v["stream"].as_bool().unwrap_or(false);
+    // With a compaction: the block, and usage per iteration (the top level is the message's).
+    let compaction_block = compacted.as_ref().map(|(summary, encrypted, _, _)| {
+        json!({"type": "compaction", "content": summary, "encrypted_content": encrypted})
+    });
+    let iterations = compacted.as_ref().map(|(summary, _, compaction_input, _)| {
+        json!([
+            {"type": "compaction", "input_tokens": scale(*compaction_input), "output_tokens": count(summary),
+             "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+            {"type": "message", "input_tokens": input, "output_tokens": output_tokens,
+             "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+        ])
+    });
+    let mut final_usage = json!({"input_tokens": input, "output_tokens": output_tokens,
+        "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read});
+    if let Some(it) = &iterations {
+        final_usage["iterations"] = it.clone();
+    }
     if !streaming {
         let mut content = Vec::new();
+        if let Some(b) = &compaction_block {
+            content.push(b.clone());
+        }
         if config.thinking {
             content.push(
                 json!({"type": "thinking", "thinking": thinking_text, "signature": "sig_fake"}),
@@ -1348,9 +1539,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         }
         let body = json!({
             "id": id, "type": "message", "role": "assistant", "model": model, "content": content,
-            "stop_reason": stop_reason, "stop_sequence": null,
-            "usage": {"input_tokens": input, "output_tokens": output_tokens,
-                      "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read}
+            "stop_reason": stop_reason, "stop_sequence": null, "usage": final_usage
         });
         let mut resp = axum::Json(body).into_response();
         resp.headers_mut().insert(
@@ -1376,16 +1565,27 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             alive &= send(sse("ping", &json!({"type": "ping"}))).await;
         }
         let mut index = 0;
-        if config.thinking && alive {
-            alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}))).await;
-            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": thinking_text}}))).await;
-            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig_fake"}}))).await;
+        if let (Some(b), true) = (&compaction_block, alive) {
+            // The block starts empty; one compaction_delta carries it whole.
+            alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": index, "content_block": {"type": "compaction", "content": null, "encrypted_content": null}}))).await;
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": {"type": "compaction_delta", "content": b["content"], "encrypted_content": b["encrypted_content"]}}))).await;
             alive &= send(sse(
                 "content_block_stop",
-                &json!({"type": "content_block_stop", "index": 0}),
+                &json!({"type": "content_block_stop", "index": index}),
             ))
             .await;
-            index = 1;
+            index += 1;
+        }
+        if config.thinking && alive {
+            alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": index, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}))).await;
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": {"type": "thinking_delta", "thinking": thinking_text}}))).await;
+            alive &= send(sse("content_block_delta", &json!({"type": "content_block_delta", "index": index, "delta": {"type": "signature_delta", "signature": "sig_fake"}}))).await;
+            alive &= send(sse(
+                "content_block_stop",
+                &json!({"type": "content_block_stop", "index": index}),
+            ))
+            .await;
+            index += 1;
         }
         if alive && text_block {
             alive &= send(sse("content_block_start", &json!({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}))).await;
@@ -1470,7 +1670,11 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
                 ))
                 .await;
             }
-            alive &= send(sse("message_delta", &json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null}, "usage": {"output_tokens": output_tokens}}))).await;
+            let mut delta_usage = json!({"output_tokens": output_tokens});
+            if let Some(it) = &iterations {
+                delta_usage["iterations"] = it.clone();
+            }
+            alive &= send(sse("message_delta", &json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null}, "usage": delta_usage}))).await;
             alive &= send(sse("message_stop", &json!({"type": "message_stop"}))).await;
         }
         if !alive {
@@ -1591,6 +1795,7 @@ mod tests {
             &Config::default(),
             false,
             &[],
+            &[],
         )
     }
 
@@ -1647,14 +1852,14 @@ mod tests {
         }
         let mut h = headers();
         h.remove("anthropic-version");
-        assert!(validate(&h, b"{}", &Config::default(), false, &[])
+        assert!(validate(&h, b"{}", &Config::default(), false, &[], &[])
             .unwrap_err()
             .2
             .contains("anthropic-version"));
         let mut h = headers();
         h.remove("x-api-key");
         assert_eq!(
-            validate(&h, b"{}", &Config::default(), false, &[])
+            validate(&h, b"{}", &Config::default(), false, &[], &[])
                 .unwrap_err()
                 .0,
             401
