@@ -378,4 +378,28 @@ mod tests {
         let count = plain.count_tokens_body();
         assert!(count.get("max_tokens").is_none() && count["system"] == "be brief");
     }
+
+    /// A stored compaction block goes back first, exactly as it came, then the text (with the
+    /// breakpoint, one-hour when asked); the compaction edit and its beta ride along.
+    #[test]
+    fn returned_blocks_go_back_verbatim_before_the_text() {
+        let mut w = window();
+        let block =
+            json!({"type": "compaction", "content": "they met", "encrypted_content": "opaque=="});
+        w.messages[1].blocks = vec![block.as_object().unwrap().clone()];
+        let req = MessagesRequest::from_window("claude-sonnet-4-6", 256, &w, true)
+            .with_one_hour_cache()
+            .with_compaction(60_000);
+        let v = serde_json::to_value(&req).unwrap();
+        assert_eq!(
+            v["messages"][1]["content"],
+            json!([block, {"type": "text", "text": "a", "cache_control": {"type": "ephemeral", "ttl": "1h"}}])
+        );
+        assert_eq!(
+            v["context_management"],
+            json!({"edits": [{"type": "compact_20260112", "trigger": {"type": "input_tokens", "value": 60000}}]})
+        );
+        assert_eq!(req.betas, [COMPACTION_BETA]);
+        assert!(v.get("betas").is_none(), "a header, not a body field");
+    }
 }
