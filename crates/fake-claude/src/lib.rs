@@ -535,6 +535,18 @@ fn content_text(content: &Value) -> String {
     }
 }
 
+/// Abort a streamed body mid-way ([`Fault::Reset`]), after letting what was sent reach the
+/// socket: an aborted body drops what is still buffered.
+async fn abort_body(tx: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>) {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _ = tx
+        .send(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fake reset",
+        )))
+        .await;
+}
+
 /// FNV-1a, for opaque ids that depend on their content.
 fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -1611,16 +1623,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
                     pause,
                 }) if n == *after_deltas => tokio::time::sleep(*pause).await,
                 Some(Fault::Reset { after_deltas }) if n == *after_deltas => {
-                    // Let the deltas reach the socket first: an aborted body drops what is
-                    // still buffered.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    let _ = tx
-                        .send(Err(std::io::Error::new(
-                            std::io::ErrorKind::ConnectionReset,
-                            "fake reset",
-                        )))
-                        .await;
-                    return;
+                    return abort_body(&tx).await;
                 }
                 Some(Fault::ErrorEvent {
                     after_deltas,
@@ -1643,16 +1646,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         if alive {
             match &fault {
                 Some(Fault::CutStream { .. }) => return,
-                Some(Fault::Reset { .. }) => {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    let _ = tx
-                        .send(Err(std::io::Error::new(
-                            std::io::ErrorKind::ConnectionReset,
-                            "fake reset",
-                        )))
-                        .await;
-                    return;
-                }
+                Some(Fault::Reset { .. }) => return abort_body(&tx).await,
                 Some(Fault::ErrorEvent {
                     error_type,
                     message,
