@@ -64,6 +64,9 @@ _kubectl__mcp() {
             kubectl__mcp,restore)
                 cmd="kubectl__mcp__subcmd__restore"
                 ;;
+            kubectl__mcp,serve)
+                cmd="kubectl__mcp__subcmd__serve"
+                ;;
             kubectl__mcp,set)
                 cmd="kubectl__mcp__subcmd__set"
                 ;;
@@ -121,6 +124,9 @@ _kubectl__mcp() {
             kubectl__mcp__subcmd__help,restore)
                 cmd="kubectl__mcp__subcmd__help__subcmd__restore"
                 ;;
+            kubectl__mcp__subcmd__help,serve)
+                cmd="kubectl__mcp__subcmd__help__subcmd__serve"
+                ;;
             kubectl__mcp__subcmd__help,set)
                 cmd="kubectl__mcp__subcmd__help__subcmd__set"
                 ;;
@@ -140,7 +146,7 @@ _kubectl__mcp() {
 
     case "${cmd}" in
         kubectl__mcp)
-            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create chat get show describe list ls set usage restore delete expire summarize batch export import completions help"
+            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create chat get show describe list ls set usage restore delete expire summarize batch export import completions serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,7 +714,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__help)
-            opts="crd install uninstall create chat get list set usage restore delete expire summarize batch export import completions help"
+            opts="crd install uninstall create chat get list set usage restore delete expire summarize batch export import completions serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,6 +910,20 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__subcmd__mcp__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__mcp__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1138,6 +1158,48 @@ _kubectl__mcp() {
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__mcp__subcmd__serve)
+            opts="-n -v -h --http --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -122,6 +122,23 @@ pub enum Command {
     Import(ImportArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model
+    /// Context Protocol client): over stdio, or Streamable HTTP on a loopback address. Runs with
+    /// your kubeconfig: RBAC decides what a client may read and do.
+    #[command(after_help = "Examples:
+  kubectl mcp serve                          # stdio, for `claude mcp add`
+  kubectl mcp serve -n team-a --api-key-secret claude-key
+  kubectl mcp serve --http 127.0.0.1:8765    # Streamable HTTP at http://127.0.0.1:8765/mcp")]
+    Serve(ServeArgs),
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Serve Streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio;
+    /// the endpoint is /mcp.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<std::net::SocketAddr>,
 }
 
 /// `expire`.

@@ -31,6 +31,7 @@ pub mod credentials;
 pub mod events;
 pub mod journal;
 pub mod live;
+pub mod mcp;
 pub mod models;
 pub mod naming;
 pub mod output;

@@ -52,16 +52,54 @@ pub fn expiry_reason(
     }
 }
 
-struct Outcome {
-    namespace: String,
-    name: String,
-    action: String,
-    reason: String,
-    failed: bool,
+/// What happened to one context.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Outcome {
+    pub namespace: String,
+    pub name: String,
+    /// `expired`, `deleted`, `would expire`, `left alone: …`, `failed`.
+    pub action: String,
+    /// Why it was due (or why it failed).
+    pub reason: String,
+    pub failed: bool,
 }
 
 pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<()> {
     let ns = (!args.all_namespaces).then(|| cluster.namespace());
+    let outcomes = expire(cluster, ns, args, std::io::stderr().is_terminal()).await?;
+    if outcomes.is_empty() {
+        output::note(match ns {
+            Some(ns) => format!("nothing to expire in namespace {ns}"),
+            None => "nothing to expire".to_string(),
+        });
+        return Ok(());
+    }
+    let mut table = KubeTable::new(&["NAMESPACE", "NAME", "ACTION", "REASON"], true);
+    for o in &outcomes {
+        table.row([&o.namespace, &o.name, &o.action, &o.reason]);
+    }
+    let mut out = std::io::stdout().lock();
+    table.print(&mut out)?;
+    out.flush()?;
+    let failed = outcomes.iter().filter(|o| o.failed).count();
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} contexts could not be handled (see the table)",
+            outcomes.len()
+        );
+    }
+    Ok(())
+}
+
+/// Expire (or delete, or with `dry_run` only plan) the due contexts of `ns` (every namespace
+/// when `None`), `progress` on stderr: one outcome per context acted on, sorted by namespace
+/// and name; empty when none is due. Shared by `expire` and the MCP server's tool.
+pub(crate) async fn expire(
+    cluster: &Cluster,
+    ns: Option<&str>,
+    args: &ExpireArgs,
+    progress: bool,
+) -> anyhow::Result<Vec<Outcome>> {
     let now = Timestamp::now();
     let items = candidates(cluster, ns, args, now).await?;
     let mut plan: Vec<(ClaudeModelContext, String)> = items
@@ -95,11 +133,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<
             ))
     });
     if plan.is_empty() {
-        output::note(match ns {
-            Some(ns) => format!("nothing to expire in namespace {ns}"),
-            None => "nothing to expire".to_string(),
-        });
-        return Ok(());
+        return Ok(Vec::new());
     }
     let verb = if args.delete { "delete" } else { "expire" };
     let outcomes: Vec<Outcome> = if args.dry_run {
@@ -113,7 +147,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<
             })
             .collect()
     } else {
-        let bar = if std::io::stderr().is_terminal() {
+        let bar = if progress {
             ProgressBar::with_draw_target(Some(plan.len() as u64), ProgressDrawTarget::stderr())
         } else {
             ProgressBar::hidden()
@@ -140,21 +174,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ExpireArgs) -> anyhow::Result<
         results.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         results
     };
-    let mut table = KubeTable::new(&["NAMESPACE", "NAME", "ACTION", "REASON"], true);
-    for o in &outcomes {
-        table.row([&o.namespace, &o.name, &o.action, &o.reason]);
-    }
-    let mut out = std::io::stdout().lock();
-    table.print(&mut out)?;
-    out.flush()?;
-    let failed = outcomes.iter().filter(|o| o.failed).count();
-    if failed > 0 {
-        anyhow::bail!(
-            "{failed} of {} contexts could not be handled (see the table)",
-            outcomes.len()
-        );
-    }
-    Ok(())
+    Ok(outcomes)
 }
 
 /// The contexts that may be due, read whole. The scan is a server-side Table (one row of a few

@@ -91,13 +91,17 @@ fn portable(obj: &ClaudeModelContext) -> Portable {
     }
 }
 
-pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
-    let mut obj = cluster.find(cluster.namespace(), &args.session).await?;
-    // Every stored turn, wherever it lives: sealed segments first, then the live history.
+/// `obj` with its whole conversation in `spec.contextHistory` (sealed segments first, then the
+/// live history), and the portable document of it: what `export` writes and what the MCP server
+/// serves as a transcript.
+pub(crate) async fn whole(
+    cluster: &Cluster,
+    mut obj: ClaudeModelContext,
+) -> anyhow::Result<(ClaudeModelContext, serde_json::Value)> {
     let cache = crate::segment::Cache::open_default();
     let full = crate::segment::full_history_fresh(cluster, &cache, &mut obj)
         .await
-        .context("reading the sealed turns (an export must hold the whole conversation)")?;
+        .context("reading the sealed turns (a transcript holds the whole conversation)")?;
     // Messages of not yet migrated ConfigMap archives come before everything the object counts.
     let unmigrated = (full.len() as u64).saturating_sub(obj.conversation_len());
     let covers = obj.summary_covers() + unmigrated;
@@ -106,6 +110,13 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
     if doc.status.summary.is_some() {
         doc.status.summary_covers = Some(covers);
     }
+    Ok((obj, serde_json::to_value(&doc)?))
+}
+
+pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
+    let obj = cluster.find(cluster.namespace(), &args.session).await?;
+    let (obj, doc) = whole(cluster, obj).await?;
+    let doc: Portable = serde_json::from_value(doc)?;
     let mut out = std::io::stdout().lock();
     match args.output {
         ExportFormat::Json => output::print_json(&mut out, &doc)?,
@@ -131,8 +142,8 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
     Ok(())
 }
 
-/// A readable transcript.
-fn markdown(obj: &ClaudeModelContext) -> String {
+/// A readable transcript (of the messages in `obj.spec.contextHistory`).
+pub(crate) fn markdown(obj: &ClaudeModelContext) -> String {
     let spec = &obj.spec;
     let mut s = format!("# {}\n\n", spec.session_id);
     s.push_str(&format!(

@@ -7,11 +7,12 @@ mod completions;
 mod crd;
 pub(crate) mod create;
 mod delete;
-mod expire;
-mod export;
+pub(crate) mod expire;
+pub(crate) mod export;
 mod get;
 mod list;
 mod restore;
+mod serve;
 mod set;
 mod summarize;
 mod usage;
@@ -47,5 +48,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
         Command::Usage(args) => usage::run(&Cluster::connect(&options).await?, &args).await,
         Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Serve(args) => {
+            serve::run(&Cluster::connect(&options).await?, &global, &args).await
+        }
     }
 }
