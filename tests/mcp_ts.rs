@@ -122,8 +122,7 @@ impl TsClient {
         cmd["id"] = id.into();
         writeln!(self.stdin, "{cmd}").unwrap();
         self.stdin.flush().unwrap();
-        let v = self.wait(|v| v["id"] == id);
-        v
+        self.wait(|v| v["id"] == id)
     }
 
     fn ok(&mut self, cmd: Value) -> Value {
