@@ -229,7 +229,8 @@ pub struct SummarizeArgs {
     /// Namespace (default: the server's namespace).
     #[serde(default)]
     pub namespace: Option<String>,
-    /// Turns to keep as they are (default 2); the older ones are folded into the summary.
+    /// Turns to keep as they are (default 2, at least 1); the older ones are folded into the
+    /// summary.
     #[serde(default)]
     pub keep_last: Option<u32>,
     /// Only say what would be folded.
@@ -516,6 +517,9 @@ impl McpServer {
 
     async fn fold(&self, ns: &str, args: &SummarizeArgs) -> anyhow::Result<Value> {
         let keep = args.keep_last.unwrap_or(2) as usize;
+        if keep == 0 {
+            anyhow::bail!("keepLast: at least 1 (the newest turn is never folded, so the conversation can go on from it)");
+        }
         let mut session = Session::load(&self.cluster, ns, &args.session).await?;
         let before = (session.object().turns(), session.stored_tokens());
         let fold = session.messages_before_last_turns(keep);
@@ -829,6 +833,31 @@ impl ServerHandler for McpServer {
             self.cluster.namespace(),
             TOOL_ORDER.join(", ")
         ))
+    }
+
+    /// The router's call, with a panic in a tool turned into an error result: one bad call
+    /// must not take the server (and every other client's session) down with it.
+    async fn call_tool(
+        &self,
+        request: rmcp::model::CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CallToolResponse, ErrorData> {
+        use futures::FutureExt;
+        let name = request.name.to_string();
+        let tcc = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
+        match std::panic::AssertUnwindSafe(self.tool_router.call(tcc))
+            .catch_unwind()
+            .await
+        {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::error!(tool = %name, "a tool panicked");
+                Ok(failed(format!(
+                    "internal error in tool {name} (a bug in kubectl-mcp; nothing else is affected): please report it"
+                ))
+                .into())
+            }
+        }
     }
 
     async fn list_tools(

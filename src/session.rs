@@ -3428,6 +3428,8 @@ pub fn check_message(message: &str, max_output_tokens: Option<u32>) -> anyhow::R
 
 /// How many of the oldest messages of `live` come before its last `keep` turns.
 fn messages_before_last_turns(live: &[Message], keep: usize) -> usize {
+    // The newest turn is never folded: the conversation goes on from it.
+    let keep = keep.max(1);
     let starts = turn_starts(live);
     if starts.len() <= keep {
         0

@@ -357,6 +357,11 @@ fn the_sdk_client_discovers_reads_and_calls_every_tool() {
             json!({"session": "ops", "keepLast": -1}),
             "keepLast",
         ),
+        (
+            "summarize",
+            json!({"session": "ops", "keepLast": 0}),
+            "keepLast",
+        ),
         ("expire", json!({"idle": "a while"}), "a while"),
     ] {
         let r = m.call(tool, args.clone());
@@ -425,7 +430,7 @@ fn rbac_refusals_are_clear_tool_errors() {
     let fake = common::fake_claude(KEY);
     let state = tempfile::tempdir().unwrap();
     common::chat_with(&ns, &fake, KEY)
-        .args(["ro", "--model", "m", "-m", "hello"])
+        .args(["ro", "--model", "m", "-m", "hello", "-m", "again"])
         .assert()
         .success();
     let calls = fake.message_requests().len();
@@ -452,6 +457,8 @@ fn rbac_refusals_are_clear_tool_errors() {
     assert!(err.contains("forbidden"), "{err}");
 
     grant_read_only(&ns);
+    // Idle for more than the `idle: 1s` the expire calls below give.
+    std::thread::sleep(Duration::from_secs(2));
     let r = m.call("list_contexts", json!({}));
     assert!(!is_error(&r), "{}", text_of(&r));
     assert_eq!(structured(&r)["count"], 1);
@@ -468,6 +475,11 @@ fn rbac_refusals_are_clear_tool_errors() {
             "create",
         ),
         ("expire", json!({"dryRun": false, "idle": "1s"}), "patch"),
+        (
+            "summarize",
+            json!({"session": "ro", "keepLast": 1}),
+            "patch",
+        ),
     ] {
         let r = m.call(tool, args);
         let t = text_of(&r);
@@ -477,13 +489,17 @@ fn rbac_refusals_are_clear_tool_errors() {
             "{tool}: {t}"
         );
     }
+    // A dry run of expire only reads.
+    let r = m.call("expire", json!({"idle": "1s"}));
+    assert!(!is_error(&r), "{}", text_of(&r));
+    assert_eq!(structured(&r)["contexts"][0]["action"], "would expire");
     assert_eq!(
         fake.message_requests().len(),
         calls,
         "Claude was not called"
     );
     assert_eq!(ns.contexts().len(), 1);
-    assert_eq!(ns.contexts()[0].spec.context_history.len(), 2);
+    assert_eq!(ns.contexts()[0].spec.context_history.len(), 4);
     m.close();
 }
 
