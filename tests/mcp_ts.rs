@@ -64,9 +64,8 @@ impl TsClient {
         kubeconfig: &Path,
         state: &Path,
     ) -> TsClient {
-        let dir = client_dir();
-        let mut child = Command::new("node")
-            .arg(dir.join("client.mjs"))
+        let mut node = Command::new("node");
+        node.arg(client_dir().join("client.mjs"))
             .arg(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
             .arg("--kubeconfig")
             .arg(kubeconfig)
@@ -75,7 +74,19 @@ impl TsClient {
             .env_remove("RUST_LOG")
             .env("ANTHROPIC_BASE_URL", fake.base_url())
             .env("ANTHROPIC_API_KEY", KEY)
-            .env("KUBECTL_MCP_STATE_DIR", state)
+            .env("KUBECTL_MCP_STATE_DIR", state);
+        TsClient::spawn(node)
+    }
+
+    /// A client of a server already listening at `url` (Streamable HTTP).
+    fn connect(url: &str) -> TsClient {
+        let mut node = Command::new("node");
+        node.arg(client_dir().join("client.mjs")).arg(url);
+        TsClient::spawn(node)
+    }
+
+    fn spawn(mut node: Command) -> TsClient {
+        let mut child = node
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -244,4 +255,66 @@ fn the_typescript_sdk_client_uses_every_part_of_the_server() {
         6,
         "the refused ask stored nothing"
     );
+}
+
+/// `serve --http` on loopback: the same server over Streamable HTTP, for the TypeScript SDK's
+/// HTTP client; any other address is refused before anything listens.
+#[test]
+fn streamable_http_on_loopback_serves_the_same_server() {
+    let ns = ControlPlane::with_crd().namespace("mcphttp");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    common::chat_with(&ns, &fake, KEY)
+        .args(["web", "--model", "m", "-m", "over http?"])
+        .assert()
+        .success();
+    ns.mcp()
+        .args(["serve", "--http", "0.0.0.0:0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("only a loopback address"));
+
+    let mut server = Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
+        .arg("--kubeconfig")
+        .arg(&ns.cp.kubeconfig)
+        .args(["-n", &ns.name, "serve", "--http", "127.0.0.1:0"])
+        .env_remove("KUBECONFIG")
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("KUBECTL_MCP_STATE_DIR", state.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in `{line}`"))
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/mcp"),
+        "{url}"
+    );
+
+    let mut c = TsClient::connect(&url);
+    let uri = format!("cmc://{}/web", ns.name);
+    let listed = c.ok(json!({"op": "listResources"}));
+    assert_eq!(listed["resources"][0]["uri"], uri.as_str());
+    assert!(
+        c.ok(json!({"op": "readResource", "uri": uri}))["contents"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("over http?")
+    );
+    let r = c.tool("ask", json!({"session": "web", "message": "and back?"}));
+    assert_eq!(
+        r["structuredContent"]["reply"], "You said: and back?",
+        "{r}"
+    );
+    c.close();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(ns.exported("web").len(), 4);
 }

@@ -1,11 +1,13 @@
 // The official MCP TypeScript SDK's client (@modelcontextprotocol/sdk from npm), driving
-// `kubectl mcp serve` over stdio for tests/mcp_ts.rs. Usage: node client.mjs BINARY ARGS...
+// `kubectl mcp serve` for tests/mcp_ts.rs: over stdio (node client.mjs BINARY ARGS...) or
+// Streamable HTTP (node client.mjs http://127.0.0.1:PORT/mcp).
 // It prints one JSON line per event: {"event":"initialized",...} once connected, then
 // {"event":"updated","uri":...} for each resources/updated notification, and for every command
 // read from stdin (one JSON object a line: {"id","op",...}) a line {"id","ok","result"|"error"}.
 import readline from "node:readline";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
@@ -22,7 +24,9 @@ client.setNotificationHandler(ResourceListChangedNotificationSchema, () =>
   out({ event: "listChanged" }),
 );
 await client.connect(
-  new StdioClientTransport({ command, args, env: process.env, stderr: "inherit" }),
+  command.startsWith("http://")
+    ? new StreamableHTTPClientTransport(new URL(command))
+    : new StdioClientTransport({ command, args, env: process.env, stderr: "inherit" }),
 );
 out({
   event: "initialized",
