@@ -621,3 +621,45 @@ fn an_ask_turn_is_indistinguishable_from_a_chat_turn() {
         reasons(b.metadata.name.as_deref().unwrap())
     );
 }
+
+/// A turn a client adds with `ask` appears in a REPL watching the same context, named as the
+/// MCP server's (`via mcp`), like any other writer's turn.
+#[test]
+fn an_ask_turn_appears_in_a_watching_repl() {
+    let ns = cp().namespace("mcprepl");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    ns.mcp()
+        .args(["create", "shared", "--model", "m"])
+        .assert()
+        .success();
+    let t = common::tmux::Tmux::new("mcprepl");
+    t.session(
+        "w",
+        &format!(
+            "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat shared; sleep 60",
+            fake.base_url(),
+            state.path().display(),
+            assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+            ns.cp.kubeconfig.display(),
+            ns.name
+        ),
+    );
+    t.wait_for_in("w", "Ctrl-D exits.");
+    let m = Mcp::connect(&ns, &fake, &ns.cp.kubeconfig, state.path());
+    let r = m.call(
+        "ask",
+        json!({"session": "shared", "message": "asked through MCP"}),
+    );
+    assert!(!is_error(&r), "{}", text_of(&r));
+    let screen = t
+        .wait_until("w", Duration::from_secs(15), |s| {
+            s.contains("> asked through MCP\nYou said: asked through MCP")
+        })
+        .unwrap_or_else(|s| panic!("the REPL never showed the turn:\n{s}"));
+    assert!(
+        screen.contains("── turn from ") && screen.contains(", mcp)"),
+        "{screen}"
+    );
+    m.close();
+}
