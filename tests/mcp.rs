@@ -417,6 +417,14 @@ fn a_subscription_hears_another_process_append_a_turn() {
             .len(),
         2
     );
+    ns.mcp().args(["delete", "another"]).assert().success();
+    m.heard(&Heard::ListChanged);
+    assert_eq!(
+        m.rt.block_on(m.client().list_all_resources())
+            .unwrap()
+            .len(),
+        1
+    );
     m.close();
 }
 
@@ -661,5 +669,42 @@ fn an_ask_turn_appears_in_a_watching_repl() {
         screen.contains("── turn from ") && screen.contains(", mcp)"),
         "{screen}"
     );
+    m.close();
+}
+
+/// `resources/list` pages through the namespace (100 a page), every context once, in order.
+#[test]
+fn resources_list_pages_through_every_context() {
+    use kube::api::{Api, PostParams};
+    let ns = cp().namespace("mcppages");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    common::block_on(async {
+        let api: Api<kubectl_mcp::resource::ClaudeModelContext> =
+            Api::namespaced(ns.cp.client().await, &ns.name);
+        for i in 0..230 {
+            let obj = json!({
+                "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+                "metadata": {"name": format!("c-{i:03}")},
+                "spec": {"modelName": "m", "sessionID": format!("c-{i:03}")}
+            });
+            api.create(
+                &PostParams::default(),
+                &serde_json::from_value(obj).unwrap(),
+            )
+            .await
+            .unwrap();
+        }
+    });
+    let m = Mcp::connect(&ns, &fake, &ns.cp.kubeconfig, state.path());
+    let first = m.rt.block_on(m.client().list_resources(None)).unwrap();
+    assert_eq!(first.resources.len(), 100);
+    assert!(first.next_cursor.is_some());
+    let all = m.rt.block_on(m.client().list_all_resources()).unwrap();
+    let uris: Vec<String> = all.iter().map(|r| r.uri.clone()).collect();
+    let want: Vec<String> = (0..230)
+        .map(|i| format!("cmc://{}/c-{i:03}", ns.name))
+        .collect();
+    assert_eq!(uris, want);
     m.close();
 }
