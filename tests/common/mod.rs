@@ -89,8 +89,17 @@ impl ControlPlane {
         }
     }
 
-    /// Stop a private control plane's apiserver and etcd, keeping their state.
+    /// Stop a private control plane's apiserver and etcd, keeping their state. The apiserver is
+    /// killed outright: a SIGTERM starts a graceful shutdown during which it may still serve
+    /// requests on connections it already has, which made "the cluster went away" a race.
     pub fn stop(&self) {
+        if let Some(dir) = &self.own_dir {
+            if let Ok(pid) = std::fs::read_to_string(dir.path().join("apiserver.pid")) {
+                let _ = std::process::Command::new("kill")
+                    .args(["-9", pid.trim()])
+                    .status();
+            }
+        }
         self.private_action("stop");
     }
 
