@@ -130,6 +130,32 @@ pub enum Command {
   kubectl mcp serve -n team-a --api-key-secret claude-key
   kubectl mcp serve --http 127.0.0.1:8765    # Streamable HTTP at http://127.0.0.1:8765/mcp")]
     Serve(ServeArgs),
+    /// Print the client's version (commit, build date), the Claude API it talks to, and the
+    /// cluster's: the apiserver version and the CRD versions it serves.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp version\n  kubectl mcp version --client\n  kubectl mcp version -o json"
+    )]
+    Version(VersionArgs),
+}
+
+/// `version`.
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Only the client's own version: do not contact the cluster.
+    #[arg(long)]
+    pub client: bool,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<VersionFormat>,
+}
+
+/// `-o` for `version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VersionFormat {
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
 }
 
 /// `serve`.

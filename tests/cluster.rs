@@ -1014,3 +1014,75 @@ fn settings_past_a_known_models_limits_are_refused_and_unknown_models_warned_abo
             "warning: model \"claude-future-9\" is not in this tool's table",
         ));
 }
+
+/// Issue #14 (help that teaches): `version` names the client (version, commit, build date), the
+/// Claude API in use, the apiserver and the CRD versions it serves; `--client` needs no cluster;
+/// an unreachable cluster still prints the client's version, then fails.
+#[test]
+fn version_names_the_client_the_server_and_the_crd() {
+    let ns = ControlPlane::with_crd().namespace("version");
+    let out = ns.mcp().arg("version").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "Client Version: {} (commit ",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("commit unknown"),
+        "built from a checkout: {text}"
+    );
+    assert!(
+        text.contains("Claude API: https://api.anthropic.com"),
+        "{text}"
+    );
+    assert!(text.contains("Server Version: v1.20.2"), "{text}");
+    assert!(
+        text.contains("CRD: claudemodelcontexts.mcp.dev serves mcp.dev/v1alpha1"),
+        "{text}"
+    );
+
+    let out = ns
+        .mcp()
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/")
+        .args(["version", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["clientVersion"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["clientVersion"]["claudeApi"], "http://127.0.0.1:9");
+    assert_eq!(v["clientVersion"]["claudeApiFrom"], "ANTHROPIC_BASE_URL");
+    assert_eq!(
+        v["serverVersion"]["crdVersions"],
+        json!(["mcp.dev/v1alpha1"])
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("kubeconfig");
+    std::fs::write(
+        &nowhere,
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n",
+    )
+    .unwrap();
+    let mut offline = assert_cmd::Command::cargo_bin("kubectl-mcp").unwrap();
+    offline
+        .env_remove("KUBECONFIG")
+        .arg("--kubeconfig")
+        .arg(&nowhere)
+        .args(["version", "--client"])
+        .assert()
+        .success()
+        .stdout(contains("Client Version:").and(contains("Server Version").not()));
+    let mut down = assert_cmd::Command::cargo_bin("kubectl-mcp").unwrap();
+    down.env_remove("KUBECONFIG")
+        .arg("--kubeconfig")
+        .arg(&nowhere)
+        .arg("version")
+        .assert()
+        .code(1)
+        .stdout(contains("Client Version:"))
+        .stderr(contains("the server's version could not be read"));
+}

@@ -16,6 +16,7 @@ mod serve;
 mod set;
 mod summarize;
 mod usage;
+mod version;
 
 use crate::cli::{Cli, Command};
 use crate::cluster::Cluster;
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
         Command::Usage(args) => usage::run(&Cluster::connect(&options).await?, &args).await,
         Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Version(args) => version::run(&options, &args).await,
         Command::Serve(args) => {
             serve::run(&Cluster::connect(&options).await?, &global, &args).await
         }
