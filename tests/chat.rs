@@ -212,12 +212,31 @@ fn an_overloaded_then_successful_turn_is_stored_once() {
     let ns = cp().namespace("chat529");
     let fake = fake();
     fake.push_fault(Fault::status(529));
-    chat(&ns, &fake)
+    let out = chat(&ns, &fake)
         .args(["o", "--model", "m", "-m", "hi"])
-        .assert()
-        .success();
+        .output()
+        .unwrap();
+    assert!(out.status.success());
     assert_eq!(fake.message_requests().len(), 2);
     assert_eq!(ns.contexts()[0].spec.context_history.len(), 2);
+    // Issue #14: the retry is one plain line for a person, not a timestamped log record
+    // (that one comes with -v).
+    let err = stderr(&out);
+    let notice = err
+        .lines()
+        .find(|l| l.contains("retrying in"))
+        .unwrap_or_else(|| panic!("no retry notice: {err}"));
+    assert!(
+        notice.starts_with("Claude: ") && notice.ends_with("retrying in 1.0 s (1/2)…"),
+        "{notice}"
+    );
+    assert!(!err.contains("WARN") && !err.contains("INFO"), "{err}");
+    fake.push_fault(Fault::status(529));
+    let out = chat(&ns, &fake)
+        .args(["-v", "o", "-m", "again"])
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("INFO"), "{}", stderr(&out));
 }
 
 #[test]

@@ -39,6 +39,27 @@ pub struct ClaudeConfig {
     /// count), before giving up. A stalled request is not retried: an endpoint that never
     /// answers fails within this time, not minutes later.
     pub idle_timeout: Duration,
+    /// Where a retry is announced to the person waiting (`retrying in 0.5 s (1/2)…`): one
+    /// plain line on stderr by default, nowhere for `None`. The detailed record is a log line,
+    /// shown with `-v`.
+    pub notices: Option<Notices>,
+}
+
+/// A sink for one-line notices meant for a person (not log records).
+#[derive(Clone)]
+pub struct Notices(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notices")
+    }
+}
+
+impl Notices {
+    /// Each notice as a line on stderr.
+    pub fn stderr() -> Self {
+        Notices(std::sync::Arc::new(|line: &str| crate::output::note(line)))
+    }
 }
 
 /// Requests that may continue one answer after `pause_turn`.
@@ -78,6 +99,7 @@ impl ClaudeConfig {
                 ..RetryPolicy::default()
             },
             connect_timeout: Duration::from_secs(10),
+            notices: Some(Notices::stderr()),
             idle_timeout: stall_timeout().unwrap_or(DEFAULT_STALL_TIMEOUT),
         }
     }
@@ -329,12 +351,19 @@ impl ClaudeClient {
                     self.close_gate_for(limit, delay);
                 }
                 let attempts_note = format!(" (gave up after {n} attempts)");
-                tracing::warn!(
-                    "{what}: {}; retrying in {:.1}s (retry {n} of {})",
-                    first_line(&f.error.to_string()).replace(&attempts_note, ""),
-                    delay.as_secs_f64(),
-                    self.config.retry.max_retries
+                let why = first_line(&f.error.to_string()).replace(&attempts_note, "");
+                let max = self.config.retry.max_retries;
+                tracing::info!(
+                    "{what}: {why}; retrying in {:.1}s (retry {n} of {max})",
+                    delay.as_secs_f64()
                 );
+                if let Some(notices) = &self.config.notices {
+                    (notices.0)(&format!(
+                        "{what}: {}; retrying in {:.1} s ({n}/{max})…",
+                        short_reason(&why),
+                        delay.as_secs_f64()
+                    ));
+                }
                 tokio::time::sleep(delay).await;
                 Ok(())
             }
@@ -833,6 +862,18 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
         .get("request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// The gist of a failure for a one-line notice: the message up to its first advice (`: check…`,
+/// `; …`), at most 100 characters.
+fn short_reason(why: &str) -> String {
+    let cut = why.find("; ").unwrap_or(why.len());
+    let s = &why[..cut];
+    if s.chars().count() > 100 {
+        format!("{}…", s.chars().take(100).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 fn first_line(s: &str) -> &str {

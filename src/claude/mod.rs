@@ -8,7 +8,7 @@ mod retry;
 mod types;
 
 pub use client::{
-    credentials_from_env, ClaudeClient, ClaudeConfig, DEFAULT_BASE_URL, MAX_CONTINUATIONS,
+    credentials_from_env, ClaudeClient, ClaudeConfig, Notices, DEFAULT_BASE_URL, MAX_CONTINUATIONS,
 };
 pub use error::{ApiError, ApiErrorKind, ClaudeError};
 pub use key::{Credentials, Secret};
