@@ -444,8 +444,10 @@ pub enum ChatFormat {
 /// `get`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// Session ID or resource name.
-    pub session: String,
+    /// Session IDs or resource names (several: each described in turn, or one List with -o
+    /// json|yaml).
+    #[arg(required = true, num_args = 1.., value_name = "SESSION")]
+    pub sessions: Vec<String>,
     /// Print the object as json, yaml or name instead of a description.
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,

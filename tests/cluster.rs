@@ -1086,3 +1086,54 @@ fn version_names_the_client_the_server_and_the_crd() {
         .stdout(contains("Client Version:"))
         .stderr(contains("the server's version could not be read"));
 }
+
+/// Issue #14 item 5: `get` takes several names, as kubectl does: each described in turn, one
+/// List with `-o json|yaml`, and a missing one an error on stderr while the others are shown
+/// (exit 1).
+#[test]
+fn get_takes_several_names_like_kubectl() {
+    let ns = ControlPlane::with_crd().namespace("getmany");
+    for s in ["alpha", "beta"] {
+        ns.mcp()
+            .args(["create", s, "--model", "m"])
+            .assert()
+            .success();
+    }
+    let out = ns.mcp().args(["get", "alpha", "beta"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("alpha") && text.contains("beta"), "{text}");
+    let out = ns
+        .mcp()
+        .args(["get", "alpha", "beta", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    let names: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    let out = ns
+        .mcp()
+        .args(["get", "alpha", "nope", "beta", "-o", "name"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "claudemodelcontext.mcp.dev/alpha\nclaudemodelcontext.mcp.dev/beta\n"
+    );
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
+    // One name: the object itself, as before.
+    let out = ns
+        .mcp()
+        .args(["get", "alpha", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "ClaudeModelContext");
+}

@@ -15,13 +15,63 @@ use crate::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
 use crate::window;
 
 pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()> {
-    let mut obj = cluster.find(cluster.namespace(), &args.session).await?;
-    // As kubectl does: the server's field bookkeeping is noise in a document for people.
-    obj.metadata.managed_fields = None;
+    // As kubectl does with several names: each one that exists is shown, each one that does not
+    // is an error on stderr, and the command fails at the end if any did.
+    let mut found = Vec::new();
+    let mut missing = 0;
+    for name in &args.sessions {
+        match cluster.find(cluster.namespace(), name).await {
+            Ok(mut obj) => {
+                // The server's field bookkeeping is noise in a document for people.
+                obj.metadata.managed_fields = None;
+                found.push(obj);
+            }
+            Err(e) if args.sessions.len() > 1 => {
+                output::note(format!("error: {e}"));
+                missing += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let several = args.sessions.len() > 1;
     let mut out = std::io::stdout().lock();
     match args.output {
-        Some(ObjectFormat::Json) => output::print_json(&mut out, &obj)?,
-        Some(ObjectFormat::Yaml) => output::print_yaml(&mut out, &obj)?,
+        Some(ObjectFormat::Json) if several => {
+            output::print_json(&mut out, &output::KubeList::new(&found))?
+        }
+        Some(ObjectFormat::Yaml) if several => {
+            output::print_yaml(&mut out, &output::KubeList::new(&found))?
+        }
+        _ => {
+            for (i, obj) in found.into_iter().enumerate() {
+                if i > 0 && args.output.is_none() {
+                    writeln!(out)?;
+                }
+                show(cluster, &mut out, obj, args.output).await?;
+            }
+        }
+    }
+    out.flush()?;
+    if missing > 0 {
+        anyhow::bail!(
+            "{missing} of {} contexts were not found",
+            args.sessions.len()
+        );
+    }
+    Ok(())
+}
+
+/// One context, as `-o` asks or described.
+async fn show(
+    cluster: &Cluster,
+    out: &mut impl Write,
+    mut obj: ClaudeModelContext,
+    format: Option<ObjectFormat>,
+) -> anyhow::Result<()> {
+    let out = &mut *out;
+    match format {
+        Some(ObjectFormat::Json) => output::print_json(out, &obj)?,
+        Some(ObjectFormat::Yaml) => output::print_yaml(out, &obj)?,
         Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&obj))?,
         None => {
             let now = Timestamp::now();
@@ -39,8 +89,8 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
                     obj.spec.context_history[obj.pending_trim()..].to_vec()
                 }
             };
-            describe(&mut out, &obj, &history, now)?;
-            write_events(&mut out, &events_of(cluster, &obj).await, now)?;
+            describe(out, &obj, &history, now)?;
+            write_events(out, &events_of(cluster, &obj).await, now)?;
         }
     }
     Ok(())
