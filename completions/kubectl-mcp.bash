@@ -528,7 +528,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__delete)
-            opts="-l -n -v -h --all --selector --ignore-not-found --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            opts="-A -l -n -v -h --all --all-namespaces --selector --ignore-not-found --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,7 +1342,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__summarize)
-            opts="-l -n -v -h --all --selector --keep-last --dry-run --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            opts="-A -l -n -v -h --all --all-namespaces --selector --keep-last --dry-run --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

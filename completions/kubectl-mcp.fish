@@ -257,6 +257,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s n -l 
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l all -d 'Delete every context in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s A -l all-namespaces -d 'With --all or -l: in every namespace (names cannot be given across namespaces)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -l ignore-not-found -d 'Treat a missing context as success'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand delete" -s h -l help -d 'Print help'
@@ -281,6 +282,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s n 
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l all -d 'Every context in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s A -l all-namespaces -d 'With --all or -l: in every namespace (names cannot be given across namespaces)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -l dry-run -d 'Print what would be folded, change nothing and call nothing'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand summarize" -s h -l help -d 'Print help'

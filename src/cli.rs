@@ -199,6 +199,9 @@ pub struct SummarizeArgs {
     /// Every context in the namespace.
     #[arg(long)]
     pub all: bool,
+    /// With --all or -l: in every namespace (names cannot be given across namespaces).
+    #[arg(short = 'A', long, conflicts_with = "sessions")]
+    pub all_namespaces: bool,
     /// The contexts matching this label selector.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
@@ -496,6 +499,9 @@ pub struct DeleteArgs {
     /// Delete every context in the namespace.
     #[arg(long)]
     pub all: bool,
+    /// With --all or -l: in every namespace (names cannot be given across namespaces).
+    #[arg(short = 'A', long, conflicts_with = "sessions")]
+    pub all_namespaces: bool,
     /// Delete the contexts matching this label selector.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,

@@ -1137,3 +1137,59 @@ fn get_takes_several_names_like_kubectl() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["kind"], "ClaudeModelContext");
 }
+
+/// Issue #14 item 5: `-A` on `delete` and `summarize`, with `--all` or `-l` (a name cannot be
+/// given across namespaces, as kubectl says too).
+#[test]
+fn delete_and_summarize_take_all_namespaces_with_a_selector() {
+    let cp = ControlPlane::with_crd();
+    let (a, b) = (cp.namespace("alla"), cp.namespace("allb"));
+    // A label only these contexts carry: other tests run at the same time.
+    let label = format!("run={}", a.name);
+    for (ns, s) in [(&a, "one"), (&b, "two"), (&b, "keep")] {
+        let mut c = ns.mcp();
+        c.args(["create", s, "--model", "m"]);
+        if s != "keep" {
+            c.args(["-L", &label]);
+        }
+        c.assert().success();
+    }
+    let out = a
+        .mcp()
+        .args(["summarize", "-A", "-l", &label, "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("{}/one", a.name)) && text.contains(&format!("{}/two", b.name)),
+        "{text}"
+    );
+    for args in [
+        vec!["delete", "-A", "one"],
+        vec!["delete", "-A"],
+        vec!["summarize", "-A", "one"],
+    ] {
+        let out = a.mcp().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    let out = a
+        .mcp()
+        .args(["delete", "-A", "-l", &label])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("\"one\" deleted from {} namespace", a.name))
+            && text.contains(&format!("\"two\" deleted from {} namespace", b.name)),
+        "{text}"
+    );
+    assert!(a.contexts().is_empty());
+    let left: Vec<String> = b
+        .contexts()
+        .into_iter()
+        .map(|o| o.metadata.name.unwrap())
+        .collect();
+    assert_eq!(left, ["keep"]);
+}

@@ -10,22 +10,37 @@ use crate::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<()> {
     let ns = cluster.namespace();
-    let api = cluster.contexts(Some(ns));
+    if args.all_namespaces && !args.all && args.selector.is_none() {
+        return Err(crate::UsageError(
+            "-A deletes across namespaces only with --all or -l SELECTOR (a name cannot be given across namespaces)".into(),
+        )
+        .into());
+    }
     // Resolve every target first: names for --all/-l, session IDs (or names) otherwise.
-    // (what the user called it, name, uid)
-    let mut targets: Vec<(String, String, Option<String>)> = Vec::new();
+    // (what the user called it, namespace, name, uid)
+    let mut targets: Vec<(String, String, String, Option<String>)> = Vec::new();
     let mut failures = 0usize;
     if args.all || args.selector.is_some() {
         let mut params = ListParams::default();
         if let Some(sel) = &args.selector {
             params = params.labels(sel);
         }
-        for o in cluster.list_all(Some(ns), params, 500).await? {
+        let scope = (!args.all_namespaces).then_some(ns);
+        for o in cluster.list_all(scope, params, 500).await? {
             let name = o.metadata.name.clone().unwrap_or_default();
-            targets.push((name.clone(), name, o.metadata.uid.clone()));
+            let namespace = o
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| ns.to_string());
+            targets.push((name.clone(), namespace, name, o.metadata.uid.clone()));
         }
         if targets.is_empty() {
-            output::note(format!("No resources found in {ns} namespace."));
+            output::note(if args.all_namespaces {
+                "No resources found".to_string()
+            } else {
+                format!("No resources found in {ns} namespace.")
+            });
             return Ok(());
         }
     } else {
@@ -33,6 +48,7 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
             match cluster.find(ns, session).await {
                 Ok(o) => targets.push((
                     session.clone(),
+                    ns.to_string(),
                     o.metadata.name.unwrap_or_default(),
                     o.metadata.uid,
                 )),
@@ -65,13 +81,22 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
         }
     }
     let mut out = std::io::stdout().lock();
-    for (session, name, uid) in targets {
-        let op = Op::contexts("delete", Some(ns), Some(&session));
+    for (session, namespace, name, uid) in targets {
+        let op = Op::contexts("delete", Some(&namespace), Some(&session));
+        let api = cluster.contexts(Some(&namespace));
         match api.delete(&name, &DeleteParams::default()).await {
             Ok(_) => {
-                writeln!(out, "{} \"{name}\" deleted", output::KIND_DOT_GROUP)?;
+                if args.all_namespaces {
+                    writeln!(
+                        out,
+                        "{} \"{name}\" deleted from {namespace} namespace",
+                        output::KIND_DOT_GROUP
+                    )?;
+                } else {
+                    writeln!(out, "{} \"{name}\" deleted", output::KIND_DOT_GROUP)?;
+                }
                 if let Some(uid) = &uid {
-                    delete_segments(cluster, ns, &name, uid).await;
+                    delete_segments(cluster, &namespace, &name, uid).await;
                 }
             }
             Err(e) => match cluster.error(e, &op) {

@@ -21,16 +21,27 @@ pub(super) async fn run(
     let ns = cluster.namespace().to_string();
     let mut sessions = Vec::new();
     let mut failures = 0usize;
+    if args.all_namespaces && !args.all && args.selector.is_none() {
+        return Err(crate::UsageError(
+            "-A summarizes across namespaces only with --all or -l SELECTOR".into(),
+        )
+        .into());
+    }
     if args.all || args.selector.is_some() {
         let mut params = ListParams::default();
         if let Some(sel) = &args.selector {
             params = params.labels(sel);
         }
-        for o in cluster.list_all(Some(&ns), params, 500).await? {
+        let scope = (!args.all_namespaces).then_some(ns.as_str());
+        for o in cluster.list_all(scope, params, 500).await? {
             sessions.push(Session::from_object(cluster, o));
         }
         if sessions.is_empty() {
-            output::note(format!("No resources found in {ns} namespace."));
+            output::note(if args.all_namespaces {
+                "No resources found".to_string()
+            } else {
+                format!("No resources found in {ns} namespace.")
+            });
             return Ok(());
         }
     } else {
@@ -53,6 +64,12 @@ pub(super) async fn run(
     let mut table = KubeTable::new(&["NAME", "TURNS", "TOKENS", "RESULT"], true);
     for mut s in sessions {
         let name = s.object().metadata.name.clone().unwrap_or_default();
+        // Across namespaces, the name says which.
+        let name = if args.all_namespaces {
+            format!("{}/{name}", s.object().namespace_or_default())
+        } else {
+            name
+        };
         let (turns_before, tokens_before) = (s.object().turns(), s.stored_tokens());
         let fold = s.messages_before_last_turns(args.keep_last as usize);
         if fold == 0 {
