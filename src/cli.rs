@@ -16,6 +16,7 @@ use crate::resource::{ContextState, SummarizationStrategy};
 #[derive(Debug, Parser)]
 #[command(
     name = "kubectl-mcp",
+    bin_name = "kubectl mcp",
     version,
     about = "Keep Claude conversations as ClaudeModelContext resources and drive them from kubectl",
     long_about = "kubectl-mcp keeps conversations with Anthropic's Claude as Kubernetes custom \
@@ -76,21 +77,40 @@ impl GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the ClaudeModelContext CustomResourceDefinition as YAML.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp crd > crd.yaml\n  kubectl mcp crd | kubectl apply --server-side -f -"
+    )]
     Crd,
     /// Create or update the CRD in the cluster (server-side apply; safe to repeat).
+    #[command(
+        after_help = "Examples:\n  kubectl mcp install\n  kubectl mcp install --context prod"
+    )]
     Install(InstallArgs),
     /// Remove the CRD and with it every ClaudeModelContext in the cluster.
+    #[command(after_help = "Examples:\n  kubectl mcp uninstall --yes")]
     Uninstall(UninstallArgs),
     /// Create a context for a session.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp create demo --model claude-sonnet-4-5 --max-tokens 4000 --history-size 10\n  kubectl mcp create 'Alice/support #42' --model claude-haiku-4-5 --strategy hybrid --expires-in 24h -L team=sre"
+    )]
     Create(CreateArgs),
     /// Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with
     /// -m/-f/stdin (the context is created when missing).
+    #[command(
+        after_help = "Examples:\n  kubectl mcp chat demo                                   # the REPL\n  kubectl mcp chat demo -m 'What is a pod?' -m 'And a deployment?'\n  kubectl logs web-1 | kubectl mcp chat ops -m 'Why does it restart?'\n  kubectl mcp chat new-one --model claude-haiku-4-5 -f question.txt -o json"
+    )]
     Chat(ChatArgs),
     /// Describe one context: spec, status and transcript.
     #[command(visible_aliases = ["show", "describe"])]
+    #[command(
+        after_help = "Examples:\n  kubectl mcp get demo\n  kubectl mcp get demo other -o yaml\n  kubectl mcp describe 'Alice/support #42' -n support"
+    )]
     Get(GetArgs),
     /// List contexts in a kubectl-style table.
     #[command(visible_alias = "ls")]
+    #[command(
+        after_help = "Examples:\n  kubectl mcp list\n  kubectl mcp list -A -o wide --sort-by tokens\n  kubectl mcp list -l team=sre --state Expired\n  kubectl mcp list -w"
+    )]
     List(ListArgs),
     /// Change the settings of an existing context (model, budgets, system prompt, strategy,
     /// expiry, labels).
@@ -109,18 +129,39 @@ pub enum Command {
     )]
     Restore(RestoreArgs),
     /// Delete contexts by session ID or name, by label, or all in the namespace.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp delete demo\n  kubectl mcp delete -l team=sre\n  kubectl mcp delete -A -l env=test"
+    )]
     Delete(DeleteArgs),
     /// Mark contexts past their expiration time or idle too long as Expired (or delete them).
+    #[command(
+        after_help = "Examples:\n  kubectl mcp expire --dry-run\n  kubectl mcp expire -A --idle 7d\n  kubectl mcp expire -A --delete"
+    )]
     Expire(ExpireArgs),
     /// Fold older turns of contexts into their summary now.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp summarize demo --keep-last 4\n  kubectl mcp summarize --all --dry-run\n  kubectl mcp summarize -A -l team=sre"
+    )]
     Summarize(SummarizeArgs),
     /// Run many scripted turns across sessions from JSON Lines.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp batch -f questions.jsonl\n  cat questions.jsonl | kubectl mcp batch -f - --concurrency 8"
+    )]
     Batch(BatchArgs),
     /// Print a context as JSON, JSON Lines or Markdown.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp export demo -o markdown > demo.md\n  kubectl mcp export demo -o jsonl | kubectl mcp import -f - -n other"
+    )]
     Export(ExportArgs),
     /// Create a context from an exported JSON or JSON Lines file.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp import -f demo.jsonl\n  kubectl mcp import -f demo.json --session 'demo copy' -n staging"
+    )]
     Import(ImportArgs),
     /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  kubectl-mcp completions bash > /etc/bash_completion.d/kubectl-mcp\n  kubectl-mcp completions zsh > \"${fpath[1]}/_kubectl-mcp\""
+    )]
     Completions(CompletionsArgs),
     /// Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model
     /// Context Protocol client): over stdio, or Streamable HTTP on a loopback address. Runs with

@@ -141,3 +141,63 @@ fn the_bash_script_completes_subcommands_flags_and_values() {
     let got = complete(&["kubectl-mcp", "serve", "--"]);
     assert!(has(&got, "--http"), "{got:?}");
 }
+
+/// Issue #14 item 4: every command's help teaches by example, each example is a command line
+/// this very CLI accepts, and usage lines say `kubectl mcp` (how users run it).
+#[test]
+fn every_command_has_examples_that_parse() {
+    use clap::Parser;
+    let root = Cli::command();
+    let mut checked = 0;
+    for sub in root.get_subcommands() {
+        let help = sub
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(
+            help.contains("Examples:"),
+            "`{}` has no Examples in its help",
+            sub.get_name()
+        );
+        for line in help
+            .lines()
+            .skip_while(|l| !l.starts_with("Examples:"))
+            .skip(1)
+        {
+            // The kubectl-mcp part of the line: after a pipe from another command, before a
+            // pipe, redirection or comment.
+            let mut part = line.trim();
+            if let Some(i) = part.find("| kubectl mcp ") {
+                part = &part[i + 2..];
+            }
+            // (A comment follows two spaces: `#42` in a quoted session ID is not one.)
+            for stop in [" |", " >", "  #"] {
+                if let Some(i) = part.find(stop) {
+                    part = &part[..i];
+                }
+            }
+            let words = shlex::split(part).unwrap_or_else(|| panic!("unquotable: {line}"));
+            let args: Vec<&str> = match words.first().map(String::as_str) {
+                Some("kubectl") => {
+                    assert_eq!(words.get(1).map(String::as_str), Some("mcp"), "{line}");
+                    words[2..].iter().map(String::as_str).collect()
+                }
+                Some("kubectl-mcp") => words[1..].iter().map(String::as_str).collect(),
+                _ => panic!("an example that is not a kubectl mcp command: {line}"),
+            };
+            if let Err(e) = Cli::try_parse_from(std::iter::once("kubectl-mcp").chain(args)) {
+                panic!("example `{line}` does not parse: {e}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "{checked} examples");
+    let mut cmd = Cli::command();
+    cmd.build();
+    let usage = cmd
+        .find_subcommand_mut("delete")
+        .unwrap()
+        .render_usage()
+        .to_string();
+    assert!(usage.contains("kubectl mcp delete"), "{usage}");
+}
