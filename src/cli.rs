@@ -37,27 +37,48 @@ pub struct Cli {
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     pub kubeconfig: Option<PathBuf>,
 
     /// The kubeconfig context to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAME"
+    )]
     pub context: Option<String>,
 
     /// The namespace (default: the kubeconfig context's namespace, else `default`).
-    #[arg(short = 'n', long, global = true, value_name = "NS")]
+    #[arg(
+        short = 'n',
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NS"
+    )]
     pub namespace: Option<String>,
 
     /// More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata).
-    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    #[arg(short = 'v', long = "verbose", global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,
 
     /// Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY.
-    #[arg(long, global = true, value_name = "[NS/]NAME[:KEY]")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "[NS/]NAME[:KEY]"
+    )]
     pub api_key_secret: Option<crate::credentials::SecretRef>,
 
     /// How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit.
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout)]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "DURATION", value_parser = parse_request_timeout)]
     pub request_timeout: Option<Duration>,
 }
 
@@ -100,7 +121,7 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp chat demo                                   # the REPL\n  kubectl mcp chat demo -m 'What is a pod?' -m 'And a deployment?'\n  kubectl logs web-1 | kubectl mcp chat ops -m 'Why does it restart?'\n  kubectl mcp chat new-one --model claude-haiku-4-5 -f question.txt -o json"
     )]
     Chat(ChatArgs),
-    /// Describe one context: spec, status and transcript.
+    /// Describe contexts: spec, status, usage, transcript and Events.
     #[command(visible_aliases = ["show", "describe"])]
     #[command(
         after_help = "Examples:\n  kubectl mcp get demo\n  kubectl mcp get demo other -o yaml\n  kubectl mcp describe 'Alice/support #42' -n support"

@@ -200,4 +200,21 @@ fn every_command_has_examples_that_parse() {
         .render_usage()
         .to_string();
     assert!(usage.contains("kubectl mcp delete"), "{usage}");
+    // Global flags under their own heading, after the command's own.
+    let help = cmd
+        .find_subcommand_mut("get")
+        .unwrap()
+        .render_help()
+        .to_string();
+    let (own, global) = help
+        .split_once("Global options:")
+        .expect("a Global options heading");
+    assert!(
+        own.contains("--output") && !own.contains("--kubeconfig"),
+        "{help}"
+    );
+    assert!(
+        global.contains("--kubeconfig") && global.contains("--namespace"),
+        "{help}"
+    );
 }
