@@ -677,3 +677,33 @@ impl<'a, I: DoubleEndedIterator<Item = &'a str>> LastNonEmpty<'a> for I {
         self.rfind(|l| !l.trim().is_empty())
     }
 }
+
+/// Issue #14 item 1: scripted answers to several `-m` on a terminal are set apart by a blank
+/// line (piped, they stay one per line: `tests/chat.rs` checks that exactly).
+#[test]
+fn scripted_answers_on_a_terminal_are_set_apart() {
+    let ns = ControlPlane::with_crd().namespace("separate");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let t = Tmux::new("separate");
+    t.session(
+        "t",
+        &format!(
+            "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat s --model m -m first -m second; echo EXITED $?; sleep 60",
+            fake.base_url(),
+            state.path().display(),
+            assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+            ns.cp.kubeconfig.display(),
+            ns.name
+        ),
+    );
+    let screen = t.wait_for_in("t", "EXITED 0");
+    assert!(
+        screen.contains("You said: first\n\nYou said: second\n"),
+        "{screen}"
+    );
+}

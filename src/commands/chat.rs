@@ -131,7 +131,13 @@ pub(super) async fn run(
     // Stdout, not its lock: the streaming callback runs inside a Send future.
     let mut out = std::io::stdout();
     let mut results = Vec::new();
-    for message in &messages {
+    // On a terminal, answers to several -m are set apart by a blank line; piped, they stay one
+    // per line for scripts.
+    let separate = args.output == ChatFormat::Text && out.is_terminal();
+    for (i, message) in messages.iter().enumerate() {
+        if separate && i > 0 {
+            writeln!(out)?;
+        }
         // In text mode the answer streams to stdout; the pipeline hands over its last piece
         // once the turn is recorded on disk, and the line ends once it is stored (or
         // journalled): whatever a reader saw whole is a kept turn.
