@@ -290,6 +290,14 @@ fn ok(v: Value) -> CallToolResult {
     CallToolResult::structured(v)
 }
 
+/// A tool's result: its value, or its failure for the model to read.
+fn outcome(r: anyhow::Result<Value>) -> CallToolResult {
+    match r {
+        Ok(v) => ok(v),
+        Err(e) => failed(message(&e)),
+    }
+}
+
 /// The message of an error chain, without the `Caused by` lines repeated.
 fn message(e: &anyhow::Error) -> String {
     format!("{e:#}")
@@ -353,10 +361,7 @@ impl McpServer {
     ) -> CallToolResult {
         let ns = self.ns(&args.namespace).to_string();
         let last = args.last_turns.unwrap_or(DEFAULT_LAST_TURNS) as usize;
-        match describe(&self.cluster, &ns, &args.session, last).await {
-            Ok(v) => ok(v),
-            Err(e) => failed(message(&e)),
-        }
+        outcome(describe(&self.cluster, &ns, &args.session, last).await)
     }
 
     #[tool(
@@ -368,10 +373,7 @@ impl McpServer {
         Parameters(Args(args)): Parameters<Args<CreateContextArgs>>,
     ) -> CallToolResult {
         let ns = self.ns(&args.namespace).to_string();
-        match create(&self.cluster, &ns, args).await {
-            Ok(v) => ok(v),
-            Err(e) => failed(message(&e)),
-        }
+        outcome(create(&self.cluster, &ns, args).await)
     }
 
     #[tool(
@@ -388,10 +390,7 @@ impl McpServer {
         context: RequestContext<RoleServer>,
     ) -> CallToolResult {
         let ns = self.ns(&args.namespace).to_string();
-        match self.ask_turn(&ns, &args, context.ct.clone()).await {
-            Ok(v) => ok(v),
-            Err(e) => failed(message(&e)),
-        }
+        outcome(self.ask_turn(&ns, &args, context.ct.clone()).await)
     }
 
     #[tool(
@@ -403,10 +402,7 @@ impl McpServer {
         Parameters(Args(args)): Parameters<Args<SummarizeArgs>>,
     ) -> CallToolResult {
         let ns = self.ns(&args.namespace).to_string();
-        match self.fold(&ns, &args).await {
-            Ok(v) => ok(v),
-            Err(e) => failed(message(&e)),
-        }
+        outcome(self.fold(&ns, &args).await)
     }
 
     #[tool(
