@@ -708,15 +708,7 @@ async fn last_turns(
     loop {
         let from = len.saturating_sub(want);
         let msgs = s.messages_between_fresh(from, len).await?;
-        let starts: Vec<usize> = msgs
-            .iter()
-            .enumerate()
-            .filter(|(i, m)| {
-                m.role == crate::resource::Role::User
-                    && (*i == 0 || msgs[i - 1].role == crate::resource::Role::Assistant)
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let starts = session::turn_starts(&msgs);
         if starts.len() > last || from == 0 {
             let cut = starts.len().saturating_sub(last);
             let at = starts.get(cut).copied().unwrap_or(0);
@@ -759,15 +751,23 @@ async fn create(cluster: &Cluster, ns: &str, args: CreateContextArgs) -> anyhow:
     }))
 }
 
+/// The context a URI names (by resource name), or why it cannot be read.
+async fn fetch(cluster: &Cluster, uri: &Uri) -> anyhow::Result<ClaudeModelContext> {
+    let op = crate::cluster::Op::contexts("get", Some(&uri.namespace), Some(&uri.name));
+    match cluster
+        .contexts(Some(&uri.namespace))
+        .get_opt(&uri.name)
+        .await
+    {
+        Ok(Some(o)) => Ok(o),
+        Ok(None) => Err(crate::cluster::not_found(&uri.name, &uri.namespace).into()),
+        Err(e) => Err(cluster.error(e, &op).into()),
+    }
+}
+
 /// The body of a resource.
 async fn read(cluster: &Cluster, uri: &Uri) -> anyhow::Result<(String, &'static str)> {
-    let api = cluster.contexts(Some(&uri.namespace));
-    let op = crate::cluster::Op::contexts("get", Some(&uri.namespace), Some(&uri.name));
-    let obj = match api.get_opt(&uri.name).await {
-        Ok(Some(o)) => o,
-        Ok(None) => return Err(crate::cluster::not_found(&uri.name, &uri.namespace).into()),
-        Err(e) => return Err(cluster.error(e, &op).into()),
-    };
+    let obj = fetch(cluster, uri).await?;
     Ok(match uri.view {
         View::Markdown => {
             let (whole, _) = crate::commands::export::whole(cluster, obj).await?;
@@ -990,7 +990,7 @@ impl ServerHandler for McpServer {
             )
         })?;
         // Refused now, not silently never notified: the caller must be able to read it.
-        read_allowed(&self.cluster, &parsed)
+        fetch(&self.cluster, &parsed)
             .await
             .map_err(|e| resource_error(&uri, &e))?;
         let peer = context.peer.clone();
@@ -1084,20 +1084,6 @@ impl ServerHandler for McpServer {
             t.abort();
         }
         Ok(())
-    }
-}
-
-/// Whether the caller may read the context (a GET), for refusing a subscription up front.
-async fn read_allowed(cluster: &Cluster, uri: &Uri) -> anyhow::Result<()> {
-    let op = crate::cluster::Op::contexts("get", Some(&uri.namespace), Some(&uri.name));
-    match cluster
-        .contexts(Some(&uri.namespace))
-        .get_opt(&uri.name)
-        .await
-    {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => Err(crate::cluster::not_found(&uri.name, &uri.namespace).into()),
-        Err(e) => Err(cluster.error(e, &op).into()),
     }
 }
 

@@ -2971,7 +2971,7 @@ pub fn now_rfc3339() -> String {
 
 /// Where each turn starts: a user message at the start or right after an answer (a run of user
 /// messages is one turn's question).
-fn turn_starts(history: &[Message]) -> Vec<usize> {
+pub(crate) fn turn_starts(history: &[Message]) -> Vec<usize> {
     history
         .iter()
         .enumerate()
@@ -3328,11 +3328,20 @@ fn prompt_budget(spec: &ClaudeModelContextSpec) -> u32 {
         _ => spec.max_tokens,
     };
     own.unwrap_or_else(|| {
-        let answer = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
-        let window = crate::models::limits(&spec.model_name)
-            .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
-        (window - window / 50).saturating_sub(answer).max(1)
+        window_room(
+            spec,
+            spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
+        )
     })
+}
+
+/// What a request to `spec`'s model may take as prompt with an answer cap of `answer`: its
+/// context window (the server's figure, else the table's, else 200K) less a 2% margin and the
+/// answer.
+fn window_room(spec: &ClaudeModelContextSpec, answer: u32) -> u32 {
+    let window = crate::models::limits(&spec.model_name)
+        .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
+    (window - window / 50).saturating_sub(answer).max(1)
 }
 
 /// Input tokens past which the API compacts a `server`-strategy conversation: `maxTokens`,
@@ -3345,13 +3354,10 @@ pub fn compaction_trigger(spec: &ClaudeModelContextSpec) -> u32 {
 /// The prompt budget of a summarizing request: `maxTokens` when set, else the model's window
 /// less the summary's answer cap and the same margin as a turn's ([`prompt_budget`]).
 fn summary_budget(spec: &ClaudeModelContextSpec) -> u64 {
-    u64::from(spec.max_tokens.unwrap_or_else(|| {
-        let window = crate::models::limits(&spec.model_name)
-            .map_or(DEFAULT_CONTEXT_WINDOW, |m| m.context_window);
-        (window - window / 50)
-            .saturating_sub(summarize::SUMMARY_MAX_TOKENS)
-            .max(1)
-    }))
+    u64::from(
+        spec.max_tokens
+            .unwrap_or_else(|| window_room(spec, summarize::SUMMARY_MAX_TOKENS)),
+    )
 }
 
 /// The token estimate of a stored message (its cached count when it has one).
