@@ -114,8 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'How long Claude''s prompt cache keeps the conversation: 5m (default) or 1h, for slow conversations (spec.cacheTTL)')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'A label for the resource, key=value (repeatable)')
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label for the resource, key=value (repeatable)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the created object as json, yaml or name instead of a confirmation line')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the created object as json, yaml or name instead of a confirmation line')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the created object as json, yaml, name, jsonpath=… or custom-columns=… instead of a confirmation line')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the created object as json, yaml, name, jsonpath=… or custom-columns=… instead of a confirmation line')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
@@ -162,8 +162,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;get' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the object as json, yaml or name instead of a description')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the object as json, yaml or name instead of a description')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
@@ -177,8 +177,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;show' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the object as json, yaml or name instead of a description')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the object as json, yaml or name instead of a description')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
@@ -192,8 +192,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;describe' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the object as json, yaml or name instead of a description')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the object as json, yaml or name instead of a description')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
@@ -395,6 +395,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;export' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The contexts matching this label selector')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The contexts matching this label selector')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Format')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
@@ -403,6 +405,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
             [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every context in the namespace')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With --all or -l: in every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With --all or -l: in every namespace')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -489,11 +489,11 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -628,12 +628,20 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__export)
-            opts="-o -n -v -h --output --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            opts="-A -l -o -n -v -h --all --all-namespaces --selector --output --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "json jsonl markdown" -- "${cur}"))
                     return 0
@@ -681,11 +689,11 @@ _kubectl__mcp() {
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -1121,11 +1129,11 @@ _kubectl__mcp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name jsonpath= jsonpath-file= custom-columns= custom-columns-file=" -- "${cur}"))
                     return 0
                     ;;
                 --state)

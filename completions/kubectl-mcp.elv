@@ -107,8 +107,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --cache-ttl 'How long Claude''s prompt cache keeps the conversation: 5m (default) or 1h, for slow conversations (spec.cacheTTL)'
             cand -L 'A label for the resource, key=value (repeatable)'
             cand --label 'A label for the resource, key=value (repeatable)'
-            cand -o 'Print the created object as json, yaml or name instead of a confirmation line'
-            cand --output 'Print the created object as json, yaml or name instead of a confirmation line'
+            cand -o 'Print the created object as json, yaml, name, jsonpath=… or custom-columns=… instead of a confirmation line'
+            cand --output 'Print the created object as json, yaml, name, jsonpath=… or custom-columns=… instead of a confirmation line'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
@@ -153,8 +153,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'kubectl-mcp;get'= {
-            cand -o 'Print the object as json, yaml or name instead of a description'
-            cand --output 'Print the object as json, yaml or name instead of a description'
+            cand -o 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description'
+            cand --output 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
@@ -167,8 +167,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'kubectl-mcp;show'= {
-            cand -o 'Print the object as json, yaml or name instead of a description'
-            cand --output 'Print the object as json, yaml or name instead of a description'
+            cand -o 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description'
+            cand --output 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
@@ -181,8 +181,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'kubectl-mcp;describe'= {
-            cand -o 'Print the object as json, yaml or name instead of a description'
-            cand --output 'Print the object as json, yaml or name instead of a description'
+            cand -o 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description'
+            cand --output 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
@@ -374,6 +374,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --help 'Print help'
         }
         &'kubectl-mcp;export'= {
+            cand -l 'The contexts matching this label selector'
+            cand --selector 'The contexts matching this label selector'
             cand -o 'Format'
             cand --output 'Format'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
@@ -382,6 +384,9 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
             cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
             cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --all 'Every context in the namespace'
+            cand -A 'With --all or -l: in every namespace'
+            cand --all-namespaces 'With --all or -l: in every namespace'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help (see more with ''--help'')'

@@ -94,9 +94,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l idle-
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l cache-ttl -d 'How long Claude\'s prompt cache keeps the conversation: 5m (default) or 1h, for slow conversations (spec.cacheTTL)' -r -f -a "5m\t'Five minutes, refreshed by every hit'
 1h\t'One hour'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s L -l label -d 'A label for the resource, key=value (repeatable)' -r
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s o -l output -d 'Print the created object as json, yaml or name instead of a confirmation line' -r -f -a "json\t'The object as JSON'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s o -l output -d 'Print the created object as json, yaml, name, jsonpath=… or custom-columns=… instead of a confirmation line' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
-name\t'`claudemodelcontext.mcp.dev/NAME`'"
+name\t'claudemodelcontext.mcp.dev/NAME'
+jsonpath=\t'A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}'
+jsonpath-file=\t'A JSONPath template read from a file'
+custom-columns=\t'Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount'
+custom-columns-file=\t'Columns from a file: a line of headers, a line of paths'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand create" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
@@ -133,9 +137,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l request
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l revive -d 'Chat with an expired context: marks it Active and clears its expiration time'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s o -l output -d 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
-name\t'`claudemodelcontext.mcp.dev/NAME`'"
+name\t'claudemodelcontext.mcp.dev/NAME'
+jsonpath=\t'A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}'
+jsonpath-file=\t'A JSONPath template read from a file'
+custom-columns=\t'Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount'
+custom-columns-file=\t'Columns from a file: a line of headers, a line of paths'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
@@ -143,9 +151,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l api-key-
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s o -l output -d 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
-name\t'`claudemodelcontext.mcp.dev/NAME`'"
+name\t'claudemodelcontext.mcp.dev/NAME'
+jsonpath=\t'A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}'
+jsonpath-file=\t'A JSONPath template read from a file'
+custom-columns=\t'Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount'
+custom-columns-file=\t'Columns from a file: a line of headers, a line of paths'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
@@ -153,9 +165,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l api-key
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s o -l output -d 'Print the object as json, yaml or name instead of a description' -r -f -a "json\t'The object as JSON'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s o -l output -d 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description' -r -f -a "json\t'The object as JSON'
 yaml\t'The object as YAML'
-name\t'`claudemodelcontext.mcp.dev/NAME`'"
+name\t'claudemodelcontext.mcp.dev/NAME'
+jsonpath=\t'A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}'
+jsonpath-file=\t'A JSONPath template read from a file'
+custom-columns=\t'Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount'
+custom-columns-file=\t'Columns from a file: a line of headers, a line of paths'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
@@ -166,9 +182,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand describe" -s h -
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s l -l selector -d 'Label selector, e.g. team=sre,tier!=test' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'The default table'
 wide\t'The table plus strategy, budget, history size and expiry'
-json\t'A kubectl-style `List` as JSON'
-yaml\t'A kubectl-style `List` as YAML'
-name\t'One `claudemodelcontext.mcp.dev/NAME` per line'"
+json\t'A kubectl-style List as JSON'
+yaml\t'A kubectl-style List as YAML'
+name\t'One claudemodelcontext.mcp.dev/NAME per line'
+jsonpath=\t'A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}'
+jsonpath-file=\t'A JSONPath template read from a file'
+custom-columns=\t'Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount'
+custom-columns-file=\t'Columns from a file: a line of headers, a line of paths'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -l state -d 'Only contexts in this state' -r -f -a "Active\t'Usable for chat'
 Expired\t'Past its expiration time or idle TTL; `chat --revive` makes it usable again'
 Error\t'The last Claude call failed after retries; the history is untouched'"
@@ -188,9 +208,13 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand list" -s h -l he
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s l -l selector -d 'Label selector, e.g. team=sre,tier!=test' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'The default table'
 wide\t'The table plus strategy, budget, history size and expiry'
-json\t'A kubectl-style `List` as JSON'
-yaml\t'A kubectl-style `List` as YAML'
-name\t'One `claudemodelcontext.mcp.dev/NAME` per line'"
+json\t'A kubectl-style List as JSON'
+yaml\t'A kubectl-style List as YAML'
+name\t'One claudemodelcontext.mcp.dev/NAME per line'
+jsonpath=\t'A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}'
+jsonpath-file=\t'A JSONPath template read from a file'
+custom-columns=\t'Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount'
+custom-columns-file=\t'Columns from a file: a line of headers, a line of paths'"
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand ls" -l state -d 'Only contexts in this state' -r -f -a "Active\t'Usable for chat'
 Expired\t'Past its expiration time or idle TTL; `chat --revive` makes it usable again'
 Error\t'The last Claude call failed after retries; the history is untouched'"
@@ -295,6 +319,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l api-ke
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s l -l selector -d 'The contexts matching this label selector' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s o -l output -d 'Format' -r -f -a "json\t'The object, without server-set metadata'
 jsonl\t'A header line with the settings, then one line per message'
 markdown\t'A readable transcript (not importable)'"
@@ -303,6 +328,8 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l conte
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s n -l namespace -d 'The namespace (default: the kubeconfig context\'s namespace, else `default`)' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -l all -d 'Every context in the namespace'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s A -l all-namespaces -d 'With --all or -l: in every namespace'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand import" -s f -l file -d 'The exported JSON or JSON Lines (`-` for stdin)' -r -F

@@ -4,9 +4,10 @@
 # Everything comes from Debian's registry (see shared/notes/real-apiserver.md): etcd-server, Go,
 # and the `kubernetes` source package, built once and cached under ~/.cache/kubectl-mcp.
 #
-#   control-plane.sh provision        install packages and build kube-apiserver (cached)
+#   control-plane.sh provision        install packages, build kube-apiserver, unpack kubectl (cached)
 #   control-plane.sh start DIR        start etcd + apiserver, state in DIR; prints env lines
 #   control-plane.sh stop DIR         stop what `start DIR` started
+#   control-plane.sh kubectl          print the path of the cached kubectl (fetched if missing)
 #
 # With KUBECTL_MCP_OWNER_PID set, `start` also stops everything (and removes DIR) once that
 # process exits.
@@ -18,6 +19,9 @@ set -euo pipefail
 CACHE="${KUBECTL_MCP_CACHE:-$HOME/.cache/kubectl-mcp}"
 K8S_VERSION=1.20.2
 APISERVER="$CACHE/kube-apiserver-v$K8S_VERSION"
+# kubectl of the same release, from Debian's `kubernetes-client` binary package, unpacked rather
+# than installed (it would clash with another kubectl package); tests compare our output with it.
+KUBECTL="$CACHE/kubectl-v$K8S_VERSION"
 
 log() { echo "control-plane: $*" >&2; }
 
@@ -37,8 +41,23 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+provision_kubectl() {
+  [ -x "$KUBECTL" ] && return 0
+  local work; work=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-deb.XXXXXX")
+  log "fetching kubectl v$K8S_VERSION (Debian's kubernetes-client package)"
+  (cd "$work" && chmod 777 . && apt-get download kubernetes-client >/dev/null 2>&1) || {
+    local SUDO; SUDO=$(need_root); $SUDO apt-get update -qq
+    (cd "$work" && apt-get download kubernetes-client >/dev/null 2>&1); }
+  dpkg-deb -x "$work"/kubernetes-client_*.deb "$work/x"
+  mkdir -p "$CACHE"
+  cp "$work/x/usr/bin/kubectl" "$KUBECTL.tmp" && mv "$KUBECTL.tmp" "$KUBECTL"
+  rm -rf "$work"
+  log "unpacked $KUBECTL"
+}
+
 provision() {
   apt_install etcd-server openssl jq ca-certificates
+  provision_kubectl
   if [ -x "$APISERVER" ]; then log "kube-apiserver cached at $APISERVER"; return 0; fi
   apt_install golang-go rsync make golang-github-modern-go-reflect2-dev dpkg-dev
   local SUDO; SUDO=$(need_root)
@@ -115,6 +134,7 @@ start() {
   local dir="$1"
   [ -x "$APISERVER" ] || provision
   command -v etcd >/dev/null || provision
+  [ -x "$KUBECTL" ] || provision_kubectl
   mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
   if [ -f "$dir/apiserver.pid" ] && kill -0 "$(cat "$dir/apiserver.pid")" 2>/dev/null; then
     log "already running in $dir"; cat "$dir/env"; return 0
@@ -214,7 +234,8 @@ stop() {
 
 case "${1:-}" in
   provision) provision ;;
+  kubectl) provision_kubectl; echo "$KUBECTL" ;;
   start) start "${2:?usage: control-plane.sh start DIR}" ;;
   stop) stop "${2:?usage: control-plane.sh stop DIR}" ;;
-  *) echo "usage: $0 provision | start DIR | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 provision | start DIR | stop DIR | kubectl" >&2; exit 2 ;;
 esac

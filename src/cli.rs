@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::jsonpath::Printer;
 use crate::resource::{ContextState, SummarizationStrategy};
 
 /// Keep Claude conversations as ClaudeModelContext resources and drive them from kubectl.
@@ -124,13 +125,13 @@ pub enum Command {
     /// Describe contexts: spec, status, usage, transcript and Events.
     #[command(visible_aliases = ["show", "describe"])]
     #[command(
-        after_help = "Examples:\n  kubectl mcp get demo\n  kubectl mcp get demo other -o yaml\n  kubectl mcp describe 'Alice/support #42' -n support"
+        after_help = "Examples:\n  kubectl mcp get demo\n  kubectl mcp get demo other -o yaml\n  kubectl mcp get demo -o jsonpath='{.status.tokenCount}'\n  kubectl mcp describe 'Alice/support #42' -n support"
     )]
     Get(GetArgs),
     /// List contexts in a kubectl-style table.
     #[command(visible_alias = "ls")]
     #[command(
-        after_help = "Examples:\n  kubectl mcp list\n  kubectl mcp list -A -o wide --sort-by tokens\n  kubectl mcp list -l team=sre --state Expired\n  kubectl mcp list -w"
+        after_help = "Examples:\n  kubectl mcp list\n  kubectl mcp list -A -o wide --sort-by tokens\n  kubectl mcp list -l team=sre --state Expired\n  kubectl mcp list -o custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount\n  kubectl mcp list -o jsonpath='{range .items[*]}{.spec.sessionID}{\"\\n\"}{end}'\n  kubectl mcp list -w"
     )]
     List(ListArgs),
     /// Change the settings of an existing context (model, budgets, system prompt, strategy,
@@ -171,7 +172,7 @@ pub enum Command {
     Batch(BatchArgs),
     /// Print a context as JSON, JSON Lines or Markdown.
     #[command(
-        after_help = "Examples:\n  kubectl mcp export demo -o markdown > demo.md\n  kubectl mcp export demo -o jsonl | kubectl mcp import -f - -n other"
+        after_help = "Examples:\n  kubectl mcp export demo -o markdown > demo.md\n  kubectl mcp export demo -o jsonl | kubectl mcp import -f - -n other\n  kubectl mcp export -A -l team=sre > sre.json"
     )]
     Export(ExportArgs),
     /// Create a context from an exported JSON or JSON Lines file.
@@ -289,9 +290,20 @@ pub struct BatchArgs {
 
 /// `export`.
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("targets").required(true).multiple(false).args(["sessions", "all", "selector"]))]
 pub struct ExportArgs {
-    /// Session ID or resource name.
-    pub session: String,
+    /// Session IDs or resource names (several, --all or -l: a List as json, the contexts one
+    /// after another as jsonl or markdown).
+    pub sessions: Vec<String>,
+    /// Every context in the namespace.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all or -l: in every namespace.
+    #[arg(short = 'A', long, conflicts_with = "sessions")]
+    pub all_namespaces: bool,
+    /// The contexts matching this label selector.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
     /// Format.
     #[arg(short = 'o', long, value_enum, default_value_t = ExportFormat::Json, value_name = "FORMAT")]
     pub output: ExportFormat,
@@ -465,8 +477,9 @@ pub struct CreateArgs {
     /// The context's settings.
     #[command(flatten)]
     pub settings: ContextSettings,
-    /// Print the created object as json, yaml or name instead of a confirmation line.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    /// Print the created object as json, yaml, name, jsonpath=… or custom-columns=… instead of a
+    /// confirmation line.
+    #[arg(short = 'o', long, value_parser = FormatParser::<ObjectFormat>::new(), value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -513,8 +526,9 @@ pub struct GetArgs {
     /// json|yaml).
     #[arg(required = true, num_args = 1.., value_name = "SESSION")]
     pub sessions: Vec<String>,
-    /// Print the object as json, yaml or name instead of a description.
-    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    /// Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a
+    /// description.
+    #[arg(short = 'o', long, value_parser = FormatParser::<ObjectFormat>::new(), value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
 }
 
@@ -528,7 +542,7 @@ pub struct ListArgs {
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
     /// Output format.
-    #[arg(short = 'o', long, value_enum, default_value_t = ListFormat::Table, value_name = "FORMAT")]
+    #[arg(short = 'o', long, value_parser = FormatParser::<ListFormat>::new(), default_value = "table", value_name = "FORMAT")]
     pub output: ListFormat,
     /// Only contexts in this state.
     #[arg(long, value_enum, ignore_case = true, value_name = "STATE")]
@@ -581,7 +595,7 @@ pub struct CompletionsArgs {
 }
 
 /// `-o` for commands that print one object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ObjectFormat {
     /// The object as JSON.
     Json,
@@ -589,10 +603,31 @@ pub enum ObjectFormat {
     Yaml,
     /// `claudemodelcontext.mcp.dev/NAME`.
     Name,
+    /// `jsonpath=…`, `custom-columns=…` and their `-file` forms, as kubectl has them.
+    Template(Printer),
+}
+
+impl Formats for ObjectFormat {
+    const FIXED: &'static [(&'static str, &'static str)] = &[
+        ("json", "The object as JSON"),
+        ("yaml", "The object as YAML"),
+        ("name", "claudemodelcontext.mcp.dev/NAME"),
+    ];
+    fn fixed(name: &str) -> Option<Self> {
+        Some(match name {
+            "json" => Self::Json,
+            "yaml" => Self::Yaml,
+            "name" => Self::Name,
+            _ => return None,
+        })
+    }
+    fn template(p: Printer) -> Self {
+        Self::Template(p)
+    }
 }
 
 /// `-o` for `list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ListFormat {
     /// The default table.
     Table,
@@ -604,6 +639,120 @@ pub enum ListFormat {
     Yaml,
     /// One `claudemodelcontext.mcp.dev/NAME` per line.
     Name,
+    /// `jsonpath=…`, `custom-columns=…` and their `-file` forms, as kubectl has them.
+    Template(Printer),
+}
+
+impl Formats for ListFormat {
+    const FIXED: &'static [(&'static str, &'static str)] = &[
+        ("table", "The default table"),
+        (
+            "wide",
+            "The table plus strategy, budget, history size and expiry",
+        ),
+        ("json", "A kubectl-style List as JSON"),
+        ("yaml", "A kubectl-style List as YAML"),
+        ("name", "One claudemodelcontext.mcp.dev/NAME per line"),
+    ];
+    fn fixed(name: &str) -> Option<Self> {
+        Some(match name {
+            "table" => Self::Table,
+            "wide" => Self::Wide,
+            "json" => Self::Json,
+            "yaml" => Self::Yaml,
+            "name" => Self::Name,
+            _ => return None,
+        })
+    }
+    fn template(p: Printer) -> Self {
+        Self::Template(p)
+    }
+}
+
+/// The template printers `-o` takes, with their help.
+const TEMPLATE_FORMATS: &[(&str, &str)] = &[
+    (
+        "jsonpath=",
+        "A kubectl JSONPath template, e.g. jsonpath={.spec.modelName}",
+    ),
+    ("jsonpath-file=", "A JSONPath template read from a file"),
+    (
+        "custom-columns=",
+        "Columns of HEADER:PATH, e.g. custom-columns=NAME:.metadata.name,TOKENS:.status.tokenCount",
+    ),
+    (
+        "custom-columns-file=",
+        "Columns from a file: a line of headers, a line of paths",
+    ),
+];
+
+/// An `-o` value: a few fixed names, or one of kubectl's template printers.
+pub trait Formats: Sized + Clone + Send + Sync + 'static {
+    /// The fixed names and their help, for `--help` and completion.
+    const FIXED: &'static [(&'static str, &'static str)];
+    /// The fixed format with this name.
+    fn fixed(name: &str) -> Option<Self>;
+    /// A template printer.
+    fn template(p: Printer) -> Self;
+}
+
+/// Parses `-o` for a [`Formats`] type. A parser of its own (not `ValueEnum`) because
+/// `jsonpath=…` carries an argument; it still lists the choices for help and completion.
+#[derive(Clone)]
+pub struct FormatParser<T>(std::marker::PhantomData<T>);
+
+impl<T> FormatParser<T> {
+    /// The parser.
+    pub fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for FormatParser<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Formats> clap::builder::TypedValueParser for FormatParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let parse = |s: &str| -> Result<T, String> {
+            if let Some(f) = T::fixed(s) {
+                return Ok(f);
+            }
+            match Printer::parse(s) {
+                Some(p) => p.map(T::template),
+                None => {
+                    let names: Vec<&str> = T::FIXED.iter().map(|(n, _)| *n).collect();
+                    Err(format!(
+                        "allowed formats are {}, jsonpath=TEMPLATE, jsonpath-file=PATH, \
+                         custom-columns=SPEC, custom-columns-file=PATH",
+                        names.join(", ")
+                    ))
+                }
+            }
+        };
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        use clap::builder::PossibleValue;
+        Some(Box::new(
+            T::FIXED
+                .iter()
+                .chain(TEMPLATE_FORMATS.iter())
+                .map(|(n, h)| PossibleValue::new(*n).help(*h)),
+        ))
+    }
 }
 
 /// Columns `list --sort-by` understands.

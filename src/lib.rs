@@ -30,6 +30,7 @@ pub mod complete;
 pub mod credentials;
 pub mod events;
 pub mod journal;
+pub mod jsonpath;
 pub mod live;
 pub mod mcp;
 pub mod models;

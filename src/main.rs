@@ -61,8 +61,11 @@ fn init_logging(verbose: u8) {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    // serde_json's error hides the io::Error it wraps from `source()`: ask it directly.
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }

@@ -164,6 +164,24 @@ pub fn digest(messages: &[Message]) -> String {
     crate::summarize::short_hex(h)
 }
 
+/// The digest segments were sealed with before message ids existed (up to 036eb5e): role,
+/// timestamp and content. Those segments are still in clusters; they are read by it, and never
+/// written with it.
+fn legacy_digest(messages: &[Message]) -> String {
+    let mut h = Sha256::new();
+    for m in messages {
+        h.update(match m.role {
+            crate::resource::Role::User => b"u",
+            crate::resource::Role::Assistant => b"a",
+        });
+        h.update(m.timestamp.map(|t| t.to_string()).unwrap_or_default());
+        h.update([0]);
+        h.update(m.content.as_bytes());
+        h.update([0]);
+    }
+    crate::summarize::short_hex(h)
+}
+
 /// Compress `messages` into a segment's data.
 pub fn encode(messages: &[Message]) -> anyhow::Result<(Vec<u8>, u64)> {
     let json = serde_json::to_vec(messages)?;
@@ -185,7 +203,9 @@ pub fn decode(data: &[u8], digest: &str, name: &str) -> anyhow::Result<Vec<Messa
     let messages: Vec<Message> = serde_json::from_slice(&json)
         .map_err(|e| anyhow::anyhow!("segment {name} does not hold a list of messages: {e}"))?;
     let actual = crate::segment::digest(&messages);
-    if actual != digest {
+    // A segment sealed by an older version carries the older digest: accepted for exactly
+    // these messages, so an upgrade never leaves sealed turns unreadable.
+    if actual != digest && legacy_digest(&messages) != digest {
         anyhow::bail!(
             "segment {name} does not match its digest (expected {digest}, found {actual}): it was changed after it was sealed"
         );
@@ -659,6 +679,27 @@ mod tests {
         let err = decode(&data, "0000", "s").unwrap_err().to_string();
         assert!(err.contains("does not match its digest"), "{err}");
         assert!(decode(b"not gzip", "x", "s").is_err());
+    }
+
+    #[test]
+    fn segments_sealed_before_message_ids_are_still_read() {
+        // Digest computed outside Rust, with the formula of the versions before ids
+        // (sha256 of role, timestamp, NUL, content, NUL per message; 16 bytes in hex).
+        let m: Vec<Message> = serde_json::from_value(serde_json::json!([
+            {"role": "user", "content": "hello", "timestamp": "2026-11-26T06:20:00Z", "id": "0123456789abcdef"},
+            {"role": "assistant", "content": "hi there", "id": "fedcba9876543210"},
+        ]))
+        .unwrap();
+        let (data, _) = encode(&m).unwrap();
+        assert_eq!(
+            decode(&data, "ffd5aee6e3d5da2a6c091f0187ed78ea", "old").unwrap(),
+            m
+        );
+        // The old digest names these messages only.
+        let mut changed = m.clone();
+        changed[1].content.push('!');
+        let (data, _) = encode(&changed).unwrap();
+        assert!(decode(&data, "ffd5aee6e3d5da2a6c091f0187ed78ea", "old").is_err());
     }
 
     #[test]

@@ -530,3 +530,124 @@ fn a_refused_event_never_fails_a_command() {
     assert_eq!(ns.contexts()[0].state().as_str(), "Expired");
     assert!(ns.events("x").is_empty(), "RBAC refused the Events");
 }
+
+#[test]
+fn export_of_several_all_and_all_namespaces_gives_one_list_or_one_stream() {
+    let cp = ControlPlane::with_crd();
+    let a = cp.namespace("exportall-a");
+    let b = cp.namespace("exportall-b");
+    for (ns, name, team) in [(&a, "one", "sre"), (&a, "two", "dev"), (&b, "three", "sre")] {
+        ns.create_raw(raw(
+            name,
+            json!({"modelName": "m", "sessionID": name, "contextHistory": chat_history(3)}),
+        ))
+        .unwrap();
+        block_on(async {
+            let api: kube::Api<kubectl_mcp::resource::ClaudeModelContext> =
+                kube::Api::namespaced(cp.client().await, &ns.name);
+            api.patch(
+                name,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(json!({"metadata": {"labels": {"team": team}}})),
+            )
+            .await
+            .unwrap();
+        });
+    }
+    let list = |ns: &Namespace, args: &[&str]| -> Value {
+        let out = ns.mcp().arg("export").args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let names = |doc: &Value| -> Vec<String> {
+        doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}/{}",
+                    i["metadata"]["namespace"].as_str().unwrap(),
+                    i["spec"]["sessionID"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Several names: one List, in the order given.
+    let doc = list(&a, &["two", "one"]);
+    assert_eq!(doc["kind"], "List");
+    assert_eq!(
+        names(&doc),
+        [format!("{}/two", a.name), format!("{}/one", a.name)]
+    );
+    assert_eq!(
+        doc["items"][0]["spec"]["contextHistory"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    // --all: this namespace only; -A -l: every namespace, by selector.
+    assert_eq!(
+        names(&list(&a, &["--all"])),
+        [format!("{}/one", a.name), format!("{}/two", a.name)]
+    );
+    let across: Vec<String> = names(&list(&a, &["-A", "-l", "team=sre"]))
+        .into_iter()
+        .filter(|n| n.starts_with(&a.name) || n.starts_with(&b.name))
+        .collect();
+    assert_eq!(
+        across,
+        [format!("{}/one", a.name), format!("{}/three", b.name)]
+    );
+    // JSON Lines: each context's header, then its messages.
+    let out = a
+        .mcp()
+        .args(["export", "--all", "-o", "jsonl"])
+        .output()
+        .unwrap();
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2 * (1 + 6));
+    assert_eq!(lines[0]["spec"]["sessionID"], "one");
+    assert_eq!(lines[7]["spec"]["sessionID"], "two");
+    // Markdown: one transcript after another.
+    let out = a
+        .mcp()
+        .args(["export", "--all", "-o", "markdown"])
+        .output()
+        .unwrap();
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("# one") && md.contains("\n---\n\n# two"),
+        "{md}"
+    );
+    // A missing name among several: the others are exported, and the command fails.
+    let out = a.mcp().args(["export", "one", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["items"].as_array().unwrap().len(), 1);
+    assert!(stderr(&out).contains("1 of 2 contexts were not found"));
+    // -A alone, or with names, is a usage error; a List given to import is explained.
+    a.mcp().args(["export", "-A"]).assert().code(2);
+    a.mcp().args(["export", "-A", "one"]).assert().code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("all.json");
+    std::fs::write(
+        &file,
+        a.mcp().args(["export", "--all"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    b.mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "an export of 2 contexts; import takes one at a time",
+        ));
+    assert_eq!(b.contexts().len(), 1);
+}

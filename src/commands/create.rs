@@ -19,11 +19,14 @@ pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<(
         output::note(w);
     }
     let mut out = std::io::stdout().lock();
-    match args.output {
+    match &args.output {
         None => writeln!(out, "{} created", output::object_name(&created))?,
         Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&created))?,
         Some(ObjectFormat::Json) => output::print_json(&mut out, &created)?,
         Some(ObjectFormat::Yaml) => output::print_yaml(&mut out, &created)?,
+        Some(ObjectFormat::Template(p)) => {
+            p.print(&mut out, std::slice::from_ref(&created), false, true)?
+        }
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Context;
-use kube::Resource;
+use kube::{Resource, ResourceExt};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
@@ -114,30 +114,122 @@ pub(crate) async fn whole(
 }
 
 pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
-    let obj = cluster.find(cluster.namespace(), &args.session).await?;
-    let (obj, doc) = whole(cluster, obj).await?;
-    let doc: Portable = serde_json::from_value(doc)?;
-    let mut out = std::io::stdout().lock();
-    match args.output {
-        ExportFormat::Json => output::print_json(&mut out, &doc)?,
-        ExportFormat::Jsonl => {
-            let mut spec = serde_json::to_value(&doc.spec)?;
-            if let Some(m) = spec.as_object_mut() {
-                m.remove("contextHistory");
-            }
-            let header = Header {
-                api_version: doc.api_version.clone(),
-                kind: doc.kind.clone(),
-                metadata: doc.metadata.clone(),
-                spec,
-                status: doc.status.clone(),
-            };
-            writeln!(out, "{}", serde_json::to_string(&header)?)?;
-            for m in &doc.spec.context_history {
-                writeln!(out, "{}", serde_json::to_string(m)?)?;
+    let ns = cluster.namespace().to_string();
+    if args.all_namespaces && !args.all && args.selector.is_none() {
+        return Err(UsageError(
+            "-A exports across namespaces only with --all or -l SELECTOR".into(),
+        )
+        .into());
+    }
+    let bulk = args.all || args.selector.is_some();
+    let mut objs = Vec::new();
+    let mut missing = 0;
+    if bulk {
+        let mut params = kube::api::ListParams::default();
+        if let Some(sel) = &args.selector {
+            params = params.labels(sel);
+        }
+        let scope = (!args.all_namespaces).then_some(ns.as_str());
+        objs = cluster.list_all(scope, params, 500).await?;
+        objs.sort_by(|a, b| {
+            (a.metadata.namespace.as_deref(), a.metadata.name.as_deref())
+                .cmp(&(b.metadata.namespace.as_deref(), b.metadata.name.as_deref()))
+        });
+    } else {
+        // As `get` does with several names: the ones found are exported, each missing one is
+        // an error on stderr, and the command fails at the end.
+        for id in &args.sessions {
+            match cluster.find(&ns, id).await {
+                Ok(o) => objs.push(o),
+                Err(e) if args.sessions.len() > 1 => {
+                    output::note(format!("error: {e}"));
+                    missing += 1;
+                }
+                Err(e) => return Err(e.into()),
             }
         }
-        ExportFormat::Markdown => out.write_all(markdown(&obj).as_bytes())?,
+    }
+    let several = bulk || args.sessions.len() > 1;
+    let mut docs = Vec::with_capacity(objs.len());
+    let mut unreadable = 0;
+    for obj in objs {
+        let name = format!("{}/{}", obj.namespace_or_default(), obj.name_any());
+        match whole(cluster, obj).await {
+            Ok((obj, doc)) => docs.push((obj, serde_json::from_value::<Portable>(doc)?)),
+            // One unreadable context does not keep the others out of a bulk export; the
+            // command still fails, naming it.
+            Err(e) if several => {
+                output::note(format!("error: {name}: {e:#}"));
+                unreadable += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    match args.output {
+        ExportFormat::Json if several => {
+            let items: Vec<&Portable> = docs.iter().map(|(_, d)| d).collect();
+            output::print_json(
+                &mut out,
+                &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}),
+            )?
+        }
+        ExportFormat::Json => {
+            for (_, doc) in &docs {
+                output::print_json(&mut out, doc)?
+            }
+        }
+        // One context after another: a header line, then its messages.
+        ExportFormat::Jsonl => {
+            for (_, doc) in &docs {
+                write_jsonl(&mut out, doc)?;
+            }
+        }
+        ExportFormat::Markdown => {
+            for (i, (obj, _)) in docs.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"---\n\n")?;
+                }
+                out.write_all(markdown(obj).as_bytes())?;
+            }
+        }
+    }
+    out.flush()?;
+    if bulk && docs.is_empty() {
+        output::note(if args.all_namespaces {
+            "No resources found".to_string()
+        } else {
+            format!("No resources found in {ns} namespace.")
+        });
+    }
+    if missing > 0 {
+        anyhow::bail!(
+            "{missing} of {} contexts were not found",
+            args.sessions.len()
+        );
+    }
+    if unreadable > 0 {
+        anyhow::bail!("{unreadable} contexts could not be read and were left out of the export");
+    }
+    Ok(())
+}
+
+/// The JSON Lines form of one context: its header, then one message a line.
+fn write_jsonl(out: &mut impl Write, doc: &Portable) -> anyhow::Result<()> {
+    let mut spec = serde_json::to_value(&doc.spec)?;
+    if let Some(m) = spec.as_object_mut() {
+        m.remove("contextHistory");
+    }
+    let header = Header {
+        api_version: doc.api_version.clone(),
+        kind: doc.kind.clone(),
+        metadata: doc.metadata.clone(),
+        spec,
+        status: doc.status.clone(),
+    };
+    writeln!(out, "{}", serde_json::to_string(&header)?)?;
+    for m in &doc.spec.context_history {
+        writeln!(out, "{}", serde_json::to_string(m)?)?;
     }
     Ok(())
 }
@@ -186,6 +278,17 @@ fn parse_import(text: &str) -> Result<Portable, String> {
         return Err("the file is empty".into());
     }
     // The JSON form is one object over possibly many lines; JSON Lines has one per line.
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        if v.get("kind").and_then(|k| k.as_str()) == Some("List") {
+            let n = v
+                .get("items")
+                .and_then(|i| i.as_array())
+                .map_or(0, Vec::len);
+            return Err(format!(
+                "this is an export of {n} contexts; import takes one at a time, e.g. `jq '.items[0]' FILE | kubectl mcp import -f -`"
+            ));
+        }
+    }
     let first_line = trimmed.lines().next().unwrap_or_default();
     let is_jsonl = serde_json::from_str::<serde_json::Value>(first_line).is_ok()
         && trimmed.lines().filter(|l| !l.trim().is_empty()).count() > 1;

@@ -35,7 +35,8 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
     }
     let several = args.sessions.len() > 1;
     let mut out = std::io::stdout().lock();
-    match args.output {
+    match &args.output {
+        Some(ObjectFormat::Template(p)) => p.print(&mut out, &found, several, true)?,
         Some(ObjectFormat::Json) if several => {
             output::print_json(&mut out, &output::KubeList::new(&found))?
         }
@@ -47,7 +48,7 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
                 if i > 0 && args.output.is_none() {
                     writeln!(out)?;
                 }
-                show(cluster, &mut out, obj, args.output).await?;
+                show(cluster, &mut out, obj, args.output.as_ref()).await?;
             }
         }
     }
@@ -66,13 +67,14 @@ async fn show(
     cluster: &Cluster,
     out: &mut impl Write,
     mut obj: ClaudeModelContext,
-    format: Option<ObjectFormat>,
+    format: Option<&ObjectFormat>,
 ) -> anyhow::Result<()> {
     let out = &mut *out;
     match format {
         Some(ObjectFormat::Json) => output::print_json(out, &obj)?,
         Some(ObjectFormat::Yaml) => output::print_yaml(out, &obj)?,
         Some(ObjectFormat::Name) => writeln!(out, "{}", output::object_name(&obj))?,
+        Some(ObjectFormat::Template(p)) => p.print(out, std::slice::from_ref(&obj), false, true)?,
         None => {
             let now = Timestamp::now();
             // The transcript covers every stored turn; when the sealed ones cannot be read

@@ -30,7 +30,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
     let version = match args.output {
         // Documents carry whole objects; everything else is a row per context, and the rows
         // come from the server as a Table so transcripts never cross the wire.
-        ListFormat::Json | ListFormat::Yaml => {
+        ListFormat::Json | ListFormat::Yaml | ListFormat::Template(_) => {
             let (mut items, version) = match freshness {
                 Freshness::Consistent(chunk) => {
                     cluster.list_versioned(ns, params.clone(), chunk).await?
@@ -52,7 +52,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
             for o in &mut items {
                 o.metadata.managed_fields = None;
             }
-            print_documents(&items, args)?;
+            print_documents(&items, args, true)?;
             version
         }
         _ => {
@@ -75,9 +75,15 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
     Ok(())
 }
 
-fn print_documents(items: &[ClaudeModelContext], args: &ListArgs) -> anyhow::Result<()> {
+/// Whole objects: a List, or (watching) each object; `first` is the initial list, which alone
+/// carries column headers.
+fn print_documents(
+    items: &[ClaudeModelContext],
+    args: &ListArgs,
+    first: bool,
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    match args.output {
+    match &args.output {
         ListFormat::Json if args.watch => {
             for o in items {
                 output::print_json(&mut out, o)?;
@@ -90,6 +96,10 @@ fn print_documents(items: &[ClaudeModelContext], args: &ListArgs) -> anyhow::Res
             }
         }
         ListFormat::Yaml => output::print_yaml(&mut out, &KubeList::new(items))?,
+        // Watching, each change is printed on its own, as `kubectl get -w -o jsonpath` does.
+        ListFormat::Template(p) => {
+            p.print(&mut out, items, !args.watch, first && !args.no_headers)?
+        }
         _ => output::print_json(&mut out, &KubeList::new(items))?,
     }
     out.flush()?;
@@ -176,8 +186,8 @@ async fn watch(
                 continue;
             }
             match args.output {
-                ListFormat::Json | ListFormat::Yaml => {
-                    print_documents(std::slice::from_ref(&obj), args)?
+                ListFormat::Json | ListFormat::Yaml | ListFormat::Template(_) => {
+                    print_documents(std::slice::from_ref(&obj), args, false)?
                 }
                 _ => print_rows(&[Row::from_object(&obj)], args, ns, false)?,
             }

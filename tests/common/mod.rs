@@ -166,6 +166,29 @@ impl ControlPlane {
         cmd
     }
 
+    /// kubectl v1.20.2 (Debian's build, unpacked by `control-plane.sh kubectl`) with the admin
+    /// kubeconfig: the reference our kubectl-style output is compared with.
+    pub fn kubectl(&self) -> StdCommand {
+        static PATH: OnceLock<PathBuf> = OnceLock::new();
+        let path = PATH.get_or_init(|| {
+            let out = StdCommand::new("bash")
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/control-plane.sh"))
+                .arg("kubectl")
+                .output()
+                .expect("run scripts/control-plane.sh kubectl");
+            assert!(
+                out.status.success(),
+                "control-plane.sh kubectl: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+        });
+        let mut cmd = StdCommand::new(path);
+        cmd.arg("--kubeconfig").arg(&self.kubeconfig);
+        cmd.env_remove("KUBECONFIG");
+        cmd
+    }
+
     /// A kube client for setting up and inspecting state directly.
     pub async fn client(&self) -> Client {
         client_for(&self.kubeconfig).await
@@ -229,6 +252,13 @@ impl Namespace {
     /// `kubectl-mcp --kubeconfig ADMIN -n NS`.
     pub fn mcp(&self) -> Command {
         let mut cmd = self.cp.mcp_admin();
+        cmd.arg("-n").arg(&self.name);
+        cmd
+    }
+
+    /// kubectl (see [`ControlPlane::kubectl`]) in this namespace.
+    pub fn kubectl(&self) -> StdCommand {
+        let mut cmd = self.cp.kubectl();
         cmd.arg("-n").arg(&self.name);
         cmd
     }
