@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model Context Protocol client): over stdio, or Streamable HTTP on a loopback address. Runs with your kubeconfig: RBAC decides what a client may read and do')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client''s version (commit, build date), the Claude API it talks to, and the cluster''s: the apiserver version and the CRD versions it serves')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration: defaults for new contexts (model, budget, answer cap, strategy), the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -473,6 +474,63 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-mcp;config' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('view', 'view', [CompletionResultType]::ParameterValue, 'The effective settings as YAML, each with where it came from')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'The configuration file''s path (whether or not it exists)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-mcp;config;view' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-mcp;config;path' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-mcp;config;help' {
+            [CompletionResult]::new('view', 'view', [CompletionResultType]::ParameterValue, 'The effective settings as YAML, each with where it came from')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'The configuration file''s path (whether or not it exists)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-mcp;config;help;view' {
+            break
+        }
+        'kubectl-mcp;config;help;path' {
+            break
+        }
+        'kubectl-mcp;config;help;help' {
+            break
+        }
         'kubectl-mcp;help' {
             [CompletionResult]::new('crd', 'crd', [CompletionResultType]::ParameterValue, 'Print the ClaudeModelContext CustomResourceDefinition as YAML')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Create or update the CRD in the cluster (server-side apply; safe to repeat)')
@@ -493,6 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model Context Protocol client): over stdio, or Streamable HTTP on a loopback address. Runs with your kubeconfig: RBAC decides what a client may read and do')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client''s version (commit, build date), the Claude API it talks to, and the cluster''s: the apiserver version and the CRD versions it serves')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the configuration: defaults for new contexts (model, budget, answer cap, strategy), the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -551,6 +610,17 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;help;version' {
+            break
+        }
+        'kubectl-mcp;help;config' {
+            [CompletionResult]::new('view', 'view', [CompletionResultType]::ParameterValue, 'The effective settings as YAML, each with where it came from')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'The configuration file''s path (whether or not it exists)')
+            break
+        }
+        'kubectl-mcp;help;config;view' {
+            break
+        }
+        'kubectl-mcp;help;config;path' {
             break
         }
         'kubectl-mcp;help;help' {

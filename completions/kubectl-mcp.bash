@@ -25,6 +25,9 @@ _kubectl__mcp() {
             kubectl__mcp,completions)
                 cmd="kubectl__mcp__subcmd__completions"
                 ;;
+            kubectl__mcp,config)
+                cmd="kubectl__mcp__subcmd__config"
+                ;;
             kubectl__mcp,crd)
                 cmd="kubectl__mcp__subcmd__crd"
                 ;;
@@ -85,6 +88,24 @@ _kubectl__mcp() {
             kubectl__mcp,version)
                 cmd="kubectl__mcp__subcmd__version"
                 ;;
+            kubectl__mcp__subcmd__config,help)
+                cmd="kubectl__mcp__subcmd__config__subcmd__help"
+                ;;
+            kubectl__mcp__subcmd__config,path)
+                cmd="kubectl__mcp__subcmd__config__subcmd__path"
+                ;;
+            kubectl__mcp__subcmd__config,view)
+                cmd="kubectl__mcp__subcmd__config__subcmd__view"
+                ;;
+            kubectl__mcp__subcmd__config__subcmd__help,help)
+                cmd="kubectl__mcp__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            kubectl__mcp__subcmd__config__subcmd__help,path)
+                cmd="kubectl__mcp__subcmd__config__subcmd__help__subcmd__path"
+                ;;
+            kubectl__mcp__subcmd__config__subcmd__help,view)
+                cmd="kubectl__mcp__subcmd__config__subcmd__help__subcmd__view"
+                ;;
             kubectl__mcp__subcmd__help,batch)
                 cmd="kubectl__mcp__subcmd__help__subcmd__batch"
                 ;;
@@ -93,6 +114,9 @@ _kubectl__mcp() {
                 ;;
             kubectl__mcp__subcmd__help,completions)
                 cmd="kubectl__mcp__subcmd__help__subcmd__completions"
+                ;;
+            kubectl__mcp__subcmd__help,config)
+                cmd="kubectl__mcp__subcmd__help__subcmd__config"
                 ;;
             kubectl__mcp__subcmd__help,crd)
                 cmd="kubectl__mcp__subcmd__help__subcmd__crd"
@@ -145,6 +169,12 @@ _kubectl__mcp() {
             kubectl__mcp__subcmd__help,version)
                 cmd="kubectl__mcp__subcmd__help__subcmd__version"
                 ;;
+            kubectl__mcp__subcmd__help__subcmd__config,path)
+                cmd="kubectl__mcp__subcmd__help__subcmd__config__subcmd__path"
+                ;;
+            kubectl__mcp__subcmd__help__subcmd__config,view)
+                cmd="kubectl__mcp__subcmd__help__subcmd__config__subcmd__view"
+                ;;
             *)
                 ;;
         esac
@@ -152,7 +182,7 @@ _kubectl__mcp() {
 
     case "${cmd}" in
         kubectl__mcp)
-            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create chat get show describe list ls set usage restore delete expire summarize batch export import completions serve version help"
+            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create chat get show describe list ls set usage restore delete expire summarize batch export import completions serve version config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +386,176 @@ _kubectl__mcp() {
         kubectl__mcp__subcmd__completions)
             opts="-n -v -h --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config)
+            opts="-n -v -h --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help view path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config__subcmd__help)
+            opts="view path help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config__subcmd__help__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config__subcmd__help__subcmd__view)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config__subcmd__path)
+            opts="-n -v -h --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__config__subcmd__view)
+            opts="-n -v -h --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -728,7 +928,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__help)
-            opts="crd install uninstall create chat get list set usage restore delete expire summarize batch export import completions serve version help"
+            opts="crd install uninstall create chat get list set usage restore delete expire summarize batch export import completions serve version config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -772,6 +972,48 @@ _kubectl__mcp() {
         kubectl__mcp__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__help__subcmd__config)
+            opts="view path"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__help__subcmd__config__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__help__subcmd__config__subcmd__view)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

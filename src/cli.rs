@@ -119,7 +119,7 @@ pub enum Command {
     /// Talk to Claude in a context: an interactive REPL on a terminal, or scripted turns with
     /// -m/-f/stdin (the context is created when missing).
     #[command(
-        after_help = "Examples:\n  kubectl mcp chat demo                                   # the REPL\n  kubectl mcp chat demo -m 'What is a pod?' -m 'And a deployment?'\n  kubectl logs web-1 | kubectl mcp chat ops -m 'Why does it restart?'\n  kubectl mcp chat new-one --model claude-haiku-4-5 -f question.txt -o json"
+        after_help = "Examples:\n  kubectl mcp chat demo                                   # the REPL\n  kubectl mcp chat                                        # resume the last session used here\n  kubectl mcp chat demo -m 'What is a pod?' -m 'And a deployment?'\n  kubectl logs web-1 | kubectl mcp chat ops -m 'Why does it restart?'\n  kubectl mcp chat new-one --model claude-haiku-4-5 -f question.txt -o json"
     )]
     Chat(ChatArgs),
     /// Describe contexts: spec, status, usage, transcript and Events.
@@ -199,6 +199,24 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp version\n  kubectl mcp version --client\n  kubectl mcp version -o json"
     )]
     Version(VersionArgs),
+    /// Show the configuration: defaults for new contexts (model, budget, answer cap, strategy),
+    /// the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file.
+    #[command(
+        subcommand,
+        after_help = "The file is $KUBECTL_MCP_CONFIG, else $XDG_CONFIG_HOME/kubectl-mcp/config.yaml, else\n~/.config/kubectl-mcp/config.yaml. Flags beat environment variables, which beat the file.\n\nExamples:\n  kubectl mcp config view\n  kubectl mcp config path"
+    )]
+    Config(ConfigCommand),
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// The effective settings as YAML, each with where it came from.
+    #[command(after_help = "Examples:\n  kubectl mcp config view")]
+    View,
+    /// The configuration file's path (whether or not it exists).
+    #[command(after_help = "Examples:\n  kubectl mcp config path")]
+    Path,
 }
 
 /// `version`.
@@ -487,7 +505,8 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct ChatArgs {
     /// The session ID: any string of 1–512 characters (non-DNS IDs get a derived name).
-    pub session: String,
+    /// Without it, the session used last in this namespace is resumed.
+    pub session: Option<String>,
     /// Settings used when the context must be created.
     #[command(flatten)]
     pub settings: ContextSettings,

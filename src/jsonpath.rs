@@ -539,7 +539,7 @@ mod tests {
     fn malformed_templates_are_refused_with_the_reason() {
         for bad in [
             "{.a",
-            "{range .items[*]}{.a}",
+            "{.a}{end}",
             "{end}",
             "{metadata}",
             "{.a[0}",

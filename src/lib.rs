@@ -27,6 +27,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod complete;
+pub mod config;
 pub mod credentials;
 pub mod events;
 pub mod journal;
@@ -36,6 +37,7 @@ pub mod mcp;
 pub mod models;
 pub mod naming;
 pub mod output;
+pub mod recent;
 pub mod repl;
 pub mod resource;
 pub mod segment;
@@ -57,5 +59,6 @@ pub struct UsageError(pub String);
 
 /// Run one parsed command line.
 pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    config::load()?;
     commands::run(cli).await
 }

@@ -158,6 +158,11 @@ pub fn lookup(id: &str) -> Option<&'static ModelInfo> {
     })
 }
 
+/// `id`'s prices: the configuration file's override, else the table's, else none (unpriced).
+pub fn price_of(id: &str) -> Option<Prices> {
+    crate::config::price_override(id).or_else(|| lookup(id).map(|m| m.prices))
+}
+
 /// A model's limits: from the server's Models API when it described the model, else from
 /// the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

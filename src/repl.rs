@@ -969,14 +969,18 @@ impl Repl {
                     .unwrap_or_default();
                 println!("all time:     {}", line(&all));
                 let model = &self.session.object().spec.model_name;
-                match crate::models::lookup(model) {
-                    Some(m) => println!(
-                        "prices of {} for {model}, USD per million tokens: input {}, output {}, cache write {}, cache read {}",
-                        crate::models::PRICES_AS_OF,
-                        m.prices.input,
-                        m.prices.output,
-                        m.prices.cache_write_5m,
-                        m.prices.cache_read
+                match crate::models::price_of(model) {
+                    Some(p) => println!(
+                        "prices {} for {model}, USD per million tokens: input {}, output {}, cache write {}, cache read {}",
+                        if crate::config::price_override(model).is_some() {
+                            "from your configuration file".to_string()
+                        } else {
+                            format!("of {}", crate::models::PRICES_AS_OF)
+                        },
+                        p.input,
+                        p.output,
+                        p.cache_write_5m,
+                        p.cache_read
                     ),
                     None => println!("{model} has no price in the tool's table: its calls are counted, not priced"),
                 }

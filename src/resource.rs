@@ -595,10 +595,10 @@ impl UsageTotals {
         m.output_tokens += usage.output_tokens;
         m.cache_creation_input_tokens += usage.cache_creation_input_tokens;
         m.cache_read_input_tokens += usage.cache_read_input_tokens;
-        match crate::models::lookup(model) {
-            Some(info) => {
+        match crate::models::price_of(model) {
+            Some(prices) => {
                 let cost = crate::models::cost_micro_usd(
-                    &info.prices,
+                    &prices,
                     usage.input_tokens,
                     usage.output_tokens,
                     usage.cache_creation_input_tokens,

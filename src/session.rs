@@ -2677,12 +2677,18 @@ pub fn new_context(
     now: Timestamp,
 ) -> anyhow::Result<ClaudeModelContext> {
     let name = naming::name_for_session(session).map_err(|e| UsageError(e.to_string()))?;
-    let from_env = std::env::var("KUBECTL_MCP_MODEL").ok();
-    let model = match settings.model.as_deref().or(from_env.as_deref()).map(str::trim) {
-        Some(m) if !m.is_empty() => m.to_string(),
+    // Flags first, then $KUBECTL_MCP_*, then the configuration file.
+    let defaults = crate::config::defaults()?;
+    let model = match settings
+        .model
+        .clone()
+        .or(defaults.model.map(|(m, _)| m))
+        .map(|m| m.trim().to_string())
+    {
+        Some(m) if !m.is_empty() => m,
         _ => {
             return Err(UsageError(format!(
-                "a new context needs a model: pass --model (e.g. --model claude-sonnet-4-5) or set KUBECTL_MCP_MODEL (session \"{session}\")"
+                "a new context needs a model: pass --model (e.g. --model claude-sonnet-4-5), set KUBECTL_MCP_MODEL, or put `model:` in the configuration file (session \"{session}\")"
             ))
             .into())
         }
@@ -2699,12 +2705,17 @@ pub fn new_context(
         ClaudeModelContextSpec {
             model_name: model,
             session_id: session.to_string(),
-            max_tokens: settings.max_tokens,
-            max_output_tokens: settings.max_output_tokens,
+            max_tokens: settings.max_tokens.or(defaults.max_tokens.map(|(n, _)| n)),
+            max_output_tokens: settings
+                .max_output_tokens
+                .or(defaults.max_output_tokens.map(|(n, _)| n)),
             history_size: settings.history_size,
             context_history: Vec::new(),
             system_prompt,
-            summarization_strategy: settings.strategy.unwrap_or_default(),
+            summarization_strategy: settings
+                .strategy
+                .or(defaults.strategy.map(|(s, _)| s))
+                .unwrap_or_default(),
             expiration_time,
             idle_ttl: settings.idle_ttl.clone(),
             cache_ttl: settings.cache_ttl,

@@ -18,6 +18,31 @@ use crate::session::{check_message, read_text, Opened, Session};
 use crate::turn::{self, Shown};
 use crate::window::Window;
 
+/// The session to resume when none is named: the one used last in this namespace, if it still
+/// exists. Says which on stderr.
+async fn resume(cluster: &Cluster) -> anyhow::Result<String> {
+    let ns = cluster.namespace();
+    let Some(id) = crate::recent::last(cluster.server(), ns) else {
+        return Err(crate::UsageError(format!(
+            "no session given, and none was used yet in namespace \"{ns}\": name one, e.g. `kubectl mcp chat demo` (`kubectl mcp list` shows them)"
+        ))
+        .into());
+    };
+    match cluster.find(ns, &id).await {
+        Ok(_) => {
+            output::note(format!(
+                "resuming session \"{id}\", the last one used in namespace \"{ns}\" (`kubectl mcp chat SESSION` picks another)"
+            ));
+            Ok(id)
+        }
+        Err(crate::cluster::ClusterError::NotFound { .. }) => Err(crate::UsageError(format!(
+            "the session used last in namespace \"{ns}\", \"{id}\", no longer exists: name one, e.g. `kubectl mcp chat demo` (`kubectl mcp list` shows them)"
+        ))
+        .into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// One turn's result, as `-o json|jsonl` prints it.
 #[derive(Serialize)]
 struct TurnResult<'a> {
@@ -78,10 +103,14 @@ pub(super) async fn run(
     if let Some(m) = &template.model {
         client.learn_model(m).await;
     }
+    let id = match &args.session {
+        Some(id) => id.clone(),
+        None => resume(cluster).await?,
+    };
     let (mut session, opened) = Session::open_for(
         cluster,
         cluster.namespace(),
-        &args.session,
+        &id,
         &template,
         &messages,
         (!template.is_empty()).then_some(&template),
@@ -114,6 +143,7 @@ pub(super) async fn run(
         }
     }
     check_expiry(&mut session, args.revive).await?;
+    crate::recent::remember(cluster.server(), cluster.namespace(), session.session_id());
     session
         .sign_as(if interactive { "repl" } else { "chat" })
         .await;

@@ -4,6 +4,7 @@
 mod batch;
 mod chat;
 mod completions;
+mod config;
 mod crd;
 pub(crate) mod create;
 mod delete;
@@ -25,7 +26,11 @@ pub use completions::render as render_completions;
 
 /// Dispatch a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let global = cli.global;
+    let mut global = cli.global;
+    // -n, else $KUBECTL_MCP_NAMESPACE, else the configuration file, else the kubeconfig's.
+    if global.namespace.is_none() {
+        global.namespace = crate::config::defaults()?.namespace.map(|(ns, _)| ns);
+    }
     let options = global.cluster_options();
     match cli.command {
         Command::Crd => crd::print(),
@@ -50,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Usage(args) => usage::run(&Cluster::connect(&options).await?, &args).await,
         Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
         Command::Version(args) => version::run(&options, &args).await,
+        Command::Config(cmd) => config::run(&cmd),
         Command::Serve(args) => {
             serve::run(&Cluster::connect(&options).await?, &global, &args).await
         }

@@ -212,13 +212,19 @@ impl ControlPlane {
     }
 }
 
-/// Keep the binary away from the developer's own kubeconfig, model, key and state directory.
+/// Keep the binary away from the developer's own kubeconfig, model, key, configuration file
+/// and state directory.
 fn isolate(cmd: &mut Command) {
     static STATE: OnceLock<tempfile::TempDir> = OnceLock::new();
     let state = STATE.get_or_init(|| tempfile::tempdir().unwrap());
     cmd.env("KUBECTL_MCP_STATE_DIR", state.path())
+        .env("KUBECTL_MCP_CONFIG", state.path().join("no-config.yaml"))
         .env_remove("KUBECONFIG")
         .env_remove("KUBECTL_MCP_MODEL")
+        .env_remove("KUBECTL_MCP_MAX_TOKENS")
+        .env_remove("KUBECTL_MCP_MAX_OUTPUT_TOKENS")
+        .env_remove("KUBECTL_MCP_STRATEGY")
+        .env_remove("KUBECTL_MCP_NAMESPACE")
         .env_remove("ANTHROPIC_API_KEY")
         .env_remove("RUST_LOG");
 }
@@ -389,6 +395,7 @@ pub fn process(
         .env("ANTHROPIC_BASE_URL", fake.base_url())
         .env("ANTHROPIC_API_KEY", key)
         .env("KUBECTL_MCP_STATE_DIR", state)
+        .env("KUBECTL_MCP_CONFIG", state.join("no-config.yaml"))
         .arg("--kubeconfig")
         .arg(&ns.cp.kubeconfig)
         .args(["-n", &ns.name]);
