@@ -67,6 +67,9 @@ _kubectl__mcp() {
             kubectl__mcp,restore)
                 cmd="kubectl__mcp__subcmd__restore"
                 ;;
+            kubectl__mcp,search)
+                cmd="kubectl__mcp__subcmd__search"
+                ;;
             kubectl__mcp,serve)
                 cmd="kubectl__mcp__subcmd__serve"
                 ;;
@@ -151,6 +154,9 @@ _kubectl__mcp() {
             kubectl__mcp__subcmd__help,restore)
                 cmd="kubectl__mcp__subcmd__help__subcmd__restore"
                 ;;
+            kubectl__mcp__subcmd__help,search)
+                cmd="kubectl__mcp__subcmd__help__subcmd__search"
+                ;;
             kubectl__mcp__subcmd__help,serve)
                 cmd="kubectl__mcp__subcmd__help__subcmd__serve"
                 ;;
@@ -182,7 +188,7 @@ _kubectl__mcp() {
 
     case "${cmd}" in
         kubectl__mcp)
-            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create chat get show describe list ls set usage restore delete expire summarize batch export import completions serve version config help"
+            opts="-n -v -h -V --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help --version crd install uninstall create chat get show describe list ls set usage restore delete expire summarize batch export import completions serve version config search help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -928,7 +934,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__help)
-            opts="crd install uninstall create chat get list set usage restore delete expire summarize batch export import completions serve version config help"
+            opts="crd install uninstall create chat get list set usage restore delete expire summarize batch export import completions serve version config search help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1172,20 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1428,6 +1448,60 @@ _kubectl__mcp() {
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__mcp__subcmd__search)
+            opts="-A -l -o -n -v -h --all-namespaces --selector --output --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table name json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table name json" -- "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

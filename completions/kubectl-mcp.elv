@@ -53,6 +53,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand serve 'Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model Context Protocol client): over stdio, or Streamable HTTP on a loopback address. Runs with your kubeconfig: RBAC decides what a client may read and do'
             cand version 'Print the client''s version (commit, build date), the Claude API it talks to, and the cluster''s: the apiserver version and the CRD versions it serves'
             cand config 'Show the configuration: defaults for new contexts (model, budget, answer cap, strategy), the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file'
+            cand search 'Find the contexts whose conversation (sealed turns included) or summary mentions TEXT, ignoring case'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubectl-mcp;crd'= {
@@ -498,6 +499,24 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         }
         &'kubectl-mcp;config;help;help'= {
         }
+        &'kubectl-mcp;search'= {
+            cand -l 'Only contexts matching this label selector (filtered by the apiserver)'
+            cand --selector 'Only contexts matching this label selector (filtered by the apiserver)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand -A 'Search every namespace'
+            cand --all-namespaces 'Search every namespace'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubectl-mcp;help'= {
             cand crd 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
             cand install 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
@@ -519,6 +538,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand serve 'Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model Context Protocol client): over stdio, or Streamable HTTP on a loopback address. Runs with your kubeconfig: RBAC decides what a client may read and do'
             cand version 'Print the client''s version (commit, build date), the Claude API it talks to, and the cluster''s: the apiserver version and the CRD versions it serves'
             cand config 'Show the configuration: defaults for new contexts (model, budget, answer cap, strategy), the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file'
+            cand search 'Find the contexts whose conversation (sealed turns included) or summary mentions TEXT, ignoring case'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubectl-mcp;help;crd'= {
@@ -566,6 +586,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;config;view'= {
         }
         &'kubectl-mcp;help;config;path'= {
+        }
+        &'kubectl-mcp;help;search'= {
         }
         &'kubectl-mcp;help;help'= {
         }

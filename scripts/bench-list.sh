@@ -28,32 +28,7 @@ fi
 "$bin" install >/dev/null
 kubectl create namespace "$ns" >/dev/null 2>&1 || true
 
-have=$("$bin" -n "$ns" list -o name 2>/dev/null | wc -l)
-if [ "$have" -lt "$n" ]; then
-  echo "creating $((n - have)) contexts in namespace $ns …" >&2
-  work=$(mktemp -d)
-  python3 - "$have" "$n" "$work" "$messages" <<'PY'
-import json, sys
-start, n, out, messages = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-batch = 25
-text = "To drain a node, cordon it first, then evict its pods with kubectl drain NODE --ignore-daemonsets --delete-emptydir-data; watch the pods reschedule and check PodDisruptionBudgets. " * 4
-for b in range(start, n, batch):
-    items = []
-    for i in range(b, min(b + batch, n)):
-        history = [{"role": "user" if m % 2 == 0 else "assistant", "content": f"{m}: {text}"}
-                   for m in range(messages)]
-        items.append({
-            "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
-            "metadata": {"name": f"ctx-{i:05d}", "labels": {"team": f"t{i % 10}"}},
-            "spec": {"modelName": "claude-haiku-4-5", "sessionID": f"User {i} / support",
-                     "maxTokens": 4000, "historySize": 10, "contextHistory": history},
-        })
-    with open(f"{out}/batch-{b:05d}.json", "w") as f:
-        json.dump({"apiVersion": "v1", "kind": "List", "items": items}, f)
-PY
-  ls "$work"/batch-*.json | xargs -P 4 -I{} kubectl create -n "$ns" -f {} -o name >/dev/null
-  rm -rf "$work"
-fi
+bash scripts/seed-contexts.sh "$bin" "$ns" "$n" "$messages"
 echo "contexts in $ns: $("$bin" -n "$ns" list -o name | wc -l)" >&2
 
 hyperfine --warmup 1 --runs 10 --style basic --export-markdown /tmp/bench-list.md \

@@ -206,6 +206,39 @@ pub enum Command {
         after_help = "The file is $KUBECTL_MCP_CONFIG, else $XDG_CONFIG_HOME/kubectl-mcp/config.yaml, else\n~/.config/kubectl-mcp/config.yaml. Flags beat environment variables, which beat the file.\n\nExamples:\n  kubectl mcp config view\n  kubectl mcp config path"
     )]
     Config(ConfigCommand),
+    /// Find the contexts whose conversation (sealed turns included) or summary mentions TEXT,
+    /// ignoring case.
+    #[command(
+        after_help = "Examples:\n  kubectl mcp search 'CrashLoopBackOff'\n  kubectl mcp search ingress -A -l team=sre\n  kubectl mcp search 'disk pressure' -o name"
+    )]
+    Search(SearchArgs),
+}
+
+/// `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The text to look for.
+    pub text: String,
+    /// Search every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only contexts matching this label selector (filtered by the apiserver).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = SearchFormat::Table, value_name = "FORMAT")]
+    pub output: SearchFormat,
+}
+
+/// `search -o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    /// One row per context: matches, where the first one is, and its text.
+    Table,
+    /// `claudemodelcontext.mcp.dev/NAME` per context.
+    Name,
+    /// Every match of every context.
+    Json,
 }
 
 /// `config` subcommands.

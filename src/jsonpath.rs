@@ -537,13 +537,7 @@ mod tests {
 
     #[test]
     fn malformed_templates_are_refused_with_the_reason() {
-        for bad in [
-            "{.a",
-            "{.a}{end}",
-            "{end}",
-            "{metadata}",
-            "{.a[0}",
-        ] {
+        for bad in ["{.a", "{.a}{end}", "{end}", "{metadata}", "{.a[0}"] {
             assert!(Template::parse(bad).is_err(), "{bad} was accepted");
         }
     }

@@ -651,3 +651,163 @@ fn export_of_several_all_and_all_namespaces_gives_one_list_or_one_stream() {
         ));
     assert_eq!(b.contexts().len(), 1);
 }
+
+/// A realistic message: several hundred characters.
+fn realistic(i: usize, role: &str) -> Value {
+    json!({"role": role, "content": format!(
+        "message {i}: the deployment rolled out and the pods became ready after the readiness probe passed; {}",
+        "we checked the events, the node conditions and the resource requests once more. ".repeat(4)
+    )})
+}
+
+#[test]
+fn search_finds_every_mention_among_1000_contexts_sealed_turns_and_summaries_included() {
+    let cp = ControlPlane::with_crd();
+    let ns = cp.namespace("search");
+    let other = cp.namespace("search-other");
+    const N: usize = 1000;
+    let needle = "CrashLoopBackOff in payments-7f9";
+    // 1,000 contexts of 40 realistic messages; the needle (in other cases) in the live history
+    // of one, in the summary of another.
+    block_on(async {
+        use futures::StreamExt;
+        let api: kube::Api<kubectl_mcp::resource::ClaudeModelContext> =
+            kube::Api::namespaced(cp.client().await, &ns.name);
+        futures::stream::iter(0..N)
+            .map(|i| {
+                let api = api.clone();
+                async move {
+                    let name = format!("c{i:04}");
+                    let mut history: Vec<Value> = (0..40)
+                        .map(|k| realistic(k, if k % 2 == 0 { "user" } else { "assistant" }))
+                        .collect();
+                    if i == 17 {
+                        history[23]["content"] =
+                            json!("so the pod is in crashloopbackoff IN PAYMENTS-7F9 again");
+                    }
+                    let labels = if i % 2 == 0 { json!({"team": "even"}) } else { json!({"team": "odd"}) };
+                    let obj: kubectl_mcp::resource::ClaudeModelContext = serde_json::from_value(json!({
+                        "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+                        "metadata": {"name": name, "labels": labels},
+                        "spec": {"modelName": "m", "sessionID": name, "contextHistory": history},
+                    }))
+                    .unwrap();
+                    api.create(&kube::api::PostParams::default(), &obj).await.unwrap();
+                }
+            })
+            .buffer_unordered(16)
+            .collect::<Vec<()>>()
+            .await;
+    });
+    ns.patch_status("c0503", json!({"summary": "Earlier: a CrashLoopBackOff in payments-7f9 was traced to a bad secret."}));
+    // One whose mention was sealed into a history segment long ago (imported with a small live
+    // budget, so the older turns are sealed).
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines =
+        vec![json!({"spec": {"modelName": "m", "sessionID": "sealed-one"}}).to_string()];
+    for k in 0..40 {
+        let mut m = realistic(k, if k % 2 == 0 { "user" } else { "assistant" });
+        if k == 2 {
+            m["content"] = json!(format!("first sighting: {needle}"));
+        }
+        lines.push(m.to_string());
+    }
+    let file = dir.path().join("sealed.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    ns.mcp()
+        .env("KUBECTL_MCP_LIVE_BYTES", "8KiB")
+        .arg("import")
+        .arg("-f")
+        .arg(&file)
+        .assert()
+        .success();
+    let sealed = ns
+        .contexts()
+        .into_iter()
+        .find(|o| o.spec.session_id == "sealed-one")
+        .unwrap();
+    assert!(
+        sealed.sealed_turns() >= 1,
+        "the mention must be in a sealed segment"
+    );
+    assert!(!sealed
+        .spec
+        .context_history
+        .iter()
+        .any(|m| m.content.contains(needle)));
+    other
+        .create_raw(raw(
+            "elsewhere",
+            json!({"modelName": "m", "sessionID": "elsewhere",
+            "contextHistory": [{"role": "user", "content": format!("seen {needle}?")}]}),
+        ))
+        .unwrap();
+
+    let started = Instant::now();
+    let out = ns
+        .mcp()
+        .args(["search", needle, "-o", "name"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "claudemodelcontext.mcp.dev/c0017\nclaudemodelcontext.mcp.dev/c0503\nclaudemodelcontext.mcp.dev/sealed-one\n"
+    );
+    eprintln!("search over {} contexts took {took:?}", N + 1);
+
+    // Where each match is.
+    let out = ns
+        .mcp()
+        .args(["search", needle, "-o", "json"])
+        .output()
+        .unwrap();
+    let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wheres: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["matches"][0]["where"].as_str().unwrap())
+        .collect();
+    assert_eq!(wheres, ["turn 12 assistant", "summary", "turn 2 user"]);
+    // The table, -l filtering by the apiserver, and -A.
+    let out = ns.mcp().args(["search", needle]).output().unwrap();
+    let table = stdout(&out);
+    assert!(
+        table.starts_with("NAME") && table.contains("c0017") && table.contains("turn 12 assistant"),
+        "{table}"
+    );
+    let out = ns
+        .mcp()
+        .args(["search", needle, "-l", "team=odd", "-o", "name"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "claudemodelcontext.mcp.dev/c0017\nclaudemodelcontext.mcp.dev/c0503\n"
+    );
+    let out = ns
+        .mcp()
+        .args(["search", needle, "-A", "-o", "json"])
+        .output()
+        .unwrap();
+    let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["namespace"] == ns.name.as_str() || f["namespace"] == other.name.as_str())
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["c0017", "c0503", "sealed-one", "elsewhere"]);
+    // Nothing found: said on stderr, exit 0, nothing on stdout.
+    let out = ns
+        .mcp()
+        .args(["search", "no such words anywhere"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("No contexts in namespace"));
+}

@@ -13,6 +13,7 @@ pub(crate) mod export;
 mod get;
 mod list;
 mod restore;
+mod search;
 mod serve;
 mod set;
 mod summarize;
@@ -56,6 +57,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
         Command::Version(args) => version::run(&options, &args).await,
         Command::Config(cmd) => config::run(&cmd),
+        Command::Search(args) => search::run(&Cluster::connect(&options).await?, &args).await,
         Command::Serve(args) => {
             serve::run(&Cluster::connect(&options).await?, &global, &args).await
         }
