@@ -707,3 +707,73 @@ fn scripted_answers_on_a_terminal_are_set_apart() {
         "{screen}"
     );
 }
+
+/// Issue #14 item 7: `batch` on a terminal keeps one live bar on stderr (done, failed,
+/// elapsed, ETA) below the results, leaves none of its states in the scrollback, and ends with
+/// a summary line.
+#[test]
+fn batch_on_a_terminal_keeps_one_live_bar_and_ends_with_a_summary() {
+    let ns = ControlPlane::with_crd().namespace("batchbar");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        delta_delay: Duration::from_millis(40),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines: Vec<String> = (0..40)
+        .map(|i| {
+            serde_json::json!({"session": format!("s{}", i % 4), "message": format!("question number {i} about pods"), "model": "m"})
+                .to_string()
+        })
+        .collect();
+    lines.insert(7, "{not json".into());
+    lines.insert(20, r#"{"session": "s1"}"#.into());
+    let file = dir.path().join("turns.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let cmd = format!(
+        "env -u KUBECONFIG ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} batch -f {} --concurrency 2; echo EXITED $?; sleep 60",
+        fake.base_url(),
+        state.path().display(),
+        assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+        ns.cp.kubeconfig.display(),
+        ns.name,
+        file.display()
+    );
+    let t = Tmux::new("batchbar");
+    t.session("b", &cmd);
+    let is_bar = |l: &str| l.contains(" lines · ") && l.contains("ETA");
+    // While it runs: exactly one bar, below the results printed so far, counting failures.
+    let mid = t
+        .wait_until("b", Duration::from_secs(60), |s| {
+            s.lines().any(is_bar) && s.contains("2 failed") && s.contains(r#""line":"#)
+        })
+        .unwrap_or_else(|s| panic!("never saw the bar with both failures:\n{s}"));
+    assert_eq!(mid.lines().filter(|l| is_bar(l)).count(), 1, "{mid}");
+    let screen: Vec<&str> = mid.lines().collect();
+    let last_result = screen.iter().rposition(|l| l.starts_with('{')).unwrap();
+    let bar_at = screen.iter().position(|l| is_bar(l)).unwrap();
+    assert!(
+        bar_at > last_result,
+        "the bar is not below the results:\n{mid}"
+    );
+    assert!(mid.contains("elapsed"), "{mid}");
+
+    // At the end: every result once, no bar left anywhere in the scrollback, one summary.
+    let end = t.wait_for_in("b", "EXITED");
+    assert!(end.contains("EXITED 1"), "{end}");
+    assert_eq!(end.lines().filter(|l| is_bar(l)).count(), 0, "{end}");
+    assert_eq!(
+        end.lines().filter(|l| l.starts_with(r#"{"line":"#)).count(),
+        42,
+        "{end}"
+    );
+    let summary: Vec<&str> = end.lines().filter(|l| l.starts_with("batch: ")).collect();
+    assert_eq!(summary.len(), 1, "{end}");
+    assert!(
+        summary[0].starts_with("batch: 42 lines, 40 done, 2 failed in "),
+        "{end}"
+    );
+    assert!(end.contains("2 of 42 lines failed"), "{end}");
+}

@@ -151,25 +151,37 @@ pub(super) async fn run(
     let journal = Journal::open_default()?;
     let out = Mutex::new(std::io::stdout());
     let failures = AtomicUsize::new(0);
-    let bar = if std::io::stderr().is_terminal() {
+    // One live bar on a terminal's stderr. Result lines are printed with the bar lifted
+    // (`suspend`), so when stdout is the same terminal they scroll above it and no state of
+    // the bar is left in the scrollback.
+    let on_terminal = std::io::stderr().is_terminal();
+    let bar = if on_terminal {
         ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} lines")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} lines · {msg} · {elapsed} elapsed · ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    bar.set_message("0 failed");
+    let started = std::time::Instant::now();
     // Set once stdout is gone (`batch … | head`): no new turn starts; those in flight finish
     // and are stored, and the run ends quietly, as ripgrep does.
     let gone = std::sync::atomic::AtomicBool::new(false);
     let emit = |o: Outcome| {
         if o.error.is_some() {
-            failures.fetch_add(1, Ordering::Relaxed);
+            let failed = failures.fetch_add(1, Ordering::Relaxed) + 1;
+            bar.set_message(format!("{failed} failed"));
         }
         if let Ok(line) = serde_json::to_string(&o) {
             let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
-            if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+            if bar
+                .suspend(|| writeln!(out, "{line}").and_then(|_| out.flush()))
+                .is_err()
+            {
                 gone.store(true, Ordering::Relaxed);
             }
         }
@@ -197,6 +209,14 @@ pub(super) async fn run(
         return Ok(());
     }
     let failed = failures.load(Ordering::Relaxed);
+    if on_terminal {
+        let secs = started.elapsed().as_secs_f64();
+        crate::output::note(format!(
+            "batch: {total} lines, {} done, {failed} failed in {secs:.1} s ({:.1} lines/s)",
+            total - failed,
+            total as f64 / secs.max(0.001)
+        ));
+    }
     if failed > 0 {
         anyhow::bail!("{failed} of {total} lines failed (see their `error` fields)");
     }
