@@ -276,7 +276,7 @@ _kubectl__mcp() {
             return 0
             ;;
         kubectl__mcp__subcmd__chat)
-            opts="-L -m -f -o -n -v -h --model --system --system-file --max-tokens --max-output-tokens --history-size --strategy --expires-in --expires-at --idle-ttl --cache-ttl --label --message --file --output --revive --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
+            opts="-L -m -f -o -n -v -h --model --system --system-file --max-tokens --max-output-tokens --history-size --strategy --expires-in --expires-at --idle-ttl --cache-ttl --label --message --file --output --revive --raw --kubeconfig --context --namespace --verbose --api-key-secret --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -149,6 +149,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
             cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
             cand --revive 'Chat with an expired context: marks it Active and clears its expiration time'
+            cand --raw 'Print answers as they come, without rendering their Markdown (as when NO_COLOR is set or stdout is not a terminal)'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help (see more with ''--help'')'

@@ -137,6 +137,7 @@ complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s n -l na
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l api-key-secret -d 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l request-timeout -d 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit' -r
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l revive -d 'Chat with an expired context: marks it Active and clears its expiration time'
+complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -l raw -d 'Print answers as they come, without rendering their Markdown (as when NO_COLOR is set or stdout is not a terminal)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s v -l verbose -d 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-mcp -n "__fish_kubectl_mcp_using_subcommand get" -s o -l output -d 'Print the object as json, yaml, name, jsonpath=… or custom-columns=… instead of a description' -r -f -a "json\t'The object as JSON'

@@ -558,6 +558,10 @@ pub struct ChatArgs {
     /// Chat with an expired context: marks it Active and clears its expiration time.
     #[arg(long)]
     pub revive: bool,
+    /// Print answers as they come, without rendering their Markdown (as when NO_COLOR is set or
+    /// stdout is not a terminal).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// `-o` for `chat`.

@@ -33,6 +33,7 @@ pub mod events;
 pub mod journal;
 pub mod jsonpath;
 pub mod live;
+pub mod markdown;
 pub mod mcp;
 pub mod models;
 pub mod naming;

@@ -336,6 +336,8 @@ struct Repl {
     removals: Vec<crate::resource::Removal>,
     /// A removal was just announced: the turns it takes away are not announced again.
     quiet_shrink: bool,
+    /// Answers are rendered as Markdown.
+    render: bool,
 }
 
 /// The settings of a spec, without the history.
@@ -360,7 +362,13 @@ fn settings_changes(old: &ClaudeModelContextSpec, new: &ClaudeModelContextSpec) 
 }
 
 /// Run the REPL until Ctrl-D or `/exit`.
-pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> anyhow::Result<()> {
+/// `render`: answers are rendered as Markdown ([`crate::markdown`]).
+pub async fn run(
+    session: Session,
+    client: ClaudeClient,
+    journal: Journal,
+    render: bool,
+) -> anyhow::Result<()> {
     let history = history_file()?;
     let config = rustyline::Config::builder()
         .auto_add_history(false)
@@ -391,6 +399,7 @@ pub async fn run(session: Session, client: ClaudeClient, journal: Journal) -> an
         own: HashSet::new(),
         removals: o.removed().to_vec(),
         quiet_shrink: false,
+        render,
         deleted: false,
         unreachable: false,
         session,
@@ -719,17 +728,24 @@ impl Repl {
         // answer seen whole is a kept turn (as in `chat`).
         let mut stdout = std::io::stdout();
         let shown = spinner.clone();
+        let mut md = crate::markdown::Renderer::new(self.render);
         let mut show = |s: turn::Shown<'_>| {
             if !shown.is_finished() {
                 shown.finish_and_clear();
             }
             let _ = match s {
-                turn::Shown::Text(t) => stdout.write_all(t.as_bytes()),
-                turn::Shown::Kept | turn::Shown::Stopped => writeln!(stdout),
+                turn::Shown::Text(t) => stdout.write_all(md.push(t).as_bytes()),
+                turn::Shown::Kept | turn::Shown::Stopped => {
+                    let rest = md.finish();
+                    stdout
+                        .write_all(rest.as_bytes())
+                        .and_then(|_| writeln!(stdout))
+                }
                 turn::Shown::Stored => Ok(()),
                 turn::Shown::Restarted => writeln!(
                     stdout,
-                    "\n\x1b[2m[cut off in transit: asking again from the start (a second, billed call); only the complete answer is stored]\x1b[0m"
+                    "{}\n\x1b[2m[cut off in transit: asking again from the start (a second, billed call); only the complete answer is stored]\x1b[0m",
+                    md.finish()
                 ),
             };
             let _ = stdout.flush();

@@ -777,3 +777,81 @@ fn batch_on_a_terminal_keeps_one_live_bar_and_ends_with_a_summary() {
     );
     assert!(end.contains("2 of 42 lines failed"), "{end}");
 }
+
+/// Issue #14 item 2: answers are rendered as Markdown on a terminal (as they stream), and
+/// printed as they are when piped, with NO_COLOR, or with --raw. The fake echoes the question,
+/// so the question carries the Markdown.
+#[test]
+fn answers_are_rendered_as_markdown_on_a_terminal_only() {
+    let ns = ControlPlane::with_crd().namespace("markdown");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        delta_delay: Duration::from_millis(5),
+        ..Config::default()
+    })
+    .unwrap();
+    let question =
+        "x\n# Draining\n- cordon first\n**bold** and `code`\n```rust\nfn main() {}\n```\nend";
+    let dir = tempfile::tempdir().unwrap();
+    let qfile = dir.path().join("q.md");
+    std::fs::write(&qfile, question).unwrap();
+    let run = |name: &str, env: &str, extra: &str| -> String {
+        let cmd = format!(
+            "env -u KUBECONFIG -u NO_COLOR {env} TERM=xterm-256color ANTHROPIC_BASE_URL={} ANTHROPIC_API_KEY={KEY} KUBECTL_MCP_STATE_DIR={} {} --kubeconfig {} -n {} chat {name} --model m -f {} {extra}; echo EXITED $?; sleep 60",
+            fake.base_url(),
+            state.path().display(),
+            assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+            ns.cp.kubeconfig.display(),
+            ns.name,
+            qfile.display(),
+        );
+        let t = Tmux::new(&format!("md-{name}"));
+        t.session("m", &cmd);
+        let screen = t.wait_for_in("m", "EXITED");
+        assert!(screen.contains("EXITED 0"), "{screen}");
+        screen
+    };
+    // On a terminal: headings without their #, bullets, no emphasis markers; code kept.
+    let rendered = run("rendered", "", "");
+    for line in [
+        "Draining",
+        "• cordon first",
+        "bold and code",
+        "fn main() {}",
+        "end",
+    ] {
+        assert!(
+            rendered.lines().any(|l| l.trim_end() == line),
+            "{line:?} not on the screen:\n{rendered}"
+        );
+    }
+    assert!(
+        !rendered.contains("**bold**") && !rendered.contains("# Draining"),
+        "{rendered}"
+    );
+    // NO_COLOR and --raw: the Markdown as it is.
+    for (name, env, extra) in [("nocolor", "NO_COLOR=1", ""), ("raw", "", "--raw")] {
+        let screen = run(name, env, extra);
+        for line in ["# Draining", "- cordon first", "**bold** and `code`"] {
+            assert!(
+                screen.lines().any(|l| l.trim_end() == line),
+                "{name}: {line:?} not on the screen:\n{screen}"
+            );
+        }
+    }
+    // Piped: byte for byte what Claude said.
+    let out = ns
+        .mcp()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("TERM", "xterm-256color")
+        .args(["chat", "piped", "--model", "m", "-f"])
+        .arg(&qfile)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("You said: {question}\n")
+    );
+}

@@ -155,7 +155,8 @@ pub(super) async fn run(
         ));
     }
     if interactive {
-        return repl::run(session, client, journal).await;
+        let render = crate::markdown::wanted(true, args.raw);
+        return repl::run(session, client, journal, render).await;
     }
 
     // Stdout, not its lock: the streaming callback runs inside a Send future.
@@ -173,17 +174,27 @@ pub(super) async fn run(
         // journalled): whatever a reader saw whole is a kept turn.
         let text = args.output == ChatFormat::Text;
         let mut write_err: Option<std::io::Error> = None;
+        let mut md =
+            crate::markdown::Renderer::new(crate::markdown::wanted(out.is_terminal(), args.raw));
         let mut show = |s: Shown<'_>| {
             if !text || write_err.is_some() {
                 return;
             }
             let r = match s {
-                Shown::Text(t) => out.write_all(t.as_bytes()).and_then(|_| out.flush()),
-                Shown::Stored => writeln!(out).and_then(|_| out.flush()),
+                Shown::Text(t) => out
+                    .write_all(md.push(t).as_bytes())
+                    .and_then(|_| out.flush()),
+                Shown::Stored => out
+                    .write_all(md.finish().as_bytes())
+                    .and_then(|_| writeln!(out))
+                    .and_then(|_| out.flush()),
                 Shown::Kept | Shown::Stopped => Ok(()),
                 Shown::Restarted => {
+                    let rest = md.finish();
                     output::note("\n[the answer was cut off in transit; asking again from the start (a second, billed call); only the complete answer is stored]");
-                    writeln!(out).and_then(|_| out.flush())
+                    out.write_all(rest.as_bytes())
+                        .and_then(|_| writeln!(out))
+                        .and_then(|_| out.flush())
                 }
             };
             write_err = r.err();
