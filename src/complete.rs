@@ -18,11 +18,36 @@ pub const DEFAULT: u8 = 0;
 /// Subcommands whose first positional argument is a session.
 const SESSION_COMMANDS: &[&str] = &["chat", "get", "delete", "summarize", "export"];
 
+/// The columns `list --sort-by` takes by name.
+const SORT_KEYS: &[&str] = &[
+    "name",
+    "namespace",
+    "model",
+    "session",
+    "state",
+    "turns",
+    "tokens",
+    "last-activity",
+    "age",
+];
+
 /// What to complete, found from the words before the partial one.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Want {
     /// Candidates known without the cluster, and the directive.
     Static(Vec<String>, u8),
+    /// Namespace names from the cluster (for `-n`).
+    Namespaces {
+        /// `--kubeconfig`, when given.
+        kubeconfig: Option<String>,
+        /// `--context`, when given.
+        context: Option<String>,
+    },
+    /// The kubeconfig's context names (for `--context`).
+    Contexts {
+        /// `--kubeconfig`, when given.
+        kubeconfig: Option<String>,
+    },
     /// Context names in this namespace (`None`: the kubeconfig's), filtered by the prefix.
     Sessions {
         /// `-n`, when given.
@@ -100,6 +125,30 @@ pub fn analyse(words: &[String], partial: &str) -> Want {
             .or_else(|| find_flag(&root, prev))
             .filter(|f| takes_value(f))
         {
+            let prefixed = |all: Vec<String>| -> Vec<String> {
+                all.into_iter().filter(|v| v.starts_with(partial)).collect()
+            };
+            match f.get_id().as_str() {
+                "namespace" => {
+                    return Want::Namespaces {
+                        kubeconfig,
+                        context,
+                    }
+                }
+                "context" => return Want::Contexts { kubeconfig },
+                "model" => {
+                    let models = crate::models::MODELS
+                        .iter()
+                        .map(|m| m.id.to_string())
+                        .collect();
+                    return Want::Static(prefixed(models), NO_FILE_COMP);
+                }
+                "sort_by" => {
+                    let keys = SORT_KEYS.iter().map(|k| k.to_string()).collect();
+                    return Want::Static(prefixed(keys), NO_FILE_COMP);
+                }
+                _ => {}
+            }
             let values: Vec<String> = f
                 .get_possible_values()
                 .iter()
@@ -157,6 +206,27 @@ pub fn analyse(words: &[String], partial: &str) -> Want {
     }
 }
 
+/// Answer a `__complete` call (`args` after it) on stdout, in a runtime of its own: what
+/// `kubectl_complete-mcp` does for kubectl, and `kubectl-mcp __complete` for the shell scripts
+/// `kubectl mcp completions` prints.
+pub fn run_protocol(args: &[String]) {
+    use std::io::Write;
+    crate::tls::install_crypto_provider();
+    let lines = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(complete(args)),
+        Err(_) => vec![format!(":{NO_FILE_COMP}")],
+    };
+    let mut out = std::io::stdout().lock();
+    for l in lines {
+        if writeln!(out, "{l}").is_err() {
+            return;
+        }
+    }
+}
+
 /// Run the protocol: `args` are what kubectl passes after `__complete` (the last one is the
 /// word being completed). Returns the lines to print.
 pub async fn complete(args: &[String]) -> Vec<String> {
@@ -166,6 +236,48 @@ pub async fn complete(args: &[String]) -> Vec<String> {
     };
     let (mut out, directive) = match analyse(words, partial) {
         Want::Static(c, d) => (c, d),
+        Want::Contexts { kubeconfig } => {
+            let config = match kubeconfig {
+                Some(path) => kube::config::Kubeconfig::read_from(path).ok(),
+                None => kube::config::Kubeconfig::read().ok(),
+            };
+            let mut names: Vec<String> = config
+                .map(|c| c.contexts.into_iter().map(|n| n.name).collect())
+                .unwrap_or_default();
+            names.retain(|n| n.starts_with(partial));
+            names.sort();
+            (names, NO_FILE_COMP)
+        }
+        Want::Namespaces {
+            kubeconfig,
+            context,
+        } => {
+            let global = crate::cluster::ClusterOptions {
+                kubeconfig: kubeconfig.map(Into::into),
+                context,
+                namespace: None,
+                request_timeout: Some(Duration::from_secs(2)),
+            };
+            let names = async {
+                let cluster = crate::cluster::Cluster::connect(&global).await.ok()?;
+                let api: kube::Api<k8s_openapi::api::core::v1::Namespace> =
+                    kube::Api::all(cluster.client().clone());
+                let list = api.list_metadata(&Default::default()).await.ok()?;
+                Some(
+                    list.items
+                        .into_iter()
+                        .filter_map(|n| n.metadata.name)
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let mut names = tokio::time::timeout(Duration::from_secs(3), names)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            names.retain(|n| n.starts_with(partial));
+            (names, NO_FILE_COMP)
+        }
         Want::Sessions {
             namespace,
             kubeconfig,
@@ -220,6 +332,8 @@ mod tests {
         match want {
             Want::Static(c, _) => c,
             Want::Sessions { .. } => vec!["<sessions>".into()],
+            Want::Namespaces { .. } => vec!["<namespaces>".into()],
+            Want::Contexts { .. } => vec!["<contexts>".into()],
         }
     }
 
@@ -244,6 +358,25 @@ mod tests {
             ["truncate", "summarize_oldest", "hybrid", "server"]
         );
         assert_eq!(names(analyse(&w(&["completions"]), "z")), ["zsh"]);
+        assert_eq!(
+            names(analyse(&w(&["list", "--sort-by"]), "t")),
+            ["turns", "tokens"]
+        );
+        assert!(names(analyse(&w(&["chat", "x", "--model"]), "claude-h"))
+            .contains(&"claude-haiku-4-5".to_string()));
+        assert_eq!(
+            analyse(&w(&["--context", "prod", "list", "-n"]), ""),
+            Want::Namespaces {
+                kubeconfig: None,
+                context: Some("prod".into())
+            }
+        );
+        assert_eq!(
+            analyse(&w(&["--kubeconfig", "/k", "get", "--context"]), "p"),
+            Want::Contexts {
+                kubeconfig: Some("/k".into())
+            }
+        );
     }
 
     #[test]
@@ -285,7 +418,7 @@ mod tests {
         fn directive(&self) -> u8 {
             match self {
                 Want::Static(_, d) => *d,
-                Want::Sessions { .. } => NO_FILE_COMP,
+                _ => NO_FILE_COMP,
             }
         }
     }

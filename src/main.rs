@@ -7,6 +7,16 @@ use clap::Parser;
 use kubectl_mcp::{cli::Cli, UsageError};
 
 fn main() -> ExitCode {
+    // The shell scripts of `completions bash|zsh|fish` call back `kubectl-mcp __complete WORDS…`
+    // (cobra's protocol, as kubectl does with `kubectl_complete-mcp`).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args
+        .first()
+        .is_some_and(|a| a == "__complete" || a == "__completeNoDesc")
+    {
+        kubectl_mcp::complete::run_protocol(&args[1..]);
+        return ExitCode::SUCCESS;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -91,57 +91,6 @@ fn the_completions_command_prints_the_same_script() {
     );
 }
 
-/// Issue #14 item 6: the committed bash script, executed in bash, completes past the first word:
-/// subcommands (and their aliases), a subcommand's flags, enum values, global flags.
-#[test]
-fn the_bash_script_completes_subcommands_flags_and_values() {
-    let script = root().join("completions/kubectl-mcp.bash");
-    let complete = |words: &[&str]| -> Vec<String> {
-        // As bash calls a completion function: the command, the word being completed, the word
-        // before it, with COMP_WORDS/COMP_CWORD set.
-        let cword = words.len() - 1;
-        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-        let prog = format!(
-            "source '{}'; COMP_WORDS=({}); COMP_CWORD={cword}; _kubectl__mcp kubectl-mcp '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-            script.display(),
-            quoted.join(" "),
-            words[cword],
-            words[cword - 1],
-        );
-        let out = std::process::Command::new("bash")
-            .args(["--norc", "-c", &prog])
-            .output()
-            .expect("bash");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect()
-    };
-    let has = |got: &[String], want: &str| got.iter().any(|g| g == want);
-    let got = complete(&["kubectl-mcp", "ch"]);
-    assert_eq!(got, ["chat"]);
-    let got = complete(&["kubectl-mcp", "des"]);
-    assert_eq!(got, ["describe"], "aliases too");
-    let got = complete(&["kubectl-mcp", "chat", "--mo"]);
-    assert_eq!(got, ["--model"]);
-    let got = complete(&["kubectl-mcp", "create", "x", "--strategy", ""]);
-    assert_eq!(got, ["truncate", "summarize_oldest", "hybrid", "server"]);
-    let got = complete(&["kubectl-mcp", "list", "-o", ""]);
-    assert!(has(&got, "wide") && has(&got, "json"), "{got:?}");
-    let got = complete(&["kubectl-mcp", "get", "--"]);
-    assert!(
-        has(&got, "--namespace") && has(&got, "--kubeconfig"),
-        "{got:?}"
-    );
-    let got = complete(&["kubectl-mcp", "serve", "--"]);
-    assert!(has(&got, "--http"), "{got:?}");
-}
-
 /// Issue #14 item 4: every command's help teaches by example, each example is a command line
 /// this very CLI accepts, and usage lines say `kubectl mcp` (how users run it).
 #[test]
