@@ -113,10 +113,103 @@ pub const COMMANDS: &[SlashCommand] = &[
         help: "bring back the turns /clear, /undo and /retry moved aside",
     },
     SlashCommand {
+        name: "file",
+        args: "[PATH|--clear]",
+        help: "attach a text file to the next message (no PATH: list attachments)",
+    },
+    SlashCommand {
+        name: "run",
+        args: "COMMAND",
+        help: "run a shell command (after confirmation) and attach its output to the next message",
+    },
+    SlashCommand {
+        name: "copy",
+        args: "",
+        help: "copy the last answer to the clipboard (wl-copy, xclip, xsel or pbcopy)",
+    },
+    SlashCommand {
         name: "exit",
         args: "",
         help: "leave the chat (Ctrl-D works too)",
     },
+];
+
+/// Largest attachment (`/file`, `/run` output), bytes: a message must still fit a window.
+const ATTACHMENT_CAP: usize = 256 * 1024;
+/// Longest a `/run` command may take.
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+/// Lines of an attachment shown when it is attached.
+const PREVIEW_LINES: usize = 5;
+
+/// While an answer streams (or a long step runs), keys typed are neither echoed into the output
+/// nor lost: echo and line buffering are off (signals stay on, so Ctrl-C still cancels), and what
+/// is typed waits in the terminal's input queue for the next prompt, where the line editor reads
+/// it. Restored on drop; a no-op when stdin is not a terminal.
+struct QuietInput {
+    saved: Option<nix::sys::termios::Termios>,
+}
+
+impl QuietInput {
+    fn new() -> Self {
+        use nix::sys::termios::{tcgetattr, tcsetattr, LocalFlags, SetArg};
+        let stdin = std::io::stdin();
+        let Ok(saved) = tcgetattr(&stdin) else {
+            return Self { saved: None };
+        };
+        let mut quiet = saved.clone();
+        quiet
+            .local_flags
+            .remove(LocalFlags::ECHO | LocalFlags::ICANON);
+        if tcsetattr(&stdin, SetArg::TCSANOW, &quiet).is_err() {
+            return Self { saved: None };
+        }
+        Self { saved: Some(saved) }
+    }
+}
+
+impl Drop for QuietInput {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.saved {
+            let _ = nix::sys::termios::tcsetattr(
+                std::io::stdin(),
+                nix::sys::termios::SetArg::TCSANOW,
+                saved,
+            );
+        }
+    }
+}
+
+/// The spinner of a step that waits on the network, on stderr; Ctrl-C cancels the step.
+fn spinner(message: &str) -> ProgressBar {
+    let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    spinner.set_message(format!("{message} (Ctrl-C cancels)"));
+    spinner.enable_steady_tick(Duration::from_millis(100));
+    spinner
+}
+
+/// Text to attach, refused when it is not text or is too large.
+fn attachable(bytes: Vec<u8>, what: &str) -> anyhow::Result<String> {
+    if bytes.len() > ATTACHMENT_CAP {
+        anyhow::bail!(
+            "{what} is {} bytes, more than the {} KiB an attachment may be; attach a part of it (e.g. /run head -c 100000 FILE)",
+            bytes.len(),
+            ATTACHMENT_CAP / 1024
+        );
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text; nothing was attached"))
+}
+
+/// The clipboard tools tried by `/copy`, in order, with their arguments.
+const CLIPBOARDS: &[(&str, &[&str])] = &[
+    ("wl-copy", &[]),
+    ("xclip", &["-selection", "clipboard"]),
+    ("xsel", &["--clipboard", "--input"]),
+    ("pbcopy", &[]),
 ];
 
 /// More turns arriving at once than this are announced in one line.
@@ -214,18 +307,24 @@ fn read_message(ed: &mut Ed, prompt: &str) -> rustyline::Result<String> {
     if first.trim() == "\"\"\"" {
         let mut lines = Vec::new();
         loop {
-            let line = ed.readline("... ")?;
-            if line.trim() == "\"\"\"" {
-                return Ok(lines.join("\n"));
+            match ed.readline("... ") {
+                Ok(line) if line.trim() == "\"\"\"" => return Ok(lines.join("\n")),
+                Ok(line) => lines.push(line),
+                // Ctrl-D ends the block as the closing """ would: the draft is sent, not lost.
+                Err(ReadlineError::Eof) => return Ok(lines.join("\n")),
+                Err(e) => return Err(e),
             }
-            lines.push(line);
         }
     }
     let mut text = first;
     while text.ends_with('\\') {
         text.pop();
         text.push('\n');
-        text.push_str(&ed.readline("... ")?);
+        match ed.readline("... ") {
+            Ok(more) => text.push_str(&more),
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e),
+        }
     }
     Ok(text)
 }
@@ -252,6 +351,15 @@ async fn read(ed: Ed, prompt: String) -> anyhow::Result<(Ed, rustyline::Result<S
         (ed, r)
     })
     .await?)
+}
+
+/// `tool` on PATH.
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(tool))
+            .find(|p| p.is_file())
+    })
 }
 
 fn history_file() -> anyhow::Result<PathBuf> {
@@ -338,6 +446,10 @@ struct Repl {
     quiet_shrink: bool,
     /// Answers are rendered as Markdown.
     render: bool,
+    /// Attached with /file or /run, sent with the next message: a label and the text.
+    attachments: Vec<(String, String)>,
+    /// The last answer shown, for /copy.
+    last_answer: Option<String>,
 }
 
 /// The settings of a spec, without the history.
@@ -400,6 +512,8 @@ pub async fn run(
         removals: o.removed().to_vec(),
         quiet_shrink: false,
         render,
+        attachments: Vec::new(),
+        last_answer: None,
         deleted: false,
         unreachable: false,
         session,
@@ -474,6 +588,20 @@ pub async fn run(
                     Ok(_) | Err(ReadlineError::Interrupted) => eprintln!("the turn is kept as it was"),
                     Err(ReadlineError::Eof) => break,
                     Err(e) => return Err(e.into()),
+                }
+            }
+            Input::Command { name: "run", arg } if arg.is_empty() => {
+                eprintln!("/run needs a command, e.g. /run kubectl get pods -A")
+            }
+            Input::Command { name: "run", arg } => {
+                let (back, answer) = read(ed, format!("Run `{arg}` and attach its output to your next message? [y/N] ")).await?;
+                ed = back;
+                if matches!(answer.as_deref().map(|a| a.trim().to_ascii_lowercase()), Ok(a) if a == "y" || a == "yes") {
+                    if let Err(e) = repl.run_command(&arg).await {
+                        eprintln!("error: {e:#}");
+                    }
+                } else {
+                    eprintln!("not run");
                 }
             }
             Input::Command { name: "clear", .. } => {
@@ -717,13 +845,17 @@ impl Repl {
     /// Send a message and stream the answer through the turn pipeline; Ctrl-C cancels it
     /// while it streams and stores nothing.
     async fn ask(&mut self, message: &str) {
-        let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        spinner.set_style(
-            ProgressStyle::with_template("{spinner} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        spinner.set_message("waiting for Claude… (Ctrl-C cancels)");
-        spinner.enable_steady_tick(Duration::from_millis(100));
+        // Attachments go first, each fenced, then the question (as `chat -f FILE -m Q` does).
+        let message = self
+            .attachments
+            .iter()
+            .rev()
+            .fold(message.to_string(), |m, (_, text)| {
+                crate::session::with_attachment(text, &m)
+            });
+        let message = message.as_str();
+        let spinner = spinner("waiting for Claude…");
+        let _quiet = QuietInput::new();
         // The answer as it streams; its last piece once the turn is recorded on disk, so an
         // answer seen whole is a kept turn (as in `chat`).
         let mut stdout = std::io::stdout();
@@ -768,6 +900,13 @@ impl Repl {
             Ok(done) => {
                 self.own
                     .extend(done.turn.iter().filter_map(|m| m.id.clone()));
+                self.last_answer = done
+                    .turn
+                    .iter()
+                    .rev()
+                    .find(|m| m.role == Role::Assistant)
+                    .map(|m| m.content.clone());
+                self.attachments.clear();
                 done.notes.iter().for_each(|n| eprintln!("{n}"));
                 if let Some((path, e)) = done.journalled {
                     eprintln!("warning: {e}\nthe turn was kept in the local journal ({}) and will be written back as soon as the cluster answers again", path.display());
@@ -787,8 +926,121 @@ impl Repl {
         }
     }
 
+    /// Keep `text` for the next message, and show what was attached.
+    fn attach(&mut self, label: String, text: String) {
+        let lines = text.lines().count();
+        println!(
+            "attached {label}: {lines} lines, {} bytes, ~{} tokens; it goes with your next message (/file --clear drops it)",
+            text.len(),
+            crate::tokens::estimate(&text)
+        );
+        for line in text.lines().take(PREVIEW_LINES) {
+            println!(
+                "  \x1b[2m{}\x1b[0m",
+                crate::output::ellipsize(&crate::output::sanitize(line), 100)
+            );
+        }
+        if lines > PREVIEW_LINES {
+            println!("  \x1b[2m… {} more lines\x1b[0m", lines - PREVIEW_LINES);
+        }
+        self.attachments.push((label, text));
+    }
+
+    /// `/run COMMAND` once confirmed: its output (stdout and stderr) and exit status, attached.
+    async fn run_command(&mut self, command: &str) -> anyhow::Result<()> {
+        let spinner = spinner(&format!("running {command}…"));
+        let run = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let out = tokio::select! {
+            r = tokio::time::timeout(RUN_TIMEOUT, run) => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        spinner.finish_and_clear();
+        let out = match out {
+            None => anyhow::bail!("cancelled: {command} was stopped and nothing was attached"),
+            Some(Err(_)) => anyhow::bail!(
+                "{command} took longer than {} s and was stopped; nothing was attached",
+                RUN_TIMEOUT.as_secs()
+            ),
+            Some(Ok(r)) => r.map_err(|e| anyhow::anyhow!("cannot run {command}: {e}"))?,
+        };
+        let mut bytes = out.stdout;
+        bytes.extend_from_slice(&out.stderr);
+        let text = attachable(bytes, &format!("the output of {command}"))?;
+        let status = match out.status.code() {
+            Some(0) => String::new(),
+            Some(c) => format!(" (exit status {c})"),
+            None => " (killed by a signal)".into(),
+        };
+        self.attach(
+            format!("the output of `{command}`{status}"),
+            format!(
+                "$ {command}\n{text}{}",
+                if status.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n[exit{status}]")
+                }
+            ),
+        );
+        Ok(())
+    }
+
     async fn command(&mut self, name: &str, arg: &str) -> anyhow::Result<()> {
         match name {
+            "file" => match arg {
+                "" if self.attachments.is_empty() => println!("nothing is attached"),
+                "" => {
+                    for (label, text) in &self.attachments {
+                        println!("attached: {label} ({} bytes)", text.len());
+                    }
+                }
+                "--clear" => {
+                    self.attachments.clear();
+                    println!("attachments dropped");
+                }
+                path => {
+                    let path = std::path::Path::new(path);
+                    let bytes = std::fs::read(path)
+                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                    let text = attachable(bytes, &path.display().to_string())?;
+                    self.attach(path.display().to_string(), text);
+                }
+            },
+            "copy" => {
+                let Some(answer) = self.last_answer.clone() else {
+                    anyhow::bail!("no answer to copy yet in this chat");
+                };
+                let Some((tool, args)) = CLIPBOARDS.iter().find(|(tool, _)| which(tool).is_some())
+                else {
+                    anyhow::bail!("no clipboard tool found (wl-copy, xclip, xsel or pbcopy): install one, or use `kubectl mcp export SESSION -o markdown`");
+                };
+                let mut child = tokio::process::Command::new(tool)
+                    .args(*args)
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .map_err(|e| anyhow::anyhow!("running {tool}: {e}"))?;
+                if let Some(mut stdin) = child.stdin.take() {
+                    use tokio::io::AsyncWriteExt;
+                    stdin.write_all(answer.as_bytes()).await?;
+                }
+                let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+                    .await
+                    .map_err(|_| anyhow::anyhow!("{tool} did not finish within 10 s"))??;
+                if !status.success() {
+                    anyhow::bail!("{tool} failed ({status})");
+                }
+                println!(
+                    "copied the last answer ({} characters) with {tool}",
+                    answer.chars().count()
+                );
+            }
             "help" => {
                 for c in COMMANDS {
                     eprintln!(
@@ -931,7 +1183,19 @@ impl Repl {
                 if keep_from == 0 {
                     println!("nothing to summarize: two turns or fewer are stored");
                 } else {
-                    let done = self.session.fold_keeping(&self.client, 2).await?;
+                    let spinner = spinner("summarizing older turns…");
+                    let quiet = QuietInput::new();
+                    let folded = tokio::select! {
+                        r = self.session.fold_keeping(&self.client, 2) => Some(r),
+                        _ = tokio::signal::ctrl_c() => None,
+                    };
+                    spinner.finish_and_clear();
+                    drop(quiet);
+                    let Some(done) = folded else {
+                        println!("summarizing was cancelled: nothing more was folded (a fold stored before the cancel stays)");
+                        return Ok(());
+                    };
+                    let done = done?;
                     println!(
                         "folded {} messages into the summary; all {} turns stay stored (older ones sealed: `kubectl mcp export` shows them)",
                         done.messages,

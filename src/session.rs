@@ -2880,6 +2880,21 @@ pub fn read_text_capped(path: &std::path::Path, cap: u64) -> anyhow::Result<Stri
     })
 }
 
+/// `text` in a fenced block (longer than any run of backticks in it), then the question.
+pub fn with_attachment(text: &str, question: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    format!(
+        "{fence}\n{}\n{fence}\n\n{question}",
+        text.trim_end_matches('\n')
+    )
+}
+
 /// [`read_text_capped`] with the message cap ([`max_input_bytes`]).
 pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
     read_text_capped(path, max_input_bytes()?)

@@ -855,3 +855,204 @@ fn answers_are_rendered_as_markdown_on_a_terminal_only() {
         format!("You said: {question}\n")
     );
 }
+
+/// Issue #14 item 1: keys typed while an answer streams are not echoed into it and wait for the
+/// next prompt; lines pasted without bracketed paste are all kept; Ctrl-D inside a `"""` block
+/// sends the block.
+#[test]
+fn typing_ahead_pasting_and_ctrl_d_in_a_block_lose_nothing() {
+    let ns = ControlPlane::with_crd().namespace("typeahead");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        delta_delay: Duration::from_millis(200),
+        ..Config::default()
+    })
+    .unwrap();
+    let t = Tmux::new("typeahead");
+    t.session("t", &repl_command(&ns, &fake, state.path(), "ta"));
+    t.wait_for_in("t", "Ctrl-D exits.");
+
+    // Typed while the answer streams: not in the answer, on the next prompt line instead.
+    let q = "tell me about pods and services please";
+    t.keys_to("t", &[q, "Enter"]);
+    t.wait_for_in("t", "You said: tell");
+    t.keys_to("t", &["-l", "next question typed early"]);
+    let screen = t.wait_for_in("t", &format!("You said: {q}"));
+    let screen = t
+        .wait_until("t", Duration::from_secs(30), |s| {
+            s.lines()
+                .any(|l| l.starts_with("ta [~") && l.ends_with("next question typed early"))
+        })
+        .unwrap_or_else(|s| {
+            panic!("the typed-ahead text is not on the prompt line:\n{s}\n(before: {screen})")
+        });
+    let answer: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("You said: tell"))
+        .collect();
+    assert_eq!(answer, [format!("You said: {q}")], "{screen}");
+    t.keys_to("t", &["Enter"]);
+    t.wait_for_in("t", "You said: next question typed early");
+
+    // Three lines arriving at once, as a paste without bracketed paste: three turns.
+    t.keys_to(
+        "t",
+        &[
+            "pasted one",
+            "Enter",
+            "pasted two",
+            "Enter",
+            "pasted three",
+            "Enter",
+        ],
+    );
+    t.wait_for_in("t", "You said: pasted three");
+    let stored = transcript(&ns, "ta");
+    for q in ["pasted one", "pasted two", "pasted three"] {
+        assert!(stored.contains(&q.to_string()), "{q} was lost: {stored:?}");
+    }
+
+    // Ctrl-D in a block ends the block: it is sent, and the REPL goes on.
+    t.keys_to(
+        "t",
+        &[
+            "\"\"\"",
+            "Enter",
+            "block line one",
+            "Enter",
+            "block line two",
+            "Enter",
+        ],
+    );
+    t.keys_to("t", &["C-d"]);
+    t.wait_for_in("t", "You said: block line one");
+    t.keys_to("t", &["after the block", "Enter"]);
+    t.wait_for_in("t", "You said: after the block");
+    assert!(transcript(&ns, "ta").contains(&"block line one\nblock line two".to_string()));
+    assert!(!t.screen_of("t").contains("EXITED"));
+}
+
+/// Issue #14 item 1: /summarize shows the same spinner as a turn, Ctrl-C cancels it, and a
+/// cancelled spinner leaves nothing on the screen (nor does one cancelled before the first
+/// token of an answer).
+#[test]
+fn long_steps_spin_and_cancel_cleanly() {
+    let ns = ControlPlane::with_crd().namespace("spin");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        latency: Duration::from_millis(2500),
+        ..Config::default()
+    })
+    .unwrap();
+    let t = Tmux::new("spin");
+    t.session("s", &repl_command(&ns, &fake, state.path(), "sp"));
+    t.wait_for_in("s", "Ctrl-D exits.");
+    for q in ["one", "two", "three"] {
+        t.keys_to("s", &[q, "Enter"]);
+        t.wait_for_in("s", &format!("You said: {q}"));
+    }
+    // A turn cancelled before its first token: the spinner goes, nothing is stored.
+    t.keys_to("s", &["four", "Enter"]);
+    t.wait_for_in("s", "waiting for Claude");
+    t.keys_to("s", &["C-c"]);
+    let screen = t.wait_for_in("s", "cancelled: nothing was stored");
+    assert!(!screen.contains("waiting for Claude"), "{screen}");
+    assert!(!screen.contains("^C"), "{screen}");
+    // /summarize spins; Ctrl-C cancels it and erases the spinner; nothing is folded.
+    t.keys_to("s", &["/summarize", "Enter"]);
+    t.wait_for_in("s", "summarizing older turns");
+    t.keys_to("s", &["C-c"]);
+    let screen = t.wait_for_in("s", "summarizing was cancelled");
+    assert!(!screen.contains("summarizing older turns"), "{screen}");
+    let o = find(&ns, "sp").unwrap();
+    assert_eq!(o.turns(), 3);
+    assert!(o.status.unwrap().summary.is_none());
+    // The REPL goes on.
+    t.keys_to("s", &["five", "Enter"]);
+    t.wait_for_in("s", "You said: five");
+}
+
+/// Issue #14 item 3: /file and /run attach text to the next message (shown first; /run only
+/// after a yes), and /copy hands the last answer to a clipboard tool.
+#[test]
+fn file_run_and_copy() {
+    let ns = ControlPlane::with_crd().namespace("attach");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "line A\nline B\n").unwrap();
+    let binary = dir.path().join("data.bin");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x01]).unwrap();
+    // A clipboard tool that keeps what it is given.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let clip = dir.path().join("clipboard");
+    std::fs::write(
+        bin.join("xclip"),
+        format!("#!/bin/sh\ncat > '{}'\n", clip.display()),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("xclip"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+    let never = dir.path().join("never-created");
+    let env = format!("PATH={}:$PATH", bin.display());
+    let t = Tmux::new("attach");
+    t.session(
+        "a",
+        &repl_command_with(&ns, &fake, state.path(), "at", &env),
+    );
+    t.wait_for_in("a", "Ctrl-D exits.");
+
+    t.keys_to("a", &[&format!("/file {}", notes.display()), "Enter"]);
+    t.wait_for_in("a", "2 lines");
+    t.wait_for_in("a", "line A");
+    t.keys_to("a", &[&format!("/file {}", binary.display()), "Enter"]);
+    t.wait_for_in("a", "is not UTF-8 text; nothing was attached");
+    t.keys_to("a", &["/run echo hello-from-run", "Enter"]);
+    t.wait_for_in("a", "Run `echo hello-from-run` and attach its output");
+    t.keys_to("a", &["y", "Enter"]);
+    t.wait_for_in("a", "attached the output of `echo hello-from-run`");
+    t.keys_to("a", &[&format!("/run touch {}", never.display()), "Enter"]);
+    t.wait_for_in("a", "and attach its output to your next message? [y/N]");
+    t.keys_to("a", &["n", "Enter"]);
+    t.wait_for_in("a", "not run");
+    t.keys_to("a", &["what are these?", "Enter"]);
+    let start = Instant::now();
+    let stored = loop {
+        let stored = transcript(&ns, "at");
+        if stored.len() >= 2 {
+            break stored;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the turn was never stored"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let question = &stored[0];
+    assert!(
+        question.starts_with("```\nline A\nline B\n```\n\n```\n$ echo hello-from-run\nhello-from-run\n```\n\nwhat are these?"),
+        "{question:?}"
+    );
+    assert!(!never.exists(), "a declined /run ran");
+    // Sent once: the next question goes alone.
+    t.keys_to("a", &["and now?", "Enter"]);
+    t.wait_for_in("a", "You said: and now?");
+    assert_eq!(transcript(&ns, "at")[2], "and now?");
+    t.keys_to("a", &["/copy", "Enter"]);
+    t.wait_for_in("a", "copied the last answer");
+    assert_eq!(
+        std::fs::read_to_string(&clip).unwrap(),
+        "You said: and now?"
+    );
+}

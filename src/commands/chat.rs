@@ -14,7 +14,7 @@ use crate::credentials;
 use crate::journal::Journal;
 use crate::output;
 use crate::repl;
-use crate::session::{check_message, read_text, Opened, Session};
+use crate::session::{check_message, read_text, with_attachment, Opened, Session};
 use crate::turn::{self, Shown};
 use crate::window::Window;
 
@@ -336,21 +336,6 @@ fn stdin_is_data() -> bool {
     {
         !std::io::stdin().is_terminal()
     }
-}
-
-/// `text` in a fenced block (longer than any run of backticks in it), then the question.
-fn with_attachment(text: &str, question: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat((longest + 1).max(3));
-    format!(
-        "{fence}\n{}\n{fence}\n\n{question}",
-        text.trim_end_matches('\n')
-    )
 }
 
 #[cfg(test)]
