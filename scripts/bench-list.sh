@@ -11,22 +11,9 @@ n="${1:-5000}"
 messages="${BENCH_MESSAGES:-40}"
 ns="bench-m$messages"
 
-command -v hyperfine >/dev/null || { apt-get update -qq; apt-get install -y -qq hyperfine >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq; apt-get install -y -qq time >/dev/null; }
 command -v kubectl >/dev/null || { echo "kubectl is needed for the comparison" >&2; exit 1; }
-cargo build --release --locked -q
-bin="$PWD/target/release/kubectl-mcp"
-
-if [ -n "${BENCH_KUBECONFIG:-}" ]; then
-  export KUBECONFIG="$BENCH_KUBECONFIG"
-else
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-mcp-bench.XXXXXX")
-  trap 'bash scripts/control-plane.sh stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
-  bash scripts/control-plane.sh start "$dir" >/dev/null
-  export KUBECONFIG="$dir/kubeconfig"
-fi
-"$bin" install >/dev/null
-kubectl create namespace "$ns" >/dev/null 2>&1 || true
+source scripts/bench-cluster.sh
 
 bash scripts/seed-contexts.sh "$bin" "$ns" "$n" "$messages"
 echo "contexts in $ns: $("$bin" -n "$ns" list -o name | wc -l)" >&2

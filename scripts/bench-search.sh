@@ -10,23 +10,10 @@ cd "$(dirname "$0")/.."
 n="${1:-1000}"
 ns="bench-search"
 
-command -v hyperfine >/dev/null || { apt-get update -qq; apt-get install -y -qq hyperfine >/dev/null; }
-# kubectl v1.20.2, the one the tests compare with, unless one is on PATH.
 if ! command -v kubectl >/dev/null; then
   kbin=$(mktemp -d); ln -s "$(bash scripts/control-plane.sh kubectl)" "$kbin/kubectl"; PATH="$kbin:$PATH"
 fi
-cargo build --release --locked -q
-bin="$PWD/target/release/kubectl-mcp"
-
-if [ -n "${BENCH_KUBECONFIG:-}" ]; then
-  export KUBECONFIG="$BENCH_KUBECONFIG"
-else
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-mcp-bench.XXXXXX")
-  trap 'bash scripts/control-plane.sh stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
-  bash scripts/control-plane.sh start "$dir" >/dev/null
-  export KUBECONFIG="$dir/kubeconfig"
-fi
-"$bin" install >/dev/null
+source scripts/bench-cluster.sh
 bash scripts/seed-contexts.sh "$bin" "$ns" "$n" 40
 echo "contexts in $ns: $("$bin" -n "$ns" list -o name | wc -l)" >&2
 

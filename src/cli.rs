@@ -304,10 +304,11 @@ pub struct ExpireArgs {
     pub concurrency: u16,
 }
 
-/// `summarize`.
-#[derive(Debug, Args)]
+/// Which contexts a bulk command acts on: names, or `--all` / `-l`, in this namespace or (`-A`)
+/// in every one. Shared by `delete`, `summarize` and `export`.
+#[derive(Debug, Args, Clone, Default)]
 #[command(group = clap::ArgGroup::new("targets").required(true).multiple(false).args(["sessions", "all", "selector"]))]
-pub struct SummarizeArgs {
+pub struct Targets {
     /// Session IDs or resource names.
     pub sessions: Vec<String>,
     /// Every context in the namespace.
@@ -319,6 +320,21 @@ pub struct SummarizeArgs {
     /// The contexts matching this label selector.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+}
+
+impl Targets {
+    /// `--all` or `-l`: the contexts come from a list, not from names.
+    pub fn bulk(&self) -> bool {
+        self.all || self.selector.is_some()
+    }
+}
+
+/// `summarize`.
+#[derive(Debug, Args)]
+pub struct SummarizeArgs {
+    /// The contexts to summarize.
+    #[command(flatten)]
+    pub targets: Targets,
     /// Turns kept verbatim at the end of the history (at least 1: the newest turn is never
     /// folded, so the conversation can go on from it).
     #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
@@ -341,20 +357,11 @@ pub struct BatchArgs {
 
 /// `export`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("targets").required(true).multiple(false).args(["sessions", "all", "selector"]))]
 pub struct ExportArgs {
-    /// Session IDs or resource names (several, --all or -l: a List as json, the contexts one
-    /// after another as jsonl or markdown).
-    pub sessions: Vec<String>,
-    /// Every context in the namespace.
-    #[arg(long)]
-    pub all: bool,
-    /// With --all or -l: in every namespace.
-    #[arg(short = 'A', long, conflicts_with = "sessions")]
-    pub all_namespaces: bool,
-    /// The contexts matching this label selector.
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
+    /// The contexts to export (several, --all or -l: a List as json, the contexts one after
+    /// another as jsonl or markdown).
+    #[command(flatten)]
+    pub targets: Targets,
     /// Format.
     #[arg(short = 'o', long, value_enum, default_value_t = ExportFormat::Json, value_name = "FORMAT")]
     pub output: ExportFormat,
@@ -624,19 +631,10 @@ pub struct ListArgs {
 
 /// `delete`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("what").required(true).multiple(false).args(["sessions", "all", "selector"]))]
 pub struct DeleteArgs {
-    /// Session IDs or resource names.
-    pub sessions: Vec<String>,
-    /// Delete every context in the namespace.
-    #[arg(long)]
-    pub all: bool,
-    /// With --all or -l: in every namespace (names cannot be given across namespaces).
-    #[arg(short = 'A', long, conflicts_with = "sessions")]
-    pub all_namespaces: bool,
-    /// Delete the contexts matching this label selector.
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
+    /// The contexts to delete.
+    #[command(flatten)]
+    pub targets: Targets,
     /// Treat a missing context as success.
     #[arg(long)]
     pub ignore_not_found: bool,

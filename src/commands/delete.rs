@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use kube::api::{DeleteParams, ListParams};
+use kube::api::DeleteParams;
 
 use crate::cli::DeleteArgs;
 use crate::cluster::{Cluster, ClusterError, Op};
@@ -10,23 +10,16 @@ use crate::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<()> {
     let ns = cluster.namespace();
-    if args.all_namespaces && !args.all && args.selector.is_none() {
-        return Err(crate::UsageError(
-            "-A deletes across namespaces only with --all or -l SELECTOR (a name cannot be given across namespaces)".into(),
-        )
-        .into());
-    }
+    let t = &args.targets;
     // Resolve every target first: names for --all/-l, session IDs (or names) otherwise.
     // (what the user called it, namespace, name, uid)
     let mut targets: Vec<(String, String, String, Option<String>)> = Vec::new();
     let mut failures = 0usize;
-    if args.all || args.selector.is_some() {
-        let mut params = ListParams::default();
-        if let Some(sel) = &args.selector {
-            params = params.labels(sel);
+    if let Some(objs) = super::bulk_targets(cluster, t, "deletes").await? {
+        if objs.is_empty() {
+            return Ok(());
         }
-        let scope = (!args.all_namespaces).then_some(ns);
-        for o in cluster.list_all(scope, params, 500).await? {
+        for o in objs {
             let name = o.metadata.name.clone().unwrap_or_default();
             let namespace = o
                 .metadata
@@ -35,16 +28,8 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
                 .unwrap_or_else(|| ns.to_string());
             targets.push((name.clone(), namespace, name, o.metadata.uid.clone()));
         }
-        if targets.is_empty() {
-            output::note(if args.all_namespaces {
-                "No resources found".to_string()
-            } else {
-                format!("No resources found in {ns} namespace.")
-            });
-            return Ok(());
-        }
     } else {
-        for session in &args.sessions {
+        for session in &t.sessions {
             match cluster.find(ns, session).await {
                 Ok(o) => targets.push((
                     session.clone(),
@@ -86,7 +71,7 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
         let api = cluster.contexts(Some(&namespace));
         match api.delete(&name, &DeleteParams::default()).await {
             Ok(_) => {
-                if args.all_namespaces {
+                if t.all_namespaces {
                     writeln!(
                         out,
                         "{} \"{name}\" deleted from {namespace} namespace",

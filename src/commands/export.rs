@@ -115,33 +115,19 @@ pub(crate) async fn whole(
 
 pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Result<()> {
     let ns = cluster.namespace().to_string();
-    if args.all_namespaces && !args.all && args.selector.is_none() {
-        return Err(UsageError(
-            "-A exports across namespaces only with --all or -l SELECTOR".into(),
-        )
-        .into());
-    }
-    let bulk = args.all || args.selector.is_some();
+    let t = &args.targets;
+    let bulk = t.bulk();
     let mut objs = Vec::new();
     let mut missing = 0;
-    if bulk {
-        let mut params = kube::api::ListParams::default();
-        if let Some(sel) = &args.selector {
-            params = params.labels(sel);
-        }
-        let scope = (!args.all_namespaces).then_some(ns.as_str());
-        objs = cluster.list_all(scope, params, 500).await?;
-        objs.sort_by(|a, b| {
-            (a.metadata.namespace.as_deref(), a.metadata.name.as_deref())
-                .cmp(&(b.metadata.namespace.as_deref(), b.metadata.name.as_deref()))
-        });
+    if let Some(listed) = super::bulk_targets(cluster, t, "exports").await? {
+        objs = listed;
     } else {
         // As `get` does with several names: the ones found are exported, each missing one is
         // an error on stderr, and the command fails at the end.
-        for id in &args.sessions {
+        for id in &t.sessions {
             match cluster.find(&ns, id).await {
                 Ok(o) => objs.push(o),
-                Err(e) if args.sessions.len() > 1 => {
+                Err(e) if t.sessions.len() > 1 => {
                     output::note(format!("error: {e}"));
                     missing += 1;
                 }
@@ -149,7 +135,7 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
             }
         }
     }
-    let several = bulk || args.sessions.len() > 1;
+    let several = bulk || t.sessions.len() > 1;
     let mut docs = Vec::with_capacity(objs.len());
     let mut unreadable = 0;
     for obj in objs {
@@ -195,18 +181,8 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
         }
     }
     out.flush()?;
-    if bulk && docs.is_empty() {
-        output::note(if args.all_namespaces {
-            "No resources found".to_string()
-        } else {
-            format!("No resources found in {ns} namespace.")
-        });
-    }
     if missing > 0 {
-        anyhow::bail!(
-            "{missing} of {} contexts were not found",
-            args.sessions.len()
-        );
+        anyhow::bail!("{missing} of {} contexts were not found", t.sessions.len());
     }
     if unreadable > 0 {
         anyhow::bail!("{unreadable} contexts could not be read and were left out of the export");

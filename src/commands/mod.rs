@@ -25,6 +25,43 @@ use crate::cluster::Cluster;
 
 pub use completions::render as render_completions;
 
+/// The contexts `--all` or `-l` [`-A`] select, in namespace and name order; `None` when names
+/// were given (each command looks those up its own way). Says "No resources found" as kubectl
+/// does when the list is empty.
+pub(crate) async fn bulk_targets(
+    cluster: &Cluster,
+    targets: &crate::cli::Targets,
+    verb: &str,
+) -> anyhow::Result<Option<Vec<crate::resource::ClaudeModelContext>>> {
+    if targets.all_namespaces && !targets.bulk() {
+        return Err(crate::UsageError(format!(
+            "-A {verb} across namespaces only with --all or -l SELECTOR (a name cannot be given across namespaces)"
+        ))
+        .into());
+    }
+    if !targets.bulk() {
+        return Ok(None);
+    }
+    let mut params = kube::api::ListParams::default();
+    if let Some(sel) = &targets.selector {
+        params = params.labels(sel);
+    }
+    let ns = cluster.namespace();
+    let scope = (!targets.all_namespaces).then_some(ns);
+    let mut objs = cluster.list_all(scope, params, 500).await?;
+    objs.sort_by(|a, b| {
+        (a.metadata.namespace.as_deref(), a.metadata.name.as_deref())
+            .cmp(&(b.metadata.namespace.as_deref(), b.metadata.name.as_deref()))
+    });
+    if objs.is_empty() {
+        crate::output::note(match scope {
+            Some(ns) => format!("No resources found in {ns} namespace."),
+            None => "No resources found".to_string(),
+        });
+    }
+    Ok(Some(objs))
+}
+
 /// Dispatch a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut global = cli.global;

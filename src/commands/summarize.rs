@@ -4,8 +4,6 @@
 
 use std::io::Write;
 
-use kube::api::ListParams;
-
 use crate::claude::{ClaudeClient, ClaudeConfig};
 use crate::cli::{GlobalArgs, SummarizeArgs};
 use crate::cluster::Cluster;
@@ -21,31 +19,14 @@ pub(super) async fn run(
     let ns = cluster.namespace().to_string();
     let mut sessions = Vec::new();
     let mut failures = 0usize;
-    if args.all_namespaces && !args.all && args.selector.is_none() {
-        return Err(crate::UsageError(
-            "-A summarizes across namespaces only with --all or -l SELECTOR".into(),
-        )
-        .into());
-    }
-    if args.all || args.selector.is_some() {
-        let mut params = ListParams::default();
-        if let Some(sel) = &args.selector {
-            params = params.labels(sel);
-        }
-        let scope = (!args.all_namespaces).then_some(ns.as_str());
-        for o in cluster.list_all(scope, params, 500).await? {
-            sessions.push(Session::from_object(cluster, o));
-        }
-        if sessions.is_empty() {
-            output::note(if args.all_namespaces {
-                "No resources found".to_string()
-            } else {
-                format!("No resources found in {ns} namespace.")
-            });
+    let t = &args.targets;
+    if let Some(objs) = super::bulk_targets(cluster, t, "summarizes").await? {
+        if objs.is_empty() {
             return Ok(());
         }
+        sessions.extend(objs.into_iter().map(|o| Session::from_object(cluster, o)));
     } else {
-        for id in &args.sessions {
+        for id in &t.sessions {
             match Session::load(cluster, &ns, id).await {
                 Ok(s) => sessions.push(s),
                 Err(e) => {
@@ -65,7 +46,7 @@ pub(super) async fn run(
     for mut s in sessions {
         let name = s.object().metadata.name.clone().unwrap_or_default();
         // Across namespaces, the name says which.
-        let name = if args.all_namespaces {
+        let name = if t.all_namespaces {
             format!("{}/{name}", s.object().namespace_or_default())
         } else {
             name
