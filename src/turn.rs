@@ -114,8 +114,11 @@ pub async fn ask(
     };
     // The server's figures for the model's window and answer cap, before the table's.
     client.learn_model(&session.object().spec.model_name).await;
+    // The tool's own key (and URL credentials) pasted into a question is neither sent nor
+    // stored.
+    let message = client.redact(message);
     let prepared = session
-        .prepare(client, message)
+        .prepare(client, &message)
         .await
         .map_err(TurnError::NotSent)?;
     let mut notes = prepared.notes;
@@ -190,7 +193,7 @@ pub async fn ask(
             notes,
         });
     }
-    let held = match session.hold(journal, message, &reply) {
+    let held = match session.hold(journal, &message, &reply) {
         Ok(held) => held,
         Err(e) => {
             show(Shown::Text(&last_piece));

@@ -1634,3 +1634,112 @@ fn server_side_compaction_is_stored_sent_back_and_seals_what_it_replaced() {
     assert_eq!(status, 400);
     assert!(body.contains("invalid compaction block"), "{body}");
 }
+
+/// Issue #15 item 1, the part that is always on: the tool's own key and the credentials inside
+/// `ANTHROPIC_BASE_URL` never land anywhere the tool writes (a question pasting them, an answer
+/// repeating them, what is sent, stdout, stderr, `-vvv` logs, the stored object, Events), and a
+/// huge error body is capped when printed.
+#[test]
+fn the_key_and_url_credentials_are_masked_everywhere_and_error_bodies_are_capped() {
+    let ns = cp().namespace("mask");
+    let fake = fake();
+    let password = "hunter22pass";
+    let url = fake
+        .base_url()
+        .replacen("http://", &format!("http://alice:{password}@"), 1);
+    let secrets_in = |what: &str, text: &str| {
+        assert!(
+            !text.contains(KEY) && !text.contains(password),
+            "a secret in {what}: {text}"
+        );
+    };
+    // A question that pastes both, with -vvv.
+    let out = chat(&ns, &fake)
+        .env("ANTHROPIC_BASE_URL", &url)
+        .args(["-vvv", "m", "--model", "claude-haiku-4-5", "-m"])
+        .arg(format!("is {KEY} or {password} right?"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "You said: is <redacted> or <redacted> right?\n"
+    );
+    secrets_in("stderr (-vvv)", &stderr(&out));
+    // An answer that repeats them, cut across stream events.
+    fake.push_fault(Fault::Reply(format!(
+        "Sure: your key is {KEY} and the gateway password is {password}."
+    )));
+    let out = chat(&ns, &fake)
+        .env("ANTHROPIC_BASE_URL", &url)
+        .args(["m", "-m", "what is my key?"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Sure: your key is <redacted> and the gateway password is <redacted>.\n"
+    );
+    // Credentials in an unreachable URL: the error, status and Events show ***@ instead.
+    let out = chat(&ns, &fake)
+        .env(
+            "ANTHROPIC_BASE_URL",
+            format!("http://bob:{password}@127.0.0.1:9"),
+        )
+        .env("KUBECTL_MCP_MAX_RETRIES", "0")
+        .args(["m", "-m", "anyone there?"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("http://***@127.0.0.1:9"),
+        "{}",
+        stderr(&out)
+    );
+    secrets_in("stderr", &stderr(&out));
+    for request in fake.requests() {
+        secrets_in("a request body", &request.body.to_string());
+    }
+    secrets_in(
+        "the stored object",
+        &serde_json::to_string(&ns.contexts()).unwrap(),
+    );
+    secrets_in("the transcript", &ns.exported("m").join("\n"));
+    let name = ns.contexts()[0].metadata.name.clone().unwrap();
+    secrets_in("Events", &format!("{:?}", ns.events(&name)));
+    ns.mcp()
+        .env("ANTHROPIC_BASE_URL", &url)
+        .args(["version", "--client"])
+        .assert()
+        .stdout(predicates::str::contains("http://***@127.0.0.1"))
+        .stdout(predicates::str::contains(password).not());
+
+    // A 50 MB error body, and a long error message: a bounded line on stderr.
+    fake.push_fault(Fault::Status {
+        status: 400,
+        error_type: "invalid_request_error".into(),
+        message: "x".repeat(50 << 20),
+        headers: Vec::new(),
+        details: None,
+    });
+    let out = chat(&ns, &fake).args(["m", "-m", "big"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).len() < 4000,
+        "{} bytes on stderr",
+        stderr(&out).len()
+    );
+    fake.push_fault(Fault::Status {
+        status: 400,
+        error_type: "invalid_request_error".into(),
+        message: "y".repeat(5000),
+        headers: Vec::new(),
+        details: None,
+    });
+    let out = chat(&ns, &fake).args(["m", "-m", "long"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("(4000 more characters not shown)") && err.len() < 3000,
+        "{err}"
+    );
+}

@@ -164,3 +164,37 @@ proptest! {
         prop_assert_eq!(window::build(&base), window::build(&cached));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Issue #15 item 4: the engine against arbitrary input, extremes included (budgets of 0
+    /// and u32::MAX, any history size, any calibration ratio, cached token counts that disagree
+    /// with the text, control characters and long text): a window or an error, never a panic.
+    #[test]
+    fn arbitrary_input_gives_a_window_or_an_error(
+        h in history(),
+        tokens in proptest::collection::vec(any::<u32>(), 0..80),
+        history_size in proptest::option::of(any::<u32>()),
+        max_tokens in proptest::option::of(prop_oneof![Just(0u32), Just(u32::MAX), any::<u32>()]),
+        ratio in prop_oneof![Just(0.0f64), Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), any::<f64>(), 0.1f64..10.0],
+        system in proptest::option::of("(?s).{0,200}"),
+        summary in proptest::option::of("(?s).{0,200}"),
+        new_message in "(?s).{0,300}",
+        use_tokens in any::<bool>(),
+    ) {
+        // Cached counts are used only when there is one per message (the caller's promise).
+        let cached: Vec<u32> = (0..h.len()).map(|i| tokens.get(i).copied().unwrap_or(0)).collect();
+        let input = Input {
+            system_prompt: system.as_deref(),
+            summary: summary.as_deref(),
+            history: &h,
+            message_tokens: use_tokens.then_some(cached.as_slice()),
+            history_size,
+            max_tokens,
+            ratio,
+            new_message: &new_message,
+        };
+        let _ = window::build(&input);
+    }
+}

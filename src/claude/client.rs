@@ -21,6 +21,24 @@ use super::types::{Content, MessagesRequest, Reply, RequestMessage, Usage, API_V
 use crate::resource::Role;
 use crate::size;
 
+/// Bytes of an error answer read at most.
+const ERROR_BODY_CAP: usize = 64 * 1024;
+/// Characters of an error message shown at most.
+const ERROR_MESSAGE_CAP: usize = 1000;
+
+/// `message` cut to [`ERROR_MESSAGE_CAP`] characters, saying how much was left out.
+fn cap_message(message: &str) -> String {
+    let total = message.chars().count();
+    if total <= ERROR_MESSAGE_CAP {
+        return message.to_string();
+    }
+    let kept: String = message.chars().take(ERROR_MESSAGE_CAP).collect();
+    format!(
+        "{kept}… ({} more characters not shown)",
+        total - ERROR_MESSAGE_CAP
+    )
+}
+
 /// The public API, when `ANTHROPIC_BASE_URL` is unset.
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 
@@ -84,6 +102,11 @@ pub fn stall_timeout() -> Result<Duration, ClaudeError> {
 }
 
 impl ClaudeConfig {
+    /// The base URL as it may be shown: credentials written inside it are replaced.
+    pub fn shown_url(&self) -> String {
+        super::key::shown_url(&self.base_url)
+    }
+
     /// Defaults for `credentials` against `base_url` (`None`: `ANTHROPIC_BASE_URL`, else the
     /// public API).
     pub fn new(credentials: Credentials, base_url: Option<String>) -> Self {
@@ -223,24 +246,32 @@ impl ClaudeClient {
             .headers(headers)
     }
 
-    fn redact(&self, s: &str) -> String {
-        match self.config.credentials.secret() {
-            Some(secret) => secret.redact(s),
-            None => s.to_string(),
+    /// The secrets this client must never write: the key, and credentials inside the URL.
+    fn masker(&self) -> super::key::Masker {
+        let mut secrets = super::key::url_secrets(&self.config.base_url);
+        if let Some(secret) = self.config.credentials.secret() {
+            secrets.push(secret.expose().to_string());
         }
+        super::key::Masker::new(secrets)
+    }
+
+    /// `s` with every secret of this client replaced: error bodies, answers, anything that may
+    /// echo what was sent.
+    pub fn redact(&self, s: &str) -> String {
+        self.masker().redact(s)
     }
 
     /// A transport error as ours: timeout or connection failure.
     fn transport(&self, e: &reqwest::Error, attempts: u32) -> ClaudeError {
         if e.is_timeout() {
             ClaudeError::Timeout {
-                base_url: self.config.base_url.clone(),
+                base_url: self.config.shown_url(),
                 after: self.config.idle_timeout,
                 attempts,
             }
         } else {
             ClaudeError::Connection {
-                base_url: self.config.base_url.clone(),
+                base_url: self.config.shown_url(),
                 cause: self.redact(&crate::cluster::chain(e)),
                 attempts,
             }
@@ -252,7 +283,18 @@ impl ClaudeClient {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let request_id = request_id(&headers);
-        let body = resp.text().await.unwrap_or_default();
+        // An error body is read up to a cap: a proxy answering 50 MB of HTML must not end up
+        // in memory, let alone on the terminal.
+        let mut resp = resp;
+        let mut raw = Vec::new();
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            let room = ERROR_BODY_CAP - raw.len();
+            raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if raw.len() >= ERROR_BODY_CAP {
+                break;
+            }
+        }
+        let body = String::from_utf8_lossy(&raw).into_owned();
         let parsed: Option<Value> = serde_json::from_str(&body).ok();
         let err = parsed.as_ref().and_then(|v| v.get("error"));
         let error_type = err.and_then(|e| e.get("type")).and_then(Value::as_str);
@@ -276,8 +318,9 @@ impl ClaudeClient {
         // The API's own 404 for a model names it ("model: claude-…"); any other 404 is a
         // path the server does not have.
         if kind == ApiErrorKind::NotFound && !message.to_ascii_lowercase().contains("model") {
-            kind = ApiErrorKind::NoEndpoint(self.config.base_url.clone());
+            kind = ApiErrorKind::NoEndpoint(self.config.shown_url());
         }
+        let message = cap_message(&message);
         Failure {
             error: ClaudeError::Api(Box::new(ApiError {
                 status,
@@ -523,7 +566,7 @@ impl ClaudeClient {
             .map_err(|_| Failure {
                 // Nothing was shown: a stall is retried like a connection error.
                 error: ClaudeError::Timeout {
-                    base_url: self.config.base_url.clone(),
+                    base_url: self.config.shown_url(),
                     after: self.config.idle_timeout,
                     attempts: n,
                 },
@@ -536,26 +579,54 @@ impl ClaudeClient {
             return Err(self.error_from(resp, n).await);
         }
         let rid = request_id(resp.headers());
-        self.read_stream(resp, rid, n, body.max_tokens, on_text, shows)
-            .await
+        // An answer that repeats the key (or the URL's credentials) is masked as it streams,
+        // before anything is shown, and in the reply that gets stored.
+        let mut masker = self.masker();
+        let mut masked = |t: &str| {
+            let safe = masker.push(t);
+            if !safe.is_empty() {
+                on_text(&safe);
+            }
+        };
+        let mut reply = self
+            .read_stream(
+                resp.bytes_stream(),
+                rid,
+                n,
+                body.max_tokens,
+                &mut masked,
+                shows,
+            )
+            .await?;
+        let rest = masker.finish();
+        if !rest.is_empty() {
+            on_text(&rest);
+        }
+        reply.text = self.redact(&reply.text);
+        Ok(reply)
     }
 
-    async fn read_stream(
+    /// Read an answer's server-sent events from `body` (the response's bytes; any stream of
+    /// byte chunks, so the parser can be fed arbitrary input in tests).
+    async fn read_stream<S, E>(
         &self,
-        resp: reqwest::Response,
+        body: S,
         request_id: Option<String>,
         attempts: u32,
         body_max_tokens: u32,
         on_text: &mut (dyn FnMut(&str) + Send),
         shows: bool,
-    ) -> Result<Reply, Failure> {
+    ) -> Result<Reply, Failure>
+    where
+        S: futures::Stream<Item = Result<bytes::Bytes, E>> + Unpin + Send,
+        E: std::error::Error + Send + Sync + 'static,
+    {
         // Bound what a server can make us hold: the text by the answer cap (below), and the raw
         // bytes (one endless SSE line would otherwise grow in the parser's buffer).
         let text_cap = size::answer_cap(body_max_tokens);
         let raw_cap = size::raw_stream_cap(text_cap);
         let mut raw = 0usize;
-        let mut events = resp
-            .bytes_stream()
+        let mut events = body
             .map(move |chunk| {
                 let chunk = chunk.map_err(std::io::Error::other)?;
                 raw += chunk.len();
@@ -593,7 +664,7 @@ impl ClaudeClient {
                 Ok(next) => next,
                 Err(_) => {
                     let e = ClaudeError::Timeout {
-                        base_url: self.config.base_url.clone(),
+                        base_url: self.config.shown_url(),
                         after: self.config.idle_timeout,
                         attempts,
                     };
@@ -878,4 +949,164 @@ fn short_reason(why: &str) -> String {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
+}
+
+/// The SSE reader against arbitrary input: whatever bytes a server sends, in whatever pieces,
+/// reading ends (no hang) with an answer or an error (no panic), and an answer stays within its
+/// cap. A bounded run here; `PROPTEST_CASES=100000 cargo test --lib sse_fuzz` for a long one.
+#[cfg(test)]
+mod sse_fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn client() -> ClaudeClient {
+        crate::tls::install_crypto_provider();
+        let mut config = ClaudeConfig::new(Credentials::None, Some("http://127.0.0.1:9".into()));
+        config.idle_timeout = Duration::from_secs(2);
+        config.notices = None;
+        ClaudeClient::new(config).unwrap()
+    }
+
+    /// Feed `bytes`, cut at `cuts`, to the reader.
+    fn read(bytes: Vec<u8>, cuts: Vec<usize>, max_tokens: u32) -> Result<Reply, String> {
+        let mut chunks = Vec::new();
+        let mut at = 0;
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        for c in cuts.into_iter().chain([bytes.len()]) {
+            if c > at {
+                chunks.push(Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(
+                    &bytes[at..c],
+                )));
+                at = c;
+            }
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let c = client();
+        rt.block_on(async {
+            let mut shown = String::new();
+            let mut on_text = |t: &str| shown.push_str(t);
+            let read = c.read_stream(
+                futures::stream::iter(chunks),
+                None,
+                1,
+                max_tokens,
+                &mut on_text,
+                true,
+            );
+            tokio::time::timeout(Duration::from_secs(10), read)
+                .await
+                .expect("the reader hung on finite input")
+                .map_err(|f| f.error.to_string())
+        })
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            ".{0,40}".prop_map(Value::String),
+            prop_oneof![
+                Just("text"),
+                Just("text_delta"),
+                Just("compaction"),
+                Just("compaction_delta"),
+                Just("end_turn")
+            ]
+            .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        Just("type".to_string()),
+                        Just("text".to_string()),
+                        Just("delta".to_string()),
+                        Just("message".to_string()),
+                        Just("usage".to_string()),
+                        Just("content_block".to_string()),
+                        Just("stop_reason".to_string()),
+                        Just("error".to_string()),
+                        Just("content".to_string()),
+                        Just("iterations".to_string()),
+                        ".{0,8}",
+                    ],
+                    inner,
+                    0..5,
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn event() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            Just("message_start".to_string()),
+            Just("content_block_start".to_string()),
+            Just("content_block_delta".to_string()),
+            Just("content_block_stop".to_string()),
+            Just("message_delta".to_string()),
+            Just("message_stop".to_string()),
+            Just("ping".to_string()),
+            Just("error".to_string()),
+            "[a-z_]{0,12}",
+        ];
+        (name, json_value(), any::<bool>()).prop_map(|(name, data, raw)| {
+            if raw {
+                format!("event: {name}\ndata: {data}\n\n")
+            } else {
+                format!("data: {data}\n\n")
+            }
+        })
+    }
+
+    /// Well-formed events with arbitrary content, so sequences reach text, usage and stops.
+    fn plausible() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(?s).{0,200}".prop_map(|t| format!(
+                "event: content_block_delta\ndata: {}\n\n",
+                serde_json::json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": t}})
+            )),
+            (any::<u64>(), any::<u64>()).prop_map(|(i, o)| format!(
+                "event: message_start\ndata: {}\n\n",
+                serde_json::json!({"type": "message_start", "message": {"id": "m", "model": "x", "usage": {"input_tokens": i, "output_tokens": o}}})
+            )),
+            prop_oneof![Just("end_turn"), Just("max_tokens"), Just("pause_turn"), Just("refusal")].prop_map(|r| format!(
+                "event: message_delta\ndata: {}\n\n",
+                serde_json::json!({"type": "message_delta", "delta": {"stop_reason": r}, "usage": {"output_tokens": 3}})
+            )),
+            Just("event: message_stop\ndata: {\"type\": \"message_stop\"}\n\n".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_end_in_an_answer_or_an_error(
+            bytes in prop::collection::vec(any::<u8>(), 0..4096),
+            cuts in prop::collection::vec(any::<usize>(), 0..16),
+        ) {
+            let _ = read(bytes, cuts, 64);
+        }
+
+        #[test]
+        fn arbitrary_event_sequences_end_within_the_cap(
+            events in prop::collection::vec(prop_oneof![event(), plausible()], 0..40),
+            cuts in prop::collection::vec(any::<usize>(), 0..16),
+            max_tokens in 1u32..200,
+        ) {
+            let bytes = events.concat().into_bytes();
+            if let Ok(reply) = read(bytes, cuts, max_tokens) {
+                prop_assert!(reply.text.len() <= size::answer_cap(max_tokens) + 16);
+            }
+        }
+    }
 }

@@ -468,3 +468,45 @@ mod tests {
         assert!(parse_import("   ").is_err());
     }
 }
+
+/// The import parser against arbitrary input: any text, and valid exports with lines and
+/// fields scrambled, is a document or an error naming what is wrong, never a panic. A bounded
+/// run here; `PROPTEST_CASES=100000 cargo test --lib import_fuzz` for a long one.
+#[cfg(test)]
+mod import_fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const VALID: &str = "{\"kind\": \"ClaudeModelContext\", \"metadata\": {\"name\": \"x\"}, \"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\", \"maxTokens\": 4000}, \"status\": {\"summary\": \"s\", \"summaryCovers\": 2}}\n{\"role\": \"user\", \"content\": \"q\"}\n{\"role\": \"assistant\", \"content\": \"a\"}\n";
+
+    fn check(text: &str) {
+        if let Ok(doc) = parse_import(text) {
+            let _ = live_start(&doc.spec.context_history);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_text_is_a_document_or_an_error(text in "(?s).{0,2000}") {
+            check(&text);
+        }
+
+        #[test]
+        fn scrambled_exports_are_documents_or_errors(
+            ops in prop::collection::vec((any::<usize>(), any::<usize>(), "(?s).{0,12}"), 0..12),
+        ) {
+            // Splice random text into, or cut pieces out of, a valid export.
+            let mut text = VALID.to_string();
+            for (at, len, insert) in ops {
+                let mut at = at % (text.len() + 1);
+                while !text.is_char_boundary(at) { at -= 1; }
+                let mut end = (at + len % 8).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                text.replace_range(at..end.max(at), &insert);
+            }
+            check(&text);
+        }
+    }
+}

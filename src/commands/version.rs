@@ -49,8 +49,9 @@ fn client() -> Client {
         .ok()
         .filter(|u| !u.trim().is_empty())
     {
+        // Credentials written inside the URL are never printed.
         Some(u) => (
-            u.trim().trim_end_matches('/').to_string(),
+            crate::claude::shown_url(u.trim().trim_end_matches('/')),
             "ANTHROPIC_BASE_URL",
         ),
         None => (crate::claude::DEFAULT_BASE_URL.to_string(), "default"),
