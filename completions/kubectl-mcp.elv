@@ -54,6 +54,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand version 'Print the client''s version (commit, build date), the Claude API it talks to, and the cluster''s: the apiserver version and the CRD versions it serves'
             cand config 'Show the configuration: defaults for new contexts (model, budget, answer cap, strategy), the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file'
             cand search 'Find the contexts whose conversation (sealed turns included) or summary mentions TEXT, ignoring case'
+            cand rbac 'Print the Role (or ClusterRole) a viewer, an editor or an operator needs, with a binding for --user/--group/--serviceaccount, as YAML for `kubectl apply -f -`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubectl-mcp;crd'= {
@@ -518,6 +519,22 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubectl-mcp;rbac'= {
+            cand --user 'Bind the role to this user (repeatable)'
+            cand --group 'Bind the role to this group (repeatable)'
+            cand --serviceaccount 'Bind the role to this service account, NAMESPACE:NAME (repeatable)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --cluster 'A ClusterRole (and ClusterRoleBinding) instead of a Role in the namespace (always for operator)'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubectl-mcp;help'= {
             cand crd 'Print the ClaudeModelContext CustomResourceDefinition as YAML'
             cand install 'Create or update the CRD in the cluster (server-side apply; safe to repeat)'
@@ -540,6 +557,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand version 'Print the client''s version (commit, build date), the Claude API it talks to, and the cluster''s: the apiserver version and the CRD versions it serves'
             cand config 'Show the configuration: defaults for new contexts (model, budget, answer cap, strategy), the namespace and price overrides, from $KUBECTL_MCP_* and the configuration file'
             cand search 'Find the contexts whose conversation (sealed turns included) or summary mentions TEXT, ignoring case'
+            cand rbac 'Print the Role (or ClusterRole) a viewer, an editor or an operator needs, with a binding for --user/--group/--serviceaccount, as YAML for `kubectl apply -f -`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubectl-mcp;help;crd'= {
@@ -589,6 +607,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;config;path'= {
         }
         &'kubectl-mcp;help;search'= {
+        }
+        &'kubectl-mcp;help;rbac'= {
         }
         &'kubectl-mcp;help;help'= {
         }

@@ -12,7 +12,8 @@
 # With KUBECTL_MCP_OWNER_PID set, `start` also stops everything (and removes DIR) once that
 # process exits.
 #
-# `start` writes DIR/kubeconfig (admin, group system:masters), DIR/kubeconfig-viewer (a user with no
+# `start` writes DIR/kubeconfig (admin, group system:masters), DIR/kubeconfig-alice, -bob and -carol
+# (users with no grants, for role tests), DIR/kubeconfig-viewer (a user with no
 # RBAC grants, to prove Forbidden handling) and DIR/env (shell lines to source).
 set -euo pipefail
 
@@ -158,6 +159,11 @@ start() {
       "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" >"$pki/tokens.csv"
     chmod 600 "$pki"/*
   fi
+  # Users with no grants of their own, for tests that bind roles to them.
+  for user in alice bob carol; do
+    grep -q ",$user,$user-uid," "$pki/tokens.csv" \
+      || printf '%s,%s,%s-uid,"users"\n' "$(openssl rand -hex 16)" "$user" "$user" >>"$pki/tokens.csv"
+  done
   local admin_token viewer_token
   admin_token=$(sed -n 1p "$pki/tokens.csv" | cut -d, -f1)
   viewer_token=$(sed -n 2p "$pki/tokens.csv" | cut -d, -f1)
@@ -205,6 +211,10 @@ start() {
 
   write_kubeconfig "$dir/kubeconfig" "$server" "$pki/ca.crt" "$admin_token" admin
   write_kubeconfig "$dir/kubeconfig-viewer" "$server" "$pki/ca.crt" "$viewer_token" viewer
+  for user in alice bob carol; do
+    write_kubeconfig "$dir/kubeconfig-$user" "$server" "$pki/ca.crt" \
+      "$(grep ",$user,$user-uid," "$pki/tokens.csv" | cut -d, -f1)" "$user"
+  done
   cat >"$dir/env" <<ENV
 export KUBECTL_MCP_TEST_KUBECONFIG=$dir/kubeconfig
 export KUBECTL_MCP_TEST_KUBECONFIG_VIEWER=$dir/kubeconfig-viewer

@@ -212,6 +212,55 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp search 'CrashLoopBackOff'\n  kubectl mcp search ingress -A -l team=sre\n  kubectl mcp search 'disk pressure' -o name"
     )]
     Search(SearchArgs),
+    /// Print the Role (or ClusterRole) a viewer, an editor or an operator needs, with a binding
+    /// for --user/--group/--serviceaccount, as YAML for `kubectl apply -f -`.
+    #[command(
+        after_help = "viewer: read contexts, their history segments and Events.\neditor: a viewer who chats (create and patch contexts and their status, seal turns into segments, record Events).\noperator: an editor who also deletes, expires and summarizes across namespaces (a ClusterRole).\n\nExamples:\n  kubectl mcp rbac viewer -n team-a --group team-a-readers | kubectl apply -f -\n  kubectl mcp rbac editor -n team-a --user alice --api-key-secret claude-key | kubectl apply -f -\n  kubectl mcp rbac operator --serviceaccount ops:janitor | kubectl apply -f -"
+    )]
+    Rbac(RbacArgs),
+}
+
+/// `rbac`.
+#[derive(Debug, Args)]
+pub struct RbacArgs {
+    /// Which kind of user.
+    #[arg(value_enum)]
+    pub role: RbacRole,
+    /// A ClusterRole (and ClusterRoleBinding) instead of a Role in the namespace (always for
+    /// operator).
+    #[arg(long)]
+    pub cluster: bool,
+    /// Bind the role to this user (repeatable).
+    #[arg(long = "user", value_name = "NAME")]
+    pub users: Vec<String>,
+    /// Bind the role to this group (repeatable).
+    #[arg(long = "group", value_name = "NAME")]
+    pub groups: Vec<String>,
+    /// Bind the role to this service account, NAMESPACE:NAME (repeatable).
+    #[arg(long = "serviceaccount", value_name = "NS:NAME")]
+    pub service_accounts: Vec<String>,
+}
+
+/// The kinds of user `rbac` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RbacRole {
+    /// Reads contexts, segments and Events.
+    Viewer,
+    /// A viewer who chats.
+    Editor,
+    /// An editor who deletes, expires and summarizes across namespaces.
+    Operator,
+}
+
+impl RbacRole {
+    /// The name as typed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Editor => "editor",
+            Self::Operator => "operator",
+        }
+    }
 }
 
 /// `search`.

@@ -12,6 +12,7 @@ pub(crate) mod expire;
 pub(crate) mod export;
 mod get;
 mod list;
+mod rbac;
 mod restore;
 mod search;
 mod serve;
@@ -95,6 +96,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Version(args) => version::run(&options, &args).await,
         Command::Config(cmd) => config::run(&cmd),
         Command::Search(args) => search::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Rbac(args) => {
+            // The namespace as kubectl would resolve it; no request is made.
+            let ns = match &options.namespace {
+                Some(ns) => ns.clone(),
+                None => Cluster::connect(&options)
+                    .await
+                    .map(|c| c.namespace().to_string())
+                    .unwrap_or_else(|_| "default".into()),
+            };
+            rbac::run(&ns, &args, global.api_key_secret.as_ref())
+        }
         Command::Serve(args) => {
             serve::run(&Cluster::connect(&options).await?, &global, &args).await
         }

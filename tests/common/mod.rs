@@ -269,6 +269,17 @@ impl Namespace {
         cmd
     }
 
+    /// The binary with another kubeconfig (another user) in this namespace.
+    pub fn mcp_with(&self, kubeconfig: &Path) -> Command {
+        let mut cmd = Command::cargo_bin("kubectl-mcp").unwrap();
+        cmd.arg("--kubeconfig")
+            .arg(kubeconfig)
+            .arg("-n")
+            .arg(&self.name);
+        isolate(&mut cmd);
+        cmd
+    }
+
     /// The same as the unprivileged user.
     pub fn mcp_as_viewer(&self) -> Command {
         let mut cmd = Command::cargo_bin("kubectl-mcp").unwrap();
