@@ -175,6 +175,27 @@ start() {
     read -r etcd_port peer_port api_port < <(free_ports 3)
     echo "$etcd_port $peer_port $api_port" >"$dir/ports"
   fi
+  # KUBECTL_MCP_ENCRYPT_AT_REST=1: the apiserver encrypts contexts, segments and Secrets in etcd
+  # (aescbc, a key made for this DIR); DIR/encryption.yaml is the configuration.
+  local encryption=()
+  if [ "${KUBECTL_MCP_ENCRYPT_AT_REST:-}" = 1 ]; then
+    [ -f "$dir/encryption.yaml" ] || cat >"$dir/encryption.yaml" <<ENC
+apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+- resources:
+  - claudemodelcontexts.mcp.dev
+  - claudemodelcontextsegments.mcp.dev
+  - secrets
+  providers:
+  - aescbc:
+      keys:
+      - name: key1
+        secret: $(head -c 32 /dev/urandom | base64)
+  - identity: {}
+ENC
+    encryption=(--encryption-provider-config="$dir/encryption.yaml")
+  fi
   mkdir -p "$dir/etcd"
   etcd --data-dir "$dir/etcd" --name default \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
@@ -192,7 +213,7 @@ start() {
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 \
     --enable-admission-plugins=NamespaceLifecycle,ServiceAccount \
-    --disable-admission-plugins=PersistentVolumeLabel >"$dir/apiserver.log" 2>&1 &
+    --disable-admission-plugins=PersistentVolumeLabel "${encryption[@]}" >"$dir/apiserver.log" 2>&1 &
   echo $! >"$dir/apiserver.pid"
 
   local server="https://127.0.0.1:$api_port"

@@ -34,19 +34,20 @@ pub struct ControlPlane {
 impl Drop for ControlPlane {
     fn drop(&mut self) {
         if let Some(dir) = &self.own_dir {
-            let _ = control_plane("stop", dir.path());
+            let _ = control_plane("stop", dir.path(), &[]);
         }
     }
 }
 
 /// Run `scripts/control-plane.sh ACTION DIR`, owned by this test process (a started control
 /// plane stops when the process exits).
-fn control_plane(action: &str, dir: &Path) -> std::process::Output {
+fn control_plane(action: &str, dir: &Path, env: &[(&str, &str)]) -> std::process::Output {
     StdCommand::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/control-plane.sh"))
         .arg(action)
         .arg(dir)
         .env("KUBECTL_MCP_OWNER_PID", std::process::id().to_string())
+        .envs(env.iter().copied())
         .output()
         .expect("run scripts/control-plane.sh")
 }
@@ -54,6 +55,12 @@ fn control_plane(action: &str, dir: &Path) -> std::process::Output {
 impl ControlPlane {
     /// Start a new control plane in a temporary directory (about 5–15 s).
     pub fn start_private() -> Self {
+        Self::start_private_with(&[])
+    }
+
+    /// [`ControlPlane::start_private`] with settings for the script (e.g.
+    /// `KUBECTL_MCP_ENCRYPT_AT_REST=1`).
+    pub fn start_private_with(env: &[(&str, &str)]) -> Self {
         // A failed start (a port taken between choosing and binding it, on a busy machine) is
         // retried with fresh ports; the script's own messages explain a final failure.
         let mut failures = Vec::new();
@@ -62,7 +69,7 @@ impl ControlPlane {
                 .prefix("kmcp-cp-")
                 .tempdir()
                 .unwrap();
-            let out = control_plane("start", dir.path());
+            let out = control_plane("start", dir.path(), env);
             if out.status.success() {
                 return Self::in_dir(dir);
             }
@@ -103,6 +110,16 @@ impl ControlPlane {
         self.private_action("stop");
     }
 
+    /// The etcd of a private control plane (`http://127.0.0.1:PORT`), to read what is stored.
+    pub fn etcd_url(&self) -> Option<String> {
+        let dir = self.own_dir.as_ref()?;
+        let ports = std::fs::read_to_string(dir.path().join("ports")).ok()?;
+        Some(format!(
+            "http://127.0.0.1:{}",
+            ports.split_whitespace().next()?
+        ))
+    }
+
     /// Start a stopped private control plane again: same address, credentials and data.
     pub fn restart(&self) {
         self.private_action("start");
@@ -113,7 +130,7 @@ impl ControlPlane {
             .own_dir
             .as_ref()
             .expect("only a private control plane can be stopped or restarted");
-        let out = control_plane(action, dir.path());
+        let out = control_plane(action, dir.path(), &[]);
         assert!(
             out.status.success(),
             "control-plane.sh {action}: {}",
