@@ -312,6 +312,15 @@ pub struct VersionArgs {
     pub output: Option<VersionFormat>,
 }
 
+/// On or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Toggle {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
 /// `-o` for `version`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VersionFormat {
@@ -402,6 +411,9 @@ pub struct BatchArgs {
     /// Sessions worked on at once (each session's turns stay in input order).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N")]
     pub concurrency: u16,
+    /// Mask personal data and secrets in every line's message, whatever the contexts say.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// `export`.
@@ -509,6 +521,11 @@ pub struct ContextSettings {
     /// A label for the resource, key=value (repeatable).
     #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
+    /// Mask personal data and secrets (e-mail addresses, phone and card numbers, IBANs, API keys,
+    /// tokens, private keys, Secret data) in every message before it is stored or sent
+    /// (spec.redaction.enabled).
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub redaction: Option<Toggle>,
 }
 
 impl From<&ContextSettings> for crate::resource::ContextTemplate {
@@ -526,6 +543,7 @@ impl From<&ContextSettings> for crate::resource::ContextTemplate {
             idle_ttl: s.idle_ttl.clone(),
             cache_ttl: s.cache_ttl,
             labels: s.labels.clone(),
+            redaction: s.redaction.map(|r| r == Toggle::On),
         }
     }
 }
@@ -618,6 +636,10 @@ pub struct ChatArgs {
     /// stdout is not a terminal).
     #[arg(long)]
     pub raw: bool,
+    /// Mask personal data and secrets in this run's messages, whatever the context says (see
+    /// --redaction to turn it on for good).
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// `-o` for `chat`.

@@ -39,6 +39,7 @@ pub mod models;
 pub mod naming;
 pub mod output;
 pub mod recent;
+pub mod redact;
 pub mod repl;
 pub mod resource;
 pub mod segment;

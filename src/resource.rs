@@ -135,6 +135,40 @@ pub struct ClaudeModelContextSpec {
     /// instead of 1.25×, reads stay 0.1×).
     #[serde(default, rename = "cacheTTL", skip_serializing_if = "Option::is_none")]
     pub cache_ttl: Option<CacheTtl>,
+
+    /// Mask personal data and secrets in every message before it is stored or sent: e-mail
+    /// addresses, phone numbers, card numbers, IBANs, API keys and tokens, JWTs, private keys,
+    /// Secret manifests' data (and IP addresses, and patterns of your own, when listed). Each
+    /// value becomes a placeholder that stays the same within this context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<Redaction>,
+}
+
+/// `spec.redaction`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Redaction {
+    /// Mask before storing and sending.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Also mask IPv4 and IPv6 addresses.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ip_addresses: bool,
+    /// Patterns of your own (regular expressions, Rust `regex` syntax), each masked as
+    /// `[NAME_…]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<RedactionPattern>,
+}
+
+/// One user pattern of `spec.redaction.patterns`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+pub struct RedactionPattern {
+    /// The placeholder's name, e.g. `ticket` gives `[TICKET_…]`.
+    #[schemars(length(min = 1, max = 32))]
+    pub name: String,
+    /// The regular expression.
+    #[schemars(length(min = 1, max = 1024))]
+    pub regex: String,
 }
 
 impl ClaudeModelContextSpec {
@@ -716,6 +750,8 @@ pub struct ContextTemplate {
     pub cache_ttl: Option<CacheTtl>,
     /// Labels of the new object.
     pub labels: Vec<(String, String)>,
+    /// `spec.redaction.enabled`.
+    pub redaction: Option<bool>,
 }
 
 impl ContextTemplate {
@@ -733,6 +769,7 @@ impl ContextTemplate {
             && self.idle_ttl.is_none()
             && self.cache_ttl.is_none()
             && self.labels.is_empty()
+            && self.redaction.is_none()
     }
 }
 
@@ -1182,6 +1219,7 @@ mod tests {
                 expiration_time: None,
                 idle_ttl: None,
                 cache_ttl: None,
+                redaction: None,
             },
         );
         obj.status = Some(ClaudeModelContextStatus {

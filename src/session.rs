@@ -155,6 +155,9 @@ pub enum Note {
     /// Claude declined to answer: the turn is stored marked `refusal` and left out of later
     /// requests.
     Refused,
+    /// Redaction replaced personal data or secrets in the message by placeholders (what, how
+    /// many).
+    Masked(String),
 }
 
 impl std::fmt::Display for Note {
@@ -167,6 +170,7 @@ impl std::fmt::Display for Note {
             Note::NotSealed(e) => write!(f, "warning: could not seal older turns into history segments (the turn is stored; the next one tries again): {e}"),
             Note::Refused => write!(f, "warning: Claude declined to answer (stop_reason refusal); the turn is kept, marked `refusal`, and left out of later requests so the refusal does not carry on: rephrase the question (in the REPL, /retry offers it for editing)"),
             Note::WroteBack(n) => write!(f, "wrote back {n} turn(s) kept in the local journal while the cluster was unreachable"),
+            Note::Masked(what) => write!(f, "masked before it was sent or stored: {what}"),
         }
     }
 }
@@ -2623,6 +2627,7 @@ const SETTINGS_ORDER: &[&str] = &[
     "expirationTime",
     "idleTTL",
     "cacheTTL",
+    "redaction",
 ];
 
 /// `spec` with the settings `t` gives (the system prompt and expiration already resolved):
@@ -2660,6 +2665,12 @@ fn with_settings(
     }
     if let Some(ttl) = t.cache_ttl {
         s.cache_ttl = Some(ttl);
+    }
+    if let Some(on) = t.redaction {
+        s.redaction = Some(crate::resource::Redaction {
+            enabled: on,
+            ..s.redaction.clone().unwrap_or_default()
+        });
     }
     s
 }
@@ -2719,6 +2730,12 @@ pub fn new_context(
             expiration_time,
             idle_ttl: settings.idle_ttl.clone(),
             cache_ttl: settings.cache_ttl,
+            redaction: settings
+                .redaction
+                .map(|enabled| crate::resource::Redaction {
+                    enabled,
+                    ..Default::default()
+                }),
         },
     );
     check_limits(&obj.spec)?;

@@ -117,11 +117,27 @@ pub async fn ask(
     // The tool's own key (and URL credentials) pasted into a question is neither sent nor
     // stored.
     let message = client.redact(message);
+    // Personal data and secrets, when the context (or the run) asks: placeholders keyed by the
+    // context, before anything is sent or stored.
+    let mut masked_note = None;
+    let message = match crate::redact::policy(session.object().spec.redaction.as_ref()) {
+        Some(policy) => {
+            let key = session.object().metadata.uid.clone().unwrap_or_default();
+            let (masked, what) = crate::redact::mask(&message, &policy, &key)
+                .map_err(|e| TurnError::NotSent(crate::UsageError(e).into()))?;
+            if !what.is_empty() {
+                masked_note = Some(Note::Masked(what.to_string()));
+            }
+            masked
+        }
+        None => message,
+    };
     let prepared = session
         .prepare(client, &message)
         .await
         .map_err(TurnError::NotSent)?;
     let mut notes = prepared.notes;
+    notes.extend(masked_note);
     if wrote_back > 0 {
         notes.insert(0, Note::WroteBack(wrote_back));
     }

@@ -9,7 +9,7 @@ use fake_claude::{Config, FakeClaude, Fault};
 use kubectl_mcp::resource::Role;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const KEY: &str = "sk-ant-chat-test-KEY-0123456789";
 
@@ -1742,4 +1742,158 @@ fn the_key_and_url_credentials_are_masked_everywhere_and_error_bodies_are_capped
         err.contains("(4000 more characters not shown)") && err.len() < 3000,
         "{err}"
     );
+}
+
+/// Issue #15 item 1: redaction, on for a context (`--redaction on`) or for a run (`--redact`):
+/// personal data and secrets become placeholders before anything is sent or stored, the same
+/// value is the same placeholder in every turn, the user is told what was masked, and nothing
+/// unmasked reaches the stored object, the request, the state directory or `-vvv` logs.
+#[test]
+fn redaction_masks_before_sending_and_storing_with_stable_placeholders() {
+    let ns = cp().namespace("redact");
+    let fake = fake();
+    let state = tempfile::tempdir().unwrap();
+    let pii = [
+        "jane.doe@example.com",
+        "4111 1111 1111 1111",
+        "AKIAIOSFODNN7EXAMPLE",
+        "+44 20 7946 0958",
+    ];
+    let chat_in = |args: &[&str]| {
+        chat(&ns, &fake)
+            .env("KUBECTL_MCP_STATE_DIR", state.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    ns.mcp()
+        .args(["create", "r", "--model", "m", "--redaction", "on"])
+        .assert()
+        .success();
+    let q1 = format!(
+        "mail {} about card {} (key {}), or call {}",
+        pii[0], pii[1], pii[2], pii[3]
+    );
+    let out = chat_in(&["-vvv", "r", "-m", &q1]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("masked before it was sent or stored: 1 API keys or tokens, 1 card numbers, 1 e-mail addresses, 1 phone numbers"),
+        "{err}"
+    );
+    let out2 = chat_in(&["r", "-m", &format!("and again {}", pii[0])]);
+    assert!(out2.status.success(), "{}", stderr(&out2));
+    let stored = ns.exported("r");
+    let tag = |text: &str| -> String {
+        let at = text.find("[EMAIL_").expect("an e-mail placeholder");
+        text[at..at + 14].to_string()
+    };
+    assert_eq!(
+        tag(&stored[0]),
+        tag(&stored[2]),
+        "the same address, the same placeholder"
+    );
+    // Nowhere unmasked.
+    let mut everywhere = vec![
+        stdout(&out),
+        err,
+        stdout(&out2),
+        serde_json::to_string(&ns.contexts()).unwrap(),
+        stored.join("\n"),
+    ];
+    everywhere.extend(fake.requests().iter().map(|r| r.body.to_string()));
+    for entry in walk(state.path()) {
+        everywhere.push(String::from_utf8_lossy(&std::fs::read(entry).unwrap()).into_owned());
+    }
+    for text in &everywhere {
+        for value in pii {
+            assert!(!text.contains(value), "{value} unmasked in: {text}");
+        }
+    }
+
+    // Per run: --redact masks in a context that does not; without it, nothing is masked.
+    ns.mcp()
+        .args(["create", "plain", "--model", "m"])
+        .assert()
+        .success();
+    assert!(
+        chat_in(&["plain", "--redact", "-m", &format!("mail {}", pii[0])])
+            .status
+            .success()
+    );
+    assert!(chat_in(&["plain", "-m", "mail bob@example.org"])
+        .status
+        .success());
+    let plain = ns.exported("plain");
+    assert!(plain[0].starts_with("mail [EMAIL_"), "{plain:?}");
+    assert_eq!(plain[2], "mail bob@example.org");
+    // Turned off with set: stored as typed.
+    ns.mcp()
+        .args(["set", "r", "--redaction", "off"])
+        .assert()
+        .success();
+    assert!(chat_in(&["r", "-m", "now carol@example.net"])
+        .status
+        .success());
+    assert_eq!(ns.exported("r")[4], "now carol@example.net");
+    // batch --redact.
+    let dir = tempfile::tempdir().unwrap();
+    let lines = dir.path().join("b.jsonl");
+    std::fs::write(
+        &lines,
+        format!(
+            "{{\"session\": \"b\", \"message\": \"card {}\", \"model\": \"m\"}}\n",
+            pii[1]
+        ),
+    )
+    .unwrap();
+    ns.mcp()
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("ANTHROPIC_API_KEY", KEY)
+        .args(["batch", "--redact", "-f"])
+        .arg(&lines)
+        .assert()
+        .success();
+    assert!(
+        ns.exported("b")[0].starts_with("card [CARD_"),
+        "{:?}",
+        ns.exported("b")
+    );
+    // A pattern of the context's own that does not compile: refused before anything is sent.
+    ns.create_raw(json!({
+        "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
+        "metadata": {"name": "badpattern"},
+        "spec": {"modelName": "m", "sessionID": "badpattern",
+                 "redaction": {"enabled": true, "patterns": [{"name": "broken", "regex": "(unclosed"}]}},
+    }))
+    .unwrap();
+    let messages = || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.path == "/v1/messages")
+            .count()
+    };
+    let sent = messages();
+    let out = chat_in(&["badpattern", "-m", "hi"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("spec.redaction.patterns broken"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(messages(), sent, "a message was sent");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -144,6 +144,9 @@ pub(super) async fn run(
     global: &GlobalArgs,
     args: &BatchArgs,
 ) -> anyhow::Result<()> {
+    if args.redact {
+        crate::redact::force();
+    }
     let text = read_text_capped(&args.file, BULK_INPUT_CAP)?;
     let Parsed { groups, bad, total } = parse(&text, cluster.namespace());
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;

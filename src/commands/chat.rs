@@ -76,6 +76,9 @@ pub(super) async fn run(
     global: &GlobalArgs,
     args: ChatArgs,
 ) -> anyhow::Result<()> {
+    if args.redact {
+        crate::redact::force();
+    }
     let interactive = args.messages.is_empty()
         && args.file.is_none()
         && std::io::stdin().is_terminal()

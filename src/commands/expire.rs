@@ -328,6 +328,7 @@ mod tests {
                 expiration_time: expires.map(|t| t.parse().unwrap()),
                 idle_ttl: ttl.map(str::to_string),
                 cache_ttl: None,
+                redaction: None,
             },
         );
         o.metadata.creation_timestamp = Some(Time(now - SignedDuration::from_hours(1000)));

@@ -441,6 +441,7 @@ mod tests {
                 expiration_time: None,
                 idle_ttl: None,
                 cache_ttl: None,
+                redaction: None,
             },
         );
         obj.metadata.namespace = Some("team".into());

@@ -460,6 +460,7 @@ mod tests {
                 expiration_time: None,
                 idle_ttl: None,
                 cache_ttl: None,
+                redaction: None,
             },
         );
         o.metadata.namespace = Some("default".into());
