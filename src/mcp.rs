@@ -53,9 +53,10 @@ const PAGE: usize = 100;
 const DEFAULT_LAST_TURNS: u32 = 5;
 
 /// The tools, in the order they are listed: reading first, then writing, then housekeeping.
-const TOOL_ORDER: [&str; 6] = [
+const TOOL_ORDER: [&str; 7] = [
     "list_contexts",
     "get_context",
+    "search_contexts",
     "create_context",
     "ask",
     "summarize",
@@ -157,6 +158,23 @@ pub struct ListContextsArgs {
     /// Only contexts in this state.
     #[serde(default)]
     pub state: Option<ContextState>,
+}
+
+/// `search_contexts` arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SearchContextsArgs {
+    /// The text to look for (case is ignored).
+    pub text: String,
+    /// Namespace to search (default: the server's namespace).
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Search every namespace the caller may read.
+    #[serde(default)]
+    pub all_namespaces: bool,
+    /// Label selector, e.g. `team=sre`.
+    #[serde(default)]
+    pub labels: Option<String>,
 }
 
 /// A context named by session ID (or resource name).
@@ -362,6 +380,27 @@ impl McpServer {
         let ns = self.ns(&args.namespace).to_string();
         let last = args.last_turns.unwrap_or(DEFAULT_LAST_TURNS) as usize;
         outcome(describe(&self.cluster, &ns, &args.session, last).await)
+    }
+
+    #[tool(
+        description = "Find the contexts whose conversation (sealed turns included) or summary mentions a text, ignoring case: for each, how many messages match, where (summary, or turn N user|assistant) and the text around each match. As `kubectl mcp search`.",
+        annotations(read_only_hint = true)
+    )]
+    async fn search_contexts(
+        &self,
+        Parameters(Args(args)): Parameters<Args<SearchContextsArgs>>,
+    ) -> CallToolResult {
+        let ns = (!args.all_namespaces).then(|| self.ns(&args.namespace).to_string());
+        let found = crate::commands::search::find(
+            &self.cluster,
+            &args.text,
+            ns.as_deref(),
+            args.labels.as_deref(),
+        )
+        .await;
+        outcome(found.map(|(found, unreadable)| {
+            json!({ "contexts": found, "count": found.len(), "unreadable": unreadable })
+        }))
     }
 
     #[tool(

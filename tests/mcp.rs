@@ -192,6 +192,7 @@ fn the_sdk_client_discovers_reads_and_calls_every_tool() {
         [
             "list_contexts",
             "get_context",
+            "search_contexts",
             "create_context",
             "ask",
             "summarize",
@@ -250,6 +251,16 @@ fn the_sdk_client_discovers_reads_and_calls_every_tool() {
     assert_eq!(v["count"], 1);
     assert_eq!(v["contexts"][0]["session"], "ops");
     assert_eq!(v["contexts"][0]["turns"], 2);
+
+    // search_contexts: the same search as `kubectl mcp search`.
+    let v = structured(&m.call("search_contexts", json!({"text": "WEB-1 restart"})));
+    assert_eq!(v["count"], 1, "{v}");
+    assert_eq!(v["contexts"][0]["session"], "ops");
+    assert_eq!(v["contexts"][0]["matches"][0]["where"], "turn 1 user");
+    assert_eq!(
+        structured(&m.call("search_contexts", json!({"text": "no such words"})))["count"],
+        0
+    );
 
     let v = structured(&m.call("get_context", json!({"session": "ops", "lastTurns": 1})));
     assert_eq!(v["spec"]["modelName"], "claude-haiku-4-5");
@@ -336,6 +347,8 @@ fn the_sdk_client_discovers_reads_and_calls_every_tool() {
     for (tool, args, says) in [
         ("list_contexts", json!({"state": "Sleeping"}), "Sleeping"),
         ("get_context", json!({"sesion": "ops"}), "sesion"),
+        ("search_contexts", json!({}), "text"),
+        ("search_contexts", json!({"text": "  "}), "some text"),
         ("get_context", json!({"session": "nope"}), "nope"),
         ("create_context", json!({"session": "x"}), "model"),
         (

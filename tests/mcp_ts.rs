@@ -187,6 +187,7 @@ fn the_typescript_sdk_client_uses_every_part_of_the_server() {
         [
             "list_contexts",
             "get_context",
+            "search_contexts",
             "create_context",
             "ask",
             "summarize",
@@ -207,6 +208,8 @@ fn the_typescript_sdk_client_uses_every_part_of_the_server() {
 
     // Every tool.
     let r = c.tool("list_contexts", json!({}));
+    assert_eq!(r["structuredContent"]["count"], 1, "{r}");
+    let r = c.tool("search_contexts", json!({"text": "web-1"}));
     assert_eq!(r["structuredContent"]["count"], 1, "{r}");
     let r = c.tool("get_context", json!({"session": "ops"}));
     assert_eq!(r["structuredContent"]["turns"], 1, "{r}");

@@ -14,7 +14,7 @@ mod get;
 mod list;
 mod rbac;
 mod restore;
-mod search;
+pub(crate) mod search;
 mod serve;
 mod set;
 mod summarize;

@@ -23,7 +23,7 @@ const SNIPPET: usize = 60;
 
 /// One place the text was found.
 #[derive(Debug, Serialize)]
-struct Hit {
+pub(crate) struct Hit {
     /// `summary`, or `turn N user|assistant`.
     #[serde(rename = "where")]
     at: String,
@@ -32,48 +32,63 @@ struct Hit {
 
 /// One context with the text.
 #[derive(Debug, Serialize)]
-struct Found {
+pub(crate) struct Found {
     namespace: String,
     name: String,
     session: String,
     matches: Vec<Hit>,
 }
 
-pub(super) async fn run(cluster: &Cluster, args: &SearchArgs) -> anyhow::Result<()> {
-    let needle = args.text.to_lowercase();
+/// The contexts in `namespace` (every namespace for `None`) matching `selector` whose
+/// conversation or summary mentions `text` (ignoring case), in namespace and name order, and the
+/// errors of those whose history could not be read. What `search` prints and the MCP server's
+/// `search_contexts` returns.
+pub(crate) async fn find(
+    cluster: &Cluster,
+    text: &str,
+    namespace: Option<&str>,
+    selector: Option<&str>,
+) -> anyhow::Result<(Vec<Found>, Vec<String>)> {
+    let needle = text.to_lowercase();
     if needle.trim().is_empty() {
         return Err(crate::UsageError("search needs some text to look for".into()).into());
     }
-    let ns = cluster.namespace().to_string();
     let mut params = ListParams::default();
-    if let Some(sel) = &args.selector {
+    if let Some(sel) = selector {
         params = params.labels(sel);
     }
-    let scope = (!args.all_namespaces).then_some(ns.as_str());
-    let objs = cluster.list_all(scope, params, 500).await?;
+    let objs = cluster.list_all(namespace, params, 500).await?;
     let cache = crate::segment::Cache::open_default();
     let cache = &cache;
     let needle = &needle;
-    // A context whose history cannot be read is named on stderr and the search goes on; the
-    // command fails at the end, so a script knows the answer may be incomplete.
     let results: Vec<anyhow::Result<Option<Found>>> = futures::stream::iter(objs)
         .map(|obj| async move { search_one(cluster, cache, obj, needle).await })
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
-    let mut unreadable = 0;
+    let mut unreadable = Vec::new();
     let mut found = Vec::new();
     for r in results {
         match r {
             Ok(Some(f)) => found.push(f),
             Ok(None) => {}
-            Err(e) => {
-                output::note(format!("error: {e:#}"));
-                unreadable += 1;
-            }
+            Err(e) => unreadable.push(format!("{e:#}")),
         }
     }
     found.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    Ok((found, unreadable))
+}
+
+pub(super) async fn run(cluster: &Cluster, args: &SearchArgs) -> anyhow::Result<()> {
+    let ns = cluster.namespace().to_string();
+    let scope = (!args.all_namespaces).then_some(ns.as_str());
+    // A context whose history cannot be read is named on stderr and the search goes on; the
+    // command fails at the end, so a script knows the answer may be incomplete.
+    let (found, errors) = find(cluster, &args.text, scope, args.selector.as_deref()).await?;
+    for e in &errors {
+        output::note(format!("error: {e}"));
+    }
+    let unreadable = errors.len();
     let mut out = std::io::stdout().lock();
     match args.output {
         SearchFormat::Json => output::print_json(&mut out, &found)?,
