@@ -156,6 +156,8 @@ impl Renderer {
                     rows.push(line);
                 }
                 self.table(rows, &mut out);
+                // Lines that were not a table end like any text: held markers, open styles.
+                self.end_line(&mut out);
             }
             Block::Text => {
                 if self.line.is_none() && !self.held.is_empty() {
@@ -367,6 +369,10 @@ impl Renderer {
         if !self.marker.is_empty() {
             self.resolve_marker(None, out);
         }
+        if self.escaped {
+            // A backslash at the end of a line escapes nothing: it is text.
+            self.emit('\\', out);
+        }
         if self.styled {
             out.push_str(RESET);
             self.styled = false;
@@ -429,7 +435,11 @@ impl Renderer {
             return;
         }
         if self.escaped {
+            // Markdown escapes ASCII punctuation only: `\d+` and `C:\Users` keep their backslash.
             self.escaped = false;
+            if !c.is_ascii_punctuation() {
+                self.emit('\\', out);
+            }
             self.emit(c, out);
             return;
         }
@@ -703,6 +713,10 @@ mod tests {
         assert_eq!(v("---\n"), format!("{}\n", "─".repeat(40)));
         assert_eq!(v("#hashtag\n"), "#hashtag\n");
         assert_eq!(v(r"\*literal\*"), "*literal*");
+        assert_eq!(v(r"use \d+ in C:\Users\me"), r"use \d+ in C:\Users\me");
+        // An answer ending on a line that looks like a table but is not one: closed like text.
+        assert_eq!(render("| see **note"), "| see \x1b[1mnote\x1b[0m");
+        assert_eq!(v("| a *"), "| a *");
         assert_eq!(render("**bold** x\n"), "\x1b[1mbold\x1b[0m x\n");
         // Code keeps every character, and a table is drawn.
         assert_eq!(

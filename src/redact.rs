@@ -305,7 +305,11 @@ pub fn mask(text: &str, policy: &Redaction, key: &str) -> Result<(String, Masked
                 let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
                     continue;
                 };
-                if !check(m.as_str()) || m.as_str().starts_with('[') && m.as_str().ends_with(']') {
+                // An empty match (a user pattern like `x*`) masks nothing.
+                if m.as_str().is_empty()
+                    || !check(m.as_str())
+                    || m.as_str().starts_with('[') && m.as_str().ends_with(']')
+                {
                     continue;
                 }
                 result.push_str(&out[last..m.start()]);
@@ -359,17 +363,35 @@ pub fn mask(text: &str, policy: &Redaction, key: &str) -> Result<(String, Masked
     Ok((out, masked))
 }
 
-/// The values under `data:` (and `stringData:`) of a Kubernetes Secret manifest in `text`.
+/// The values under `data:` (and `stringData:`) of Kubernetes Secret manifests in `text`, as
+/// YAML (block scalars included) or JSON (`kubectl get secret -o json`).
 fn mask_secret_data(text: &str, key: &str, masked: &mut Masked) -> String {
+    let text = mask_secret_json(text, key, masked);
     if !text.contains("kind: Secret") {
-        return text.to_string();
+        return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut in_data: Option<usize> = None;
+    // Inside a block scalar (`key: |`) of a data entry: lines deeper than this are its value.
+    let mut in_block: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let indent = body.len() - body.trim_start().len();
         let trimmed = body.trim_start();
+        if let Some(level) = in_block {
+            if trimmed.is_empty() || indent > level {
+                if !trimmed.is_empty() {
+                    out.push_str(&body[..indent]);
+                    out.push_str(&placeholder(Kind::SecretData.tag(), trimmed, key));
+                    out.push_str(&line[body.len()..]);
+                    masked.add(Kind::SecretData.plural());
+                } else {
+                    out.push_str(line);
+                }
+                continue;
+            }
+            in_block = None;
+        }
         if let Some(level) = in_data {
             if !trimmed.is_empty() && indent <= level {
                 in_data = None;
@@ -380,7 +402,9 @@ fn mask_secret_data(text: &str, key: &str, masked: &mut Masked) -> String {
                 let key_ok = !k.is_empty()
                     && k.chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-                if !v.is_empty() && key_ok && !placeholder_already {
+                if key_ok && (v.starts_with('|') || v.starts_with('>')) {
+                    in_block = Some(indent);
+                } else if !v.is_empty() && key_ok && !placeholder_already {
                     out.push_str(&body[..indent]);
                     out.push_str(k);
                     out.push_str(": ");
@@ -396,6 +420,45 @@ fn mask_secret_data(text: &str, key: &str, masked: &mut Masked) -> String {
         }
         out.push_str(line);
     }
+    out
+}
+
+/// The string values of `"data"` / `"stringData"` objects in JSON Secrets.
+fn mask_secret_json(text: &str, key: &str, masked: &mut Masked) -> String {
+    static KIND: OnceLock<Regex> = OnceLock::new();
+    static DATA: OnceLock<Regex> = OnceLock::new();
+    static ENTRY: OnceLock<Regex> = OnceLock::new();
+    let kind = KIND.get_or_init(|| Regex::new(r#""kind"\s*:\s*"Secret""#).expect("kind pattern"));
+    if !kind.is_match(text) {
+        return text.to_string();
+    }
+    let data = DATA.get_or_init(|| {
+        Regex::new(r#""(?:data|stringData)"\s*:\s*\{([^{}]*)\}"#).expect("data pattern")
+    });
+    let entry = ENTRY.get_or_init(|| {
+        Regex::new(r#""([-._a-zA-Z0-9]+)"\s*:\s*"((?:[^"\\]|\\.)*)""#).expect("entry pattern")
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for caps in data.captures_iter(text) {
+        let Some(body) = caps.get(1) else { continue };
+        out.push_str(&text[last..body.start()]);
+        let mut inner_last = 0;
+        let inner = body.as_str();
+        for e in entry.captures_iter(inner) {
+            let Some(v) = e.get(2) else { continue };
+            if v.as_str().is_empty() || v.as_str().starts_with('[') && v.as_str().ends_with(']') {
+                continue;
+            }
+            out.push_str(&inner[inner_last..v.start()]);
+            out.push_str(&placeholder(Kind::SecretData.tag(), v.as_str(), key));
+            masked.add(Kind::SecretData.plural());
+            inner_last = v.end();
+        }
+        out.push_str(&inner[inner_last..]);
+        last = body.end();
+    }
+    out.push_str(&text[last..]);
     out
 }
 

@@ -195,8 +195,7 @@ fn spinner(message: &str) -> ProgressBar {
 fn attachable(bytes: Vec<u8>, what: &str) -> anyhow::Result<String> {
     if bytes.len() > ATTACHMENT_CAP {
         anyhow::bail!(
-            "{what} is {} bytes, more than the {} KiB an attachment may be; attach a part of it (e.g. /run head -c 100000 FILE)",
-            bytes.len(),
+            "{what} is larger than the {} KiB an attachment may be; nothing was attached: attach a part of it (e.g. /run head -c 100000 FILE)",
             ATTACHMENT_CAP / 1024
         );
     }
@@ -948,30 +947,73 @@ impl Repl {
 
     /// `/run COMMAND` once confirmed: its output (stdout and stderr) and exit status, attached.
     async fn run_command(&mut self, command: &str) -> anyhow::Result<()> {
+        use tokio::io::AsyncReadExt;
         let spinner = spinner(&format!("running {command}…"));
-        let run = tokio::process::Command::new("sh")
+        // One stream (stderr joined to stdout for the whole script), read up to the attachment
+        // cap; the command runs in a process group of its own, so a pipeline or a background
+        // job it started is stopped with it.
+        let mut child = tokio::process::Command::new("sh")
             .arg("-c")
-            .arg(command)
+            .arg(format!("exec 2>&1\n{command}"))
             .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .process_group(0)
             .kill_on_drop(true)
-            .output();
-        let out = tokio::select! {
-            r = tokio::time::timeout(RUN_TIMEOUT, run) => Some(r),
+            .spawn()
+            .map_err(|e| anyhow::anyhow!("cannot run {command}: {e}"))?;
+        let group = child
+            .id()
+            .and_then(|p| i32::try_from(p).ok())
+            .map(nix::unistd::Pid::from_raw);
+        let stop_group = || {
+            if let Some(g) = group {
+                let _ = nix::sys::signal::killpg(g, nix::sys::signal::Signal::SIGKILL);
+            }
+        };
+        let mut bytes = Vec::new();
+        let read = {
+            let stdout = child.stdout.take();
+            let bytes = &mut bytes;
+            async move {
+                match stdout {
+                    Some(out) => out.take(ATTACHMENT_CAP as u64 + 1).read_to_end(bytes).await,
+                    None => Ok(0),
+                }
+            }
+        };
+        let read = tokio::select! {
+            r = tokio::time::timeout(RUN_TIMEOUT, read) => Some(r),
             _ = tokio::signal::ctrl_c() => None,
         };
         spinner.finish_and_clear();
-        let out = match out {
-            None => anyhow::bail!("cancelled: {command} was stopped and nothing was attached"),
-            Some(Err(_)) => anyhow::bail!(
-                "{command} took longer than {} s and was stopped; nothing was attached",
-                RUN_TIMEOUT.as_secs()
-            ),
-            Some(Ok(r)) => r.map_err(|e| anyhow::anyhow!("cannot run {command}: {e}"))?,
+        match read {
+            None => {
+                stop_group();
+                anyhow::bail!("cancelled: {command} was stopped and nothing was attached")
+            }
+            Some(Err(_)) => {
+                stop_group();
+                anyhow::bail!(
+                    "{command} took longer than {} s and was stopped; nothing was attached",
+                    RUN_TIMEOUT.as_secs()
+                )
+            }
+            Some(Ok(r)) => {
+                r.map_err(|e| anyhow::anyhow!("reading the output of {command}: {e}"))?;
+            }
+        }
+        if bytes.len() > ATTACHMENT_CAP {
+            stop_group();
+        }
+        // The output is complete; what the command left running in the background is stopped.
+        let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+            Ok(s) => s.ok(),
+            Err(_) => None,
         };
-        let mut bytes = out.stdout;
-        bytes.extend_from_slice(&out.stderr);
+        stop_group();
         let text = attachable(bytes, &format!("the output of {command}"))?;
-        let status = match out.status.code() {
+        let status = match status.and_then(|s| s.code()) {
             Some(0) => String::new(),
             Some(c) => format!(" (exit status {c})"),
             None => " (killed by a signal)".into(),
@@ -1005,8 +1047,19 @@ impl Repl {
                 }
                 path => {
                     let path = std::path::Path::new(path);
-                    let bytes = std::fs::read(path)
+                    // Read at most one byte past the cap: /dev/zero or a 10 GB log is refused
+                    // without being read whole.
+                    let mut bytes = Vec::new();
+                    let file = tokio::fs::File::open(path)
+                        .await
                         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                    {
+                        use tokio::io::AsyncReadExt;
+                        file.take(ATTACHMENT_CAP as u64 + 1)
+                            .read_to_end(&mut bytes)
+                            .await
+                            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+                    }
                     let text = attachable(bytes, &path.display().to_string())?;
                     self.attach(path.display().to_string(), text);
                 }

@@ -1742,6 +1742,19 @@ fn the_key_and_url_credentials_are_masked_everywhere_and_error_bodies_are_capped
         err.contains("(4000 more characters not shown)") && err.len() < 3000,
         "{err}"
     );
+    // A key that the cut would split is still masked: redaction comes before the cut.
+    fake.push_fault(Fault::Status {
+        status: 400,
+        error_type: "invalid_request_error".into(),
+        message: format!("{}{KEY} is not allowed", "z".repeat(990)),
+        headers: Vec::new(),
+        details: None,
+    });
+    let out = chat(&ns, &fake)
+        .args(["m", "-m", "split"])
+        .output()
+        .unwrap();
+    assert!(!stderr(&out).contains(&KEY[..10]), "{}", stderr(&out));
 }
 
 /// Issue #15 item 1: redaction, on for a context (`--redaction on`) or for a run (`--redact`):

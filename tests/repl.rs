@@ -1018,6 +1018,13 @@ fn file_run_and_copy() {
     t.wait_for_in("a", "line A");
     t.keys_to("a", &[&format!("/file {}", binary.display()), "Enter"]);
     t.wait_for_in("a", "is not UTF-8 text; nothing was attached");
+    // Endless input is refused without being read whole: a file, and a command's output.
+    t.keys_to("a", &["/file /dev/zero", "Enter"]);
+    t.wait_for_in("a", "/dev/zero is larger than the 256 KiB");
+    t.keys_to("a", &["/run yes", "Enter"]);
+    t.wait_for_in("a", "Run `yes` and attach");
+    t.keys_to("a", &["y", "Enter"]);
+    t.wait_for_in("a", "the output of yes is larger than the 256 KiB");
     t.keys_to("a", &["/run echo hello-from-run", "Enter"]);
     t.wait_for_in("a", "Run `echo hello-from-run` and attach its output");
     t.keys_to("a", &["y", "Enter"]);

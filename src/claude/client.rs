@@ -302,10 +302,12 @@ impl ClaudeClient {
             .and_then(|e| e.pointer("/details/error_code"))
             .and_then(Value::as_str)
             == Some("enforced_spend_limit_reached");
+        // Redacted before anything is cut: a key cut in two would no longer be recognised.
+        let body = self.redact(&body);
         let message = err
             .and_then(|e| e.get("message"))
             .and_then(Value::as_str)
-            .map(str::to_string)
+            .map(|m| self.redact(m))
             .unwrap_or_else(|| {
                 let t: String = body.trim().chars().take(300).collect();
                 if t.is_empty() {
@@ -325,7 +327,7 @@ impl ClaudeClient {
             error: ClaudeError::Api(Box::new(ApiError {
                 status,
                 kind,
-                message: self.redact(&message),
+                message,
                 request_id,
                 attempts,
                 mid_stream: false,
@@ -695,7 +697,10 @@ impl ClaudeClient {
                         what: "stream event",
                         cause: format!(
                             "{e} in `{}`",
-                            event.data.chars().take(200).collect::<String>()
+                            self.redact(&event.data)
+                                .chars()
+                                .take(200)
+                                .collect::<String>()
                         ),
                     };
                     return Err(failure(&reply, e, false));

@@ -180,11 +180,19 @@ async fn search_one(
 
 /// The text around the first case-insensitive occurrence of `needle` in `text`, on one line.
 fn snippet(text: &str, needle: &str) -> Option<String> {
-    let lower = text.to_lowercase();
-    let at = lower.find(needle)?;
-    // `to_lowercase` can change lengths; find the match's position in characters instead.
-    let start_chars = lower[..at].chars().count();
+    // Lower-casing can turn one character into several (`İ` → `i̇`): the lowered text keeps,
+    // for each of its bytes, the index of the original character it came from.
     let chars: Vec<char> = text.chars().collect();
+    let mut lower = String::with_capacity(text.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        for l in c.to_lowercase() {
+            lower.push(l);
+            origin.extend(std::iter::repeat_n(i, l.len_utf8()));
+        }
+    }
+    let at = lower.find(needle)?;
+    let start_chars = origin[at];
     let needle_chars = needle.chars().count();
     let from = start_chars.saturating_sub(SNIPPET / 3);
     let to = (start_chars + needle_chars + SNIPPET).min(chars.len());
@@ -222,6 +230,12 @@ mod tests {
             "{s}"
         );
         // Lower-casing that changes byte lengths (İ is 2 bytes, i̇ 3) does not misplace it.
+        let many = format!("{} needle", "İ".repeat(30));
+        assert!(
+            snippet(&many, "needle").unwrap().contains("needle"),
+            "{:?}",
+            snippet(&many, "needle")
+        );
         assert!(snippet("İİİ ok needle", "needle")
             .unwrap()
             .contains("needle"));
