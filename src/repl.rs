@@ -492,6 +492,11 @@ pub async fn run(
         let _ = ed.load_history(&history);
     }
     let printer = ed.create_external_printer().ok().map(printer_thread);
+    // Between prompts too, keys are kept as typed and not echoed: rustyline puts the terminal
+    // back in this mode after each line, so a Ctrl-D typed right after a Ctrl-C (or any key
+    // typed while a command runs) waits for the next prompt instead of being eaten by the
+    // terminal's line discipline. Restored when the REPL ends.
+    let _quiet_between_prompts = QuietInput::new();
     let o = session.object();
     let follow = crate::live::follow(
         session.cluster(),
