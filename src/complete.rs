@@ -125,9 +125,6 @@ pub fn analyse(words: &[String], partial: &str) -> Want {
             .or_else(|| find_flag(&root, prev))
             .filter(|f| takes_value(f))
         {
-            let prefixed = |all: Vec<String>| -> Vec<String> {
-                all.into_iter().filter(|v| v.starts_with(partial)).collect()
-            };
             match f.get_id().as_str() {
                 "namespace" => {
                     return Want::Namespaces {
@@ -141,11 +138,11 @@ pub fn analyse(words: &[String], partial: &str) -> Want {
                         .iter()
                         .map(|m| m.id.to_string())
                         .collect();
-                    return Want::Static(prefixed(models), NO_FILE_COMP);
+                    return Want::Static(prefixed(models, partial), NO_FILE_COMP);
                 }
                 "sort_by" => {
                     let keys = SORT_KEYS.iter().map(|k| k.to_string()).collect();
-                    return Want::Static(prefixed(keys), NO_FILE_COMP);
+                    return Want::Static(prefixed(keys, partial), NO_FILE_COMP);
                 }
                 _ => {}
             }
@@ -206,6 +203,41 @@ pub fn analyse(words: &[String], partial: &str) -> Want {
     }
 }
 
+/// Names asked of the cluster for a completion: connected as the command line says, with
+/// short timeouts, and nothing (not an error) when the cluster cannot tell in time.
+async fn from_cluster<F, Fut>(
+    kubeconfig: Option<String>,
+    context: Option<String>,
+    namespace: Option<String>,
+    ask: F,
+) -> Vec<String>
+where
+    F: FnOnce(crate::cluster::Cluster) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<String>>>,
+{
+    let options = crate::cluster::ClusterOptions {
+        kubeconfig: kubeconfig.map(Into::into),
+        context,
+        namespace,
+        request_timeout: Some(Duration::from_secs(2)),
+    };
+    let names = async {
+        let cluster = crate::cluster::Cluster::connect(&options).await.ok()?;
+        ask(cluster).await
+    };
+    tokio::time::timeout(Duration::from_secs(3), names)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// The names that start with `partial`.
+fn prefixed(mut names: Vec<String>, partial: &str) -> Vec<String> {
+    names.retain(|n| n.starts_with(partial));
+    names
+}
+
 /// Answer a `__complete` call (`args` after it) on stdout, in a runtime of its own: what
 /// `kubectl_complete-mcp` does for kubectl, and `kubectl-mcp __complete` for the shell scripts
 /// `kubectl mcp completions` prints.
@@ -244,22 +276,14 @@ pub async fn complete(args: &[String]) -> Vec<String> {
             let mut names: Vec<String> = config
                 .map(|c| c.contexts.into_iter().map(|n| n.name).collect())
                 .unwrap_or_default();
-            names.retain(|n| n.starts_with(partial));
             names.sort();
-            (names, NO_FILE_COMP)
+            (prefixed(names, partial), NO_FILE_COMP)
         }
         Want::Namespaces {
             kubeconfig,
             context,
         } => {
-            let global = crate::cluster::ClusterOptions {
-                kubeconfig: kubeconfig.map(Into::into),
-                context,
-                namespace: None,
-                request_timeout: Some(Duration::from_secs(2)),
-            };
-            let names = async {
-                let cluster = crate::cluster::Cluster::connect(&global).await.ok()?;
+            let names = from_cluster(kubeconfig, context, None, |cluster| async move {
                 let api: kube::Api<k8s_openapi::api::core::v1::Namespace> =
                     kube::Api::all(cluster.client().clone());
                 let list = api.list_metadata(&Default::default()).await.ok()?;
@@ -267,30 +291,18 @@ pub async fn complete(args: &[String]) -> Vec<String> {
                     list.items
                         .into_iter()
                         .filter_map(|n| n.metadata.name)
-                        .collect::<Vec<_>>(),
+                        .collect(),
                 )
-            };
-            let mut names = tokio::time::timeout(Duration::from_secs(3), names)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            names.retain(|n| n.starts_with(partial));
-            (names, NO_FILE_COMP)
+            })
+            .await;
+            (prefixed(names, partial), NO_FILE_COMP)
         }
         Want::Sessions {
             namespace,
             kubeconfig,
             context,
         } => {
-            let global = crate::cluster::ClusterOptions {
-                kubeconfig: kubeconfig.map(Into::into),
-                context,
-                namespace,
-                request_timeout: Some(Duration::from_secs(2)),
-            };
-            let names = async {
-                let cluster = crate::cluster::Cluster::connect(&global).await.ok()?;
+            let names = from_cluster(kubeconfig, context, namespace, |cluster| async move {
                 // A Table from the watch cache: names only, no transcripts, one cheap request.
                 let (rows, _) = cluster
                     .list_table(
@@ -300,20 +312,10 @@ pub async fn complete(args: &[String]) -> Vec<String> {
                     )
                     .await
                     .ok()?;
-                Some(rows.into_iter().map(|r| r.name).collect::<Vec<_>>())
-            };
-            let names = tokio::time::timeout(Duration::from_secs(3), names)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            (
-                names
-                    .into_iter()
-                    .filter(|n| n.starts_with(partial))
-                    .collect(),
-                NO_FILE_COMP,
-            )
+                Some(rows.into_iter().map(|r| r.name).collect())
+            })
+            .await;
+            (prefixed(names, partial), NO_FILE_COMP)
         }
     };
     out.push(format!(":{directive}"));

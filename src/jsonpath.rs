@@ -449,25 +449,26 @@ impl Printer {
         as_list: bool,
         headers: bool,
     ) -> anyhow::Result<()> {
-        let docs = items
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()?;
         let text = match self {
             Printer::JsonPath(t) => {
                 let doc = if as_list {
-                    serde_json::json!({
-                        "apiVersion": "v1",
-                        "kind": "List",
-                        "items": docs,
-                        "metadata": { "resourceVersion": "" },
-                    })
+                    serde_json::to_value(crate::output::KubeList::new(items))?
                 } else {
-                    docs.into_iter().next().unwrap_or(Value::Null)
+                    items
+                        .first()
+                        .map(serde_json::to_value)
+                        .transpose()?
+                        .unwrap_or(Value::Null)
                 };
                 t.render(&doc)
             }
-            Printer::CustomColumns(c) => c.render(&docs, headers),
+            Printer::CustomColumns(c) => {
+                let docs = items
+                    .iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<Vec<_>, _>>()?;
+                c.render(&docs, headers)
+            }
         }
         .map_err(|e| anyhow::anyhow!("error executing template: {e}"))?;
         out.write_all(text.as_bytes())?;

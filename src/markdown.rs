@@ -145,10 +145,12 @@ impl Renderer {
         let mut out = String::new();
         match std::mem::replace(&mut self.block, Block::Text) {
             Block::Code {
-                line, highlighter, ..
+                line,
+                mut highlighter,
+                ..
             } => {
                 if !line.is_empty() {
-                    out.push_str(&highlight(highlighter, &line));
+                    out.push_str(&highlight_line(&mut highlighter, &line));
                 }
             }
             Block::Table { mut rows, line } => {
@@ -623,10 +625,6 @@ fn highlight_line(highlighter: &mut Option<Box<HighlightLines<'static>>>, line: 
             &line[line.trim_end_matches('\n').len()..]
         ),
     }
-}
-
-fn highlight(mut highlighter: Option<Box<HighlightLines<'static>>>, line: &str) -> String {
-    highlight_line(&mut highlighter, line)
 }
 
 #[cfg(test)]

@@ -175,19 +175,20 @@ pub fn print_yaml<T: Serialize>(out: &mut impl Write, value: &T) -> anyhow::Resu
     Ok(())
 }
 
-/// A kubectl-style `List` wrapper for `-o json|yaml` of several objects.
+/// A kubectl-style `List` wrapper for `-o json|yaml` (and the document `-o jsonpath` reads) of
+/// several objects.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct KubeList<'a> {
+pub struct KubeList<'a, T = ClaudeModelContext> {
     api_version: &'static str,
     kind: &'static str,
-    items: &'a [ClaudeModelContext],
+    items: &'a [T],
     metadata: serde_json::Value,
 }
 
-impl<'a> KubeList<'a> {
+impl<'a, T: Serialize> KubeList<'a, T> {
     /// Wrap `items`.
-    pub fn new(items: &'a [ClaudeModelContext]) -> Self {
+    pub fn new(items: &'a [T]) -> Self {
         Self {
             api_version: "v1",
             kind: "List",
@@ -209,10 +210,12 @@ pub fn confirm(question: &str) -> io::Result<bool> {
     err.flush()?;
     let mut answer = String::new();
     io::stdin().read_line(&mut answer)?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(is_yes(&answer))
+}
+
+/// A yes to a `[y/N]` question: `y` or `yes`, in any case; anything else is no.
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 #[cfg(test)]

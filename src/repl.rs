@@ -600,7 +600,7 @@ pub async fn run(
             Input::Command { name: "run", arg } => {
                 let (back, answer) = read(ed, format!("Run `{arg}` and attach its output to your next message? [y/N] ")).await?;
                 ed = back;
-                if matches!(answer.as_deref().map(|a| a.trim().to_ascii_lowercase()), Ok(a) if a == "y" || a == "yes") {
+                if answer.as_deref().is_ok_and(crate::output::is_yes) {
                     if let Err(e) = repl.run_command(&arg).await {
                         eprintln!("error: {e:#}");
                     }
@@ -611,7 +611,7 @@ pub async fn run(
             Input::Command { name: "clear", .. } => {
                 let (back, answer) = read(ed, "Forget the whole conversation, history and summary? [y/N] ".into()).await?;
                 ed = back;
-                if matches!(answer.as_deref().map(|a| a.trim().to_ascii_lowercase()), Ok(a) if a == "y" || a == "yes") {
+                if answer.as_deref().is_ok_and(crate::output::is_yes) {
                     match repl.session.clear().await {
                         Ok(0) => eprintln!("nothing to clear"),
                         Ok(n) => eprintln!(
