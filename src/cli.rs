@@ -191,7 +191,9 @@ pub enum Command {
     #[command(after_help = "Examples:
   kubectl mcp serve                          # stdio, for `claude mcp add`
   kubectl mcp serve -n team-a --api-key-secret claude-key
-  kubectl mcp serve --http 127.0.0.1:8765    # Streamable HTTP at http://127.0.0.1:8765/mcp")]
+  kubectl mcp serve --http 127.0.0.1:8765    # Streamable HTTP at http://127.0.0.1:8765/mcp;
+                                             # clients send the bearer token it prints
+  kubectl mcp serve --http 127.0.0.1:8765 --token-file ~/.config/kubectl-mcp/token")]
     Serve(ServeArgs),
     /// Print the client's version (commit, build date), the Claude API it talks to, and the
     /// cluster's: the apiserver version and the CRD versions it serves.
@@ -337,6 +339,20 @@ pub struct ServeArgs {
     /// the endpoint is /mcp.
     #[arg(long, value_name = "ADDR")]
     pub http: Option<std::net::SocketAddr>,
+    /// With --http: the bearer token clients must send, read from this file (kept private:
+    /// mode 0600). Without it a new token is made for each run and written under the state
+    /// directory.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "http",
+        conflicts_with = "no_auth"
+    )]
+    pub token_file: Option<std::path::PathBuf>,
+    /// With --http: ask connecting clients for nothing. Any local user or process that can reach
+    /// the port then acts with your kubeconfig and API key: for throwaway machines only.
+    #[arg(long, requires = "http")]
+    pub no_auth: bool,
 }
 
 /// `expire`.

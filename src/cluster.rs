@@ -14,6 +14,8 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use thiserror::Error;
 
+pub mod deadline;
+
 use crate::naming::{self, SessionIdError};
 use crate::resource::{ClaudeModelContext, CRD_NAME, PLURAL};
 
@@ -232,9 +234,18 @@ pub struct ClusterOptions {
     pub context: Option<String>,
     /// `-n`: the namespace, instead of the context's.
     pub namespace: Option<String>,
-    /// `--request-timeout`: per-request timeout (zero: none).
+    /// `--request-timeout`: per-request timeout (zero: none; unset:
+    /// [`DEFAULT_REQUEST_TIMEOUT`]).
     pub request_timeout: Option<Duration>,
 }
+
+/// How long one apiserver request may take when `--request-timeout` is not given: well under
+/// a minute, so that a silent apiserver fails a command (and journals a turn) instead of
+/// holding it. kubectl waits forever by default; a tool that has shown an answer must not.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest a watch is asked to stay open (kubectl's and kube-runtime's default).
+const MAX_WATCH_SECONDS: u32 = 290;
 
 /// The user entry named by `context` (or the current context) of `kc`.
 fn user_of(kc: &Kubeconfig, context: Option<&str>) -> Option<String> {
@@ -258,8 +269,8 @@ pub struct Cluster {
     /// The kubeconfig user entry in use, when a kubeconfig was read (who stored a turn, where
     /// the apiserver cannot say).
     kubeconfig_user: Option<String>,
-    /// `--request-timeout`: also the longest a response may stay silent, which watches must
-    /// stay under.
+    /// The request timeout in use (`None`: `--request-timeout 0`, no limit): also the longest
+    /// a response may stay silent, which watches must stay under.
     request_timeout: Option<Duration>,
 }
 
@@ -299,12 +310,15 @@ impl Cluster {
                 .await
                 .map_err(|e| ClusterError::Config(chain(&e)))?,
         };
-        if let Some(timeout) = global.request_timeout {
-            let t = (!timeout.is_zero()).then_some(timeout);
-            config.read_timeout = t;
-            config.write_timeout = t;
-            config.connect_timeout = t.map(|t| t.min(Duration::from_secs(30)));
-        }
+        let request_timeout = global.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+        let t = (!request_timeout.is_zero()).then_some(request_timeout);
+        // Every request as a whole ends within `t` (see `client_for`); these are the socket's
+        // own limits, for the proxied stack, which has no deadline layer. A connection (TCP and
+        // TLS) gets a second more than the request, so that a request's deadline, which names
+        // the limit, fires first; a watch's connection is still bounded.
+        config.read_timeout = t;
+        config.write_timeout = t;
+        config.connect_timeout = t.map(|t| t + Duration::from_secs(1));
         let namespace = global
             .namespace
             .clone()
@@ -329,13 +343,28 @@ impl Cluster {
             namespace,
             server,
             kubeconfig_user,
-            request_timeout: global.request_timeout.filter(|t| !t.is_zero()),
+            request_timeout: t,
         })
     }
 
-    /// `--request-timeout`, when one is set.
+    /// The request timeout in use (`None` only for `--request-timeout 0`).
     pub fn request_timeout(&self) -> Option<Duration> {
         self.request_timeout
+    }
+
+    /// How long a watch should ask the server to keep it open: under the request timeout, so
+    /// that the server ends a quiet watch (and it is resumed where it was) before the client
+    /// would call the silence a timeout.
+    pub fn watch_seconds(&self) -> u32 {
+        match self.request_timeout {
+            Some(t) => {
+                // A quarter of the timeout (at least a second) is left for a busy server to
+                // close the watch in.
+                let secs = t.as_secs();
+                (secs.saturating_sub((secs / 4).max(1)) as u32).clamp(1, MAX_WATCH_SECONDS)
+            }
+            None => MAX_WATCH_SECONDS,
+        }
     }
 
     /// Who this client is, as far as can be told: the apiserver's answer to a SelfSubjectReview
@@ -556,12 +585,21 @@ pub fn client_for(config: Config) -> Result<Client, kube::Error> {
     let https = config.rustls_https_connector_with_connector(http)?;
     let mut connector = hyper_timeout::TimeoutConnector::new(https);
     connector.set_connect_timeout(config.connect_timeout);
-    connector.set_read_timeout(config.read_timeout);
+    // Silence is the request deadline's to judge (below): it knows a watch from a plain
+    // request, and names the limit; the socket's own read timeout would cut a quiet watch.
+    connector.set_read_timeout(None);
     connector.set_write_timeout(config.write_timeout);
     let http_client: hyper_util::client::legacy::Client<_, kube::client::Body> =
         hyper_util::client::legacy::Builder::new(hyper_util::rt::TokioExecutor::new())
             .build(connector);
+    // Every request as a whole, headers and body, within the request timeout (a watch: the
+    // time it asked for on top): a server that trickles bytes gets no more time than a silent
+    // one.
+    let deadline = deadline::DeadlineLayer {
+        limit: config.read_timeout,
+    };
     let service = tower::ServiceBuilder::new()
+        .layer(deadline)
         .layer(config.base_uri_layer())
         .option_layer(config.auth_layer()?)
         .layer(config.extra_headers_layer()?)

@@ -238,6 +238,14 @@ fn prefixed(mut names: Vec<String>, partial: &str) -> Vec<String> {
     names
 }
 
+/// The words of a completion request as text. A word that is not UTF-8 (a file name, say) is
+/// read with replacement characters: completion only offers candidates, it never acts on them.
+pub fn words(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<String> {
+    args.into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
 /// Answer a `__complete` call (`args` after it) on stdout, in a runtime of its own: what
 /// `kubectl_complete-mcp` does for kubectl, and `kubectl-mcp __complete` for the shell scripts
 /// `kubectl mcp completions` prints.

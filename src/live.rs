@@ -30,13 +30,11 @@ pub enum Change {
 /// Follow context `name` in `namespace` until the receiver is dropped.
 pub fn follow(cluster: &Cluster, namespace: &str, name: &str) -> mpsc::UnboundedReceiver<Change> {
     let api = cluster.contexts(Some(namespace));
-    let mut config = watcher::Config::default().fields(&format!("metadata.name={name}"));
-    if let Some(t) = cluster.request_timeout() {
-        // The server ends each watch before the client would call the silence a timeout, and
-        // the watcher resumes from where it was (no error, no relist).
-        let secs = t.as_secs().saturating_sub(1).clamp(1, 290);
-        config = config.timeout(secs as u32);
-    }
+    // The server ends each watch before the client would call the silence a timeout, and the
+    // watcher resumes from where it was (no error, no relist).
+    let config = watcher::Config::default()
+        .fields(&format!("metadata.name={name}"))
+        .timeout(cluster.watch_seconds());
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         let mut events = watcher(api, config).default_backoff().boxed();

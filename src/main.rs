@@ -8,13 +8,17 @@ use kubectl_mcp::{cli::Cli, UsageError};
 
 fn main() -> ExitCode {
     // The shell scripts of `completions bash|zsh|fish` call back `kubectl-mcp __complete WORDS…`
-    // (cobra's protocol, as kubectl does with `kubectl_complete-mcp`).
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args
-        .first()
+    // (cobra's protocol, as kubectl does with `kubectl_complete-mcp`). Arguments are read as
+    // OS strings: `std::env::args()` panics on a byte that is not UTF-8, and clap refuses such
+    // a byte with a usage error wherever text is required.
+    let first = std::env::args_os().nth(1);
+    if first
+        .as_deref()
         .is_some_and(|a| a == "__complete" || a == "__completeNoDesc")
     {
-        kubectl_mcp::complete::run_protocol(&args[1..]);
+        kubectl_mcp::complete::run_protocol(&kubectl_mcp::complete::words(
+            std::env::args_os().skip(2),
+        ));
         return ExitCode::SUCCESS;
     }
     let cli = match Cli::try_parse() {
@@ -62,12 +66,32 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // The key is known before the first line is written: a line holding it (a request's
+    // arguments at -vvv, a header, an echoed question) is masked like status and Events.
+    kubectl_mcp::claude::remember_environment();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| MaskedStderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(verbose >= 2)
         .init();
+}
+
+/// stderr for log lines, with every secret masked ([`kubectl_mcp::redact::mask_secrets`]). The
+/// formatter writes one whole line at a time, so a secret is never cut between two writes.
+struct MaskedStderr;
+
+impl std::io::Write for MaskedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let masked = kubectl_mcp::redact::mask_secrets(&text);
+        std::io::stderr().lock().write_all(masked.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

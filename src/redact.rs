@@ -264,6 +264,50 @@ fn placeholder(kind_tag: &str, value: &str, key: &str) -> String {
     )
 }
 
+/// `text` with every secret in it replaced by `<redacted>`: the key this process holds, and
+/// what the secret detectors find (API keys and tokens, bearer tokens, JWTs, private keys).
+/// Not personal data: this is for the tool's own files (log lines), which must never hold a
+/// key, whatever a context's redaction settings say.
+pub fn mask_secrets(text: &str) -> String {
+    let mut out = crate::claude::mask_known(text);
+    for d in secret_detectors() {
+        if !d.re.is_match(&out) {
+            continue;
+        }
+        out =
+            d.re.replace_all(&out, |caps: &regex::Captures| {
+                let whole = &caps[0];
+                match caps.get(1) {
+                    Some(g) => {
+                        let m0 = caps.get(0).map_or(0, |m| m.start());
+                        format!(
+                            "{}{}{}",
+                            &whole[..g.start() - m0],
+                            crate::claude::REDACTED,
+                            &whole[g.end() - m0..]
+                        )
+                    }
+                    None => crate::claude::REDACTED.to_string(),
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
+/// Whether `text` holds a secret: the key this process holds, or what the secret detectors
+/// find. The REPL keeps such a line out of its line history.
+pub fn holds_secret(text: &str) -> bool {
+    crate::claude::holds_known(text) || secret_detectors().any(|d| d.re.is_match(text))
+}
+
+/// The detectors of secrets (not of personal data).
+fn secret_detectors() -> impl Iterator<Item = &'static Detector> {
+    detectors()
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::PrivateKey | Kind::Jwt | Kind::Secret))
+}
+
 /// What was masked, by kind, for the note shown to the user.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Masked {
@@ -466,6 +510,28 @@ fn mask_secret_json(text: &str, key: &str, masked: &mut Masked) -> String {
 mod tests {
     use super::*;
     use crate::resource::RedactionPattern;
+
+    #[test]
+    fn log_lines_and_history_lose_every_secret_but_keep_the_rest() {
+        crate::claude::remember(["plainkey-0123456789-zz".to_string()]);
+        let line = r#"TRACE rmcp: {"arguments":{"message":"my key is plainkey-0123456789-zz and sk-ant-api03-abcdefghijklmnopqrstuvwxyz, header Authorization: Bearer abcdefghijklmnop0123, mail bob@example.com"}}"#;
+        let masked = mask_secrets(line);
+        assert!(!masked.contains("plainkey-0123456789-zz"), "{masked}");
+        assert!(!masked.contains("sk-ant-api03"), "{masked}");
+        assert!(!masked.contains("abcdefghijklmnop0123"), "{masked}");
+        assert!(masked.contains("Bearer <redacted>"), "{masked}");
+        assert!(
+            masked.contains("bob@example.com"),
+            "personal data is not a secret: {masked}"
+        );
+        assert!(masked.starts_with("TRACE rmcp: {\"arguments\""), "{masked}");
+        assert!(holds_secret("use plainkey-0123456789-zz please"));
+        assert!(holds_secret(
+            "token eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4f"
+        ));
+        assert!(!holds_secret("kubectl get pods -n kube-system"));
+        assert_eq!(mask_secrets("nothing here"), "nothing here");
+    }
 
     fn on() -> Redaction {
         Redaction {

@@ -559,7 +559,11 @@ pub async fn run(
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e.into()),
         };
-        if !text.trim().is_empty() {
+        // A line holding the key or another secret is sent (masked) but never written to the
+        // line history file, where it would outlive the session.
+        if crate::redact::holds_secret(&text) {
+            eprintln!("(not kept in the line history: it holds an API key or another secret)");
+        } else if !text.trim().is_empty() {
             let _ = ed.add_history_entry(text.as_str());
             if ed.save_history(&history).is_ok() {
                 make_private(&history);

@@ -974,3 +974,51 @@ async fn a_paused_turn_is_continued() {
     assert_eq!(reply.text, " part 0 part 1 part 2 part 3 part 4");
     assert_eq!(fake.message_requests().len() - before, 5);
 }
+
+/// Issue #22: a 200 that is not an event stream (a captive portal's page, a gateway's JSON, an
+/// endpoint that ignored `stream: true`) is named for what it is and asked once, not retried and
+/// reported as a cut stream.
+#[tokio::test]
+async fn a_successful_answer_that_is_not_an_event_stream_is_named_and_not_retried() {
+    let fake = fake().await;
+    let c = client(&fake);
+    for (content_type, body, says) in [
+        (
+            "text/html; charset=utf-8",
+            "<html><head><title>Sign in to the guest network</title></head></html>",
+            "an HTML page",
+        ),
+        (
+            "application/json",
+            r#"{"ok": true, "gateway": "corp"}"#,
+            "JSON",
+        ),
+        (
+            "application/json",
+            r#"{"type": "message", "id": "msg_1", "content": [{"type": "text", "text": "hi"}]}"#,
+            "ignored `stream: true`",
+        ),
+    ] {
+        let before = fake.message_requests().len();
+        fake.push_fault(Fault::NotAStream {
+            content_type: content_type.into(),
+            body: body.into(),
+        });
+        let err = c.send(&request("hello")).await.unwrap_err();
+        assert!(matches!(err, ClaudeError::NotAStream { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(says) && text.contains("ANTHROPIC_BASE_URL"),
+            "{text}"
+        );
+        assert!(!text.contains("cut after"), "{text}");
+        assert_eq!(
+            fake.message_requests().len(),
+            before + 1,
+            "asked once: {text}"
+        );
+    }
+    // The next request is answered as usual.
+    let reply = c.send(&request("after the portal")).await.unwrap();
+    assert_eq!(reply.text, "You said: after the portal");
+}

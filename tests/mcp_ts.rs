@@ -7,6 +7,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -79,9 +80,11 @@ impl TsClient {
     }
 
     /// A client of a server already listening at `url` (Streamable HTTP).
-    fn connect(url: &str) -> TsClient {
+    fn connect(url: &str, token: &str) -> TsClient {
         let mut node = Command::new("node");
-        node.arg(client_dir().join("client.mjs")).arg(url);
+        node.arg(client_dir().join("client.mjs"))
+            .arg(url)
+            .env("MCP_BEARER_TOKEN", token);
         TsClient::spawn(node)
     }
 
@@ -301,7 +304,69 @@ fn streamable_http_on_loopback_serves_the_same_server() {
         "{url}"
     );
 
-    let mut c = TsClient::connect(&url);
+    // The second line gives this run's token, and the file that holds it.
+    line.clear();
+    err.read_line(&mut line).unwrap();
+    let token = line
+        .split("Bearer ")
+        .nth(1)
+        .and_then(|t| t.split('`').next())
+        .unwrap_or_else(|| panic!("no token in `{line}`"))
+        .to_string();
+    let file = state.path().join(format!(
+        "serve-{}.token",
+        url.trim_end_matches("/mcp").rsplit(':').next().unwrap()
+    ));
+    assert!(line.contains(&file.display().to_string()), "{line}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), token);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(token.len(), 64, "32 random bytes as hex: {token}");
+
+    // Without the token, or with another one, nothing is served.
+    assert_eq!(post_initialize(&url, None).0, 401);
+    assert_eq!(post_initialize(&url, Some(&"0".repeat(64))).0, 401);
+    let (status, body) = post_initialize(&url, Some("short"));
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("Bearer"), "{body}");
+    // A second Unix user of the machine cannot read the token, and is refused.
+    if is_root() {
+        let nobody = |cmd: &[&str]| {
+            Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .args(cmd)
+                .output()
+                .expect("setpriv (util-linux) runs a command as another user")
+        };
+        let read = nobody(&["cat", file.to_str().unwrap()]);
+        assert!(!read.status.success(), "another user read the token");
+        assert!(!String::from_utf8_lossy(&read.stdout).contains(&token));
+        let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"intruder","version":"1"}}}"#;
+        let curl = nobody(&[
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-X",
+            "POST",
+            "-H",
+            "content-type: application/json",
+            "-H",
+            "accept: application/json, text/event-stream",
+            "-d",
+            body,
+            &url,
+        ]);
+        assert_eq!(String::from_utf8_lossy(&curl.stdout), "401", "{curl:?}");
+    } else {
+        eprintln!("not root: the second-user part of this test needs setpriv as root");
+    }
+
+    let mut c = TsClient::connect(&url, &token);
     let uri = format!("cmc://{}/web", ns.name);
     let listed = c.ok(json!({"op": "listResources"}));
     assert_eq!(listed["resources"][0]["uri"], uri.as_str());
@@ -317,7 +382,113 @@ fn streamable_http_on_loopback_serves_the_same_server() {
         "{r}"
     );
     c.close();
+    // Ctrl-C ends the run, and its token with it.
+    let _ = Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+    assert!(!file.exists(), "the run's token outlived it");
+    assert_eq!(ns.exported("web").len(), 4);
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// POST an MCP `initialize` to `url` by hand (no SDK), with `token` as bearer: the status and
+/// the body.
+fn post_initialize(url: &str, token: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap();
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
+    let auth = token
+        .map(|t| format!("authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "POST /{path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\naccept: application/json, text/event-stream\r\n{auth}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
+
+/// `--token-file` serves with the owner's own token (refused when others may read the file, or
+/// the token is too short), and `--no-auth` serves anyone, saying so.
+#[test]
+fn a_token_file_or_no_auth_over_http() {
+    let ns = ControlPlane::with_crd().namespace("mcptoken");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    let token = "0123456789abcdef0123456789abcdef";
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    ns.mcp()
+        .args(["serve", "--http", "127.0.0.1:0", "--token-file"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("chmod 600"));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let short = dir.path().join("short");
+    std::fs::write(&short, "abc\n").unwrap();
+    std::fs::set_permissions(&short, std::fs::Permissions::from_mode(0o600)).unwrap();
+    ns.mcp()
+        .args(["serve", "--http", "127.0.0.1:0", "--token-file"])
+        .arg(&short)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("at least 16"));
+
+    let serve = |extra: &[&std::ffi::OsStr]| {
+        let mut server = Command::new(assert_cmd::cargo::cargo_bin("kubectl-mcp"))
+            .arg("--kubeconfig")
+            .arg(&ns.cp.kubeconfig)
+            .args(["-n", &ns.name, "serve", "--http", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("KUBECONFIG")
+            .env("KUBECTL_MCP_STATE_DIR", dir.path())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(server.stderr.take().unwrap());
+        let mut lines = String::new();
+        for _ in 0..2 {
+            err.read_line(&mut lines).unwrap();
+        }
+        let url = lines
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap()
+            .to_string();
+        (server, url, lines)
+    };
+    let (mut server, url, lines) = serve(&["--token-file".as_ref(), file.as_os_str()]);
+    assert!(
+        !lines.contains(token),
+        "a token from a file is not printed: {lines}"
+    );
+    assert_eq!(post_initialize(&url, None).0, 401);
+    assert_eq!(post_initialize(&url, Some(token)).0, 200);
     let _ = server.kill();
     let _ = server.wait();
-    assert_eq!(ns.exported("web").len(), 4);
+    assert!(file.exists(), "the owner's token file is left alone");
+
+    let (mut server, url, lines) = serve(&["--no-auth".as_ref()]);
+    assert!(lines.contains("warning: --no-auth"), "{lines}");
+    assert_eq!(post_initialize(&url, None).0, 200);
+    let _ = server.kill();
+    let _ = server.wait();
 }

@@ -2,7 +2,8 @@
 //! cobra's `__complete` protocol. Installed next to `kubectl-mcp` by `cargo install --path .`.
 
 fn main() {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // OS strings: `std::env::args()` would panic on a word that is not UTF-8.
+    let mut args = kubectl_mcp::complete::words(std::env::args_os().skip(1));
     if args
         .first()
         .is_some_and(|a| a == "__complete" || a == "__completeNoDesc")

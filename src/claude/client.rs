@@ -61,6 +61,10 @@ pub struct ClaudeConfig {
     /// plain line on stderr by default, nowhere for `None`. The detailed record is a log line,
     /// shown with `-v`.
     pub notices: Option<Notices>,
+    /// Why `ANTHROPIC_BASE_URL` cannot be used (set but empty, blank or not UTF-8), refused by
+    /// [`ClaudeClient::new`]: falling back to the public API would send the key somewhere the
+    /// user did not ask for.
+    base_url_problem: Option<String>,
 }
 
 /// A sink for one-line notices meant for a person (not log records).
@@ -110,11 +114,12 @@ impl ClaudeConfig {
     /// Defaults for `credentials` against `base_url` (`None`: `ANTHROPIC_BASE_URL`, else the
     /// public API).
     pub fn new(credentials: Credentials, base_url: Option<String>) -> Self {
-        let base = base_url
-            .or_else(|| std::env::var("ANTHROPIC_BASE_URL").ok())
-            .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let (base, base_url_problem) = match base_url {
+            Some(url) => (url, None),
+            None => base_url_from_env(std::env::var_os("ANTHROPIC_BASE_URL")),
+        };
         Self {
+            base_url_problem,
             base_url: base.trim().trim_end_matches('/').to_string(),
             credentials,
             retry: RetryPolicy {
@@ -126,6 +131,27 @@ impl ClaudeConfig {
             idle_timeout: stall_timeout().unwrap_or(DEFAULT_STALL_TIMEOUT),
         }
     }
+}
+
+/// The base URL `ANTHROPIC_BASE_URL` names (`value`), else the public API when it is unset, with
+/// the reason it cannot be used when it is set but empty, blank or not UTF-8.
+fn base_url_from_env(value: Option<std::ffi::OsString>) -> (String, Option<String>) {
+    let Some(value) = value else {
+        return (DEFAULT_BASE_URL.to_string(), None);
+    };
+    let problem = match value.into_string() {
+        Ok(url) if !url.trim().is_empty() => return (url, None),
+        Ok(url) if url.is_empty() => "is set but empty",
+        Ok(_) => "is set but blank",
+        Err(_) => "is not valid UTF-8",
+    };
+    (
+        String::new(),
+        Some(format!(
+            "ANTHROPIC_BASE_URL {problem}: set it to your endpoint's URL (e.g. http://127.0.0.1:8080), \
+             or unset it to use {DEFAULT_BASE_URL}"
+        )),
+    )
 }
 
 /// `KUBECTL_MCP_MAX_RETRIES`: retries after a failed attempt (the official SDKs' 2 when unset),
@@ -196,6 +222,9 @@ impl ClaudeClient {
     /// Build a client. The rustls crypto provider must be installed first
     /// ([`crate::tls::install_crypto_provider`]).
     pub fn new(config: ClaudeConfig) -> Result<Self, ClaudeError> {
+        if let Some(problem) = &config.base_url_problem {
+            return Err(ClaudeError::Config(problem.clone()));
+        }
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             return Err(ClaudeError::Config(format!(
                 "ANTHROPIC_BASE_URL must start with http:// or https://, got `{}`",
@@ -203,6 +232,9 @@ impl ClaudeClient {
             )));
         }
         stall_timeout()?;
+        // Log lines and the REPL's line history are checked against the key from now on,
+        // wherever it came from (the environment, a Kubernetes Secret).
+        super::key::remember(Self::secrets_of(&config));
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .user_agent(concat!("kubectl-mcp/", env!("CARGO_PKG_VERSION")))
@@ -248,11 +280,16 @@ impl ClaudeClient {
 
     /// The secrets this client must never write: the key, and credentials inside the URL.
     fn masker(&self) -> super::key::Masker {
-        let mut secrets = super::key::url_secrets(&self.config.base_url);
-        if let Some(secret) = self.config.credentials.secret() {
+        super::key::Masker::new(Self::secrets_of(&self.config))
+    }
+
+    /// The secrets of `config`: the key and the base URL's credentials.
+    fn secrets_of(config: &ClaudeConfig) -> Vec<String> {
+        let mut secrets = super::key::url_secrets(&config.base_url);
+        if let Some(secret) = config.credentials.secret() {
             secrets.push(secret.expose().to_string());
         }
-        super::key::Masker::new(secrets)
+        secrets
     }
 
     /// `s` with every secret of this client replaced: error bodies, answers, anything that may
@@ -279,6 +316,52 @@ impl ClaudeClient {
     }
 
     /// Read an error answer into a [`Failure`].
+    /// The error for a successful answer of content type `content_type` that is not an event
+    /// stream: what it looks like, with its first line (masked, bounded, read within the
+    /// stall limit).
+    async fn not_a_stream(&self, mut resp: reqwest::Response, content_type: String) -> ClaudeError {
+        let mut raw = Vec::new();
+        let read = async {
+            while let Ok(Some(chunk)) = resp.chunk().await {
+                let room = 4096usize.saturating_sub(raw.len());
+                raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if raw.len() >= 4096 {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(self.config.idle_timeout, read).await;
+        let body = self.redact(&String::from_utf8_lossy(&raw));
+        let json: Option<Value> = serde_json::from_str(&body).ok();
+        let what = if content_type.contains("html") {
+            "an HTML page"
+        } else if json
+            .as_ref()
+            .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("message"))
+        {
+            "a whole JSON message (the endpoint ignored `stream: true`)"
+        } else if content_type.contains("json") {
+            "JSON"
+        } else {
+            "something else"
+        };
+        let first: String = body
+            .trim()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(160)
+            .collect();
+        ClaudeError::NotAStream {
+            base_url: self.config.shown_url(),
+            what,
+            content_type,
+            first,
+        }
+    }
+
     async fn error_from(&self, resp: reqwest::Response, attempts: u32) -> Failure {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -581,6 +664,17 @@ impl ClaudeClient {
             return Err(self.error_from(resp, n).await);
         }
         let rid = request_id(resp.headers());
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_ascii_lowercase());
+        // A 200 that is not an event stream (a login page, a proxy's JSON, an endpoint that
+        // ignored `stream: true`) is named for what it is, and not retried: asking again gets
+        // the same page. An answer without a content type is read as a stream.
+        if let Some(ct) = content_type.filter(|ct| !ct.starts_with("text/event-stream")) {
+            return Err(Failure::final_(self.not_a_stream(resp, ct).await));
+        }
         // An answer that repeats the key (or the URL's credentials) is masked as it streams,
         // before anything is shown, and in the reply that gets stored.
         let mut masker = self.masker();
@@ -954,6 +1048,38 @@ fn short_reason(why: &str) -> String {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
+}
+
+#[cfg(test)]
+mod base_url_tests {
+    use super::*;
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+
+    #[test]
+    fn an_unusable_anthropic_base_url_is_refused_naming_the_variable() {
+        assert_eq!(
+            base_url_from_env(None),
+            (DEFAULT_BASE_URL.to_string(), None)
+        );
+        let (url, problem) = base_url_from_env(Some("http://127.0.0.1:1".into()));
+        assert_eq!((url.as_str(), problem), ("http://127.0.0.1:1", None));
+        for (value, says) in [
+            (OsString::new(), "empty"),
+            (OsString::from("  \t"), "blank"),
+            (OsString::from_vec(b"http://\xff".to_vec()), "UTF-8"),
+        ] {
+            let (url, problem) = base_url_from_env(Some(value));
+            let problem = problem.expect("refused");
+            assert!(problem.starts_with("ANTHROPIC_BASE_URL") && problem.contains(says));
+            assert!(url.is_empty(), "nothing to send a key to");
+            crate::tls::install_crypto_provider();
+            let mut config = ClaudeConfig::new(Credentials::None, Some(url));
+            config.base_url_problem = Some(problem.clone());
+            let err = ClaudeClient::new(config).unwrap_err().to_string();
+            assert!(err.contains("ANTHROPIC_BASE_URL"), "{err}");
+        }
+    }
 }
 
 /// The SSE reader against arbitrary input: whatever bytes a server sends, in whatever pieces,

@@ -211,6 +211,20 @@ pub enum ClaudeError {
         received_chars: usize,
     },
 
+    /// A successful answer that is not an event stream: not retried, the same request gets
+    /// the same page.
+    #[error("the server at {base_url} answered with {what} ({content_type}) instead of an event stream{}: it does not look like the Messages API; check ANTHROPIC_BASE_URL", if first.is_empty() { String::new() } else { format!(", beginning `{first}`") })]
+    NotAStream {
+        /// Where we asked.
+        base_url: String,
+        /// What it looks like: "an HTML page", "JSON"…
+        what: &'static str,
+        /// Its `content-type`.
+        content_type: String,
+        /// Its first line, masked and bounded.
+        first: String,
+    },
+
     /// A 429 asked us to wait longer than we are willing to.
     #[error("rate limited: the API asks to retry after {}, longer than kubectl-mcp waits; try again later [request-id: {}]", humantime::format_duration(*retry_after), request_id.as_deref().unwrap_or("-"))]
     RetryTooFar {

@@ -60,6 +60,53 @@ impl Secret {
     }
 }
 
+/// The secrets this process holds (its key, URL credentials), as far as it has learnt them: what
+/// log lines and the REPL's line history are checked against, wherever the text came from.
+static KNOWN: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Add `secrets` to those this process holds (too short ones are ignored, like [`Masker`]'s).
+pub fn remember(secrets: impl IntoIterator<Item = String>) {
+    if let Ok(mut known) = KNOWN.write() {
+        for s in secrets {
+            let s = s.trim().to_string();
+            if s.len() >= MIN_SECRET && !known.contains(&s) {
+                known.push(s);
+            }
+        }
+    }
+}
+
+/// The keys in this process's environment (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`, the
+/// credentials of `ANTHROPIC_BASE_URL`), remembered before anything is logged.
+pub fn remember_environment() {
+    let var = |name| std::env::var(name).ok();
+    let mut secrets: Vec<String> = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"]
+        .into_iter()
+        .filter_map(var)
+        .collect();
+    if let Some(url) = var("ANTHROPIC_BASE_URL") {
+        secrets.extend(url_secrets(&url));
+    }
+    remember(secrets);
+}
+
+/// `text` with every secret this process holds replaced.
+pub fn mask_known(text: &str) -> String {
+    match KNOWN.read() {
+        Ok(known) if known.iter().any(|s| text.contains(s.as_str())) => {
+            Masker::new(known.clone()).redact(text)
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// Whether `text` holds a secret this process holds.
+pub fn holds_known(text: &str) -> bool {
+    KNOWN
+        .read()
+        .is_ok_and(|known| known.iter().any(|s| text.contains(s.as_str())))
+}
+
 /// What replaces a secret wherever the tool writes text.
 pub const REDACTED: &str = "<redacted>";
 

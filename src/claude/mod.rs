@@ -11,6 +11,7 @@ pub use client::{
     credentials_from_env, ClaudeClient, ClaudeConfig, Notices, DEFAULT_BASE_URL, MAX_CONTINUATIONS,
 };
 pub use error::{ApiError, ApiErrorKind, ClaudeError};
+pub use key::{holds_known, mask_known, remember, remember_environment, REDACTED};
 pub use key::{shown_url, url_secrets, Credentials, Masker, Secret};
 pub use retry::{retryable_status, server_wait, Decision, RetryPolicy};
 pub use types::{

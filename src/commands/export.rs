@@ -265,6 +265,11 @@ fn parse_import(text: &str) -> Result<Portable, String> {
             ));
         }
     }
+    // The resource reads odd numbers in a stored object as absent, so that one hand-written
+    // field never breaks `list`; an import is new input, and a wrong-typed setting is named.
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        check_numbers(&v["spec"], "spec.")?;
+    }
     let first_line = trimmed.lines().next().unwrap_or_default();
     let is_jsonl = serde_json::from_str::<serde_json::Value>(first_line).is_ok()
         && trimmed.lines().filter(|l| !l.trim().is_empty()).count() > 1;
@@ -283,11 +288,15 @@ fn parse_import(text: &str) -> Result<Portable, String> {
         let de = &mut serde_json::Deserializer::from_str(hl);
         let header: Header = serde_path_to_error::deserialize(de)
             .map_err(|e| format!("line {}: field `{}`: {}", hn + 1, e.path(), e.inner()))?;
+        check_numbers(&header.spec, "spec.").map_err(|e| format!("line {}: {e}", hn + 1))?;
         let mut history = Vec::new();
         for (n, l) in lines {
             let de = &mut serde_json::Deserializer::from_str(l);
             let m: Message = serde_path_to_error::deserialize(de)
                 .map_err(|e| format!("line {}: field `{}`: {}", n + 1, e.path(), e.inner()))?;
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(l) {
+                check_count(&v, "tokens", "").map_err(|e| format!("line {}: {e}", n + 1))?;
+            }
             history.push(m);
         }
         let mut spec = header.spec;
@@ -325,6 +334,41 @@ fn parse_import(text: &str) -> Result<Portable, String> {
         }
     }
     Ok(doc)
+}
+
+/// The spec's counts (`maxTokens`, `maxOutputTokens`, `historySize`, each message's `tokens`)
+/// as an import must have them: absent, null, or a whole number from 1 (0 for `tokens`) to
+/// 4294967295. The resource's own reader is lenient with them (see `lenient_u32`).
+fn check_numbers(spec: &serde_json::Value, at: &str) -> Result<(), String> {
+    for field in ["maxTokens", "maxOutputTokens", "historySize"] {
+        check_count(spec, field, at)?;
+    }
+    if let Some(history) = spec.get("contextHistory").and_then(|h| h.as_array()) {
+        for (i, m) in history.iter().enumerate() {
+            check_count(m, "tokens", &format!("{at}contextHistory[{i}]."))?;
+        }
+    }
+    Ok(())
+}
+
+/// One count of [`check_numbers`]: `obj[field]` absent, null, or a whole number that fits.
+fn check_count(obj: &serde_json::Value, field: &str, at: &str) -> Result<(), String> {
+    let Some(v) = obj.get(field).filter(|v| !v.is_null()) else {
+        return Ok(());
+    };
+    if v.as_u64().is_some_and(|n| u32::try_from(n).is_ok()) {
+        return Ok(());
+    }
+    let got = match v {
+        serde_json::Value::String(s) => format!("the string {s:?}"),
+        serde_json::Value::Number(n) => format!("{n}"),
+        serde_json::Value::Bool(b) => format!("{b}"),
+        serde_json::Value::Array(_) => "a list".into(),
+        _ => "an object".into(),
+    };
+    Err(format!(
+        "field `{at}{field}`: expected a whole number no larger than 4294967295, got {got}"
+    ))
 }
 
 pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Result<()> {
@@ -476,6 +520,32 @@ mod tests {
 mod import_fuzz {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn wrong_typed_settings_are_named_not_dropped() {
+        for (bad, field) in [
+            ("\"maxTokens\": \"abc\"", "spec.maxTokens"),
+            ("\"historySize\": -3", "spec.historySize"),
+            ("\"maxOutputTokens\": 1.5", "spec.maxOutputTokens"),
+            ("\"maxTokens\": 99999999999", "spec.maxTokens"),
+        ] {
+            let json =
+                format!("{{\"spec\": {{\"modelName\": \"m\", \"sessionID\": \"x\", {bad}}}}}");
+            let err = parse_import(&json).unwrap_err();
+            assert!(err.contains(field), "{json}: {err}");
+            let jsonl = format!(
+                "{{\"spec\": {{\"modelName\": \"m\", \"sessionID\": \"x\", {bad}}}}}\n{{\"role\": \"user\", \"content\": \"q\"}}\n"
+            );
+            let err = parse_import(&jsonl).unwrap_err();
+            assert!(
+                err.contains(field) && err.starts_with("line 1"),
+                "{jsonl}: {err}"
+            );
+        }
+        let jsonl = "{\"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\"}}\n{\"role\": \"user\", \"content\": \"q\", \"tokens\": \"many\"}\n";
+        let err = parse_import(jsonl).unwrap_err();
+        assert!(err.contains("line 2") && err.contains("tokens"), "{err}");
+    }
 
     const VALID: &str = "{\"kind\": \"ClaudeModelContext\", \"metadata\": {\"name\": \"x\"}, \"spec\": {\"modelName\": \"m\", \"sessionID\": \"x\", \"maxTokens\": 4000}, \"status\": {\"summary\": \"s\", \"summaryCovers\": 2}}\n{\"role\": \"user\", \"content\": \"q\"}\n{\"role\": \"assistant\", \"content\": \"a\"}\n";
 

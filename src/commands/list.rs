@@ -152,7 +152,7 @@ async fn watch(
 ) -> anyhow::Result<()> {
     let api = cluster.contexts(ns);
     let op = Op::contexts("watch", ns, None);
-    let mut wp = WatchParams::default().timeout(290);
+    let mut wp = WatchParams::default().timeout(cluster.watch_seconds());
     if let Some(sel) = &params.label_selector {
         wp = wp.labels(sel);
     }

@@ -7,6 +7,7 @@
 //! the script stops it when the binary exits.
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod proxy;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 // The official MCP TypeScript SDK's client (@modelcontextprotocol/sdk from npm), driving
 // `kubectl mcp serve` for tests/mcp_ts.rs: over stdio (node client.mjs BINARY ARGS...) or
-// Streamable HTTP (node client.mjs http://127.0.0.1:PORT/mcp).
+// Streamable HTTP (node client.mjs http://127.0.0.1:PORT/mcp, with the bearer token in
+// $MCP_BEARER_TOKEN).
 // It prints one JSON line per event: {"event":"initialized",...} once connected, then
 // {"event":"updated","uri":...} for each resources/updated notification, and for every command
 // read from stdin (one JSON object a line: {"id","op",...}) a line {"id","ok","result"|"error"}.
@@ -25,7 +26,11 @@ client.setNotificationHandler(ResourceListChangedNotificationSchema, () =>
 );
 await client.connect(
   command.startsWith("http://")
-    ? new StreamableHTTPClientTransport(new URL(command))
+    ? new StreamableHTTPClientTransport(new URL(command), {
+        requestInit: process.env.MCP_BEARER_TOKEN
+          ? { headers: { Authorization: `Bearer ${process.env.MCP_BEARER_TOKEN}` } }
+          : {},
+      })
     : new StdioClientTransport({ command, args, env: process.env, stderr: "inherit" }),
 );
 out({

@@ -140,6 +140,14 @@ pub enum Fault {
         /// HTTP status.
         status: u16,
     },
+    /// Answer 200 with this content type and body instead of an event stream: a captive
+    /// portal's login page, a gateway's JSON, an endpoint that ignores `stream: true`.
+    NotAStream {
+        /// `content-type` of the answer.
+        content_type: String,
+        /// Its body.
+        body: String,
+    },
     /// Stream this many text deltas, then send nothing (headers and those deltas sent, the
     /// connection held open) for `pause`, then go on as usual.
     Stall {
@@ -1354,6 +1362,13 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         let mut resp = (code, page).into_response();
         resp.headers_mut()
             .insert("content-type", HeaderValue::from_static("text/html"));
+        return resp;
+    }
+    if let Some(Fault::NotAStream { content_type, body }) = &fault {
+        let mut resp = (StatusCode::OK, body.clone()).into_response();
+        if let Ok(v) = HeaderValue::from_str(content_type) {
+            resp.headers_mut().insert("content-type", v);
+        }
         return resp;
     }
     if let Some(Fault::Status {
