@@ -150,6 +150,13 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp restore demo --list\n  kubectl mcp restore demo"
     )]
     Restore(RestoreArgs),
+    /// Check a context's sealed history segments and mend what is damaged: re-adopt or restore
+    /// a segment from a verified copy, else quarantine it, naming the turns that are lost. A dry
+    /// run unless --apply is given.
+    #[command(
+        after_help = "A damaged segment (deleted, corrupted, changed after it was sealed) never stops new turns: it is\nleft out of windows with a warning. repair makes that permanent and quiet, or undoes it when a copy\nis found (this machine's segment cache, the live object, an unlisted segment with the same messages).\n\nExamples:\n  kubectl mcp repair demo            # what is damaged, and what would be done\n  kubectl mcp repair demo --apply"
+    )]
+    Repair(RepairArgs),
     /// Delete contexts by session ID or name, by label, or all in the namespace.
     #[command(
         after_help = "Examples:\n  kubectl mcp delete demo\n  kubectl mcp delete -l team=sre\n  kubectl mcp delete -A -l env=test"
@@ -608,6 +615,16 @@ pub struct RestoreArgs {
     /// List what was moved aside instead of restoring it.
     #[arg(long)]
     pub list: bool,
+}
+
+/// `repair`.
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// The session ID or resource name.
+    pub session: String,
+    /// Carry out what the dry run shows.
+    #[arg(long)]
+    pub apply: bool,
 }
 
 /// `create`.

@@ -78,11 +78,17 @@ struct Uri {
     namespace: String,
     name: String,
     view: View,
+    /// `?from=N`: a transcript page starting at message N (0-based) of the conversation.
+    from: u64,
 }
 
 impl Uri {
     fn parse(uri: &str) -> Option<Uri> {
         let rest = uri.strip_prefix("cmc://")?;
+        let (rest, from) = match rest.split_once('?') {
+            None => (rest, 0),
+            Some((path, query)) => (path, query.strip_prefix("from=")?.parse().ok()?),
+        };
         let mut parts = rest.split('/');
         let namespace = parts.next().filter(|s| !s.is_empty())?.to_string();
         let name = parts.next().filter(|s| !s.is_empty())?.to_string();
@@ -93,13 +99,14 @@ impl Uri {
             Some("window") => View::Window,
             Some(_) => return None,
         };
-        if parts.next().is_some() {
+        if parts.next().is_some() || (from > 0 && !matches!(view, View::Markdown | View::Json)) {
             return None;
         }
         Some(Uri {
             namespace,
             name,
             view,
+            from,
         })
     }
 
@@ -808,14 +815,8 @@ async fn fetch(cluster: &Cluster, uri: &Uri) -> anyhow::Result<ClaudeModelContex
 async fn read(cluster: &Cluster, uri: &Uri) -> anyhow::Result<(String, &'static str)> {
     let obj = fetch(cluster, uri).await?;
     Ok(match uri.view {
-        View::Markdown => {
-            let (whole, _) = crate::commands::export::whole(cluster, obj).await?;
-            (crate::commands::export::markdown(&whole), "text/markdown")
-        }
-        View::Json => {
-            let (_, doc) = crate::commands::export::whole(cluster, obj).await?;
-            (serde_json::to_string_pretty(&doc)?, "application/json")
-        }
+        View::Markdown => (page(cluster, uri, obj).await?, "text/markdown"),
+        View::Json => (page(cluster, uri, obj).await?, "application/json"),
         View::Summary => (
             obj.status
                 .as_ref()
@@ -837,6 +838,94 @@ async fn read(cluster: &Cluster, uri: &Uri) -> anyhow::Result<(String, &'static 
             (serde_json::to_string_pretty(&v)?, "application/json")
         }
     })
+}
+
+/// Output a transcript page aims at: a read of a huge conversation is answered in pages
+/// (`?from=N`), so the server holds one page and one segment, never the conversation.
+const PAGE_BYTES: usize = 1024 * 1024;
+
+/// One page of `obj`'s transcript from message `uri.from`: at least one message, then as many
+/// as fit [`PAGE_BYTES`]. A transcript that fits one page reads as it always did; a longer one
+/// ends with where the next page is (Markdown: a closing line; JSON: `page.next`).
+async fn page(cluster: &Cluster, uri: &Uri, obj: ClaudeModelContext) -> anyhow::Result<String> {
+    use crate::commands::export::{markdown_head, markdown_message, portable_of};
+    let total = obj.conversation_len();
+    let summary_covers = obj.summary_covers();
+    let head = (uri.view == View::Markdown && uri.from == 0).then(|| markdown_head(&obj));
+    let mut doc = portable_of(&obj);
+    let mut reader = crate::segment::Reader::new(cluster, obj, uri.from);
+    let mut body = String::new();
+    let mut messages = Vec::new();
+    let mut bytes = 0usize;
+    let mut at = uri.from;
+    let mut damaged = Vec::new();
+    let mut more = false;
+    'pieces: while let Some(piece) = reader.next().await? {
+        if let crate::segment::Piece::Damaged(d) = &piece {
+            if uri.view == View::Markdown {
+                body.push_str(&format!(
+                    "_[turns {}-{} cannot be read: history segment {} is {}]_\n\n",
+                    d.first_turn,
+                    d.last_turn,
+                    d.name,
+                    d.kind.as_str()
+                ));
+            }
+            damaged.push(json!({"segment": d.name, "firstTurn": d.first_turn, "lastTurn": d.last_turn, "messages": d.messages, "problem": d.kind.as_str()}));
+            at += piece.len();
+            continue;
+        }
+        for m in piece.messages() {
+            if bytes >= PAGE_BYTES {
+                more = true;
+                break 'pieces;
+            }
+            match uri.view {
+                View::Markdown => {
+                    let text = markdown_message(m);
+                    bytes += text.len();
+                    body.push_str(&text);
+                }
+                _ => {
+                    bytes += m.content.len() + 64;
+                    messages.push(m.clone());
+                }
+            }
+            at += 1;
+        }
+    }
+    more = more && at < total;
+    let next = more.then(|| format!("{}?from={at}", Uri::of(&uri.namespace, &uri.name)));
+    let paged = uri.from > 0 || more;
+    if uri.view == View::Markdown {
+        let mut text = head.unwrap_or_default();
+        if uri.from > 0 {
+            text.push_str(&format!(
+                "_Transcript of {}/{}, from message {} of {total}:_\n\n",
+                uri.namespace,
+                uri.name,
+                uri.from + 1
+            ));
+        }
+        text.push_str(&body);
+        if let Some(next) = next {
+            text.push_str(&format!(
+                "---\n\n_The transcript goes on: read `{next}` (messages {} to {total})._\n",
+                at + 1
+            ));
+        }
+        return Ok(text);
+    }
+    doc.set_history(messages);
+    doc.set_summary_covers(summary_covers);
+    let mut v = doc.to_value()?;
+    if paged {
+        v["page"] = json!({"from": uri.from, "to": at, "total": total, "next": next});
+    }
+    if !damaged.is_empty() {
+        v["damagedSegments"] = Value::Array(damaged);
+    }
+    Ok(serde_json::to_string_pretty(&v)?)
 }
 
 fn resource_error(uri: &str, e: &anyhow::Error) -> ErrorData {
@@ -967,13 +1056,13 @@ impl ServerHandler for McpServer {
             t(
                 "cmc://{namespace}/{name}",
                 "transcript",
-                "The whole conversation of a context as Markdown (sealed turns included)",
+                "The whole conversation of a context as Markdown (sealed turns included); a long one comes in pages of about 1 MiB, each ending with the URI of the next (…?from=N)",
                 "text/markdown",
             ),
             t(
                 "cmc://{namespace}/{name}/transcript.json",
                 "transcript.json",
-                "The whole conversation as the export document (spec, history, summary)",
+                "The whole conversation as the export document (spec, history, summary); a long one comes in pages, with `page.next` naming the next (…?from=N)",
                 "application/json",
             ),
             t(
@@ -1143,6 +1232,11 @@ mod tests {
         );
         assert_eq!(Uri::parse("cmc://a/b/summary").unwrap().view, View::Summary);
         assert_eq!(Uri::parse("cmc://a/b/window").unwrap().view, View::Window);
+        assert_eq!(Uri::parse("cmc://a/b?from=40").unwrap().from, 40);
+        assert_eq!(
+            Uri::parse("cmc://a/b/transcript.json?from=3").unwrap().from,
+            3
+        );
         for bad in [
             "cmc://a",
             "cmc:///b",
@@ -1150,6 +1244,9 @@ mod tests {
             "cmc://a/b/window/x",
             "http://a/b",
             "cmc://a//",
+            "cmc://a/b?from=x",
+            "cmc://a/b?to=3",
+            "cmc://a/b/summary?from=2",
         ] {
             assert!(Uri::parse(bad).is_none(), "{bad}");
         }

@@ -190,27 +190,184 @@ pub fn encode(messages: &[Message]) -> anyhow::Result<(Vec<u8>, u64)> {
     Ok((enc.finish()?, json.len() as u64))
 }
 
-/// The messages of a segment's data, checked against `digest`.
-pub fn decode(data: &[u8], digest: &str, name: &str) -> anyhow::Result<Vec<Message>> {
-    let mut json = Vec::new();
-    flate2::read::GzDecoder::new(data)
-        .take(MAX_INFLATED + 1)
-        .read_to_end(&mut json)
-        .map_err(|e| anyhow::anyhow!("segment {name} is not valid gzip data: {e}"))?;
-    if json.len() as u64 > MAX_INFLATED {
-        anyhow::bail!("segment {name} inflates to more than {MAX_INFLATED} bytes; refusing it");
+/// What is wrong with a listed segment that cannot be read or verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// The object is gone (deleted by hand), and reloading the context did not explain it.
+    Missing,
+    /// Its data is not gzip.
+    NotGzip,
+    /// Its data inflates past [`MAX_INFLATED`] (a bomb).
+    TooLarge,
+    /// Its data is not a list of messages.
+    NotMessages,
+    /// Its messages, or the digest it carries, are not the ones the context lists.
+    DigestMismatch,
+    /// It holds another number of messages than the context lists.
+    CountMismatch,
+    /// An encoding this version cannot read.
+    Encoding,
+    /// `repair` set it aside: it is not read again.
+    Quarantined,
+}
+
+impl Damage {
+    /// A word or two for tables and `repair`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Damage::Missing => "missing",
+            Damage::NotGzip => "not gzip",
+            Damage::TooLarge => "too large",
+            Damage::NotMessages => "not messages",
+            Damage::DigestMismatch => "digest mismatch",
+            Damage::CountMismatch => "count mismatch",
+            Damage::Encoding => "unknown encoding",
+            Damage::Quarantined => "quarantined",
+        }
     }
-    let messages: Vec<Message> = serde_json::from_slice(&json)
-        .map_err(|e| anyhow::anyhow!("segment {name} does not hold a list of messages: {e}"))?;
+
+    /// The kind recorded in a quarantined reference's digest, back.
+    fn parse(s: &str) -> Option<Self> {
+        [
+            Damage::Missing,
+            Damage::NotGzip,
+            Damage::TooLarge,
+            Damage::NotMessages,
+            Damage::DigestMismatch,
+            Damage::CountMismatch,
+            Damage::Encoding,
+        ]
+        .into_iter()
+        .find(|d| d.as_str().replace(' ', "-") == s)
+    }
+}
+
+/// Why a segment's data could not be decoded (what [`decode`] found).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{detail}")]
+pub struct Broken {
+    /// What kind of damage.
+    pub kind: Damage,
+    /// In words, naming the segment.
+    pub detail: String,
+}
+
+/// A listed segment that cannot be read or verified: its turns are left out (of windows,
+/// exports, searches), never the whole conversation. Travels inside `anyhow` errors; found
+/// with [`damage_of`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("history segment {name} (turns {first_turn}–{last_turn}, {messages} messages) cannot be read: {detail}")]
+pub struct Damaged {
+    /// The segment's name.
+    pub name: String,
+    /// First turn it holds.
+    pub first_turn: u64,
+    /// Last turn it holds.
+    pub last_turn: u64,
+    /// Messages it holds (as the context lists them).
+    pub messages: u32,
+    /// What is wrong.
+    pub kind: Damage,
+    /// In words.
+    pub detail: String,
+}
+
+impl Damaged {
+    fn of(r: &SegmentRef, kind: Damage, detail: impl Into<String>) -> Self {
+        Self {
+            name: r.name.clone(),
+            first_turn: r.first_turn,
+            last_turn: r.last_turn,
+            messages: r.messages,
+            kind,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The damaged segment `e` is about, if it is about one.
+pub fn damage_of(e: &anyhow::Error) -> Option<&Damaged> {
+    e.chain().find_map(|c| c.downcast_ref::<Damaged>())
+}
+
+/// The digest a quarantined reference carries instead of its segment's: it is never read.
+pub fn quarantined_digest(kind: Damage, old: &str) -> String {
+    format!("{QUARANTINED}{}:{old}", kind.as_str().replace(' ', "-"))
+}
+
+/// What marks a quarantined reference's digest.
+const QUARANTINED: &str = "quarantined:";
+
+/// The damage a quarantined reference was set aside for (`None`: not quarantined).
+pub fn quarantined(r: &SegmentRef) -> Option<Damage> {
+    let rest = r.digest.strip_prefix(QUARANTINED)?;
+    Some(
+        rest.split(':')
+            .next()
+            .and_then(Damage::parse)
+            .unwrap_or(Damage::Quarantined),
+    )
+}
+
+/// The messages of a segment's data, checked against `digest`.
+pub fn decode(data: &[u8], digest: &str, name: &str) -> Result<Vec<Message>, Broken> {
+    let broken = |kind, detail: String| Broken { kind, detail };
+    // Inflated straight into the parser, never whole in memory beside the messages; the limit
+    // is on the inflated bytes, so a bomb stops where it passes it.
+    let inflated = std::cell::Cell::new(0u64);
+    let reader = Counted {
+        inner: flate2::read::GzDecoder::new(data).take(MAX_INFLATED + 1),
+        read: &inflated,
+    };
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    let parsed = Vec::<Message>::deserialize(&mut de).and_then(|m| de.end().map(|()| m));
+    if inflated.get() > MAX_INFLATED {
+        return Err(broken(
+            Damage::TooLarge,
+            format!("segment {name} inflates to more than {MAX_INFLATED} bytes; refusing it"),
+        ));
+    }
+    let messages = match parsed {
+        Ok(m) => m,
+        Err(e) if e.is_io() => {
+            return Err(broken(
+                Damage::NotGzip,
+                format!("segment {name} is not valid gzip data: {e}"),
+            ))
+        }
+        Err(e) => {
+            return Err(broken(
+                Damage::NotMessages,
+                format!("segment {name} does not hold a list of messages: {e}"),
+            ))
+        }
+    };
     let actual = crate::segment::digest(&messages);
     // A segment sealed by an older version carries the older digest: accepted for exactly
     // these messages, so an upgrade never leaves sealed turns unreadable.
     if actual != digest && legacy_digest(&messages) != digest {
-        anyhow::bail!(
-            "segment {name} does not match its digest (expected {digest}, found {actual}): it was changed after it was sealed"
-        );
+        return Err(broken(
+            Damage::DigestMismatch,
+            format!(
+                "segment {name} does not match its digest (expected {digest}, found {actual}): it was changed after it was sealed"
+            ),
+        ));
     }
     Ok(messages)
+}
+
+/// A reader that counts what passes through it.
+struct Counted<'a, R> {
+    inner: R,
+    read: &'a std::cell::Cell<u64>,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
 }
 
 fn op(verb: &'static str, namespace: &str) -> Op {
@@ -453,10 +610,24 @@ impl ClaudeModelContextSegment {
 }
 
 /// Sealed messages read so far, shared by every read of this process, backed by files.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Cache {
     mem: Arc<std::sync::Mutex<HashMap<String, Arc<Vec<Message>>>>>,
     dir: Option<PathBuf>,
+    /// Keep what was read in memory too (a REPL reads the same segments again); readers that
+    /// go through a whole conversation once (export, get, search, the MCP server's reads)
+    /// keep nothing, so that memory holds one segment at a time, not the conversation.
+    keep_in_memory: bool,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self {
+            mem: Default::default(),
+            dir: None,
+            keep_in_memory: true,
+        }
+    }
 }
 
 impl Cache {
@@ -469,6 +640,16 @@ impl Cache {
         Self {
             mem: Default::default(),
             dir,
+            keep_in_memory: true,
+        }
+    }
+
+    /// [`Cache::open_default`] without the memory part: for a reader that goes through a
+    /// conversation once, one segment at a time.
+    pub fn open_streaming() -> Self {
+        Self {
+            keep_in_memory: false,
+            ..Self::open_default()
         }
     }
 
@@ -493,6 +674,17 @@ impl Cache {
         namespace: &str,
         r: &SegmentRef,
     ) -> anyhow::Result<Arc<Vec<Message>>> {
+        if let Some(kind) = quarantined(r) {
+            return Err(Damaged::of(
+                r,
+                Damage::Quarantined,
+                format!(
+                    "set aside by `kubectl mcp repair` ({}); its turns are lost",
+                    kind.as_str()
+                ),
+            )
+            .into());
+        }
         let key = Self::key(cluster.server(), namespace, r);
         if let Some(m) = self.mem.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(m);
@@ -514,53 +706,99 @@ impl Cache {
                 }
             }
         }
-        let api: Api<ClaudeModelContextSegment> =
-            Api::namespaced(cluster.client().clone(), namespace);
-        let seg = api
-            .get(&r.name)
-            .await
-            .map_err(|e| segment_error(cluster, e, "get", namespace, &r.name))?;
-        if seg.spec.digest != r.digest {
-            anyhow::bail!(
-                "history segment {} holds other messages than the context lists (digest {} instead of {})",
-                r.name,
-                seg.spec.digest,
-                r.digest
-            );
-        }
-        if seg.spec.encoding != ENCODING {
-            anyhow::bail!(
-                "history segment {} is encoded as {:?}, which this version cannot read",
-                r.name,
-                seg.spec.encoding
-            );
-        }
-        let messages = decode(&seg.spec.data.0, &r.digest, &r.name)?;
-        if messages.len() != r.messages as usize {
-            anyhow::bail!(
-                "history segment {} holds {} messages where the context lists {}",
-                r.name,
-                messages.len(),
-                r.messages
-            );
-        }
+        let (messages, data) = fetch(cluster, namespace, r).await?;
         if let Some(f) = &file {
             // Written whole then renamed, so a reader never sees half a file.
             let tmp = f.with_extension(format!("tmp{}", std::process::id()));
-            if std::fs::write(&tmp, &seg.spec.data.0).is_ok() {
+            if std::fs::write(&tmp, &data).is_ok() {
                 let _ = std::fs::rename(&tmp, f);
             }
         }
         Ok(self.keep(key, messages))
     }
 
+    /// The messages of segment `r` as this machine's cache kept them (never from the
+    /// cluster), checked against the digest and count `r` lists: what `repair` restores a
+    /// damaged or deleted segment from.
+    pub fn disk_copy(&self, server: &str, namespace: &str, r: &SegmentRef) -> Option<Vec<Message>> {
+        let key = Self::key(server, namespace, r);
+        let file = self.dir.as_ref()?.join(format!("{key}.json.gz"));
+        let data = std::fs::read(file).ok()?;
+        decode(&data, &r.digest, &r.name)
+            .ok()
+            .filter(|m| m.len() == r.messages as usize)
+    }
+
     fn keep(&self, key: String, messages: Vec<Message>) -> Arc<Vec<Message>> {
         let messages = Arc::new(messages);
-        if let Ok(mut m) = self.mem.lock() {
-            m.insert(key, messages.clone());
+        if self.keep_in_memory {
+            if let Ok(mut m) = self.mem.lock() {
+                m.insert(key, messages.clone());
+            }
         }
         messages
     }
+}
+
+/// Segment `r` read from the cluster and checked (no cache): its messages and its compressed
+/// data. A failure that is the segment's own is a [`Damaged`].
+pub async fn fetch(
+    cluster: &Cluster,
+    namespace: &str,
+    r: &SegmentRef,
+) -> anyhow::Result<(Vec<Message>, Vec<u8>)> {
+    let api: Api<ClaudeModelContextSegment> = Api::namespaced(cluster.client().clone(), namespace);
+    let seg = match api.get(&r.name).await {
+        Ok(seg) => seg,
+        Err(e) => {
+            let err = segment_error(cluster, e, "get", namespace, &r.name);
+            return Err(match err {
+                // Gone: `is_gone` tells the caller to reload the context first (a merge
+                // replaces segments); if the reloaded list still names it, it is damage.
+                ClusterError::Api { code: 404, .. } => {
+                    Damaged::of(r, Damage::Missing, err.to_string()).into()
+                }
+                other => other.into(),
+            });
+        }
+    };
+    if seg.spec.digest != r.digest {
+        return Err(Damaged::of(
+            r,
+            Damage::DigestMismatch,
+            format!(
+                "it holds other messages than the context lists (digest {} instead of {})",
+                seg.spec.digest, r.digest
+            ),
+        )
+        .into());
+    }
+    if seg.spec.encoding != ENCODING {
+        return Err(Damaged::of(
+            r,
+            Damage::Encoding,
+            format!(
+                "it is encoded as {:?}, which this version cannot read",
+                seg.spec.encoding
+            ),
+        )
+        .into());
+    }
+    let messages = decode(&seg.spec.data.0, &r.digest, &r.name)
+        .map_err(|b| Damaged::of(r, b.kind, b.detail))?;
+    if messages.len() != r.messages as usize {
+        return Err(Damaged::of(
+            r,
+            Damage::CountMismatch,
+            format!(
+                "it holds {} messages where the context lists {}",
+                messages.len(),
+                r.messages
+            ),
+        )
+        .into());
+    }
+    Ok((messages, seg.spec.data.0))
 }
 
 /// True when `e` says a listed segment no longer exists: the list it came from is stale
@@ -570,7 +808,9 @@ pub fn is_gone(e: &anyhow::Error) -> bool {
         matches!(
             c.downcast_ref::<ClusterError>(),
             Some(ClusterError::Api { code: 404, .. })
-        )
+        ) || c
+            .downcast_ref::<Damaged>()
+            .is_some_and(|d| d.kind == Damage::Missing)
     })
 }
 
@@ -614,6 +854,201 @@ pub async fn full_history(
     }
     out.extend_from_slice(live);
     Ok(out)
+}
+
+/// [`full_history`] without the turns of damaged segments (see [`Damaged`]), which come back
+/// beside the messages: a reader shows what can be read and says what cannot. Reloads the
+/// context once when a listed segment went away meanwhile (a merge), as
+/// [`full_history_fresh`] does.
+pub async fn full_history_lossy(
+    cluster: &Cluster,
+    cache: &Cache,
+    obj: &mut crate::resource::ClaudeModelContext,
+) -> anyhow::Result<(Vec<Message>, Vec<Damaged>)> {
+    match lossy(cluster, cache, obj, false).await {
+        Err(e) if is_gone(&e) => {
+            let ns = obj.namespace_or_default();
+            *obj = cluster.find(&ns, &obj.spec.session_id).await?;
+            lossy(cluster, cache, obj, true).await
+        }
+        other => other,
+    }
+}
+
+async fn lossy(
+    cluster: &Cluster,
+    cache: &Cache,
+    obj: &crate::resource::ClaudeModelContext,
+    missing_is_damage: bool,
+) -> anyhow::Result<(Vec<Message>, Vec<Damaged>)> {
+    let ns = obj.namespace_or_default();
+    let mut out: Vec<Message> = Vec::new();
+    let mut damaged = Vec::new();
+    if obj.status.as_ref().and_then(|s| s.archived_turns).is_some() {
+        let name = obj.metadata.name.clone().unwrap_or_default();
+        out = crate::archive::read(cluster, &ns, &name).await?;
+    }
+    for r in obj.segments() {
+        match cache.read(cluster, &ns, r).await {
+            Ok(m) => out.extend_from_slice(&m),
+            Err(e) => match damage_of(&e) {
+                Some(d) if missing_is_damage || d.kind != Damage::Missing => {
+                    damaged.push(d.clone())
+                }
+                _ => return Err(e),
+            },
+        }
+    }
+    let live = &obj.spec.context_history[obj.pending_trim()..];
+    if obj.status.as_ref().and_then(|s| s.archived_turns).is_some() {
+        return Ok((crate::archive::stitch(out, live), damaged));
+    }
+    out.extend_from_slice(live);
+    Ok((out, damaged))
+}
+
+/// A piece of a conversation, as [`Reader`] hands them out.
+#[derive(Debug)]
+pub enum Piece {
+    /// Messages, in order: `.0[.1..]` (a whole segment shared with the cache, or the live
+    /// object's messages).
+    Messages(Arc<Vec<Message>>, usize),
+    /// A segment whose messages cannot be read: they are not in the conversation as read.
+    Damaged(Damaged),
+}
+
+impl Piece {
+    /// The messages of this piece (none for a damaged segment).
+    pub fn messages(&self) -> &[Message] {
+        match self {
+            Piece::Messages(m, from) => &m[(*from).min(m.len())..],
+            Piece::Damaged(_) => &[],
+        }
+    }
+
+    /// How many messages of the conversation it stands for.
+    pub fn len(&self) -> u64 {
+        match self {
+            Piece::Messages(..) => self.messages().len() as u64,
+            Piece::Damaged(d) => u64::from(d.messages),
+        }
+    }
+
+    /// True for a piece of no messages.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A conversation read one segment at a time, oldest first, from a message position on: what
+/// `export`, `get`, `search` and the MCP server's reads go through, so that memory holds one
+/// segment (at most [`MAX_INFLATED`] of text), never the conversation. A damaged segment comes
+/// as a [`Piece::Damaged`] in its place. When a listed segment went away meanwhile (another
+/// process merged it) the context is read again and reading goes on from the same position
+/// (merges and seals keep positions).
+pub struct Reader<'a> {
+    cluster: &'a Cluster,
+    cache: Cache,
+    obj: crate::resource::ClaudeModelContext,
+    /// Messages of the conversation passed so far (read, or damaged).
+    at: u64,
+    /// The next segment to read, and how many of its messages to skip.
+    next: usize,
+    skip: u64,
+    /// The live messages were handed out.
+    done: bool,
+    /// ConfigMap archives of older versions (not migrated yet) are read whole, once.
+    legacy: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of `obj`'s conversation from message `from` (0: the start).
+    pub fn new(cluster: &'a Cluster, obj: crate::resource::ClaudeModelContext, from: u64) -> Self {
+        let legacy = obj.status.as_ref().and_then(|s| s.archived_turns).is_some();
+        let mut r = Self {
+            cluster,
+            cache: Cache::open_streaming(),
+            obj,
+            at: from,
+            next: 0,
+            skip: 0,
+            done: false,
+            legacy,
+        };
+        r.seek();
+        r
+    }
+
+    /// The context as last read (it is read again after a merge).
+    pub fn object(&self) -> &crate::resource::ClaudeModelContext {
+        &self.obj
+    }
+
+    /// Point `next`/`skip` at message `at` of the current object's list.
+    fn seek(&mut self) {
+        let mut start = 0u64;
+        for (i, r) in self.obj.segments().iter().enumerate() {
+            let end = start + u64::from(r.messages);
+            if self.at < end {
+                self.next = i;
+                self.skip = self.at - start;
+                return;
+            }
+            start = end;
+        }
+        self.next = self.obj.segments().len();
+        self.skip = self.at.saturating_sub(start);
+    }
+
+    /// The next piece, or `None` at the end.
+    pub async fn next(&mut self) -> anyhow::Result<Option<Piece>> {
+        if self.legacy {
+            // Older versions' archives come whole (they are migrated on the context's next
+            // write); positions before them are not counted.
+            self.legacy = false;
+            self.done = true;
+            let all = full_history(self.cluster, &self.cache, &self.obj).await?;
+            let from = (self.at as usize).min(all.len());
+            return Ok(Some(Piece::Messages(Arc::new(all), from)));
+        }
+        let ns = self.obj.namespace_or_default();
+        let mut reloaded = false;
+        while self.next < self.obj.segments().len() {
+            let r = self.obj.segments()[self.next].clone();
+            let skip = self.skip as usize;
+            match self.cache.read(self.cluster, &ns, &r).await {
+                Ok(m) => {
+                    self.next += 1;
+                    self.skip = 0;
+                    self.at += u64::from(r.messages) - skip as u64;
+                    return Ok(Some(Piece::Messages(m, skip)));
+                }
+                Err(e) if is_gone(&e) && !reloaded => {
+                    reloaded = true;
+                    self.obj = self.cluster.find(&ns, &self.obj.spec.session_id).await?;
+                    self.seek();
+                }
+                Err(e) => {
+                    let Some(d) = damage_of(&e) else {
+                        return Err(e);
+                    };
+                    let d = d.clone();
+                    self.next += 1;
+                    self.skip = 0;
+                    self.at += u64::from(r.messages) - skip as u64;
+                    return Ok(Some(Piece::Damaged(d)));
+                }
+            }
+        }
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        let live = &self.obj.spec.context_history[self.obj.pending_trim()..];
+        let from = (self.skip as usize).min(live.len());
+        self.at += (live.len() - from) as u64;
+        Ok(Some(Piece::Messages(Arc::new(live.to_vec()), from)))
+    }
 }
 
 /// Every segment labelled as belonging to the context with `uid` (listed or not).

@@ -78,6 +78,10 @@ pub const MAX_REMOVALS: usize = 10;
 const MERGE_RUN: usize = 8;
 /// Seal rounds one call may take (each seals up to a segment's worth).
 const MAX_SEAL_ROUNDS: usize = 64;
+/// Most messages one seal moves: the apiserver refuses a JSON patch of more than 10,000
+/// operations (413), and giving ids to hand-written messages takes up to three per message,
+/// removing sealed ones two. A longer live history is sealed in several rounds.
+const MAX_PATCH_MESSAGES: usize = 3_000;
 /// Largest summary accepted (a 1,024-token answer is a few kB in any language).
 const MAX_SUMMARY_BYTES: usize = 64_000;
 pub use crate::archive::ARCHIVE_LABEL;
@@ -99,6 +103,10 @@ pub struct Session {
     author: Option<crate::resource::Author>,
     /// What this process asked Claude for in this context (`/cost`'s "this session").
     spent: crate::resource::UsageTotals,
+    /// Damaged segments met while reading (their turns were left out), not yet told.
+    damaged: Vec<segment::Damaged>,
+    /// Damaged segments already told about, by name: each is a warning once per process.
+    warned: std::collections::HashSet<String>,
 }
 
 /// A request ready to send.
@@ -158,6 +166,8 @@ pub enum Note {
     /// Redaction replaced personal data or secrets in the message by placeholders (what, how
     /// many).
     Masked(String),
+    /// A sealed segment cannot be read or verified: its turns were left out of the window.
+    SegmentLeftOut(segment::Damaged),
 }
 
 impl std::fmt::Display for Note {
@@ -171,6 +181,72 @@ impl std::fmt::Display for Note {
             Note::Refused => write!(f, "warning: Claude declined to answer (stop_reason refusal); the turn is kept, marked `refusal`, and left out of later requests so the refusal does not carry on: rephrase the question (in the REPL, /retry offers it for editing)"),
             Note::WroteBack(n) => write!(f, "wrote back {n} turn(s) kept in the local journal while the cluster was unreachable"),
             Note::Masked(what) => write!(f, "masked before it was sent or stored: {what}"),
+            Note::SegmentLeftOut(d) => write!(f, "warning: {d}; its turns are left out (new turns are stored as usual): `kubectl mcp repair SESSION` shows what can be restored"),
+        }
+    }
+}
+
+/// What [`Session::repair`] found, and did when asked to.
+#[derive(Debug)]
+pub struct Repair {
+    /// Segments listed in the context.
+    pub checked: usize,
+    /// The damaged ones, and what is (or would be) done about each.
+    pub findings: Vec<Finding>,
+    /// Segments labelled as this context's that its list does not name: leftovers of
+    /// interrupted seals and merges, or damaged ones replaced by a repair; never read as
+    /// history (`kubectl mcp delete` removes them with the context).
+    pub unlisted: Vec<String>,
+    /// The findings were carried out.
+    pub applied: bool,
+}
+
+/// One damaged segment.
+#[derive(Debug)]
+pub struct Finding {
+    /// Its reference, as listed.
+    pub segment: crate::resource::SegmentRef,
+    /// What is wrong.
+    pub problem: segment::Damage,
+    /// In words.
+    pub detail: String,
+    /// What repair does.
+    pub action: Action,
+}
+
+/// What repair does about a damaged segment.
+#[derive(Debug)]
+pub enum Action {
+    /// An unlisted segment of this context holds exactly its messages: list that one instead.
+    Adopt(crate::resource::SegmentRef),
+    /// A verified copy of its messages was found (where, what): seal them into a new segment
+    /// that takes its place.
+    Restore(&'static str, Vec<Message>),
+    /// Nothing holds its messages any more: they are lost; its reference is kept, marked, so
+    /// that later turns keep their numbers and nothing tries to read it again.
+    Quarantine,
+    /// An earlier repair quarantined it.
+    AlreadyQuarantined,
+}
+
+impl Action {
+    /// Whether carrying it out writes anything.
+    fn writes(&self) -> bool {
+        !matches!(self, Action::AlreadyQuarantined)
+    }
+
+    /// Whether its turns are lost.
+    pub fn loses(&self) -> bool {
+        matches!(self, Action::Quarantine | Action::AlreadyQuarantined)
+    }
+
+    /// In words, for the table.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::Adopt(r) => format!("re-adopt {} (same messages)", r.name),
+            Action::Restore(from, _) => format!("restore from {from}"),
+            Action::Quarantine => "quarantine (its turns are lost)".into(),
+            Action::AlreadyQuarantined => "none (quarantined; its turns are lost)".into(),
         }
     }
 }
@@ -306,6 +382,8 @@ impl Session {
             segments: segment::Cache::open_default(),
             author: None,
             spent: Default::default(),
+            damaged: Vec::new(),
+            warned: Default::default(),
         }
     }
 
@@ -713,27 +791,219 @@ impl Session {
     /// [`Session::stored_anywhere`], asked again of a reloaded object when a segment went away
     /// meanwhile.
     async fn stored_anywhere_fresh(&mut self, turn: &[Message; 2]) -> anyhow::Result<bool> {
-        match self.stored_anywhere(turn).await {
+        match self.stored_anywhere(turn, false).await {
             Err(e) if segment::is_gone(&e) => {
                 self.reload().await?;
-                self.stored_anywhere(turn).await
+                self.stored_anywhere(turn, true).await
             }
             other => other,
         }
     }
 
+    /// Segment `r` through the cache, or `None` when it is damaged (recorded for a warning;
+    /// a missing one only when `missing_is_damage`, after the context was read again, since a
+    /// merge replaces segments). Other failures (RBAC, the network) are errors.
+    async fn read_segment(
+        &mut self,
+        r: &crate::resource::SegmentRef,
+        missing_is_damage: bool,
+    ) -> anyhow::Result<Option<std::sync::Arc<Vec<Message>>>> {
+        match self.segments.read(&self.cluster, &self.namespace, r).await {
+            Ok(m) => Ok(Some(m)),
+            Err(e) => match segment::damage_of(&e) {
+                // Set aside by `repair`, which said what was lost: not told again.
+                Some(d) if d.kind == segment::Damage::Quarantined => Ok(None),
+                Some(d) if missing_is_damage || d.kind != segment::Damage::Missing => {
+                    tracing::debug!("{d}");
+                    if !self.damaged.iter().any(|x| x.name == d.name) {
+                        self.damaged.push(d.clone());
+                    }
+                    Ok(None)
+                }
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// Check every listed segment against the cluster and, with `apply`, mend what is
+    /// damaged: restored from a verified copy (this machine's segment cache, the live object
+    /// when the seal had not finished trimming it, or an unlisted segment of this context with
+    /// exactly those messages) into a new segment that takes its place in the list; else
+    /// quarantined (its reference stays, so every later turn keeps its number, but it is never
+    /// read again). Without `apply` nothing is written: what would be done is returned.
+    pub async fn repair(&mut self, apply: bool) -> anyhow::Result<Repair> {
+        self.reload().await?;
+        let refs = self.obj.segments().to_vec();
+        let uid = self.obj.metadata.uid.clone().unwrap_or_default();
+        let listed: std::collections::HashSet<&str> =
+            refs.iter().map(|r| r.name.as_str()).collect();
+        let mut unlisted: Vec<String> = segment::list_for(&self.cluster, &self.namespace, &uid)
+            .await?
+            .into_iter()
+            .filter(|n| !listed.contains(n.as_str()))
+            .collect();
+        unlisted.sort();
+        let mut found = Vec::new();
+        let last = refs.len().saturating_sub(1);
+        for (i, r) in refs.iter().enumerate() {
+            if let Some(kind) = segment::quarantined(r) {
+                found.push(Finding {
+                    segment: r.clone(),
+                    problem: kind,
+                    detail: "quarantined by an earlier repair".into(),
+                    action: Action::AlreadyQuarantined,
+                });
+                continue;
+            }
+            let damaged = match segment::fetch(&self.cluster, &self.namespace, r).await {
+                Ok(_) => continue,
+                Err(e) => match segment::damage_of(&e) {
+                    Some(d) => d.clone(),
+                    None => return Err(e),
+                },
+            };
+            // Where the same messages still are, best first.
+            let mut action = Action::Quarantine;
+            if let Some(adopt) = self.unlisted_holding(&unlisted, &uid, r).await {
+                action = Action::Adopt(adopt);
+            } else if let Some(m) =
+                self.segments
+                    .disk_copy(self.cluster.server(), &self.namespace, r)
+            {
+                action = Action::Restore("this machine's segment cache", m);
+            } else if i == last && self.obj.pending_trim() == r.messages as usize {
+                let m = self.obj.spec.context_history[..r.messages as usize].to_vec();
+                action = Action::Restore("the live object (the seal had not trimmed it)", m);
+            }
+            found.push(Finding {
+                segment: r.clone(),
+                problem: damaged.kind,
+                detail: damaged.detail,
+                action,
+            });
+        }
+        if apply && found.iter().any(|f| f.action.writes()) {
+            self.mend(&mut found).await?;
+        }
+        Ok(Repair {
+            checked: refs.len(),
+            findings: found,
+            unlisted,
+            applied: apply,
+        })
+    }
+
+    /// An unlisted segment of this context (`uid`) that holds exactly what `r` lists.
+    async fn unlisted_holding(
+        &self,
+        unlisted: &[String],
+        uid: &str,
+        r: &crate::resource::SegmentRef,
+    ) -> Option<crate::resource::SegmentRef> {
+        let api: Api<segment::ClaudeModelContextSegment> =
+            Api::namespaced(self.cluster.client().clone(), &self.namespace);
+        for name in unlisted {
+            let Ok(seg) = api.get(name).await else {
+                continue;
+            };
+            if segment::adoptable(&seg, uid, &r.digest, r.messages as usize) {
+                let mut adopted = r.clone();
+                adopted.name = name.clone();
+                return Some(adopted);
+            }
+        }
+        None
+    }
+
+    /// Carry out the findings of [`Session::repair`] that write: restored copies become new
+    /// segments, then one guarded status write puts every replacement (or quarantine) in its
+    /// damaged reference's place.
+    async fn mend(&mut self, found: &mut [Finding]) -> anyhow::Result<()> {
+        let owner = self
+            .obj
+            .controller_owner_ref(&())
+            .context("the context has no uid")?;
+        let mut sequence = self.obj.next_sequence();
+        let mut replace: Vec<(crate::resource::SegmentRef, crate::resource::SegmentRef)> =
+            Vec::new();
+        for f in found.iter_mut() {
+            let new = match &f.action {
+                Action::Adopt(r) => r.clone(),
+                Action::Restore(_, messages) => {
+                    let turns_before = f.segment.first_turn.saturating_sub(1);
+                    loop {
+                        let new = segment::NewSegment {
+                            namespace: &self.namespace,
+                            context: &self.name,
+                            owner: owner.clone(),
+                            sequence,
+                            turns_before,
+                            messages,
+                            aside: false,
+                        };
+                        sequence = sequence.checked_add(1).context("segment numbers ran out")?;
+                        match segment::create(&self.cluster, &new).await? {
+                            segment::Created::Written(r) => break r,
+                            segment::Created::Taken(_) => continue,
+                        }
+                    }
+                }
+                Action::Quarantine => {
+                    let mut q = f.segment.clone();
+                    q.digest = segment::quarantined_digest(f.problem, &f.segment.digest);
+                    q
+                }
+                Action::AlreadyQuarantined => continue,
+            };
+            replace.push((f.segment.clone(), new));
+        }
+        let outcome = self
+            .update_status("repairing history segments", |_, st| {
+                for (old, new) in &replace {
+                    let Some(slot) = st.segments.iter_mut().find(|r| *r == old) else {
+                        return Err(format!(
+                            "segment {} changed meanwhile; run `kubectl mcp repair` again",
+                            old.name
+                        ));
+                    };
+                    *slot = new.clone();
+                }
+                Ok(())
+            })
+            .await?;
+        if let Written::Stale(why) = outcome {
+            anyhow::bail!("nothing was repaired: {why}");
+        }
+        Ok(())
+    }
+
+    /// Damaged segments met since the last call and not told about before in this process.
+    pub fn take_damage(&mut self) -> Vec<segment::Damaged> {
+        let mut out = Vec::new();
+        for d in std::mem::take(&mut self.damaged) {
+            if self.warned.insert(d.name.clone()) {
+                out.push(d);
+            }
+        }
+        out
+    }
+
     /// True when `turn` is stored: in the live object, or sealed since it was stored (the
     /// newest segments, back to those older than the turn).
-    async fn stored_anywhere(&mut self, turn: &[Message; 2]) -> anyhow::Result<bool> {
+    async fn stored_anywhere(
+        &mut self,
+        turn: &[Message; 2],
+        missing_is_damage: bool,
+    ) -> anyhow::Result<bool> {
         if contains_turn(&self.obj, turn) {
             return Ok(true);
         }
         let asked = turn[0].timestamp;
         for r in self.obj.segments().to_vec().iter().rev() {
-            let sealed = self
-                .segments
-                .read(&self.cluster, &self.namespace, r)
-                .await?;
+            // A damaged segment holds nothing that can be found (or doubled).
+            let Some(sealed) = self.read_segment(r, missing_is_damage).await? else {
+                continue;
+            };
             if sealed
                 .windows(2)
                 .any(|w| w[0].same(&turn[0]) && w[1].same(&turn[1]))
@@ -1050,12 +1320,12 @@ impl Session {
         let run = &refs[start..end];
         let mut messages = Vec::new();
         for r in run {
-            messages.extend_from_slice(
-                &self
-                    .segments
-                    .read(&self.cluster, &self.namespace, r)
-                    .await?,
-            );
+            // A damaged segment is not merged (its turns would be lost for good): the run
+            // waits for `repair`.
+            let Some(m) = self.read_segment(r, true).await? else {
+                return Ok(false);
+            };
+            messages.extend_from_slice(&m);
         }
         let owner = self
             .obj
@@ -1194,6 +1464,17 @@ impl Session {
 
     /// Messages `[from, to)` of the whole conversation (sealed ones read through the cache).
     pub async fn messages_between(&mut self, from: u64, to: u64) -> anyhow::Result<Vec<Message>> {
+        self.between(from, to, false).await
+    }
+
+    /// [`Session::messages_between`]; the messages of damaged segments are left out (see
+    /// [`Session::read_segment`]).
+    async fn between(
+        &mut self,
+        from: u64,
+        to: u64,
+        missing_is_damage: bool,
+    ) -> anyhow::Result<Vec<Message>> {
         if from >= to {
             return Ok(Vec::new());
         }
@@ -1203,10 +1484,10 @@ impl Session {
         for r in self.obj.segments().to_vec() {
             let end = at + u64::from(r.messages);
             if end > from && at < to.min(offset) {
-                let msgs = self
-                    .segments
-                    .read(&self.cluster, &self.namespace, &r)
-                    .await?;
+                let Some(msgs) = self.read_segment(&r, missing_is_damage).await? else {
+                    at = end;
+                    continue;
+                };
                 let lo = from.saturating_sub(at) as usize;
                 let hi = (to.min(end) - at) as usize;
                 out.extend_from_slice(&msgs[lo.min(msgs.len())..hi.min(msgs.len())]);
@@ -1229,10 +1510,10 @@ impl Session {
         from: u64,
         to: u64,
     ) -> anyhow::Result<Vec<Message>> {
-        match self.messages_between(from, to).await {
+        match self.between(from, to, false).await {
             Err(e) if segment::is_gone(&e) => {
                 self.reload().await?;
-                self.messages_between(from, to).await
+                self.between(from, to, true).await
             }
             other => other,
         }
@@ -1241,10 +1522,10 @@ impl Session {
     /// [`Session::window_history`], read again from a reloaded object when a segment went
     /// away meanwhile (another process merged it into a bigger one).
     async fn window_history_fresh(&mut self, message: &str) -> anyhow::Result<(u64, Vec<Message>)> {
-        match self.window_history(message).await {
+        match self.window_history(message, false).await {
             Err(e) if segment::is_gone(&e) => {
                 self.reload().await?;
-                self.window_history(message).await
+                self.window_history(message, true).await
             }
             other => other,
         }
@@ -1254,7 +1535,11 @@ impl Session {
     /// conversation: the live messages, preceded by as many sealed messages (not covered by
     /// the summary) as the window can take, newest segment first, each read once per process
     /// and once per machine.
-    async fn window_history(&mut self, message: &str) -> anyhow::Result<(u64, Vec<Message>)> {
+    async fn window_history(
+        &mut self,
+        message: &str,
+        missing_is_damage: bool,
+    ) -> anyhow::Result<(u64, Vec<Message>)> {
         let covers = self.obj.summary_covers();
         let mut base = self.obj.history_offset() + self.obj.covered() as u64;
         let mut hist = self.obj.live_history().to_vec();
@@ -1284,10 +1569,11 @@ impl Session {
             if start >= base {
                 continue;
             }
-            let msgs = self
-                .segments
-                .read(&self.cluster, &self.namespace, &r)
-                .await?;
+            // A damaged segment ends the window: what is older than a gap is not sent (a
+            // conversation with a hole in its middle would mislead more than a shorter one).
+            let Some(msgs) = self.read_segment(&r, missing_is_damage).await? else {
+                break;
+            };
             let lo = covers.max(start);
             let hi = base.min(end);
             let (lo_i, hi_i) = ((lo - start) as usize, (hi - start) as usize);
@@ -2227,7 +2513,11 @@ impl Session {
         let stored = self.stored_size();
         let incoming = turn_room(&self.obj, message, stored)?;
         self.ensure_writable().await?;
-        self.finish_fold().await?;
+        // What an earlier fold left to seal is finished here, but a failure to (a segment the
+        // cluster refuses, a slow apiserver) never stops a turn: the next one tries again.
+        if let Err(e) = self.finish_fold().await {
+            notes.push(Note::NotSealed(format!("{e:#}")));
+        }
         self.make_room_sized(incoming, stored, OBJECT_SIZE_LIMIT)
             .await?;
         if let Err(e) = self.seal_before_compaction().await {
@@ -2235,6 +2525,7 @@ impl Session {
         }
         let (mut base, mut history) = self.window_history_fresh(message).await?;
         let mut window = self.window_over(message, &history, self.ratio())?;
+        notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
         let strategy = self.obj.spec.summarization_strategy;
         let through = base
             + match strategy {
@@ -2259,6 +2550,7 @@ impl Session {
             }
             (base, history) = self.window_history_fresh(message).await?;
             window = self.window_over(message, &history, self.ratio())?;
+            notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
         }
         tracing::debug!(from = base, messages = history.len(), "windowed");
         let mut request = self.request_for(&window);
@@ -3297,7 +3589,7 @@ fn seal_cut(history: &[Message], want: usize) -> usize {
     let mut best = 0;
     for (i, m) in history[..cut].iter().enumerate() {
         bytes += size::stored_len(m) + 1;
-        if bytes > segment::SEGMENT_BYTES && best > 0 {
+        if (bytes > segment::SEGMENT_BYTES || i >= MAX_PATCH_MESSAGES) && best > 0 {
             break;
         }
         if ends_turn(i + 1) {
@@ -3340,7 +3632,9 @@ fn pause_for_fault_tests(step: &str) {
 /// `start..end`.
 fn merge_run(refs: &[crate::resource::SegmentRef]) -> Option<(usize, usize)> {
     let cap = segment::SEGMENT_BYTES as u64;
-    let small = |r: &crate::resource::SegmentRef| r.bytes < cap / 2;
+    // A quarantined segment stays where it is, alone: it is never read.
+    let small =
+        |r: &crate::resource::SegmentRef| r.bytes < cap / 2 && segment::quarantined(r).is_none();
     let mut start = 0;
     while start < refs.len() {
         let (mut end, mut total) = (start, 0);

@@ -74,6 +74,34 @@ struct Header {
     status: PortableStatus,
 }
 
+/// The export document of `obj` (its live history only), as JSON: the frame of a transcript
+/// page.
+pub(crate) fn portable_of(obj: &ClaudeModelContext) -> PortableDoc {
+    PortableDoc(portable(obj))
+}
+
+/// An export document, for the MCP server's pages.
+pub(crate) struct PortableDoc(Portable);
+
+impl PortableDoc {
+    /// Its messages.
+    pub(crate) fn set_history(&mut self, messages: Vec<Message>) {
+        self.0.spec.context_history = messages;
+    }
+
+    /// How far its summary reaches.
+    pub(crate) fn set_summary_covers(&mut self, covers: u64) {
+        if self.0.status.summary.is_some() {
+            self.0.status.summary_covers = Some(covers);
+        }
+    }
+
+    /// As JSON.
+    pub(crate) fn to_value(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::to_value(&self.0)
+    }
+}
+
 fn portable(obj: &ClaudeModelContext) -> Portable {
     Portable {
         api_version: Some(format!("{GROUP}/{VERSION}")),
@@ -136,12 +164,51 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
         }
     }
     let several = bulk || t.sessions.len() > 1;
-    let mut docs = Vec::with_capacity(objs.len());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut unreadable = 0;
-    for obj in objs {
+    let mut damaged = 0;
+    // A JSON export of several is one List: its skeleton (each item's history empty) is
+    // written around the histories, which are streamed into place one context at a time.
+    let list = (args.output == ExportFormat::Json && several).then(|| {
+        let items: Vec<Portable> = objs
+            .iter()
+            .map(|o| {
+                let mut doc = portable(o);
+                doc.spec.context_history.clear();
+                doc
+            })
+            .collect();
+        serde_json::to_string_pretty(
+            &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}),
+        )
+    });
+    let mut skeleton = match list {
+        Some(text) => Some(Skeleton {
+            sorted: true,
+            ..Skeleton::new(text?)
+        }),
+        None => None,
+    };
+    for (i, obj) in objs.into_iter().enumerate() {
         let name = format!("{}/{}", obj.namespace_or_default(), obj.name_any());
-        match whole(cluster, obj).await {
-            Ok((obj, doc)) => docs.push((obj, serde_json::from_value::<Portable>(doc)?)),
+        if let Some(sk) = &mut skeleton {
+            sk.write_to_next_history(&mut out)?;
+        } else if i > 0 && args.output == ExportFormat::Markdown {
+            out.write_all(b"---\n\n")?;
+        }
+        let written = write_one(cluster, &mut out, obj, args.output, skeleton.as_mut()).await;
+        match written {
+            Ok(lost) => {
+                for d in &lost {
+                    output::note(format!(
+                        "warning: {name}: {d}; its turns are not in the export (`kubectl mcp repair` shows what can be restored)"
+                    ));
+                }
+                damaged += lost
+                    .iter()
+                    .filter(|d| d.kind != crate::segment::Damage::Quarantined)
+                    .count();
+            }
             // One unreadable context does not keep the others out of a bulk export; the
             // command still fails, naming it.
             Err(e) if several => {
@@ -151,34 +218,8 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
             Err(e) => return Err(e),
         }
     }
-    let mut out = std::io::stdout().lock();
-    match args.output {
-        ExportFormat::Json if several => {
-            let items: Vec<&Portable> = docs.iter().map(|(_, d)| d).collect();
-            output::print_json(
-                &mut out,
-                &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items}),
-            )?
-        }
-        ExportFormat::Json => {
-            for (_, doc) in &docs {
-                output::print_json(&mut out, doc)?
-            }
-        }
-        // One context after another: a header line, then its messages.
-        ExportFormat::Jsonl => {
-            for (_, doc) in &docs {
-                write_jsonl(&mut out, doc)?;
-            }
-        }
-        ExportFormat::Markdown => {
-            for (i, (obj, _)) in docs.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b"---\n\n")?;
-                }
-                out.write_all(markdown(obj).as_bytes())?;
-            }
-        }
+    if let Some(sk) = &mut skeleton {
+        sk.finish(&mut out)?;
     }
     out.flush()?;
     if missing > 0 {
@@ -187,7 +228,166 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
     if unreadable > 0 {
         anyhow::bail!("{unreadable} contexts could not be read and were left out of the export");
     }
+    if damaged > 0 {
+        anyhow::bail!(
+            "{damaged} damaged history segment(s) could not be read; their turns are missing from the export"
+        );
+    }
     Ok(())
+}
+
+/// What marks a document's history in its pretty JSON when the history is empty (a key and
+/// `[]` can only appear unescaped as structure, never inside a JSON string).
+const HISTORY_MARK: &str = "\"contextHistory\": []";
+
+/// A pretty-printed JSON text whose histories (each [`HISTORY_MARK`]) are filled in as they
+/// are read: the text up to a history's `[` is written, then its messages, then `]`.
+struct Skeleton {
+    text: String,
+    /// Written up to here.
+    at: usize,
+    /// Indentation of the key of the history being written, if one is open.
+    open: Option<String>,
+    /// Messages written into the open history.
+    written: usize,
+    /// Keys in sorted order, as a document built with `json!` has them (a List), instead of
+    /// the struct's order.
+    sorted: bool,
+}
+
+impl Skeleton {
+    fn new(text: String) -> Self {
+        Self {
+            text,
+            at: 0,
+            open: None,
+            written: 0,
+            sorted: false,
+        }
+    }
+
+    /// Close the open history, if any, and write up to the next one's `[`.
+    fn write_to_next_history(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
+        self.close(out)?;
+        let Some(found) = self.text[self.at..].find(HISTORY_MARK) else {
+            anyhow::bail!("internal error: no history left in the export's skeleton");
+        };
+        let mark = self.at + found;
+        let line_start = self.text[..mark].rfind('\n').map_or(0, |i| i + 1);
+        let indent = self.text[line_start..mark].to_string();
+        let bracket = mark + HISTORY_MARK.len() - 1;
+        out.write_all(&self.text.as_bytes()[self.at..bracket])?;
+        self.at = bracket + 1;
+        self.open = Some(indent);
+        self.written = 0;
+        Ok(())
+    }
+
+    /// One message of the open history, as `serde_json::to_writer_pretty` would place it.
+    fn message(&mut self, out: &mut impl Write, m: &Message) -> anyhow::Result<()> {
+        let indent = self.open.clone().unwrap_or_default();
+        out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
+        let text = if self.sorted {
+            serde_json::to_string_pretty(&serde_json::to_value(m)?)?
+        } else {
+            serde_json::to_string_pretty(m)?
+        };
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            write!(out, "{indent}  {line}")?;
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn close(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
+        if let Some(indent) = self.open.take() {
+            if self.written > 0 {
+                write!(out, "\n{indent}]")?;
+            } else {
+                out.write_all(b"]")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The rest of the text, and the final newline `print_json` writes.
+    fn finish(&mut self, out: &mut impl Write) -> anyhow::Result<()> {
+        self.close(out)?;
+        out.write_all(&self.text.as_bytes()[self.at..])?;
+        out.write_all(b"\n")?;
+        self.at = self.text.len();
+        Ok(())
+    }
+}
+
+/// Write the export of `obj` in `format`, its conversation read one segment at a time (into
+/// the open history of a List's skeleton, for `-o json` of several). Returns the damaged
+/// segments left out.
+async fn write_one(
+    cluster: &Cluster,
+    out: &mut impl Write,
+    obj: ClaudeModelContext,
+    format: ExportFormat,
+    mut list: Option<&mut Skeleton>,
+) -> anyhow::Result<Vec<crate::segment::Damaged>> {
+    // Older versions' ConfigMap archives shift what the summary covers: read whole, as before.
+    if obj.status.as_ref().and_then(|s| s.archived_turns).is_some() {
+        let (whole, doc) = whole(cluster, obj).await?;
+        let doc: Portable = serde_json::from_value(doc)?;
+        match (format, list) {
+            (ExportFormat::Json, Some(sk)) => {
+                for m in &doc.spec.context_history {
+                    sk.message(out, m)?;
+                }
+            }
+            (ExportFormat::Json, None) => output::print_json(out, &doc)?,
+            (ExportFormat::Jsonl, _) => write_jsonl(out, &doc)?,
+            (ExportFormat::Markdown, _) => out.write_all(markdown(&whole).as_bytes())?,
+        }
+        return Ok(Vec::new());
+    }
+    let mut doc = portable(&obj);
+    doc.spec.context_history.clear();
+    if doc.status.summary.is_some() {
+        doc.status.summary_covers = Some(obj.summary_covers());
+    }
+    let mut skeleton = None;
+    match format {
+        ExportFormat::Json if list.is_some() => {}
+        ExportFormat::Json => {
+            let mut sk = Skeleton::new(serde_json::to_string_pretty(&doc)?);
+            sk.write_to_next_history(out)?;
+            skeleton = Some(sk);
+        }
+        ExportFormat::Jsonl => write_jsonl(out, &doc)?,
+        ExportFormat::Markdown => out.write_all(markdown_head(&obj).as_bytes())?,
+    }
+    let mut lost = Vec::new();
+    let mut reader = crate::segment::Reader::new(cluster, obj, 0);
+    while let Some(piece) = reader.next().await? {
+        if let crate::segment::Piece::Damaged(d) = &piece {
+            lost.push(d.clone());
+            continue;
+        }
+        for m in piece.messages() {
+            match format {
+                ExportFormat::Json => {
+                    if let Some(sk) = skeleton.as_mut().or(list.as_deref_mut()) {
+                        sk.message(out, m)?;
+                    }
+                }
+                ExportFormat::Jsonl => writeln!(out, "{}", serde_json::to_string(m)?)?,
+                ExportFormat::Markdown => out.write_all(markdown_message(m).as_bytes())?,
+            }
+        }
+    }
+    if let Some(mut sk) = skeleton {
+        sk.finish(out)?;
+    }
+    Ok(lost)
 }
 
 /// The JSON Lines form of one context: its header, then one message a line.
@@ -212,6 +412,15 @@ fn write_jsonl(out: &mut impl Write, doc: &Portable) -> anyhow::Result<()> {
 
 /// A readable transcript (of the messages in `obj.spec.contextHistory`).
 pub(crate) fn markdown(obj: &ClaudeModelContext) -> String {
+    let mut s = markdown_head(obj);
+    for m in &obj.spec.context_history {
+        s.push_str(&markdown_message(m));
+    }
+    s
+}
+
+/// The transcript's title, settings, system prompt and summary, up to its first message.
+pub(crate) fn markdown_head(obj: &ClaudeModelContext) -> String {
     let spec = &obj.spec;
     let mut s = format!("# {}\n\n", spec.session_id);
     s.push_str(&format!(
@@ -228,22 +437,24 @@ pub(crate) fn markdown(obj: &ClaudeModelContext) -> String {
         s.push_str(&format!("## Summary of earlier turns\n\n{sum}\n\n"));
     }
     s.push_str("## Transcript\n\n");
-    for m in &spec.context_history {
-        let who = match m.role {
-            Role::User => "User",
-            Role::Assistant => "Assistant",
-        };
-        let by = m
-            .author
-            .as_ref()
-            .map(|a| format!(" by {a}"))
-            .unwrap_or_default();
-        match m.timestamp {
-            Some(t) => s.push_str(&format!("**{who}** ({t}){by}:\n\n{}\n\n", m.content)),
-            None => s.push_str(&format!("**{who}**{by}:\n\n{}\n\n", m.content)),
-        }
-    }
     s
+}
+
+/// One message of the transcript.
+pub(crate) fn markdown_message(m: &Message) -> String {
+    let who = match m.role {
+        Role::User => "User",
+        Role::Assistant => "Assistant",
+    };
+    let by = m
+        .author
+        .as_ref()
+        .map(|a| format!(" by {a}"))
+        .unwrap_or_default();
+    match m.timestamp {
+        Some(t) => format!("**{who}** ({t}){by}:\n\n{}\n\n", m.content),
+        None => format!("**{who}**{by}:\n\n{}\n\n", m.content),
+    }
 }
 
 /// Parse an export (JSON or JSON Lines) into a spec, labels and summary. Errors name the line
@@ -578,5 +789,101 @@ mod import_fuzz {
             }
             check(&text);
         }
+    }
+}
+
+/// The streamed JSON is byte for byte what printing the whole document gives.
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    fn doc(n: usize) -> Portable {
+        let history: Vec<Message> = (0..n)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "role": if i % 2 == 0 { "user" } else { "assistant" },
+                    "content": format!("line {i}\n  \"quoted\" [] {{}} \"contextHistory\": [] ✓\u{1}"),
+                    "id": format!("id{i}"),
+                    "markers": if i == 1 { vec!["cut"] } else { vec![] },
+                }))
+                .unwrap()
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "mcp.dev/v1alpha1",
+            "kind": "ClaudeModelContext",
+            "metadata": {"name": "x", "labels": {"a": "b"}},
+            "spec": {"modelName": "m", "sessionID": "x", "contextHistory": history,
+                     "systemPrompt": "\"contextHistory\": []"},
+            "status": {"summary": "s", "summaryCovers": 2},
+        }))
+        .unwrap()
+    }
+
+    fn streamed(d: &Portable) -> String {
+        let mut empty = d.clone();
+        empty.spec.context_history.clear();
+        let mut out = Vec::new();
+        let mut sk = Skeleton::new(serde_json::to_string_pretty(&empty).unwrap());
+        sk.write_to_next_history(&mut out).unwrap();
+        for m in &d.spec.context_history {
+            sk.message(&mut out, m).unwrap();
+        }
+        sk.finish(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn one_document_streams_as_it_prints() {
+        for n in [0, 1, 5] {
+            let d = doc(n);
+            let mut whole = Vec::new();
+            output::print_json(&mut whole, &d).unwrap();
+            assert_eq!(
+                streamed(&d),
+                String::from_utf8(whole).unwrap(),
+                "{n} messages"
+            );
+        }
+    }
+
+    #[test]
+    fn a_list_streams_as_it_prints() {
+        let docs = [doc(3), doc(0), doc(2)];
+        let mut whole = Vec::new();
+        output::print_json(
+            &mut whole,
+            &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": docs}),
+        )
+        .unwrap();
+        let empties: Vec<Portable> = docs
+            .iter()
+            .map(|d| {
+                let mut e = d.clone();
+                e.spec.context_history.clear();
+                e
+            })
+            .collect();
+        let mut sk = Skeleton {
+            sorted: true,
+            ..Skeleton::new(
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"apiVersion": "v1", "kind": "List", "items": empties}),
+                )
+                .unwrap(),
+            )
+        };
+        let mut out = Vec::new();
+        for d in &docs {
+            sk.write_to_next_history(&mut out).unwrap();
+            for m in &d.spec.context_history {
+                sk.message(&mut out, m).unwrap();
+            }
+        }
+        sk.finish(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
     }
 }

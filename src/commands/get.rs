@@ -77,24 +77,80 @@ async fn show(
         Some(ObjectFormat::Template(p)) => p.print(out, std::slice::from_ref(&obj), false, true)?,
         None => {
             let now = Timestamp::now();
-            // The transcript covers every stored turn; when the sealed ones cannot be read
-            // (RBAC on segments), the live ones are shown and the gap is said.
-            let cache = crate::segment::Cache::open_default();
-            let history = match crate::segment::full_history_fresh(cluster, &cache, &mut obj).await
-            {
-                Ok(h) => h,
-                Err(e) => {
-                    output::note(format!(
-                        "warning: sealed turns are not shown: {}",
-                        format!("{e:#}").lines().next().unwrap_or_default()
-                    ));
-                    obj.spec.context_history[obj.pending_trim()..].to_vec()
-                }
-            };
-            describe(out, &obj, &history, now)?;
+            transcript(cluster, out, &mut obj, now).await?;
             write_events(out, &events_of(cluster, &obj).await, now)?;
         }
     }
+    Ok(())
+}
+
+/// The description, with the whole conversation read one segment at a time (memory holds one
+/// segment, not the conversation). A damaged segment is a line in its place and a warning;
+/// when the sealed turns cannot be read at all (RBAC on segments), the live ones are shown
+/// and the gap is said.
+async fn transcript(
+    cluster: &Cluster,
+    out: &mut impl Write,
+    obj: &mut ClaudeModelContext,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let total = obj.conversation_len();
+    describe_head(out, obj, total, now)?;
+    if total == 0 {
+        writeln!(out, "  <none>")?;
+        return Ok(());
+    }
+    let mut reader = crate::segment::Reader::new(cluster, obj.clone(), 0);
+    let mut turn = 0u64;
+    let mut shown = 0u64;
+    loop {
+        match reader.next().await {
+            Ok(None) => break,
+            Ok(Some(crate::segment::Piece::Damaged(d))) => {
+                if d.kind != crate::segment::Damage::Quarantined {
+                    output::note(format!(
+                        "warning: {d}; `kubectl mcp repair {}` shows what can be restored",
+                        obj.spec.session_id
+                    ));
+                }
+                writeln!(
+                    out,
+                    "  [turns {}-{} not shown: history segment {} is {}]",
+                    d.first_turn,
+                    d.last_turn,
+                    d.name,
+                    d.kind.as_str()
+                )?;
+                turn = turn.max(d.last_turn);
+                shown += u64::from(d.messages);
+            }
+            Ok(Some(piece)) => {
+                for m in piece.messages() {
+                    transcript_message(out, m, &mut turn)?;
+                }
+                shown += piece.len();
+            }
+            Err(e) if shown == 0 => {
+                output::note(format!(
+                    "warning: sealed turns are not shown: {}",
+                    format!("{e:#}").lines().next().unwrap_or_default()
+                ));
+                for m in &obj.spec.context_history[obj.pending_trim()..] {
+                    transcript_message(out, m, &mut turn)?;
+                }
+                break;
+            }
+            Err(e) => {
+                writeln!(
+                    out,
+                    "  [the rest cannot be read: {}]",
+                    format!("{e:#}").lines().next().unwrap_or_default()
+                )?;
+                break;
+            }
+        }
+    }
+    *obj = reader.object().clone();
     Ok(())
 }
 
@@ -235,10 +291,55 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
 }
 
 /// kubectl-describe-like text.
+#[cfg(test)]
 fn describe(
     out: &mut impl Write,
     obj: &ClaudeModelContext,
     history: &[crate::resource::Message],
+    now: Timestamp,
+) -> std::io::Result<()> {
+    describe_head(out, obj, history.len() as u64, now)?;
+    if history.is_empty() {
+        writeln!(out, "  <none>")?;
+    }
+    let mut turn = 0;
+    for m in history {
+        transcript_message(out, m, &mut turn)?;
+    }
+    Ok(())
+}
+
+/// One message of the transcript; `turn` counts the questions so far.
+fn transcript_message(
+    out: &mut impl Write,
+    m: &crate::resource::Message,
+    turn: &mut u64,
+) -> std::io::Result<()> {
+    if m.role == Role::User {
+        *turn += 1;
+    }
+    let who = match m.role {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+    };
+    let by = m
+        .author
+        .as_ref()
+        .map(|a| format!(" by {a}"))
+        .unwrap_or_default();
+    let turn = *turn;
+    match m.timestamp {
+        Some(t) => writeln!(out, "  [{turn}] {who} ({t}){by}:")?,
+        None => writeln!(out, "  [{turn}] {who}{by}:")?,
+    }
+    indented(out, &m.content, "    ")
+}
+
+/// Everything of the description before the transcript's messages (`messages` of them).
+fn describe_head(
+    out: &mut impl Write,
+    obj: &ClaudeModelContext,
+    messages: u64,
     now: Timestamp,
 ) -> std::io::Result<()> {
     let meta = &obj.metadata;
@@ -316,34 +417,9 @@ fn describe(
     }
     writeln!(
         out,
-        "Transcript ({} turns, {} messages):",
+        "Transcript ({} turns, {messages} messages):",
         obj.turns(),
-        history.len()
-    )?;
-    if history.is_empty() {
-        writeln!(out, "  <none>")?;
-    }
-    let mut turn = 0;
-    for m in history {
-        if m.role == Role::User {
-            turn += 1;
-        }
-        let who = match m.role {
-            Role::User => "user",
-            Role::Assistant => "assistant",
-        };
-        let by = m
-            .author
-            .as_ref()
-            .map(|a| format!(" by {a}"))
-            .unwrap_or_default();
-        match m.timestamp {
-            Some(t) => writeln!(out, "  [{turn}] {who} ({t}){by}:")?,
-            None => writeln!(out, "  [{turn}] {who}{by}:")?,
-        }
-        indented(out, &m.content, "    ")?;
-    }
-    Ok(())
+    )
 }
 
 /// "14 calls (2 summarizing): 52,000 tokens in (48,000 read from the cache, 1,200 written to

@@ -13,6 +13,7 @@ pub(crate) mod export;
 mod get;
 mod list;
 mod rbac;
+mod repair;
 mod restore;
 pub(crate) mod search;
 mod serve;
@@ -93,6 +94,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
         Command::Usage(args) => usage::run(&Cluster::connect(&options).await?, &args).await,
         Command::Restore(args) => restore::run(&Cluster::connect(&options).await?, &args).await,
+        Command::Repair(args) => repair::run(&Cluster::connect(&options).await?, &args).await,
         Command::Version(args) => version::run(&options, &args).await,
         Command::Config(cmd) => config::run(&cmd),
         Command::Search(args) => search::run(&Cluster::connect(&options).await?, &args).await,

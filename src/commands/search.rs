@@ -18,6 +18,12 @@ use crate::resource::{ClaudeModelContext, Role};
 
 /// Contexts read at once (each may need a few segment reads).
 const CONCURRENCY: usize = 8;
+/// Pieces of conversation held at once across those contexts: a sealed segment inflates to up
+/// to 64 MiB of text, and memory must not grow with the concurrency.
+const PIECES_AT_ONCE: usize = 2;
+/// Places reported per context (a word in every message of a long conversation would
+/// otherwise make a list as long as it).
+const MAX_HITS: usize = 100;
 /// Characters of context shown around the first match.
 const SNIPPET: usize = 60;
 
@@ -58,11 +64,11 @@ pub(crate) async fn find(
         params = params.labels(sel);
     }
     let objs = cluster.list_all(namespace, params, 500).await?;
-    let cache = crate::segment::Cache::open_default();
-    let cache = &cache;
+    let pieces = tokio::sync::Semaphore::new(PIECES_AT_ONCE);
+    let pieces = &pieces;
     let needle = &needle;
     let results: Vec<anyhow::Result<Option<Found>>> = futures::stream::iter(objs)
-        .map(|obj| async move { search_one(cluster, cache, obj, needle).await })
+        .map(|obj| async move { search_one(cluster, pieces, obj, needle).await })
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
@@ -137,8 +143,8 @@ pub(super) async fn run(cluster: &Cluster, args: &SearchArgs) -> anyhow::Result<
 /// `None` when nowhere.
 async fn search_one(
     cluster: &Cluster,
-    cache: &crate::segment::Cache,
-    mut obj: ClaudeModelContext,
+    pieces: &tokio::sync::Semaphore,
+    obj: ClaudeModelContext,
     needle: &str,
 ) -> anyhow::Result<Option<Found>> {
     let mut matches = Vec::new();
@@ -151,25 +157,46 @@ async fn search_one(
         }
     }
     let name = format!("{}/{}", obj.namespace_or_default(), obj.name_any());
-    let history = crate::segment::full_history_fresh(cluster, cache, &mut obj)
-        .await
-        .map_err(|e| e.context(format!("reading the conversation of {name}")))?;
+    let mut reader = crate::segment::Reader::new(cluster, obj, 0);
     let mut turn = 0;
-    for m in &history {
-        if m.role == Role::User {
-            turn += 1;
+    loop {
+        // One piece in memory per permit, read and scanned, then dropped.
+        let _permit = pieces.acquire().await?;
+        let piece = reader
+            .next()
+            .await
+            .map_err(|e| e.context(format!("reading the conversation of {name}")))?;
+        let Some(piece) = piece else {
+            break;
+        };
+        if let crate::segment::Piece::Damaged(d) = &piece {
+            // What can be read is searched; the gap is said once, on stderr.
+            if d.kind != crate::segment::Damage::Quarantined {
+                output::note(format!("warning: {name}: {d}; its turns were not searched"));
+            }
+            turn = turn.max(d.last_turn);
+            continue;
         }
-        if let Some(snippet) = snippet(&m.content, needle) {
-            let role = match m.role {
-                Role::User => "user",
-                Role::Assistant => "assistant",
-            };
-            matches.push(Hit {
-                at: format!("turn {} {role}", turn.max(1)),
-                snippet,
-            });
+        for m in piece.messages() {
+            if m.role == Role::User {
+                turn += 1;
+            }
+            if matches.len() >= MAX_HITS {
+                continue;
+            }
+            if let Some(snippet) = snippet(&m.content, needle) {
+                let role = match m.role {
+                    Role::User => "user",
+                    Role::Assistant => "assistant",
+                };
+                matches.push(Hit {
+                    at: format!("turn {} {role}", turn.max(1)),
+                    snippet,
+                });
+            }
         }
     }
+    let obj = reader.object();
     Ok((!matches.is_empty()).then(|| Found {
         namespace: obj.namespace_or_default(),
         name: obj.name_any(),
@@ -179,33 +206,66 @@ async fn search_one(
 }
 
 /// The text around the first case-insensitive occurrence of `needle` in `text`, on one line.
+/// `text` is lower-cased a block at a time, so a message of many megabytes costs a block of
+/// memory, not several copies of itself.
 fn snippet(text: &str, needle: &str) -> Option<String> {
-    // Lower-casing can turn one character into several (`İ` → `i̇`): the lowered text keeps,
-    // for each of its bytes, the index of the original character it came from.
-    let chars: Vec<char> = text.chars().collect();
-    let mut lower = String::with_capacity(text.len());
-    let mut origin: Vec<usize> = Vec::with_capacity(text.len());
-    for (i, c) in chars.iter().enumerate() {
+    const BLOCK: usize = 64 * 1024;
+    // A match may straddle two blocks: each block is searched with the end of the one before.
+    let overlap = needle.len() * 3 + 8;
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + BLOCK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut from = start.saturating_sub(overlap);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        if let Some(at) = find_lower(&text[from..end], needle) {
+            return Some(around(text, from + at, needle));
+        }
+        start = end;
+    }
+    None
+}
+
+/// The byte offset in `block` of the character where the first case-insensitive occurrence of
+/// `needle` (lower case) starts. Lower-casing can turn one character into several (`İ` →
+/// `i̇`): the lowered text keeps, for each of its bytes, the offset of the character it came
+/// from.
+fn find_lower(block: &str, needle: &str) -> Option<usize> {
+    let mut lower = String::with_capacity(block.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(block.len());
+    for (i, c) in block.char_indices() {
         for l in c.to_lowercase() {
             lower.push(l);
             origin.extend(std::iter::repeat_n(i, l.len_utf8()));
         }
     }
     let at = lower.find(needle)?;
-    let start_chars = origin[at];
-    let needle_chars = needle.chars().count();
-    let from = start_chars.saturating_sub(SNIPPET / 3);
-    let to = (start_chars + needle_chars + SNIPPET).min(chars.len());
-    let from = from.min(to);
-    let mut s: String = chars[from..to].iter().collect();
+    Some(origin[at])
+}
+
+/// The snippet around byte `at` of `text`: a third of [`SNIPPET`] characters before, the
+/// match and [`SNIPPET`] after, on one line.
+fn around(text: &str, at: usize, needle: &str) -> String {
+    let before: Vec<char> = text[..at].chars().rev().take(SNIPPET / 3 + 1).collect();
+    let cut_before = before.len() > SNIPPET / 3;
+    let head: String = before.iter().take(SNIPPET / 3).rev().collect();
+    let want = needle.chars().count() + SNIPPET;
+    let mut after = text[at..].chars();
+    let tail: String = after.by_ref().take(want).collect();
+    let cut_after = after.next().is_some();
+    let mut s = format!("{head}{tail}");
     s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if from > 0 {
+    if cut_before {
         s.insert(0, '…');
     }
-    if to < chars.len() {
+    if cut_after {
         s.push('…');
     }
-    Some(output::sanitize(&s))
+    output::sanitize(&s)
 }
 
 #[cfg(test)]
@@ -236,6 +296,13 @@ mod tests {
             "{:?}",
             snippet(&many, "needle")
         );
+        // Across the blocks a long message is lowered in, and far into it.
+        for pad in [64 * 1024 - 3, 64 * 1024, 3 * 64 * 1024 + 1] {
+            let long = format!("{}NeEdLe tail", "ä".repeat(pad / 2));
+            let s = snippet(&long, "needle").unwrap_or_else(|| panic!("not found at {pad}"));
+            assert!(s.starts_with('…') && s.contains("NeEdLe tail"), "{s}");
+        }
+        assert!(snippet(&"x".repeat(300_000), "needle").is_none());
         assert!(snippet("İİİ ok needle", "needle")
             .unwrap()
             .contains("needle"));
