@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Check a context''s sealed history segments and mend what is damaged: re-adopt or restore a segment from a verified copy, else quarantine it, naming the turns that are lost. A dry run unless --apply is given')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Mark contexts past their expiration time or idle too long as Expired (or delete them)')
             [CompletionResult]::new('summarize', 'summarize', [CompletionResultType]::ParameterValue, 'Fold older turns of contexts into their summary now')
@@ -326,6 +327,20 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'kubectl-mcp;repair' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
+            [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Carry out what the dry run shows')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubectl-mcp;delete' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The contexts matching this label selector')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The contexts matching this label selector')
@@ -454,12 +469,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
         }
         'kubectl-mcp;serve' {
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve Streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio; the endpoint is /mcp')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'With --http: the bearer token clients must send, read from this file (kept private: mode 0600). Without it a new token is made for each run and written under the state directory')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (default: the kubeconfig context''s namespace, else `default`)')
             [CompletionResult]::new('--api-key-secret', '--api-key-secret', [CompletionResultType]::ParameterName, 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit')
+            [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'With --http: ask connecting clients for nothing. Any local user or process that can reach the port then acts with your kubeconfig and API key: for throwaway machines only')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -586,6 +603,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)')
             [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Check a context''s sealed history segments and mend what is damaged: re-adopt or restore a segment from a verified copy, else quarantine it, naming the turns that are lost. A dry run unless --apply is given')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete contexts by session ID or name, by label, or all in the namespace')
             [CompletionResult]::new('expire', 'expire', [CompletionResultType]::ParameterValue, 'Mark contexts past their expiration time or idle too long as Expired (or delete them)')
             [CompletionResult]::new('summarize', 'summarize', [CompletionResultType]::ParameterValue, 'Fold older turns of contexts into their summary now')
@@ -629,6 +647,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             break
         }
         'kubectl-mcp;help;restore' {
+            break
+        }
+        'kubectl-mcp;help;repair' {
             break
         }
         'kubectl-mcp;help;delete' {

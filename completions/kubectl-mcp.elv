@@ -43,6 +43,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
             cand usage 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)'
             cand restore 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)'
+            cand repair 'Check a context''s sealed history segments and mend what is damaged: re-adopt or restore a segment from a verified copy, else quarantine it, naming the turns that are lost. A dry run unless --apply is given'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
             cand summarize 'Fold older turns of contexts into their summary now'
@@ -309,6 +310,19 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'kubectl-mcp;repair'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
+            cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
+            cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --apply 'Carry out what the dry run shows'
+            cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'kubectl-mcp;delete'= {
             cand -l 'The contexts matching this label selector'
             cand --selector 'The contexts matching this label selector'
@@ -430,12 +444,14 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         }
         &'kubectl-mcp;serve'= {
             cand --http 'Serve Streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio; the endpoint is /mcp'
+            cand --token-file 'With --http: the bearer token clients must send, read from this file (kept private: mode 0600). Without it a new token is made for each run and written under the state directory'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand -n 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
             cand --namespace 'The namespace (default: the kubeconfig context''s namespace, else `default`)'
             cand --api-key-secret 'Read the Claude API key from a Kubernetes Secret instead of ANTHROPIC_API_KEY'
             cand --request-timeout 'How long to wait for one cluster request, e.g. 30s, 2m; 0 means no limit'
+            cand --no-auth 'With --http: ask connecting clients for nothing. Any local user or process that can reach the port then acts with your kubeconfig and API key: for throwaway machines only'
             cand -v 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand --verbose 'More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata)'
             cand -h 'Print help'
@@ -551,6 +567,7 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand set 'Change the settings of an existing context (model, budgets, system prompt, strategy, expiry, labels)'
             cand usage 'What Claude calls cost, summed per context, namespace, model or label (for chargeback)'
             cand restore 'Bring back turns that /clear, /undo or /retry moved aside (or list them with --list)'
+            cand repair 'Check a context''s sealed history segments and mend what is damaged: re-adopt or restore a segment from a verified copy, else quarantine it, naming the turns that are lost. A dry run unless --apply is given'
             cand delete 'Delete contexts by session ID or name, by label, or all in the namespace'
             cand expire 'Mark contexts past their expiration time or idle too long as Expired (or delete them)'
             cand summarize 'Fold older turns of contexts into their summary now'
@@ -584,6 +601,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
         &'kubectl-mcp;help;usage'= {
         }
         &'kubectl-mcp;help;restore'= {
+        }
+        &'kubectl-mcp;help;repair'= {
         }
         &'kubectl-mcp;help;delete'= {
         }

@@ -198,8 +198,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   kubectl mcp serve                          # stdio, for `claude mcp add`
   kubectl mcp serve -n team-a --api-key-secret claude-key
-  kubectl mcp serve --http 127.0.0.1:8765    # Streamable HTTP at http://127.0.0.1:8765/mcp;
-                                             # clients send the bearer token it prints
+  kubectl mcp serve --http 127.0.0.1:8765    # at http://127.0.0.1:8765/mcp, with the token it prints
   kubectl mcp serve --http 127.0.0.1:8765 --token-file ~/.config/kubectl-mcp/token")]
     Serve(ServeArgs),
     /// Print the client's version (commit, build date), the Claude API it talks to, and the

@@ -235,6 +235,10 @@ fn snippet(text: &str, needle: &str) -> Option<String> {
 /// `i̇`): the lowered text keeps, for each of its bytes, the offset of the character it came
 /// from.
 fn find_lower(block: &str, needle: &str) -> Option<usize> {
+    // Most text is ASCII: lowered in place, byte for byte, offsets unchanged.
+    if block.is_ascii() {
+        return block.to_ascii_lowercase().find(needle);
+    }
     let mut lower = String::with_capacity(block.len());
     let mut origin: Vec<usize> = Vec::with_capacity(block.len());
     for (i, c) in block.char_indices() {
