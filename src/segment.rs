@@ -1139,12 +1139,19 @@ mod tests {
 
     #[test]
     fn a_bomb_is_refused() {
-        let zeros = vec![0u8; (MAX_INFLATED + 10) as usize];
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&zeros).unwrap();
-        let data = enc.finish().unwrap();
-        let err = decode(&data, "x", "s").unwrap_err().to_string();
-        assert!(err.contains("inflates to more than"), "{err}");
+        let bomb = |byte: u8| {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            enc.write_all(&vec![byte; (MAX_INFLATED + 10) as usize])
+                .unwrap();
+            enc.finish().unwrap()
+        };
+        // Whitespace is valid JSON as far as it goes: inflated up to the limit, then refused.
+        let err = decode(&bomb(b' '), "x", "s").unwrap_err();
+        assert_eq!(err.kind, Damage::TooLarge, "{err}");
+        assert!(err.to_string().contains("inflates to more than"), "{err}");
+        // Anything else is refused at its first byte, without inflating the rest.
+        let err = decode(&bomb(0), "x", "s").unwrap_err();
+        assert_eq!(err.kind, Damage::NotMessages, "{err}");
     }
 
     #[test]
