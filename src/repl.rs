@@ -361,6 +361,24 @@ fn which(tool: &str) -> Option<PathBuf> {
     })
 }
 
+/// Resolves at the next Ctrl-C from now on. The listener is registered when this is called,
+/// not when the future is first polled (as `tokio::signal::ctrl_c()` does): a Ctrl-C typed
+/// between a spinner appearing and the wait beginning would otherwise be lost, and the step it
+/// meant to cancel would run to its end.
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    let registered = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    async move {
+        match registered {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+}
+
 fn history_file() -> anyhow::Result<PathBuf> {
     let dir = state_dir()?;
     private_dir(&dir)?;
@@ -862,6 +880,7 @@ impl Repl {
                 crate::session::with_attachment(text, &m)
             });
         let message = message.as_str();
+        let cancel = interrupted();
         let spinner = spinner("waiting for Claude…");
         let _quiet = QuietInput::new();
         // The answer as it streams; its last piece once the turn is recorded on disk, so an
@@ -889,9 +908,6 @@ impl Repl {
                 ),
             };
             let _ = stdout.flush();
-        };
-        let cancel = async {
-            let _ = tokio::signal::ctrl_c().await;
         };
         let outcome = turn::ask(
             &mut self.session,
@@ -957,6 +973,7 @@ impl Repl {
     /// `/run COMMAND` once confirmed: its output (stdout and stderr) and exit status, attached.
     async fn run_command(&mut self, command: &str) -> anyhow::Result<()> {
         use tokio::io::AsyncReadExt;
+        let cancel = interrupted();
         let spinner = spinner(&format!("running {command}…"));
         // One stream (stderr joined to stdout for the whole script), read up to the attachment
         // cap; the command runs in a process group of its own, so a pipeline or a background
@@ -993,7 +1010,7 @@ impl Repl {
         };
         let read = tokio::select! {
             r = tokio::time::timeout(RUN_TIMEOUT, read) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            _ = cancel => None,
         };
         spinner.finish_and_clear();
         match read {
@@ -1245,11 +1262,12 @@ impl Repl {
                 if keep_from == 0 {
                     println!("nothing to summarize: two turns or fewer are stored");
                 } else {
+                    let cancel = interrupted();
                     let spinner = spinner("summarizing older turns…");
                     let quiet = QuietInput::new();
                     let folded = tokio::select! {
                         r = self.session.fold_keeping(&self.client, 2) => Some(r),
-                        _ = tokio::signal::ctrl_c() => None,
+                        _ = cancel => None,
                     };
                     spinner.finish_and_clear();
                     drop(quiet);
