@@ -931,22 +931,14 @@ impl Session {
                 Action::Adopt(r) => r.clone(),
                 Action::Restore(_, messages) => {
                     let turns_before = f.segment.first_turn.saturating_sub(1);
-                    loop {
-                        let new = segment::NewSegment {
-                            namespace: &self.namespace,
-                            context: &self.name,
-                            owner: owner.clone(),
-                            sequence,
-                            turns_before,
-                            messages,
-                            aside: false,
-                        };
-                        sequence = sequence.checked_add(1).context("segment numbers ran out")?;
-                        match segment::create(&self.cluster, &new).await? {
-                            segment::Created::Written(r) => break r,
-                            segment::Created::Taken(_) => continue,
-                        }
-                    }
+                    let r = self
+                        .create_segment_from(&owner, sequence, turns_before, messages)
+                        .await?;
+                    sequence = r
+                        .sequence
+                        .checked_add(1)
+                        .context("segment numbers ran out")?;
+                    r
                 }
                 Action::Quarantine => {
                     let mut q = f.segment.clone();
@@ -1306,6 +1298,34 @@ impl Session {
         Ok(moved)
     }
 
+    /// A new segment of `messages` (preceded by `turns_before` turns) at the first sequence
+    /// number from `sequence` on that no object takes yet: what a merge and a repair write.
+    async fn create_segment_from(
+        &self,
+        owner: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
+        mut sequence: u32,
+        turns_before: u64,
+        messages: &[Message],
+    ) -> anyhow::Result<crate::resource::SegmentRef> {
+        loop {
+            let new = segment::NewSegment {
+                namespace: &self.namespace,
+                context: &self.name,
+                owner: owner.clone(),
+                sequence,
+                turns_before,
+                messages,
+                aside: false,
+            };
+            match segment::create(&self.cluster, &new).await? {
+                segment::Created::Written(r) => return Ok(r),
+                segment::Created::Taken(_) => {
+                    sequence = sequence.checked_add(1).context("segment numbers ran out")?
+                }
+            }
+        }
+    }
+
     /// Merge the oldest run of small segments into one: seals of a small live
     /// object make segments of a fraction of [`segment::SEGMENT_BYTES`], and without merging
     /// the list in status (part of the live object, written with every turn) would grow with
@@ -1332,24 +1352,14 @@ impl Session {
             .controller_owner_ref(&())
             .context("the context has no uid")?;
         let turns_before: u64 = refs[..start].iter().map(|r| r.turns).sum();
-        let mut sequence = self.obj.next_sequence().max(1);
-        let merged = loop {
-            let new = segment::NewSegment {
-                namespace: &self.namespace,
-                context: &self.name,
-                owner: owner.clone(),
-                sequence,
+        let merged = self
+            .create_segment_from(
+                &owner,
+                self.obj.next_sequence().max(1),
                 turns_before,
-                messages: &messages,
-                aside: false,
-            };
-            match segment::create(&self.cluster, &new).await? {
-                segment::Created::Written(r) => break r,
-                segment::Created::Taken(_) => {
-                    sequence = sequence.checked_add(1).context("segment numbers ran out")?
-                }
-            }
-        };
+                &messages,
+            )
+            .await?;
         let names: Vec<String> = run.iter().map(|r| r.name.clone()).collect();
         let outcome = self
             .update_status("merging small history segments", |obj, st| {
