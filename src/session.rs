@@ -1207,6 +1207,7 @@ impl Session {
             // After the highest number listed, removed turns' segments included (merged
             // segments take new numbers anywhere in the list).
             let mut sequence = self.obj.next_sequence();
+            pause_for_fault_tests("create");
             let reference = loop {
                 let h = &self.obj.spec.context_history;
                 let new = segment::NewSegment {
@@ -3620,12 +3621,16 @@ pub fn live_budget() -> usize {
 }
 
 /// For fault-injection tests only: `KUBECTL_MCP_FAULT_PAUSE=<step>:<ms>` sleeps that long
-/// before the named step of a seal (`list`, `trim`), so that a test can kill the process
-/// inside the window it means to test. Unset in normal use: costs one env lookup.
+/// before the named step (a seal's `create`, `list`, `trim`; `undo`; `clear`), so that a test
+/// can kill the process inside the window it means to test. While it is set, every step also
+/// prints `[fault point STEP]` to stderr as it is reached, so that the test kills on the event,
+/// not on a guess of how long the steps before it take on a busy machine. Unset in normal use:
+/// costs one env lookup.
 fn pause_for_fault_tests(step: &str) {
     let Ok(v) = std::env::var("KUBECTL_MCP_FAULT_PAUSE") else {
         return;
     };
+    eprintln!("[fault point {step}]");
     for part in v.split(',') {
         if let Some((s, ms)) = part.split_once(':') {
             if s == step {

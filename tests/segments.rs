@@ -145,13 +145,27 @@ fn killed_while_sealing_twenty_times_loses_and_doubles_nothing() {
         .unwrap();
     let mut shown = vec!["[T:start]".to_string()];
     let mut asked = vec!["[T:start]".to_string()];
+    // Each round kills inside one step of a seal, chosen in turn: while the segment is created,
+    // while it is listed, or while the live object is trimmed. The kill waits for the step's
+    // `[fault point STEP]` line (in odd rounds, the first one after an answer was shown, so that
+    // turns are shown before the kill too), then a delay that sweeps from inside the pause
+    // before the step to well into its request: it lands on the event, however slow the
+    // machine is.
+    const STEPS: [&str; 3] = ["create", "list", "trim"];
+    enum Seen {
+        Out(String),
+        Err(String),
+    }
+    let mut hit = 0;
     for round in 0..20u64 {
-        // Widen the windows between a seal's steps, differently each round, and kill inside.
-        let pause = format!("list:{},trim:{}", 20 + round * 7 % 60, 20 + round * 13 % 60);
+        let step = STEPS[round as usize % 3];
+        let after_an_answer = round % 2 == 1;
+        let pause_ms = 30 + round * 7 % 40;
+        let delay = Duration::from_millis(round * 23 % (pause_ms + 60));
         let mut cmd = process(&ns, &fake, state.path());
         cmd.args(["chat", "k"])
             .env("KUBECTL_MCP_LIVE_BYTES", "12KiB")
-            .env("KUBECTL_MCP_FAULT_PAUSE", pause);
+            .env("KUBECTL_MCP_FAULT_PAUSE", format!("{step}:{pause_ms}"));
         for t in 0..4 {
             let id = format!("[T:r{round}-t{t}]");
             cmd.arg("-m").arg(format!("{id} {text}"));
@@ -159,27 +173,76 @@ fn killed_while_sealing_twenty_times_loses_and_doubles_nothing() {
         }
         let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(150 + (round * 53) % 400));
-        let _ = child.kill();
-        let _ = child.wait();
-        let mut out = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
-        // The start of an answer streams at once; its last piece only once the turn is held on
-        // disk, and its newline once it is stored: a whole line is an answer shown.
-        for line in out.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
-            if let Some(id) = line.strip_prefix("You said: ").and_then(tag) {
-                shown.push(id);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        let out = child.stdout.take().unwrap();
+        let tx2 = tx.clone();
+        let readers = [
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                    let _ = tx.send(Seen::Err(line));
+                }
+            }),
+            std::thread::spawn(move || {
+                // Whole lines only: a line cut by the kill is not an answer shown.
+                let mut out = out;
+                let mut all = Vec::new();
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = out.read(&mut buf) {
+                    all.extend_from_slice(&buf[..n]);
+                    while let Some(i) = all.iter().position(|&b| b == b'\n') {
+                        let line: Vec<u8> = all.drain(..=i).collect();
+                        let _ = tx2.send(Seen::Out(String::from_utf8_lossy(&line).into()));
+                    }
+                }
+            }),
+        ];
+        let marker = format!("[fault point {step}]");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut answered = false;
+        let mut reached = false;
+        let mut take = |seen: Seen, answered: &mut bool| match seen {
+            // The start of an answer streams at once; its last piece only once the turn is
+            // held on disk, and its newline once it is stored: a whole line is an answer shown.
+            Seen::Out(line) => {
+                if let Some(id) = line.strip_prefix("You said: ").and_then(tag) {
+                    shown.push(id);
+                    *answered = true;
+                }
+                false
+            }
+            Seen::Err(line) => line == marker,
+        };
+        while !reached {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(seen) => {
+                    let at_step = take(seen, &mut answered);
+                    reached = at_step && (answered || !after_an_answer);
+                }
+                // The process ended (or a minute passed) without reaching the step.
+                Err(_) => break,
             }
         }
+        if reached {
+            hit += 1;
+            std::thread::sleep(delay);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        for r in readers {
+            let _ = r.join();
+        }
+        while let Ok(seen) = rx.try_recv() {
+            take(seen, &mut answered);
+        }
     }
+    // Every round adds more than the live object holds, so every round reaches its step.
+    assert_eq!(hit, 20, "rounds whose kill landed inside a seal");
     let out = process(&ns, &fake, state.path())
         .args(["chat", "k", "-m", "[T:end] done"])
         .env("KUBECTL_MCP_LIVE_BYTES", "12KiB")
@@ -213,6 +276,12 @@ fn killed_while_sealing_twenty_times_loses_and_doubles_nothing() {
             "round {round}: {mine:?}"
         );
     }
+    eprintln!(
+        "{} turns sealed, {} stored, {} shown",
+        obj.sealed_turns(),
+        count.len(),
+        shown.len()
+    );
     assert!(
         obj.sealed_turns() >= 20,
         "the kills must have hit sealing: {} turns sealed",
