@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use fake_claude::{Config, FakeClaude, Fault};
 use kubectl_mcp::claude::{ClaudeClient, ClaudeConfig, Credentials, MessagesRequest, Secret};
-use kubectl_mcp::models::{cost_micro_usd, lookup};
-use kubectl_mcp::resource::{Message, Role};
-use kubectl_mcp::window::{self, Input};
+use kubectl_mcp::engine::window::{self, Input};
+use kubectl_mcp::model::catalog::{cost_micro_usd, lookup};
+use kubectl_mcp::model::resource::{Message, Role};
 
 const TURNS: usize = 100;
 const BUDGET: u32 = 20_000;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use kube::api::{Api, PostParams};
-use kubectl_mcp::resource::ClaudeModelContext;
+use kubectl_mcp::model::resource::ClaudeModelContext;
 use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams};
 use rmcp::ServiceExt;
 use serde_json::json;

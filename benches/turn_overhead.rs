@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use fake_claude::{Config, FakeClaude};
 use kubectl_mcp::claude::{ClaudeClient, ClaudeConfig, Credentials, Secret};
 use kubectl_mcp::cluster::{Cluster, ClusterOptions};
-use kubectl_mcp::journal::Journal;
-use kubectl_mcp::resource::ContextTemplate;
-use kubectl_mcp::resource::{Message, Role};
-use kubectl_mcp::session::{create_context, new_context, now, Session};
+use kubectl_mcp::model::resource::ContextTemplate;
+use kubectl_mcp::model::resource::{Message, Role};
+use kubectl_mcp::store::journal::Journal;
+use kubectl_mcp::store::{create_context, new_context, now, Session};
 
 const TURNS: usize = 100;
 

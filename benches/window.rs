@@ -3,8 +3,8 @@
 //!   cargo bench --bench window
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use kubectl_mcp::resource::{Message, Role};
-use kubectl_mcp::window::{self, Input};
+use kubectl_mcp::engine::window::{self, Input};
+use kubectl_mcp::model::resource::{Message, Role};
 
 fn history(messages: usize) -> Vec<Message> {
     (0..messages)
@@ -34,7 +34,7 @@ fn bench(c: &mut Criterion) {
         let h = history(n);
         let counts: Vec<u32> = h
             .iter()
-            .map(|m| kubectl_mcp::tokens::estimate(&m.content))
+            .map(|m| kubectl_mcp::engine::tokens::estimate(&m.content))
             .collect();
         let input = Input {
             system_prompt: Some("You are a helpful Kubernetes assistant."),

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::jsonpath::Printer;
-use crate::resource::{ContextState, SummarizationStrategy};
+use crate::model::resource::{ContextState, SummarizationStrategy};
+use crate::ui::jsonpath::Printer;
 
 /// Keep Claude conversations as ClaudeModelContext resources and drive them from kubectl.
 #[derive(Debug, Parser)]
@@ -538,7 +538,7 @@ pub struct ContextSettings {
     /// How long Claude's prompt cache keeps the conversation: 5m (default) or 1h, for slow
     /// conversations (spec.cacheTTL).
     #[arg(long, value_enum, value_name = "TTL")]
-    pub cache_ttl: Option<crate::resource::CacheTtl>,
+    pub cache_ttl: Option<crate::model::resource::CacheTtl>,
 
     /// A label for the resource, key=value (repeatable).
     #[arg(long = "label", short = 'L', value_name = "KEY=VALUE", value_parser = parse_label)]
@@ -550,7 +550,7 @@ pub struct ContextSettings {
     pub redaction: Option<Toggle>,
 }
 
-impl From<&ContextSettings> for crate::resource::ContextTemplate {
+impl From<&ContextSettings> for crate::model::resource::ContextTemplate {
     fn from(s: &ContextSettings) -> Self {
         Self {
             model: s.model.clone(),

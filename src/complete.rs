@@ -134,7 +134,7 @@ pub fn analyse(words: &[String], partial: &str) -> Want {
                 }
                 "context" => return Want::Contexts { kubeconfig },
                 "model" => {
-                    let models = crate::models::MODELS
+                    let models = crate::model::catalog::MODELS
                         .iter()
                         .map(|m| m.id.to_string())
                         .collect();

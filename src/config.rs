@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use crate::resource::SummarizationStrategy;
-use crate::UsageError;
+use crate::error::UsageError;
+use crate::model::resource::SummarizationStrategy;
 
 /// The file's contents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -64,8 +64,8 @@ pub struct PriceOverride {
 
 impl PriceOverride {
     /// As the model table's prices.
-    pub fn prices(&self) -> crate::models::Prices {
-        crate::models::Prices {
+    pub fn prices(&self) -> crate::model::catalog::Prices {
+        crate::model::catalog::Prices {
             input: self.input,
             output: self.output,
             cache_write_5m: self.cache_write_5m.unwrap_or(self.input * 1.25),
@@ -145,7 +145,15 @@ pub fn load() -> anyhow::Result<&'static Config> {
         },
         None => Config::default(),
     };
-    Ok(LOADED.get_or_init(|| config))
+    let config = LOADED.get_or_init(|| config);
+    crate::model::catalog::set_price_overrides(
+        config
+            .prices
+            .iter()
+            .map(|(model, p)| (model.clone(), p.prices()))
+            .collect(),
+    );
+    Ok(config)
 }
 
 /// The loaded configuration (empty when [`load`] was not called, as in unit tests).
@@ -232,23 +240,6 @@ pub fn defaults() -> anyhow::Result<Defaults> {
             file.namespace.clone(),
         ),
     })
-}
-
-/// The price override for `model` (exactly, or the alias a dated ID starts with).
-pub fn price_override(model: &str) -> Option<crate::models::Prices> {
-    let prices = &get().prices;
-    if let Some(p) = prices.get(model) {
-        return Some(p.prices());
-    }
-    prices
-        .iter()
-        .find(|(alias, _)| {
-            model
-                .strip_prefix(alias.as_str())
-                .and_then(|rest| rest.strip_prefix('-'))
-                .is_some_and(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .map(|(_, p)| p.prices())
 }
 
 #[cfg(test)]

@@ -1,27 +1,27 @@
 //! kubectl-mcp: Claude conversations kept as `ClaudeModelContext` custom resources.
 //!
-//! The binary is a thin shell around [`run`]. Modules, one concern each:
-//! - [`archive`]: turns moved out of a context near etcd's size limit, and reading them back;
-//! - [`cli`]: what the user typed (clap), nothing else;
-//! - [`resource`]: the custom resource types and the CRD generated from them;
-//! - [`naming`]: session ID → resource name;
-//! - [`cluster`]: kube client, lookups, paging, and errors a person can act on;
-//! - [`claude`]: the Messages API client (streaming, retries, typed errors);
-//! - [`credentials`]: where the API key comes from (env or a Kubernetes Secret);
-//! - [`events`]: Kubernetes Events for lifecycle changes;
-//! - [`journal`]: answered turns the cluster could not take yet, kept locally;
-//! - [`output`]: tables and documents printed to the user;
-//! - [`session`]: one loaded context and every change to it (safe write-back);
-//! - [`repl`]: the interactive chat (rustyline, streaming, slash commands);
-//! - [`commands`]: one file per subcommand, using the modules above (never the reverse);
-//! - [`size`]: exact stored sizes (Go's JSON encoding), measured before anything is paid for;
-//! - [`summarize`]: the summarizing request for strategies that fold old turns;
-//! - [`tokens`]: local token estimates and their calibration;
-//! - [`window`]: the windowing engine (pure, no I/O);
-//! - [`complete`]: `kubectl mcp <TAB>` through kubectl's plugin completion protocol;
-//! - [`tls`]: the one rustls crypto provider shared by every HTTPS client.
+//! The binary is a thin shell around [`run`]. The crate is in rooms, each importing only the
+//! rooms below it (`tests/layers.rs` holds the order):
+//! - [`error`]: the errors every room may name (a leaf);
+//! - [`model`]: what a conversation is, as stored: types, names, digests, turns, sizes,
+//!   the model catalogue (pure, no I/O);
+//! - [`engine`]: pure decisions: windows, token estimates, budgets, the summary prompt, the
+//!   request built from a window;
+//! - [`claude`]: the Messages API over HTTP (streaming, retries, typed errors);
+//! - [`cluster`]: the apiserver: client, deadlines, lookups, paging, errors a person can act on;
+//! - [`store`]: one loaded context and every write to it, segments, archives, the journal;
+//! - [`turn`]: the one turn pipeline, shared by the REPL, `chat`, `batch` and the MCP server;
+//! - [`ui`]: everything printed, and the interactive chat;
+//! - [`serve`]: the MCP server over stored conversations;
+//! - [`commands`]: one thin file per subcommand;
+//! - [`cli`] and [`complete`]: what the user typed (clap), and `kubectl mcp <TAB>`;
+//! - [`config`], [`credentials`], [`live`], [`redact`], [`tls`]: the configuration file, where
+//!   the key comes from, watching one context, masking, the one rustls provider.
 
-pub mod archive;
+// A user or a server controls most of what this tool parses: no unwrap outside tests (tests
+// and benches may: a panic there is a failure with its message).
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
 pub mod claude;
 pub mod cli;
 pub mod cluster;
@@ -29,35 +29,18 @@ pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod credentials;
-pub mod events;
-pub mod journal;
-pub mod jsonpath;
+pub mod engine;
+pub mod error;
 pub mod live;
-pub mod markdown;
-pub mod mcp;
-pub mod models;
-pub mod naming;
-pub mod output;
-pub mod recent;
+pub mod model;
 pub mod redact;
-pub mod repl;
-pub mod resource;
-pub mod segment;
-pub mod session;
-pub mod size;
-pub mod summarize;
+pub mod serve;
+pub mod store;
 pub mod tls;
-pub mod tokens;
 pub mod turn;
-pub mod window;
+pub mod ui;
 
-use thiserror::Error;
-
-/// A mistake in how the command was called, found after parsing (e.g. `create` without a
-/// model). `main` exits with 2 for it, like clap's own usage errors.
-#[derive(Debug, Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
+pub use error::UsageError;
 
 /// Run one parsed command line.
 pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {

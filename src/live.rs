@@ -4,7 +4,7 @@
 //! A kube-runtime watcher on the one object (a `metadata.name` field selector), restarted with
 //! backoff when the watch breaks, turned into a small stream of [`Change`]s. Only the newest
 //! state matters to the reader: turns that were sealed between two events are read back from
-//! the segments by position ([`crate::session::Session::messages_between_fresh`]), so nothing
+//! the segments by position ([`crate::store::Session::messages_between_fresh`]), so nothing
 //! is missed when events are coalesced or the watch restarts.
 
 use futures::StreamExt;
@@ -13,7 +13,7 @@ use kube::runtime::WatchStreamExt;
 use tokio::sync::mpsc;
 
 use crate::cluster::Cluster;
-use crate::resource::ClaudeModelContext;
+use crate::model::resource::ClaudeModelContext;
 
 /// What happened to the followed context.
 #[derive(Debug)]

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
-use crate::resource::Redaction;
+use crate::model::resource::Redaction;
 
 /// `--redact`: redaction for this run, whatever the contexts say.
 static FORCED: AtomicBool = AtomicBool::new(false);
@@ -509,7 +509,7 @@ fn mask_secret_json(text: &str, key: &str, masked: &mut Masked) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::RedactionPattern;
+    use crate::model::resource::RedactionPattern;
 
     #[test]
     fn log_lines_and_history_lose_every_secret_but_keep_the_rest() {

@@ -13,10 +13,10 @@ use std::path::PathBuf;
 
 use crate::claude::{ClaudeClient, Reply};
 use crate::cluster::ClusterError;
-use crate::journal::Journal;
-use crate::resource::Message;
-use crate::session::{Note, Session};
-use crate::window::Window;
+use crate::engine::window::Window;
+use crate::model::resource::Message;
+use crate::store::journal::Journal;
+use crate::store::{Note, Session};
 
 /// What happens on screen (or wherever the front end puts it) during a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +124,7 @@ pub async fn ask(
         Some(policy) => {
             let key = session.object().metadata.uid.clone().unwrap_or_default();
             let (masked, what) = crate::redact::mask(&message, &policy, &key)
-                .map_err(|e| TurnError::NotSent(crate::UsageError(e).into()))?;
+                .map_err(|e| TurnError::NotSent(crate::error::UsageError(e).into()))?;
             if !what.is_empty() {
                 masked_note = Some(Note::Masked(what.to_string()));
             }
@@ -200,7 +200,7 @@ pub async fn ask(
             .object()
             .spec
             .max_output_tokens
-            .unwrap_or(crate::resource::DEFAULT_MAX_OUTPUT_TOKENS);
+            .unwrap_or(crate::model::resource::DEFAULT_MAX_OUTPUT_TOKENS);
         return Err(TurnError::CallFailed {
             error: anyhow::anyhow!(
                 "Claude spent the whole answer cap ({cap} tokens) before writing any text (thinking, most likely); nothing was stored for this question: raise the cap with `kubectl mcp set {} --max-output-tokens N` and ask again",

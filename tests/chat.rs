@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::{Config, FakeClaude, Fault};
-use kubectl_mcp::resource::Role;
+use kubectl_mcp::model::resource::Role;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::{json, Value};
@@ -500,7 +500,7 @@ fn a_summary_written_before_a_crash_is_not_folded_twice() {
     ns.patch_status(
         "c",
         serde_json::json!({"summary": "S: q1 was asked", "summarizedMessages": 2,
-                           "summaryFingerprint": kubectl_mcp::summarize::fingerprint(&h[..2])}),
+                           "summaryFingerprint": kubectl_mcp::engine::summarize::fingerprint(&h[..2])}),
     );
     let before = fake.message_requests().len();
     chat(&ns, &fake).args(["c", "-m", "q4"]).assert().success();
@@ -677,10 +677,10 @@ fn a_context_over_its_budget_seals_its_oldest_turns() {
 #[test]
 fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
     let ns = cp().namespace("chatcount");
-    let history: Vec<kubectl_mcp::resource::Message> = (0..10)
+    let history: Vec<kubectl_mcp::model::resource::Message> = (0..10)
         .flat_map(|i| {
             [
-                kubectl_mcp::resource::Message {
+                kubectl_mcp::model::resource::Message {
                     role: Role::User,
                     content: format!("question number {i} about nodes"),
                     timestamp: None,
@@ -690,7 +690,7 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
                     author: None,
                     blocks: Vec::new(),
                 },
-                kubectl_mcp::resource::Message {
+                kubectl_mcp::model::resource::Message {
                     role: Role::Assistant,
                     content: format!("answer number {i} about nodes"),
                     timestamp: None,
@@ -703,7 +703,7 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
             ]
         })
         .collect();
-    let estimate = kubectl_mcp::window::build(&kubectl_mcp::window::Input {
+    let estimate = kubectl_mcp::engine::window::build(&kubectl_mcp::engine::window::Input {
         system_prompt: None,
         summary: None,
         history: &history,
@@ -1095,7 +1095,10 @@ fn a_refusal_is_kept_marked_and_left_out_and_an_empty_cut_answer_is_not_stored()
         .stderr(contains("Claude declined to answer (stop_reason refusal)"));
     let h = ns.contexts()[0].spec.context_history.clone();
     assert_eq!(h.len(), 4);
-    assert_eq!(h[3].markers, [kubectl_mcp::resource::Marker::Refusal]);
+    assert_eq!(
+        h[3].markers,
+        [kubectl_mcp::model::resource::Marker::Refusal]
+    );
     chat(&ns, &fake)
         .args(["r", "-m", "next"])
         .assert()

@@ -10,8 +10,8 @@ use fake_claude::{Config, FakeClaude, Fault};
 use kubectl_mcp::claude::{
     ClaudeClient, ClaudeConfig, ClaudeError, Credentials, MessagesRequest, RetryPolicy, Secret,
 };
-use kubectl_mcp::resource::{Message, Role};
-use kubectl_mcp::window::{self, Input};
+use kubectl_mcp::engine::window::{self, Input};
+use kubectl_mcp::model::resource::{Message, Role};
 use serde_json::json;
 
 const KEY: &str = "sk-ant-test-0123456789-SECRET";
@@ -492,6 +492,32 @@ async fn connection_errors_name_the_endpoint() {
 /// the way: the key is in none of them.
 #[test]
 fn the_key_never_appears_in_logs_at_any_level() {
+    // tracing decides once per call site, for the whole process, whether anyone listens: a
+    // test on another thread that reaches a call site first (with no subscriber) can leave it
+    // silent here. So the check runs alone, in a process of its own: this test binary again.
+    const CHILD: &str = "KUBECTL_MCP_LOG_TEST_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "the_key_never_appears_in_logs_at_any_level",
+                "--exact",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.status.success() && text.contains("1 passed"),
+            "the check failed in its own process:\n{text}"
+        );
+        return;
+    }
     #[derive(Clone, Default)]
     struct Buf(Arc<Mutex<Vec<u8>>>);
     impl std::io::Write for Buf {

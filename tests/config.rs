@@ -223,7 +223,7 @@ fn price_overrides_reach_the_stored_cost() {
             cache_read: None,
         }
         .prices();
-        let want = kubectl_mcp::models::cost_micro_usd(
+        let want = kubectl_mcp::model::catalog::cost_micro_usd(
             &p,
             m.input_tokens,
             m.output_tokens,

@@ -15,8 +15,8 @@ use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::FakeClaude;
 use kube::api::{Patch, PatchParams};
 use kube::Api;
-use kubectl_mcp::resource::ClaudeModelContext;
-use kubectl_mcp::segment::ClaudeModelContextSegment;
+use kubectl_mcp::model::resource::ClaudeModelContext;
+use kubectl_mcp::model::segment::ClaudeModelContextSegment;
 use serde_json::json;
 
 const KEY: &str = "sk-ant-damage-test";

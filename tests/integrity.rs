@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::{FakeClaude, Fault};
-use kubectl_mcp::resource::{ClaudeModelContext, Marker, Role};
+use kubectl_mcp::model::resource::{ClaudeModelContext, Marker, Role};
 use predicates::str::contains;
 
 const KEY: &str = "sk-ant-integrity-test";

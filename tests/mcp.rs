@@ -591,7 +591,7 @@ fn an_ask_turn_is_indistinguishable_from_a_chat_turn() {
             .unwrap()
     };
     let (a, b) = (get("by-chat"), get("by-ask"));
-    let shape = |o: &kubectl_mcp::resource::ClaudeModelContext| {
+    let shape = |o: &kubectl_mcp::model::resource::ClaudeModelContext| {
         let mut v = serde_json::to_value(o).unwrap();
         let h = v["spec"]["contextHistory"].take();
         let msgs: Vec<Value> = h
@@ -693,7 +693,7 @@ fn resources_list_pages_through_every_context() {
     let fake = common::fake_claude(KEY);
     let state = tempfile::tempdir().unwrap();
     common::block_on(async {
-        let api: Api<kubectl_mcp::resource::ClaudeModelContext> =
+        let api: Api<kubectl_mcp::model::resource::ClaudeModelContext> =
             Api::namespaced(ns.cp.client().await, &ns.name);
         for i in 0..230 {
             let obj = json!({

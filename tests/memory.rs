@@ -19,8 +19,8 @@ use common::{ControlPlane, Namespace};
 use k8s_openapi::ByteString;
 use kube::api::{ObjectMeta, Patch, PatchParams, PostParams};
 use kube::Api;
-use kubectl_mcp::resource::{ClaudeModelContext, Message};
-use kubectl_mcp::segment::{
+use kubectl_mcp::model::resource::{ClaudeModelContext, Message};
+use kubectl_mcp::model::segment::{
     ClaudeModelContextSegment, ClaudeModelContextSegmentSpec, CONTEXT_UID_LABEL, ENCODING,
 };
 use rmcp::model::ReadResourceRequestParams;
@@ -79,8 +79,8 @@ fn huge(ns: &Namespace) -> u64 {
         })
         .collect();
     let text: u64 = messages.iter().map(|m| m.content.len() as u64).sum();
-    let (data, bytes) = kubectl_mcp::segment::encode(&messages).unwrap();
-    let digest = kubectl_mcp::segment::digest(&messages);
+    let (data, bytes) = kubectl_mcp::model::segment::encode(&messages).unwrap();
+    let digest = kubectl_mcp::model::digest::digest(&messages);
     drop(messages);
     common::block_on(async {
         let client = ns.cp.client().await;
@@ -94,7 +94,7 @@ fn huge(ns: &Namespace) -> u64 {
         for s in 0..SEGMENTS {
             let seg = ClaudeModelContextSegment {
                 metadata: ObjectMeta {
-                    name: Some(kubectl_mcp::segment::name_for("huge", s)),
+                    name: Some(kubectl_mcp::model::segment::name_for("huge", s)),
                     labels: Some([(CONTEXT_UID_LABEL.to_string(), uid.clone())].into()),
                     owner_references: Some(vec![owner.clone()]),
                     ..Default::default()

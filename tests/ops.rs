@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{block_on, stderr, stdout, ControlPlane, Namespace};
 use fake_claude::FakeClaude;
-use kubectl_mcp::resource::Role;
+use kubectl_mcp::model::resource::Role;
 use predicates::str::contains;
 use serde_json::{json, Value};
 
@@ -69,7 +69,7 @@ fn expire_over_300_contexts_in_3_namespaces_does_exactly_the_expected_set() {
                     json!({"lastActivityTime": "2026-01-01T00:00:00Z", "currentState": "Active"}),
                 );
             } else if i % 10 >= 3 {
-                ns.patch_status(&name, json!({"lastActivityTime": kubectl_mcp::session::now_rfc3339(), "currentState": "Active"}));
+                ns.patch_status(&name, json!({"lastActivityTime": kubectl_mcp::store::now_rfc3339(), "currentState": "Active"}));
             }
             if i % 10 < 7 {
                 expected_due.insert((ns.name.clone(), name), i % 10);
@@ -543,7 +543,7 @@ fn export_of_several_all_and_all_namespaces_gives_one_list_or_one_stream() {
         ))
         .unwrap();
         block_on(async {
-            let api: kube::Api<kubectl_mcp::resource::ClaudeModelContext> =
+            let api: kube::Api<kubectl_mcp::model::resource::ClaudeModelContext> =
                 kube::Api::namespaced(cp.client().await, &ns.name);
             api.patch(
                 name,
@@ -671,7 +671,7 @@ fn search_finds_every_mention_among_1000_contexts_sealed_turns_and_summaries_inc
     // of one, in the summary of another.
     block_on(async {
         use futures::StreamExt;
-        let api: kube::Api<kubectl_mcp::resource::ClaudeModelContext> =
+        let api: kube::Api<kubectl_mcp::model::resource::ClaudeModelContext> =
             kube::Api::namespaced(cp.client().await, &ns.name);
         futures::stream::iter(0..N)
             .map(|i| {
@@ -686,7 +686,7 @@ fn search_finds_every_mention_among_1000_contexts_sealed_turns_and_summaries_inc
                             json!("so the pod is in crashloopbackoff IN PAYMENTS-7F9 again");
                     }
                     let labels = if i % 2 == 0 { json!({"team": "even"}) } else { json!({"team": "odd"}) };
-                    let obj: kubectl_mcp::resource::ClaudeModelContext = serde_json::from_value(json!({
+                    let obj: kubectl_mcp::model::resource::ClaudeModelContext = serde_json::from_value(json!({
                         "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
                         "metadata": {"name": name, "labels": labels},
                         "spec": {"modelName": "m", "sessionID": name, "contextHistory": history},

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use kubectl_mcp::resource::ClaudeModelContext;
+use kubectl_mcp::model::resource::ClaudeModelContext;
 
 use common::tmux::Tmux;
 use common::ControlPlane;

@@ -13,7 +13,7 @@ use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::FakeClaude;
 use kube::api::PostParams;
 use kube::Api;
-use kubectl_mcp::resource::ClaudeModelContext;
+use kubectl_mcp::model::resource::ClaudeModelContext;
 use predicates::str::contains;
 use serde_json::json;
 
@@ -503,7 +503,7 @@ fn a_window_that_reaches_sealed_turns_reads_each_segment_once() {
     );
     // The segment objects go away behind the tool's back.
     common::block_on(async {
-        let api: Api<kubectl_mcp::segment::ClaudeModelContextSegment> =
+        let api: Api<kubectl_mcp::model::segment::ClaudeModelContextSegment> =
             Api::namespaced(ns.cp.client().await, &ns.name);
         for s in &sealed {
             api.delete(&s.name, &Default::default()).await.unwrap();

@@ -1,8 +1,8 @@
 //! Property tests of the windowing engine's invariants (SPEC §3) over thousands of generated
 //! histories, including hand-written-looking ones that do not alternate.
 
-use kubectl_mcp::resource::{Message, Role};
-use kubectl_mcp::window::{self, Input, WindowError};
+use kubectl_mcp::engine::window::{self, Input, WindowError};
+use kubectl_mcp::model::resource::{Message, Role};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -157,7 +157,7 @@ proptest! {
     /// Cached per-message counts give the same window as estimating on the spot.
     #[test]
     fn cached_counts_change_nothing(history in history(), h in proptest::option::of(1u32..10), b in proptest::option::of(50u32..2000)) {
-        let counts: Vec<u32> = history.iter().map(|m| kubectl_mcp::tokens::estimate(&m.content)).collect();
+        let counts: Vec<u32> = history.iter().map(|m| kubectl_mcp::engine::tokens::estimate(&m.content)).collect();
         let base = Input { system_prompt: None, summary: None, history: &history, message_tokens: None,
                            history_size: h, max_tokens: b, ratio: 1.0, new_message: "next question" };
         let cached = Input { message_tokens: Some(&counts), ..base };

@@ -18,8 +18,8 @@ use super::error::{ApiError, ApiErrorKind, ClaudeError};
 use super::key::{Credentials, Secret};
 use super::retry::{Decision, RetryPolicy};
 use super::types::{Content, MessagesRequest, Reply, RequestMessage, Usage, API_VERSION};
-use crate::resource::Role;
-use crate::size;
+use crate::model::resource::Role;
+use crate::model::size;
 
 /// Bytes of an error answer read at most.
 const ERROR_BODY_CAP: usize = 64 * 1024;
@@ -80,7 +80,10 @@ impl std::fmt::Debug for Notices {
 impl Notices {
     /// Each notice as a line on stderr.
     pub fn stderr() -> Self {
-        Notices(std::sync::Arc::new(|line: &str| crate::output::note(line)))
+        Notices(std::sync::Arc::new(|line: &str| {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        }))
     }
 }
 
@@ -309,7 +312,7 @@ impl ClaudeClient {
         } else {
             ClaudeError::Connection {
                 base_url: self.config.shown_url(),
-                cause: self.redact(&crate::cluster::chain(e)),
+                cause: self.redact(&crate::error::chain(e)),
                 attempts,
             }
         }
@@ -917,13 +920,13 @@ impl ClaudeClient {
 
     /// What the server's Models API says of `model` (`GET /v1/models/{id}`): its window, answer
     /// cap and whether it takes the compaction edit, remembered for the process
-    /// ([`crate::models::learn`]) so that windows and checks use the server's figures before
+    /// ([`crate::model::catalog::learn`]) so that windows and checks use the server's figures before
     /// the built-in table. Asked once per model per process, in one attempt bounded by the
     /// stall limit (at most 5 s): `None` when the server has no such endpoint (compatible
     /// servers), does not know the model, or is slow; callers then use the table.
-    pub async fn learn_model(&self, model: &str) -> Option<crate::models::Limits> {
+    pub async fn learn_model(&self, model: &str) -> Option<crate::model::catalog::Limits> {
         static ASKED: std::sync::OnceLock<
-            Mutex<std::collections::HashMap<String, Option<crate::models::Limits>>>,
+            Mutex<std::collections::HashMap<String, Option<crate::model::catalog::Limits>>>,
         > = std::sync::OnceLock::new();
         let asked = ASKED.get_or_init(Default::default);
         let key = format!("{}\n{model}", self.config.base_url);
@@ -932,7 +935,7 @@ impl ClaudeClient {
         }
         let limits = self.describe_model(model).await;
         if let Some(l) = limits {
-            crate::models::learn(model, l);
+            crate::model::catalog::learn(model, l);
         }
         asked
             .lock()
@@ -941,7 +944,7 @@ impl ClaudeClient {
         limits
     }
 
-    async fn describe_model(&self, model: &str) -> Option<crate::models::Limits> {
+    async fn describe_model(&self, model: &str) -> Option<crate::model::catalog::Limits> {
         // The ID goes into a path: percent-encode anything but the characters model IDs use.
         let id: String = model
             .bytes()
@@ -975,7 +978,7 @@ impl ClaudeClient {
         let v: Value = resp.json().await.ok()?;
         let window = v["max_input_tokens"].as_u64()?;
         let cap = v["max_tokens"].as_u64()?;
-        Some(crate::models::Limits {
+        Some(crate::model::catalog::Limits {
             context_window: u32::try_from(window).unwrap_or(u32::MAX),
             max_output: u32::try_from(cap).unwrap_or(u32::MAX),
             compaction: v["capabilities"]["context_management"]["compact_20260112"]["supported"]

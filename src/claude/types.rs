@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::resource::Role;
-use crate::window::Window;
+use crate::model::resource::Role;
 
 /// `anthropic-version` sent with every request.
 pub const API_VERSION: &str = "2023-06-01";
@@ -115,11 +114,14 @@ const EPHEMERAL: CacheControl = CacheControl {
     ttl: None,
 };
 
-fn block(text: &str, cache: bool) -> TextBlock {
-    TextBlock {
-        kind: "text",
-        text: text.to_string(),
-        cache_control: cache.then_some(EPHEMERAL),
+impl TextBlock {
+    /// A text block, with the default (five-minute) cache breakpoint after it when `cache`.
+    pub fn new(text: &str, cache: bool) -> Self {
+        TextBlock {
+            kind: "text",
+            text: text.to_string(),
+            cache_control: cache.then_some(EPHEMERAL),
+        }
     }
 }
 
@@ -166,52 +168,6 @@ impl MessagesRequest {
             self.betas.push(COMPACTION_BETA);
         }
         self
-    }
-
-    /// The request for a window. With `cache`, breakpoints go where the window marked them (the
-    /// system blocks and the newest stored turn); without, everything is plain text.
-    pub fn from_window(model: &str, max_tokens: u32, window: &Window, cache: bool) -> Self {
-        let system = if window.system.is_empty() {
-            None
-        } else if cache {
-            Some(System::Blocks(
-                window
-                    .system
-                    .iter()
-                    .map(|b| block(&b.text, b.cache))
-                    .collect(),
-            ))
-        } else {
-            window.system_text().map(System::Text)
-        };
-        let messages = window
-            .messages
-            .iter()
-            .map(|m| RequestMessage {
-                role: m.role,
-                content: if !m.blocks.is_empty() {
-                    // Returned blocks go back first, as they came, then the text.
-                    let mut blocks: Vec<Block> =
-                        m.blocks.iter().cloned().map(Block::Verbatim).collect();
-                    blocks.push(Block::Text(block(&m.content, cache && m.cache)));
-                    Content::Blocks(blocks)
-                } else if cache && m.cache {
-                    Content::Blocks(vec![Block::Text(block(&m.content, true))])
-                } else {
-                    Content::Text(m.content.clone())
-                },
-            })
-            .collect();
-        Self {
-            model: model.to_string(),
-            max_tokens,
-            system,
-            messages,
-            stream: false,
-            temperature: None,
-            context_management: None,
-            betas: Vec::new(),
-        }
     }
 
     /// The `count_tokens` body: the same without `max_tokens`, `stream` and sampling.
@@ -312,94 +268,3 @@ impl Reply {
 /// `stop_reason` of an answer this tool stopped reading because it passed the answer-size cap
 /// (a server that ignored `max_tokens`): what arrived is kept, marked as cut.
 pub const CUT_OFF: &str = "cut_off_by_client";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::window::{SystemBlock, WindowMessage};
-    use serde_json::json;
-
-    fn window() -> Window {
-        Window {
-            system: vec![SystemBlock {
-                text: "be brief".into(),
-                cache: true,
-            }],
-            messages: vec![
-                WindowMessage {
-                    role: Role::User,
-                    content: "q".into(),
-                    cache: false,
-                    blocks: Vec::new(),
-                },
-                WindowMessage {
-                    role: Role::Assistant,
-                    content: "a".into(),
-                    cache: true,
-                    blocks: Vec::new(),
-                },
-                WindowMessage {
-                    role: Role::User,
-                    content: "next".into(),
-                    cache: false,
-                    blocks: Vec::new(),
-                },
-            ],
-            turns_sent: 1,
-            first_sent: 0,
-            left_by_history: 0..0,
-            left_by_tokens: 0..0,
-            estimated_tokens: 10,
-            raw_estimated_tokens: 10,
-        }
-    }
-
-    #[test]
-    fn the_request_json_is_exactly_the_documented_shape() {
-        let req = MessagesRequest::from_window("claude-haiku-4-5", 256, &window(), true);
-        assert_eq!(
-            serde_json::to_value(&req).unwrap(),
-            json!({
-                "model": "claude-haiku-4-5",
-                "max_tokens": 256,
-                "system": [{"type": "text", "text": "be brief", "cache_control": {"type": "ephemeral"}}],
-                "messages": [
-                    {"role": "user", "content": "q"},
-                    {"role": "assistant", "content": [{"type": "text", "text": "a", "cache_control": {"type": "ephemeral"}}]},
-                    {"role": "user", "content": "next"}
-                ]
-            })
-        );
-        let plain = MessagesRequest::from_window("m", 1, &window(), false);
-        let v = serde_json::to_value(&plain).unwrap();
-        assert_eq!(v["system"], "be brief");
-        assert_eq!(v["messages"][1]["content"], "a");
-        assert!(v.get("temperature").is_none() && v.get("stream").is_none());
-        let count = plain.count_tokens_body();
-        assert!(count.get("max_tokens").is_none() && count["system"] == "be brief");
-    }
-
-    /// A stored compaction block goes back first, exactly as it came, then the text (with the
-    /// breakpoint, one-hour when asked); the compaction edit and its beta ride along.
-    #[test]
-    fn returned_blocks_go_back_verbatim_before_the_text() {
-        let mut w = window();
-        let block =
-            json!({"type": "compaction", "content": "they met", "encrypted_content": "opaque=="});
-        w.messages[1].blocks = vec![block.as_object().unwrap().clone()];
-        let req = MessagesRequest::from_window("claude-sonnet-4-6", 256, &w, true)
-            .with_one_hour_cache()
-            .with_compaction(60_000);
-        let v = serde_json::to_value(&req).unwrap();
-        assert_eq!(
-            v["messages"][1]["content"],
-            json!([block, {"type": "text", "text": "a", "cache_control": {"type": "ephemeral", "ttl": "1h"}}])
-        );
-        assert_eq!(
-            v["context_management"],
-            json!({"edits": [{"type": "compact_20260112", "trigger": {"type": "input_tokens", "value": 60000}}]})
-        );
-        assert_eq!(req.betas, [COMPACTION_BETA]);
-        assert!(v.get("betas").is_none(), "a header, not a body field");
-    }
-}

@@ -17,10 +17,10 @@ use crate::claude::{ClaudeClient, ClaudeConfig, Usage};
 use crate::cli::{BatchArgs, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
-use crate::journal::Journal;
-use crate::resource::ContextTemplate;
-use crate::resource::SummarizationStrategy;
-use crate::session::{check_message, read_text_capped, Session, BULK_INPUT_CAP};
+use crate::model::resource::ContextTemplate;
+use crate::model::resource::SummarizationStrategy;
+use crate::store::journal::Journal;
+use crate::store::{check_message, read_text_capped, Session, BULK_INPUT_CAP};
 use crate::turn;
 
 /// One input line.
@@ -214,7 +214,7 @@ pub(super) async fn run(
     let failed = failures.load(Ordering::Relaxed);
     if on_terminal {
         let secs = started.elapsed().as_secs_f64();
-        crate::output::note(format!(
+        crate::ui::output::note(format!(
             "batch: {total} lines, {} done, {failed} failed in {secs:.1} s ({:.1} lines/s)",
             total - failed,
             total as f64 / secs.max(0.001)
@@ -308,7 +308,7 @@ async fn turn(
     l: &Line,
 ) -> Outcome {
     let fail = |e: String| Outcome::failed(n, Some(l), Some(ns), e);
-    let warnings = |notes: &[crate::session::Note]| notes.iter().map(|n| n.to_string()).collect();
+    let warnings = |notes: &[crate::store::Note]| notes.iter().map(|n| n.to_string()).collect();
     let outcome = turn::ask(
         session,
         client,

@@ -11,19 +11,19 @@ use crate::claude::{ClaudeClient, ClaudeConfig, Reply};
 use crate::cli::{ChatArgs, ChatFormat, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
-use crate::journal::Journal;
-use crate::output;
-use crate::repl;
-use crate::session::{check_message, read_text, with_attachment, Opened, Session};
+use crate::engine::window::Window;
+use crate::store::journal::Journal;
+use crate::store::{check_message, read_text, with_attachment, Opened, Session};
 use crate::turn::{self, Shown};
-use crate::window::Window;
+use crate::ui::output;
+use crate::ui::repl;
 
 /// The session to resume when none is named: the one used last in this namespace, if it still
 /// exists. Says which on stderr.
 async fn resume(cluster: &Cluster) -> anyhow::Result<String> {
     let ns = cluster.namespace();
-    let Some(id) = crate::recent::last(cluster.server(), ns) else {
-        return Err(crate::UsageError(format!(
+    let Some(id) = crate::store::recent::last(cluster.server(), ns) else {
+        return Err(crate::error::UsageError(format!(
             "no session given, and none was used yet in namespace \"{ns}\": name one, e.g. `kubectl mcp chat demo` (`kubectl mcp list` shows them)"
         ))
         .into());
@@ -35,7 +35,7 @@ async fn resume(cluster: &Cluster) -> anyhow::Result<String> {
             ));
             Ok(id)
         }
-        Err(crate::cluster::ClusterError::NotFound { .. }) => Err(crate::UsageError(format!(
+        Err(crate::cluster::ClusterError::NotFound { .. }) => Err(crate::error::UsageError(format!(
             "the session used last in namespace \"{ns}\", \"{id}\", no longer exists: name one, e.g. `kubectl mcp chat demo` (`kubectl mcp list` shows them)"
         ))
         .into()),
@@ -67,7 +67,7 @@ struct WindowSummary {
 
 #[derive(Serialize)]
 struct SentMessage {
-    role: crate::resource::Role,
+    role: crate::model::resource::Role,
     content: String,
 }
 
@@ -97,7 +97,7 @@ pub(super) async fn run(
     let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
     // Flags typed for an existing context change it (never ignored silently); the messages
     // are checked against the settings they will be sent with.
-    let mut template = crate::resource::ContextTemplate::from(&args.settings);
+    let mut template = crate::model::resource::ContextTemplate::from(&args.settings);
     // Read once: `--system-file -` is stdin, which a second read would find empty.
     if let (None, Some(path)) = (&template.system, template.system_file.take()) {
         template.system = Some(read_text(&path)?);
@@ -124,7 +124,7 @@ pub(super) async fn run(
         // A model the table lacks but the server describes is known after all.
         let model = session.object().spec.model_name.clone();
         client.learn_model(&model).await;
-        if let Some(w) = crate::models::unknown_model_warning(&model) {
+        if let Some(w) = crate::model::catalog::unknown_model_warning(&model) {
             output::note(w);
         }
         if !elsewhere.is_empty() {
@@ -146,7 +146,7 @@ pub(super) async fn run(
         }
     }
     check_expiry(&mut session, args.revive).await?;
-    crate::recent::remember(cluster.server(), cluster.namespace(), session.session_id());
+    crate::store::recent::remember(cluster.server(), cluster.namespace(), session.session_id());
     session
         .sign_as(if interactive { "repl" } else { "chat" })
         .await;
@@ -158,7 +158,7 @@ pub(super) async fn run(
         ));
     }
     if interactive {
-        let render = crate::markdown::wanted(true, args.raw);
+        let render = crate::ui::markdown::wanted(true, args.raw);
         return repl::run(session, client, journal, render).await;
     }
 
@@ -177,8 +177,10 @@ pub(super) async fn run(
         // journalled): whatever a reader saw whole is a kept turn.
         let text = args.output == ChatFormat::Text;
         let mut write_err: Option<std::io::Error> = None;
-        let mut md =
-            crate::markdown::Renderer::new(crate::markdown::wanted(out.is_terminal(), args.raw));
+        let mut md = crate::ui::markdown::Renderer::new(crate::ui::markdown::wanted(
+            out.is_terminal(),
+            args.raw,
+        ));
         let mut show = |s: Shown<'_>| {
             if !text || write_err.is_some() {
                 return;

@@ -11,9 +11,9 @@ use kube::Api;
 
 use crate::cli::{InstallArgs, UninstallArgs};
 use crate::cluster::{Cluster, ClusterError, Op};
-use crate::output;
-use crate::resource::{self, CRD_NAME};
-use crate::UsageError;
+use crate::error::UsageError;
+use crate::model::resource::{self, CRD_NAME};
+use crate::ui::output;
 
 /// Field manager recorded by server-side apply.
 pub const FIELD_MANAGER: &str = "kubectl-mcp";
@@ -28,7 +28,7 @@ pub(super) fn print() -> anyhow::Result<()> {
 
 pub(super) async fn install(cluster: &Cluster, args: &InstallArgs) -> anyhow::Result<()> {
     // Segments first: a context never seals into a type that is not there yet.
-    for crd in [crate::segment::crd(), resource::crd()] {
+    for crd in [crate::store::segments::crd(), resource::crd()] {
         install_one(cluster, args, crd).await?;
     }
     Ok(())
@@ -108,7 +108,7 @@ pub(super) async fn uninstall(cluster: &Cluster, args: &UninstallArgs) -> anyhow
             return Ok(());
         }
     }
-    for name in [CRD_NAME, crate::segment::CRD_NAME] {
+    for name in [CRD_NAME, crate::store::segments::CRD_NAME] {
         match crds.delete(name, &DeleteParams::default()).await {
             Ok(_) => {}
             // An install from before segments existed has only the first.

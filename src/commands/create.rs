@@ -4,8 +4,8 @@ use std::io::Write;
 
 use crate::cli::{CreateArgs, ObjectFormat};
 use crate::cluster::Cluster;
-use crate::output;
-use crate::session::{create_context, new_context, now};
+use crate::store::{create_context, new_context, now};
+use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<()> {
     let obj = new_context(
@@ -15,7 +15,7 @@ pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<(
         now(),
     )?;
     let created = create_context(cluster, obj).await?;
-    if let Some(w) = crate::models::unknown_model_warning(&created.spec.model_name) {
+    if let Some(w) = crate::model::catalog::unknown_model_warning(&created.spec.model_name) {
         output::note(w);
     }
     let mut out = std::io::stdout().lock();
@@ -34,9 +34,9 @@ pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::ContextTemplate as ContextSettings;
-    use crate::resource::SummarizationStrategy;
-    use crate::UsageError;
+    use crate::error::UsageError;
+    use crate::model::resource::ContextTemplate as ContextSettings;
+    use crate::model::resource::SummarizationStrategy;
     use jiff::Timestamp;
     use serde_json::json;
 

@@ -2,11 +2,9 @@
 
 use std::io::Write;
 
-use kube::api::DeleteParams;
-
 use crate::cli::DeleteArgs;
-use crate::cluster::{Cluster, ClusterError, Op};
-use crate::output;
+use crate::cluster::{Cluster, ClusterError};
+use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<()> {
     let ns = cluster.namespace();
@@ -67,9 +65,7 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
     }
     let mut out = std::io::stdout().lock();
     for (session, namespace, name, uid) in targets {
-        let op = Op::contexts("delete", Some(&namespace), Some(&session));
-        let api = cluster.contexts(Some(&namespace));
-        match api.delete(&name, &DeleteParams::default()).await {
+        match crate::store::lifecycle::delete_context(cluster, &namespace, &session, &name).await {
             Ok(_) => {
                 if t.all_namespaces {
                     writeln!(
@@ -84,13 +80,11 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
                     delete_segments(cluster, &namespace, &name, uid).await;
                 }
             }
-            Err(e) => match cluster.error(e, &op) {
-                ClusterError::NotFound { .. } if args.ignore_not_found => {}
-                e => {
-                    output::note(format!("error: {e}"));
-                    failures += 1;
-                }
-            },
+            Err(ClusterError::NotFound { .. }) if args.ignore_not_found => {}
+            Err(e) => {
+                output::note(format!("error: {e}"));
+                failures += 1;
+            }
         }
     }
     if failures > 0 {
@@ -103,12 +97,7 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
 /// garbage collector do it too; doing it here covers clusters without one and says so at once
 /// when RBAC forbids it.
 async fn delete_segments(cluster: &Cluster, ns: &str, name: &str, uid: &str) {
-    let result = async {
-        let names = crate::segment::list_for(cluster, ns, uid).await?;
-        crate::segment::delete(cluster, ns, &names).await
-    }
-    .await;
-    if let Err(e) = result {
+    if let Err(e) = crate::store::lifecycle::delete_segments(cluster, ns, uid).await {
         output::note(format!(
             "warning: the history segments of {name} were not deleted here ({}); the cluster's garbage collector deletes them with their owner",
             e.to_string().lines().next().unwrap_or_default()

@@ -2,122 +2,22 @@
 //! back in, possibly under another namespace (`-n`) or session ID (`--session`). Import checks
 //! everything before writing anything, and names the line and field at fault.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Context;
 use kube::{Resource, ResourceExt};
-use serde::{Deserialize, Serialize};
 
 use crate::cli::{ExportArgs, ExportFormat, ImportArgs};
 use crate::cluster::Cluster;
-use crate::naming;
-use crate::output;
-use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Message, Role, GROUP, VERSION};
-use crate::session::{self, create_context, read_text_capped, Session, BULK_INPUT_CAP};
-use crate::size;
-use crate::UsageError;
-
-/// What an export carries besides the spec.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PortableMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    labels: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-struct PortableStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-    /// How many messages of the history, from the start, the summary condenses (absent in
-    /// exports of older versions, whose history left those messages out).
-    #[serde(
-        default,
-        rename = "summaryCovers",
-        skip_serializing_if = "Option::is_none"
-    )]
-    summary_covers: Option<u64>,
-}
-
-/// The JSON form: the object minus what the server sets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Portable {
-    #[serde(default)]
-    api_version: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    metadata: PortableMeta,
-    spec: ClaudeModelContextSpec,
-    #[serde(default)]
-    status: PortableStatus,
-}
-
-/// The JSON Lines header: the same without the history, which follows one message a line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Header {
-    #[serde(default)]
-    api_version: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    metadata: PortableMeta,
-    spec: serde_json::Value,
-    #[serde(default)]
-    status: PortableStatus,
-}
-
-/// The export document of `obj` (its live history only), as JSON: the frame of a transcript
-/// page.
-pub(crate) fn portable_of(obj: &ClaudeModelContext) -> PortableDoc {
-    PortableDoc(portable(obj))
-}
-
-/// An export document, for the MCP server's pages.
-pub(crate) struct PortableDoc(Portable);
-
-impl PortableDoc {
-    /// Its messages.
-    pub(crate) fn set_history(&mut self, messages: Vec<Message>) {
-        self.0.spec.context_history = messages;
-    }
-
-    /// How far its summary reaches.
-    pub(crate) fn set_summary_covers(&mut self, covers: u64) {
-        if self.0.status.summary.is_some() {
-            self.0.status.summary_covers = Some(covers);
-        }
-    }
-
-    /// As JSON.
-    pub(crate) fn to_value(&self) -> serde_json::Result<serde_json::Value> {
-        serde_json::to_value(&self.0)
-    }
-}
-
-fn portable(obj: &ClaudeModelContext) -> Portable {
-    Portable {
-        api_version: Some(format!("{GROUP}/{VERSION}")),
-        kind: Some("ClaudeModelContext".into()),
-        metadata: PortableMeta {
-            name: obj.metadata.name.clone(),
-            namespace: obj.metadata.namespace.clone(),
-            labels: obj.metadata.labels.clone().unwrap_or_default(),
-        },
-        spec: obj.spec.clone(),
-        status: PortableStatus {
-            summary: obj.status.as_ref().and_then(|s| s.summary.clone()),
-            summary_covers: None,
-        },
-    }
-}
+use crate::error::UsageError;
+use crate::model::naming;
+use crate::model::portable::{
+    markdown, markdown_head, markdown_message, portable, Header, Portable,
+};
+use crate::model::resource::{ClaudeModelContext, ClaudeModelContextSpec, Message, Role};
+use crate::model::size;
+use crate::store::{self, create_context, read_text_capped, Session, BULK_INPUT_CAP};
+use crate::ui::output;
 
 /// `obj` with its whole conversation in `spec.contextHistory` (sealed segments first, then the
 /// live history), and the portable document of it: what `export` writes and what the MCP server
@@ -126,8 +26,8 @@ pub(crate) async fn whole(
     cluster: &Cluster,
     mut obj: ClaudeModelContext,
 ) -> anyhow::Result<(ClaudeModelContext, serde_json::Value)> {
-    let cache = crate::segment::Cache::open_default();
-    let full = crate::segment::full_history_fresh(cluster, &cache, &mut obj)
+    let cache = crate::store::segments::Cache::open_default();
+    let full = crate::store::segments::full_history_fresh(cluster, &cache, &mut obj)
         .await
         .context("reading the sealed turns (a transcript holds the whole conversation)")?;
     // Messages of not yet migrated ConfigMap archives come before everything the object counts.
@@ -206,7 +106,7 @@ pub(super) async fn export(cluster: &Cluster, args: &ExportArgs) -> anyhow::Resu
                 }
                 damaged += lost
                     .iter()
-                    .filter(|d| d.kind != crate::segment::Damage::Quarantined)
+                    .filter(|d| d.kind != crate::store::segments::Damage::Quarantined)
                     .count();
             }
             // One unreadable context does not keep the others out of a bulk export; the
@@ -332,7 +232,7 @@ async fn write_one(
     obj: ClaudeModelContext,
     format: ExportFormat,
     mut list: Option<&mut Skeleton>,
-) -> anyhow::Result<Vec<crate::segment::Damaged>> {
+) -> anyhow::Result<Vec<crate::store::segments::Damaged>> {
     // Older versions' ConfigMap archives shift what the summary covers: read whole, as before.
     if obj.status.as_ref().and_then(|s| s.archived_turns).is_some() {
         let (whole, doc) = whole(cluster, obj).await?;
@@ -366,9 +266,9 @@ async fn write_one(
         ExportFormat::Markdown => out.write_all(markdown_head(&obj).as_bytes())?,
     }
     let mut lost = Vec::new();
-    let mut reader = crate::segment::Reader::new(cluster, obj, 0);
+    let mut reader = crate::store::segments::Reader::new(cluster, obj, 0);
     while let Some(piece) = reader.next().await? {
-        if let crate::segment::Piece::Damaged(d) = &piece {
+        if let crate::store::segments::Piece::Damaged(d) = &piece {
             lost.push(d.clone());
             continue;
         }
@@ -408,53 +308,6 @@ fn write_jsonl(out: &mut impl Write, doc: &Portable) -> anyhow::Result<()> {
         writeln!(out, "{}", serde_json::to_string(m)?)?;
     }
     Ok(())
-}
-
-/// A readable transcript (of the messages in `obj.spec.contextHistory`).
-pub(crate) fn markdown(obj: &ClaudeModelContext) -> String {
-    let mut s = markdown_head(obj);
-    for m in &obj.spec.context_history {
-        s.push_str(&markdown_message(m));
-    }
-    s
-}
-
-/// The transcript's title, settings, system prompt and summary, up to its first message.
-pub(crate) fn markdown_head(obj: &ClaudeModelContext) -> String {
-    let spec = &obj.spec;
-    let mut s = format!("# {}\n\n", spec.session_id);
-    s.push_str(&format!(
-        "- Model: `{}`\n- Resource: `{}/{}`\n- Strategy: {}\n\n",
-        spec.model_name,
-        obj.namespace_or_default(),
-        obj.metadata.name.as_deref().unwrap_or_default(),
-        spec.summarization_strategy.as_str()
-    ));
-    if let Some(p) = &spec.system_prompt {
-        s.push_str(&format!("## System prompt\n\n{p}\n\n"));
-    }
-    if let Some(sum) = obj.status.as_ref().and_then(|st| st.summary.as_deref()) {
-        s.push_str(&format!("## Summary of earlier turns\n\n{sum}\n\n"));
-    }
-    s.push_str("## Transcript\n\n");
-    s
-}
-
-/// One message of the transcript.
-pub(crate) fn markdown_message(m: &Message) -> String {
-    let who = match m.role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-    };
-    let by = m
-        .author
-        .as_ref()
-        .map(|a| format!(" by {a}"))
-        .unwrap_or_default();
-    match m.timestamp {
-        Some(t) => format!("**{who}** ({t}){by}:\n\n{}\n\n", m.content),
-        None => format!("**{who}**{by}:\n\n{}\n\n", m.content),
-    }
 }
 
 /// Parse an export (JSON or JSON Lines) into a spec, labels and summary. Errors name the line
@@ -624,7 +477,7 @@ pub(super) async fn import(cluster: &Cluster, args: &ImportArgs) -> anyhow::Resu
         let owner = created
             .controller_owner_ref(&())
             .context("the created context has no uid")?;
-        segments = crate::segment::create_all(cluster, &ns, &name, owner, older)
+        segments = crate::store::segments::create_all(cluster, &ns, &name, owner, older)
             .await
             .context("the context was created with the newest turns, but the older ones could not be sealed into history segments; delete it and import again")?;
     }
@@ -652,15 +505,15 @@ fn live_start(history: &[Message]) -> Result<usize, String> {
     let mut start = history.len();
     for (i, m) in history.iter().enumerate().rev() {
         let bytes = size::stored_len(m) + 1;
-        if bytes > session::MAX_TURN_BYTES {
+        if bytes > store::MAX_TURN_BYTES {
             return Err(format!(
                 "message {} takes {bytes} bytes as the cluster stores it, more than one turn may take ({})",
                 i + 1,
-                session::MAX_TURN_BYTES
+                store::MAX_TURN_BYTES
             ));
         }
         used += bytes;
-        if used > session::live_budget() / 4 {
+        if used > store::live_budget() / 4 {
             break;
         }
         if m.role == Role::User && (i == 0 || history[i - 1].role == Role::Assistant) {
@@ -670,7 +523,7 @@ fn live_start(history: &[Message]) -> Result<usize, String> {
     // Messages before the live part must be storable in a segment too.
     for (i, m) in history[..start].iter().enumerate() {
         let bytes = size::stored_len(m);
-        if bytes > session::MAX_TURN_BYTES {
+        if bytes > store::MAX_TURN_BYTES {
             return Err(format!(
                 "message {} takes {bytes} bytes as the cluster stores it, more than one turn may take",
                 i + 1

@@ -10,9 +10,8 @@ use kube::Api;
 
 use crate::cli::{GetArgs, ObjectFormat};
 use crate::cluster::Cluster;
-use crate::output;
-use crate::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
-use crate::window;
+use crate::model::resource::{ClaudeModelContext, Role, DEFAULT_MAX_OUTPUT_TOKENS};
+use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()> {
     // As kubectl does with several names: each one that exists is shown, each one that does not
@@ -100,14 +99,14 @@ async fn transcript(
         writeln!(out, "  <none>")?;
         return Ok(());
     }
-    let mut reader = crate::segment::Reader::new(cluster, obj.clone(), 0);
+    let mut reader = crate::store::segments::Reader::new(cluster, obj.clone(), 0);
     let mut turn = 0u64;
     let mut shown = 0u64;
     loop {
         match reader.next().await {
             Ok(None) => break,
-            Ok(Some(crate::segment::Piece::Damaged(d))) => {
-                if d.kind != crate::segment::Damage::Quarantined {
+            Ok(Some(crate::store::segments::Piece::Damaged(d))) => {
+                if d.kind != crate::store::segments::Damage::Quarantined {
                     output::note(format!(
                         "warning: {d}; `kubectl mcp repair {}` shows what can be restored",
                         obj.spec.session_id
@@ -247,19 +246,9 @@ fn indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Result<(
 /// What the next request would carry (SPEC §4 `get`): the turns in the window, what is left out
 /// and why, and the token estimate without the next message.
 fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Result<()> {
-    let spec = &obj.spec;
-    let status = obj.status.clone().unwrap_or_default();
-    let input = window::Input {
-        system_prompt: spec.system_prompt.as_deref(),
-        summary: status.summary.as_deref(),
-        history: obj.live_history(),
-        message_tokens: None,
-        history_size: spec.history_size,
-        max_tokens: spec.max_tokens,
-        ratio: status.estimate_ratio.unwrap_or(1.0),
-        new_message: "",
-    };
-    match window::preview(&input) {
+    // The same input as the next request's (and `/window`'s): the prompt budget when
+    // `maxTokens` is unset or the strategy is `server`, stored token counts, the calibration.
+    match crate::engine::budget::preview(obj) {
         Ok((w, before)) => {
             writeln!(
                 out,
@@ -295,7 +284,7 @@ fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Resu
 fn describe(
     out: &mut impl Write,
     obj: &ClaudeModelContext,
-    history: &[crate::resource::Message],
+    history: &[crate::model::resource::Message],
     now: Timestamp,
 ) -> std::io::Result<()> {
     describe_head(out, obj, history.len() as u64, now)?;
@@ -312,7 +301,7 @@ fn describe(
 /// One message of the transcript; `turn` counts the questions so far.
 fn transcript_message(
     out: &mut impl Write,
-    m: &crate::resource::Message,
+    m: &crate::model::resource::Message,
     turn: &mut u64,
 ) -> std::io::Result<()> {
     if m.role == Role::User {
@@ -440,7 +429,7 @@ fn cost_line(obj: &ClaudeModelContext) -> String {
             format!(
                 "{} (prices of {})",
                 u.cost_text(),
-                crate::models::PRICES_AS_OF
+                crate::model::catalog::PRICES_AS_OF
             )
         })
 }
@@ -470,7 +459,7 @@ fn sealed_line(obj: &ClaudeModelContext) -> String {
         obj.sealed_turns(),
         segs.len(),
         if segs.len() == 1 { "" } else { "s" },
-        crate::segment::CONTEXT_UID_LABEL,
+        crate::store::segments::CONTEXT_UID_LABEL,
         obj.metadata.uid.as_deref().unwrap_or("?")
     )
 }
@@ -478,7 +467,7 @@ fn sealed_line(obj: &ClaudeModelContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::{ClaudeModelContextSpec, Message};
+    use crate::model::resource::{ClaudeModelContextSpec, Message};
 
     #[test]
     fn describe_shows_spec_status_and_transcript() {

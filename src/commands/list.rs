@@ -10,8 +10,9 @@ use kube::ResourceExt;
 
 use crate::cli::{ListArgs, ListFormat, SortKey};
 use crate::cluster::{Cluster, Freshness, Op, TableRow};
-use crate::output::{self, KubeList, KubeTable};
-use crate::resource::ClaudeModelContext;
+use crate::model::resource::ClaudeModelContext;
+use crate::model::text::parse_age;
+use crate::ui::output::{self, KubeList, KubeTable};
 
 /// Widest SESSION cell in the default table; `-o wide` shows the whole ID.
 const SESSION_WIDTH: usize = 40;
@@ -248,33 +249,6 @@ impl Ago {
     }
 }
 
-/// Seconds in one unit of a kubectl-style age.
-pub(super) fn age_unit(c: char) -> Option<i64> {
-    Some(match c {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        'y' => 365 * 86_400,
-        _ => return None,
-    })
-}
-
-/// Seconds in a kubectl-style age (`90s`, `5m30s`, `67m`, `3h5m`, `3d4h`, `2y100d`).
-pub(super) fn parse_age(text: &str) -> Option<i64> {
-    let mut total = 0i64;
-    let mut n = String::new();
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            n.push(c);
-            continue;
-        }
-        total += n.parse::<i64>().ok()? * age_unit(c)?;
-        n.clear();
-    }
-    n.is_empty().then_some(total)
-}
-
 impl Row {
     fn from_object(o: &ClaudeModelContext) -> Self {
         let now = Timestamp::now();
@@ -442,7 +416,7 @@ fn compare(a: &Row, b: &Row, key: SortKey) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::{ClaudeModelContextSpec, ClaudeModelContextStatus, ContextState};
+    use crate::model::resource::{ClaudeModelContextSpec, ClaudeModelContextStatus, ContextState};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
     fn ctx(name: &str, tokens: u64, created_ago_s: i64, now: Timestamp) -> ClaudeModelContext {

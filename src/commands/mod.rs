@@ -34,9 +34,9 @@ pub(crate) async fn bulk_targets(
     cluster: &Cluster,
     targets: &crate::cli::Targets,
     verb: &str,
-) -> anyhow::Result<Option<Vec<crate::resource::ClaudeModelContext>>> {
+) -> anyhow::Result<Option<Vec<crate::model::resource::ClaudeModelContext>>> {
     if targets.all_namespaces && !targets.bulk() {
-        return Err(crate::UsageError(format!(
+        return Err(crate::error::UsageError(format!(
             "-A {verb} across namespaces only with --all or -l SELECTOR (a name cannot be given across namespaces)"
         ))
         .into());
@@ -56,7 +56,7 @@ pub(crate) async fn bulk_targets(
             .cmp(&(b.metadata.namespace.as_deref(), b.metadata.name.as_deref()))
     });
     if objs.is_empty() {
-        crate::output::note(match scope {
+        crate::ui::output::note(match scope {
             Some(ns) => format!("No resources found in {ns} namespace."),
             None => "No resources found".to_string(),
         });

@@ -18,7 +18,7 @@ use k8s_openapi::api::rbac::v1::{
 use kube::api::ObjectMeta;
 
 use crate::cli::{RbacArgs, RbacRole};
-use crate::resource::GROUP;
+use crate::model::resource::GROUP;
 
 fn rule(groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
     PolicyRule {
@@ -90,7 +90,7 @@ fn subjects(args: &RbacArgs, namespace: &str) -> anyhow::Result<Vec<Subject>> {
             Some((ns, name)) if !ns.is_empty() && !name.is_empty() => (ns, name),
             None if !sa.is_empty() => (namespace, sa.as_str()),
             _ => {
-                return Err(crate::UsageError(format!(
+                return Err(crate::error::UsageError(format!(
                     "--serviceaccount takes NAMESPACE:NAME (or NAME in -n's namespace), got {sa:?}"
                 ))
                 .into())
@@ -119,7 +119,7 @@ pub(super) fn run(
             .as_deref()
             .filter(|ns| *ns != namespace && !cluster_wide)
         {
-            return Err(crate::UsageError(format!(
+            return Err(crate::error::UsageError(format!(
                 "the Secret is in namespace {ns} and a Role grants only in {namespace}: pass -n {ns}, or --cluster"
             ))
             .into());

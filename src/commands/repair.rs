@@ -1,13 +1,13 @@
 //! `repair SESSION [--apply]`: check the sealed history segments of a context and mend what is
-//! damaged (see [`crate::session::Session::repair`]). A dry run by default: it says what is
+//! damaged (see [`crate::store::Session::repair`]). A dry run by default: it says what is
 //! damaged, what would be done, and which turns would be lost.
 
 use std::io::Write;
 
 use crate::cli::RepairArgs;
 use crate::cluster::Cluster;
-use crate::output;
-use crate::session::Session;
+use crate::store::Session;
+use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &RepairArgs) -> anyhow::Result<()> {
     let mut session = Session::load(cluster, cluster.namespace(), &args.session).await?;
@@ -20,7 +20,7 @@ pub(super) async fn run(cluster: &Cluster, args: &RepairArgs) -> anyhow::Result<
     let damaged = report
         .findings
         .iter()
-        .filter(|f| !matches!(f.action, crate::session::Action::AlreadyQuarantined))
+        .filter(|f| !matches!(f.action, crate::store::Action::AlreadyQuarantined))
         .count();
     writeln!(
         out,
@@ -70,7 +70,7 @@ pub(super) async fn run(cluster: &Cluster, args: &RepairArgs) -> anyhow::Result<
     let writes = report
         .findings
         .iter()
-        .any(|f| !matches!(f.action, crate::session::Action::AlreadyQuarantined));
+        .any(|f| !matches!(f.action, crate::store::Action::AlreadyQuarantined));
     if writes && !report.applied {
         writeln!(
             out,

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use crate::cli::RestoreArgs;
 use crate::cluster::Cluster;
-use crate::output;
-use crate::session::Session;
+use crate::store::Session;
+use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &RestoreArgs) -> anyhow::Result<()> {
     let mut session = Session::load(cluster, cluster.namespace(), &args.session).await?;

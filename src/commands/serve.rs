@@ -1,4 +1,4 @@
-//! `serve`: the MCP server ([`crate::mcp`]) over stdio, or Streamable HTTP on loopback.
+//! `serve`: the MCP server ([`crate::serve::mcp`]) over stdio, or Streamable HTTP on loopback.
 //!
 //! Over HTTP every client acts with the server's kubeconfig and API key, and a loopback port is
 //! reachable by every user of the machine: so a client must show a bearer token that only the
@@ -20,9 +20,9 @@ use rmcp::ServiceExt;
 
 use crate::cli::{GlobalArgs, ServeArgs};
 use crate::cluster::Cluster;
-use crate::mcp::McpServer;
-use crate::output;
-use crate::UsageError;
+use crate::error::UsageError;
+use crate::serve::mcp::McpServer;
+use crate::ui::output;
 
 pub(super) async fn run(
     cluster: &Cluster,
@@ -139,14 +139,14 @@ impl Token {
         let text = std::fs::read(path)
             .with_context(|| format!("reading the token file {}", path.display()))?;
         let text = String::from_utf8(text).map_err(|_| {
-            crate::UsageError(format!(
+            crate::error::UsageError(format!(
                 "--token-file {}: not UTF-8 text; write the token on one line",
                 path.display()
             ))
         })?;
         let secret = text.lines().next().unwrap_or_default().trim().to_string();
         if secret.len() < 16 || secret.chars().any(|c| !c.is_ascii_graphic()) {
-            return Err(crate::UsageError(format!(
+            return Err(crate::error::UsageError(format!(
                 "--token-file {}: the token must be one line of at least 16 visible ASCII characters (e.g. `openssl rand -hex 32`)",
                 path.display()
             ))
@@ -157,7 +157,7 @@ impl Token {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(path)?.permissions().mode();
             if mode & 0o077 != 0 {
-                return Err(crate::UsageError(format!(
+                return Err(crate::error::UsageError(format!(
                     "--token-file {}: other users may read it (mode {:o}); `chmod 600` it",
                     path.display(),
                     mode & 0o777
@@ -176,8 +176,8 @@ impl Token {
     /// its creation (never readable by others, not even for a moment).
     fn write_for(&self, port: u16) -> anyhow::Result<PathBuf> {
         use std::io::Write;
-        let dir = crate::journal::state_dir()?;
-        crate::journal::private_dir(&dir)?;
+        let dir = crate::store::journal::state_dir()?;
+        crate::store::journal::private_dir(&dir)?;
         let file = dir.join(format!("serve-{port}.token"));
         let _ = std::fs::remove_file(&file);
         let mut options = std::fs::OpenOptions::new();

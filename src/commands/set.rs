@@ -5,10 +5,10 @@ use std::io::Write;
 
 use crate::cli::SetArgs;
 use crate::cluster::Cluster;
-use crate::output;
-use crate::resource::ContextTemplate;
-use crate::session::Session;
-use crate::UsageError;
+use crate::error::UsageError;
+use crate::model::resource::ContextTemplate;
+use crate::store::Session;
+use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()> {
     let template = ContextTemplate::from(&args.settings);
@@ -23,7 +23,7 @@ pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()>
     if let Some(w) = template
         .model
         .as_deref()
-        .and_then(crate::models::unknown_model_warning)
+        .and_then(crate::model::catalog::unknown_model_warning)
     {
         output::note(w);
     }

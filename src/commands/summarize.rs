@@ -8,8 +8,8 @@ use crate::claude::{ClaudeClient, ClaudeConfig};
 use crate::cli::{GlobalArgs, SummarizeArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
-use crate::output::{self, KubeTable};
-use crate::session::Session;
+use crate::store::Session;
+use crate::ui::output::{self, KubeTable};
 
 pub(super) async fn run(
     cluster: &Cluster,

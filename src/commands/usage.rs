@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::cli::{UsageArgs, UsageFormat};
 use crate::cluster::Cluster;
-use crate::output::KubeTable;
-use crate::resource::{ClaudeModelContext, ModelUsage};
-use crate::UsageError;
+use crate::error::UsageError;
+use crate::model::resource::{ClaudeModelContext, ModelUsage};
+use crate::ui::output::KubeTable;
 
 /// How rows are grouped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,7 @@ pub(super) async fn run(cluster: &Cluster, args: &UsageArgs) -> anyhow::Result<(
         }
         UsageFormat::Table => {
             if rows.is_empty() {
-                crate::output::note(match ns {
+                crate::ui::output::note(match ns {
                     Some(ns) => format!("No usage recorded in {ns} namespace."),
                     None => "No usage recorded.".to_string(),
                 });
@@ -181,10 +181,10 @@ pub(super) async fn run(cluster: &Cluster, args: &UsageArgs) -> anyhow::Result<(
             }
             table.print(&mut out)?;
             if total.unpriced_requests > 0 {
-                crate::output::note(format!(
+                crate::ui::output::note(format!(
                     "{} call(s) to models without a price in the tool's table are counted but not priced (prices of {})",
                     total.unpriced_requests,
-                    crate::models::PRICES_AS_OF
+                    crate::model::catalog::PRICES_AS_OF
                 ));
             }
         }
@@ -195,7 +195,7 @@ pub(super) async fn run(cluster: &Cluster, args: &UsageArgs) -> anyhow::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::{TokenUsage, UsageTotals};
+    use crate::model::resource::{TokenUsage, UsageTotals};
 
     fn context(
         ns: &str,
@@ -217,7 +217,7 @@ mod tests {
             };
             u.add(model, &format!("{name}-{i}"), &usage, *summary, false);
         }
-        c.status = Some(crate::resource::ClaudeModelContextStatus {
+        c.status = Some(crate::model::resource::ClaudeModelContextStatus {
             usage: Some(u),
             ..Default::default()
         });

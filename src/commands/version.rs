@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::cli::{VersionArgs, VersionFormat};
 use crate::cluster::{Cluster, ClusterOptions};
-use crate::output;
-use crate::resource::{GROUP, VERSION};
+use crate::model::resource::{GROUP, VERSION};
+use crate::ui::output;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

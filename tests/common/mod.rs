@@ -310,18 +310,18 @@ impl Namespace {
     }
 
     /// Contexts in this namespace, straight from the apiserver.
-    pub fn contexts(&self) -> Vec<kubectl_mcp::resource::ClaudeModelContext> {
+    pub fn contexts(&self) -> Vec<kubectl_mcp::model::resource::ClaudeModelContext> {
         block_on(async {
-            let api: Api<kubectl_mcp::resource::ClaudeModelContext> =
+            let api: Api<kubectl_mcp::model::resource::ClaudeModelContext> =
                 Api::namespaced(self.cp.client().await, &self.name);
             api.list(&Default::default()).await.unwrap().items
         })
     }
 
     /// History segments in this namespace, straight from the apiserver.
-    pub fn segments(&self) -> Vec<kubectl_mcp::segment::ClaudeModelContextSegment> {
+    pub fn segments(&self) -> Vec<kubectl_mcp::model::segment::ClaudeModelContextSegment> {
         block_on(async {
-            let api: Api<kubectl_mcp::segment::ClaudeModelContextSegment> =
+            let api: Api<kubectl_mcp::model::segment::ClaudeModelContextSegment> =
                 Api::namespaced(self.cp.client().await, &self.name);
             api.list(&Default::default()).await.unwrap().items
         })
@@ -367,7 +367,7 @@ impl Namespace {
     /// Merge-patch a context's status directly (to set up a scenario).
     pub fn patch_status(&self, name: &str, status: serde_json::Value) {
         block_on(async {
-            let api: Api<kubectl_mcp::resource::ClaudeModelContext> =
+            let api: Api<kubectl_mcp::model::resource::ClaudeModelContext> =
                 Api::namespaced(self.cp.client().await, &self.name);
             api.patch_status(
                 name,

@@ -16,7 +16,7 @@ struct Recent {
 }
 
 fn file() -> Option<PathBuf> {
-    crate::journal::state_dir()
+    crate::store::journal::state_dir()
         .ok()
         .map(|d| d.join("last-sessions.json"))
 }
@@ -47,7 +47,7 @@ pub fn remember(server: &str, namespace: &str, session: &str) {
         .insert(key(server, namespace), session.to_string());
     let write = || -> anyhow::Result<()> {
         if let Some(dir) = path.parent() {
-            crate::journal::private_dir(dir)?;
+            crate::store::journal::private_dir(dir)?;
         }
         let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
         std::fs::write(&tmp, serde_json::to_vec(&recent)?)?;

@@ -25,8 +25,8 @@ use std::ops::Range;
 
 use thiserror::Error;
 
-use crate::resource::{Message, Role};
-use crate::tokens;
+use crate::engine::tokens;
+use crate::model::resource::{Message, Role};
 
 /// Turns per chunk when no `historySize` gives a natural one.
 pub const DEFAULT_CHUNK: usize = 4;
@@ -250,7 +250,7 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
         // refusal tends to continue).
         if history[t.answer..t.end]
             .iter()
-            .any(|m| m.markers.contains(&crate::resource::Marker::Refusal))
+            .any(|m| m.markers.contains(&crate::model::resource::Marker::Refusal))
         {
             refused += 1;
             continue;

@@ -5,7 +5,7 @@
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::{Client, Resource};
 
-use crate::resource::ClaudeModelContext;
+use crate::model::resource::ClaudeModelContext;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

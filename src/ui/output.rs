@@ -10,7 +10,7 @@ use comfy_table::{presets::NOTHING, CellAlignment, ContentArrangement, Table};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::resource::ClaudeModelContext;
+use crate::model::resource::ClaudeModelContext;
 
 /// Resource type as kubectl prints it in `-o name` and confirmations.
 pub const KIND_DOT_GROUP: &str = "claudemodelcontext.mcp.dev";
@@ -60,91 +60,7 @@ impl KubeTable {
     }
 }
 
-/// Replace control characters (newlines, escapes) with visible escapes for one-line display.
-pub fn sanitize(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
-/// Cut `s` to `max` characters with a trailing `…`.
-pub fn ellipsize(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
-
-/// kubectl's human duration (apimachinery `HumanDuration`): "45s", "5m10s", "3h", "2d5h", "12d",
-/// "3y40d".
-pub fn human_duration(d: jiff::SignedDuration) -> String {
-    let secs = d.as_secs();
-    if secs < -1 {
-        return "<invalid>".to_string();
-    }
-    if secs < 0 {
-        return "0s".to_string();
-    }
-    if secs < 60 * 2 {
-        return format!("{secs}s");
-    }
-    let minutes = secs / 60;
-    if minutes < 10 {
-        let s = secs % 60;
-        return if s == 0 {
-            format!("{minutes}m")
-        } else {
-            format!("{minutes}m{s}s")
-        };
-    }
-    if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = minutes / 60;
-    if hours < 8 {
-        let m = minutes % 60;
-        return if m == 0 {
-            format!("{hours}h")
-        } else {
-            format!("{hours}h{m}m")
-        };
-    }
-    if hours < 48 {
-        return format!("{hours}h");
-    }
-    if hours < 24 * 8 {
-        let h = hours % 24;
-        return if h == 0 {
-            format!("{}d", hours / 24)
-        } else {
-            format!("{}d{h}h", hours / 24)
-        };
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    }
-    if hours < 24 * 365 * 8 {
-        let d = (hours / 24) % 365;
-        return if d == 0 {
-            format!("{}y", hours / 24 / 365)
-        } else {
-            format!("{}y{d}d", hours / 24 / 365)
-        };
-    }
-    format!("{}y", hours / 24 / 365)
-}
+pub use crate::model::text::{ellipsize, human_duration, sanitize};
 
 /// Age of `t` relative to `now`, or `<none>`.
 pub fn age(t: Option<Timestamp>, now: Timestamp) -> String {

@@ -10,7 +10,7 @@
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::resource::MAX_SESSION_ID_LEN;
+use crate::model::resource::MAX_SESSION_ID_LEN;
 
 /// Kubernetes' limit for a DNS-1123 subdomain.
 const MAX_NAME_LEN: usize = 253;

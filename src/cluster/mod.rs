@@ -16,8 +16,8 @@ use thiserror::Error;
 
 pub mod deadline;
 
-use crate::naming::{self, SessionIdError};
-use crate::resource::{ClaudeModelContext, CRD_NAME, PLURAL};
+use crate::model::naming::{self, SessionIdError};
+use crate::model::resource::{ClaudeModelContext, CRD_NAME, PLURAL};
 
 /// A cluster failure, phrased for the person at the terminal.
 #[derive(Debug, Error)]
@@ -434,7 +434,7 @@ impl Cluster {
         let review = SelfSubjectAccessReview {
             spec: SelfSubjectAccessReviewSpec {
                 resource_attributes: Some(ResourceAttributes {
-                    group: Some(crate::resource::GROUP.to_string()),
+                    group: Some(crate::model::resource::GROUP.to_string()),
                     resource: Some(plural.to_string()),
                     subresource: subresource.map(str::to_string),
                     verb: Some(verb.to_string()),
@@ -719,13 +719,13 @@ impl Cluster {
         let path = match ns {
             Some(ns) => format!(
                 "/apis/{}/{}/namespaces/{ns}/{PLURAL}",
-                crate::resource::GROUP,
-                crate::resource::VERSION
+                crate::model::resource::GROUP,
+                crate::model::resource::VERSION
             ),
             None => format!(
                 "/apis/{}/{}/{PLURAL}",
-                crate::resource::GROUP,
-                crate::resource::VERSION
+                crate::model::resource::GROUP,
+                crate::model::resource::VERSION
             ),
         };
         let mut params = ListParams::default();
@@ -845,20 +845,7 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// The error and its sources, joined: kube's top-level messages alone ("ServiceError: …") hide
-/// the useful part (connection refused, certificate unknown, timed out).
-pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![err.to_string()];
-    let mut cur = err.source();
-    while let Some(e) = cur {
-        let s = e.to_string();
-        if !parts.iter().any(|p| p.contains(&s)) {
-            parts.push(s);
-        }
-        cur = e.source();
-    }
-    parts.join(": ")
-}
+pub use crate::error::chain;
 
 /// The classification itself, separate from [`Cluster`] so it can be unit-tested.
 pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {

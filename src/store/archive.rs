@@ -16,8 +16,8 @@ use kube::Api;
 use serde_json::json;
 
 use crate::cluster::{Cluster, ClusterError, Op};
-use crate::resource::Message;
-use crate::size;
+use crate::model::resource::Message;
+use crate::model::size;
 
 /// Label tying an archive ConfigMap to its context.
 pub const ARCHIVE_LABEL: &str = "mcp.dev/context";
@@ -40,7 +40,7 @@ pub async fn write(
     messages: &[Message],
 ) -> anyhow::Result<Vec<String>> {
     let chunks = chunk(messages)?;
-    let digest = crate::summarize::fingerprint(messages);
+    let digest = crate::model::digest::fingerprint(messages);
     let base: String = name.chars().take(200).collect();
     let at = jiff::Timestamp::now().to_string();
     let cms: Api<ConfigMap> = Api::namespaced(cluster.client().clone(), namespace);
@@ -226,7 +226,7 @@ pub fn stitch(archived: Vec<Message>, live: &[Message]) -> Vec<Message> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::Role;
+    use crate::model::resource::Role;
 
     fn msg(id: &str, c: &str) -> Message {
         Message {

@@ -15,7 +15,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::resource::Message;
+use crate::model::resource::Message;
 
 /// One answered turn waiting to be stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -336,7 +336,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::Role;
+    use crate::model::resource::Role;
 
     fn entry(q: &str) -> Entry {
         let m = |role, c: &str| Message {

@@ -452,7 +452,7 @@ impl Printer {
         let text = match self {
             Printer::JsonPath(t) => {
                 let doc = if as_list {
-                    serde_json::to_value(crate::output::KubeList::new(items))?
+                    serde_json::to_value(crate::ui::output::KubeList::new(items))?
                 } else {
                     items
                         .first()

@@ -24,10 +24,10 @@ use std::collections::HashSet;
 use rustyline::ExternalPrinter;
 
 use crate::claude::ClaudeClient;
-use crate::journal::{private_dir, state_dir, Journal};
 use crate::live::Change;
-use crate::resource::{ClaudeModelContext, ClaudeModelContextSpec, Role};
-use crate::session::Session;
+use crate::model::resource::{ClaudeModelContext, ClaudeModelContextSpec, Role};
+use crate::store::journal::{private_dir, state_dir, Journal};
+use crate::store::Session;
 use crate::turn;
 
 /// One slash command: its name, its arguments, and its help line.
@@ -458,7 +458,7 @@ struct Repl {
     /// The watch is broken (the cluster is unreachable, or watching is refused).
     unreachable: bool,
     /// Removals (`/clear`, `/undo`) already known, to say those others make.
-    removals: Vec<crate::resource::Removal>,
+    removals: Vec<crate::model::resource::Removal>,
     /// A removal was just announced: the turns it takes away are not announced again.
     quiet_shrink: bool,
     /// Answers are rendered as Markdown.
@@ -481,7 +481,9 @@ fn settings_of(obj: &ClaudeModelContext) -> ClaudeModelContextSpec {
 fn settings_changes(old: &ClaudeModelContextSpec, new: &ClaudeModelContextSpec) -> Vec<String> {
     let show = |v: serde_json::Value| match v {
         serde_json::Value::Null => "unset".to_string(),
-        serde_json::Value::String(s) => crate::output::ellipsize(&crate::output::sanitize(&s), 60),
+        serde_json::Value::String(s) => {
+            crate::ui::output::ellipsize(&crate::ui::output::sanitize(&s), 60)
+        }
         other => other.to_string(),
     };
     old.differences(new)
@@ -491,7 +493,7 @@ fn settings_changes(old: &ClaudeModelContextSpec, new: &ClaudeModelContextSpec) 
 }
 
 /// Run the REPL until Ctrl-D or `/exit`.
-/// `render`: answers are rendered as Markdown ([`crate::markdown`]).
+/// `render`: answers are rendered as Markdown ([`crate::ui::markdown`]).
 pub async fn run(
     session: Session,
     client: ClaudeClient,
@@ -622,7 +624,7 @@ pub async fn run(
             Input::Command { name: "run", arg } => {
                 let (back, answer) = read(ed, format!("Run `{arg}` and attach its output to your next message? [y/N] ")).await?;
                 ed = back;
-                if answer.as_deref().is_ok_and(crate::output::is_yes) {
+                if answer.as_deref().is_ok_and(crate::ui::output::is_yes) {
                     if let Err(e) = repl.run_command(&arg).await {
                         eprintln!("error: {e:#}");
                     }
@@ -633,12 +635,12 @@ pub async fn run(
             Input::Command { name: "clear", .. } => {
                 let (back, answer) = read(ed, "Forget the whole conversation, history and summary? [y/N] ".into()).await?;
                 ed = back;
-                if answer.as_deref().is_ok_and(crate::output::is_yes) {
+                if answer.as_deref().is_ok_and(crate::ui::output::is_yes) {
                     match repl.session.clear().await {
                         Ok(0) => eprintln!("nothing to clear"),
                         Ok(n) => eprintln!(
                             "the conversation was cleared ({n} turns moved aside: `kubectl mcp restore {}` brings them back)",
-                            crate::output::sanitize(repl.session.session_id())
+                            crate::ui::output::sanitize(repl.session.session_id())
                         ),
                         Err(e) => eprintln!("error: {e:#}"),
                     }
@@ -791,7 +793,7 @@ impl Repl {
             .into_iter()
             .filter(|m| !m.id.as_ref().is_some_and(|id| self.own.contains(id)))
             .collect();
-        let turns = crate::resource::count_turns(&theirs);
+        let turns = crate::model::resource::count_turns(&theirs);
         if turns > MAX_SHOWN_TURNS {
             // A restore or a write-back of many turns: one line, not pages.
             self.say.line(&format!(
@@ -800,8 +802,8 @@ impl Repl {
             return;
         }
         for m in theirs {
-            let text = crate::output::ellipsize(&m.content, 2000);
-            let text: Vec<String> = text.lines().map(crate::output::sanitize).collect();
+            let text = crate::ui::output::ellipsize(&m.content, 2000);
+            let text: Vec<String> = text.lines().map(crate::ui::output::sanitize).collect();
             let text = text.join("\n");
             match m.role {
                 Role::User => {
@@ -847,7 +849,7 @@ impl Repl {
         obj.metadata.labels = old.metadata.labels.clone();
         obj.metadata.annotations = old.metadata.annotations.clone();
         let cluster = self.session.cluster().clone();
-        let created = crate::session::create_context(&cluster, obj).await?;
+        let created = crate::store::create_context(&cluster, obj).await?;
         let mut session = Session::from_object(&cluster, created);
         session.sign_as("repl").await;
         self.session = session;
@@ -856,7 +858,7 @@ impl Repl {
         self.own.clear();
         eprintln!(
             "created {} again (empty, same settings)",
-            crate::output::object_name(self.session.object())
+            crate::ui::output::object_name(self.session.object())
         );
         Ok(())
     }
@@ -865,7 +867,7 @@ impl Repl {
     fn prompt(&self) -> String {
         let tokens = self.session.preview().map_or(0, |(_, before)| before);
         let id: String = self.session.session_id().chars().take(40).collect();
-        format!("{} [~{} tok]> ", crate::output::sanitize(&id), tokens)
+        format!("{} [~{} tok]> ", crate::ui::output::sanitize(&id), tokens)
     }
 
     /// Send a message and stream the answer through the turn pipeline; Ctrl-C cancels it
@@ -877,7 +879,7 @@ impl Repl {
             .iter()
             .rev()
             .fold(message.to_string(), |m, (_, text)| {
-                crate::session::with_attachment(text, &m)
+                crate::store::with_attachment(text, &m)
             });
         let message = message.as_str();
         let cancel = interrupted();
@@ -887,7 +889,7 @@ impl Repl {
         // answer seen whole is a kept turn (as in `chat`).
         let mut stdout = std::io::stdout();
         let shown = spinner.clone();
-        let mut md = crate::markdown::Renderer::new(self.render);
+        let mut md = crate::ui::markdown::Renderer::new(self.render);
         let mut show = |s: turn::Shown<'_>| {
             if !shown.is_finished() {
                 shown.finish_and_clear();
@@ -956,12 +958,12 @@ impl Repl {
         println!(
             "attached {label}: {lines} lines, {} bytes, ~{} tokens; it goes with your next message (/file --clear drops it)",
             text.len(),
-            crate::tokens::estimate(&text)
+            crate::engine::tokens::estimate(&text)
         );
         for line in text.lines().take(PREVIEW_LINES) {
             println!(
                 "  \x1b[2m{}\x1b[0m",
-                crate::output::ellipsize(&crate::output::sanitize(line), 100)
+                crate::ui::output::ellipsize(&crate::ui::output::sanitize(line), 100)
             );
         }
         if lines > PREVIEW_LINES {
@@ -1142,13 +1144,16 @@ impl Repl {
                 let obj = self.session.object();
                 let live = &obj.spec.context_history[obj.pending_trim()..];
                 let all;
-                let h: &[crate::resource::Message] =
-                    if crate::resource::count_turns(live) >= n || obj.segments().is_empty() {
-                        live
-                    } else {
-                        all = self.session.full_history().await?;
-                        &all
-                    };
+                let h: &[crate::model::resource::Message] = if crate::model::resource::count_turns(
+                    live,
+                ) >= n
+                    || obj.segments().is_empty()
+                {
+                    live
+                } else {
+                    all = self.session.full_history().await?;
+                    &all
+                };
                 let starts: Vec<usize> = h
                     .iter()
                     .enumerate()
@@ -1175,7 +1180,7 @@ impl Repl {
                         }
                         (Role::User, _) => "you".to_string(),
                     };
-                    println!("{}: {}", crate::output::sanitize(&who), m.content);
+                    println!("{}: {}", crate::ui::output::sanitize(&who), m.content);
                 }
                 // Answered while the cluster was away: part of the conversation already.
                 for e in waiting {
@@ -1195,7 +1200,7 @@ impl Repl {
                 if let Some(system) = w.system_text() {
                     println!(
                         "  system: {}",
-                        crate::output::ellipsize(&crate::output::sanitize(&system), 100)
+                        crate::ui::output::ellipsize(&crate::ui::output::sanitize(&system), 100)
                     );
                 }
                 for m in &w.messages[..w.messages.len() - 1] {
@@ -1206,7 +1211,7 @@ impl Repl {
                     };
                     println!(
                         "  {who}: {}",
-                        crate::output::ellipsize(&crate::output::sanitize(&m.content), 100)
+                        crate::ui::output::ellipsize(&crate::ui::output::sanitize(&m.content), 100)
                     );
                 }
                 if !w.left_by_history.is_empty() || !w.left_by_tokens.is_empty() {
@@ -1307,7 +1312,7 @@ impl Repl {
                 m => {
                     // A model the table lacks but the server describes is known after all.
                     self.client.learn_model(m).await;
-                    if let Some(w) = crate::models::unknown_model_warning(m) {
+                    if let Some(w) = crate::model::catalog::unknown_model_warning(m) {
                         eprintln!("{w}");
                     }
                     self.session.set_model(m).await?;
@@ -1316,7 +1321,7 @@ impl Repl {
             },
             "recreate" => self.recreate().await?,
             "cost" => {
-                let line = |u: &crate::resource::UsageTotals| {
+                let line = |u: &crate::model::resource::UsageTotals| {
                     format!("{}; {}", u.describe(), u.cost_text())
                 };
                 println!("this session: {}", line(self.session.spent()));
@@ -1329,13 +1334,13 @@ impl Repl {
                     .unwrap_or_default();
                 println!("all time:     {}", line(&all));
                 let model = &self.session.object().spec.model_name;
-                match crate::models::price_of(model) {
+                match crate::model::catalog::price_of(model) {
                     Some(p) => println!(
                         "prices {} for {model}, USD per million tokens: input {}, output {}, cache write {}, cache read {}",
-                        if crate::config::price_override(model).is_some() {
+                        if crate::model::catalog::price_override(model).is_some() {
                             "from your configuration file".to_string()
                         } else {
-                            format!("of {}", crate::models::PRICES_AS_OF)
+                            format!("of {}", crate::model::catalog::PRICES_AS_OF)
                         },
                         p.input,
                         p.output,
@@ -1352,7 +1357,7 @@ impl Repl {
                     Ok(line) => line,
                     Err(e) => anyhow::bail!("/set: {}", e.render().to_string().trim_end()),
                 };
-                let template = crate::resource::ContextTemplate::from(&line.settings);
+                let template = crate::model::resource::ContextTemplate::from(&line.settings);
                 if template.is_empty() {
                     anyhow::bail!("/set takes the flags of `kubectl mcp set`, e.g. /set --max-tokens 20000 --strategy summarize-oldest (/set --help lists them)");
                 }
@@ -1383,7 +1388,7 @@ impl Repl {
             "undo" => match self.session.undo_as("undo", &self.own).await? {
                 Some(q) => println!(
                     "removed the last turn (\"{}\"; /restore brings it back)",
-                    crate::output::ellipsize(&q, 60)
+                    crate::ui::output::ellipsize(&q, 60)
                 ),
                 None => println!("nothing to undo"),
             },
@@ -1459,7 +1464,7 @@ mod tests {
     fn set_takes_the_flags_of_the_set_command() {
         let words = shlex::split("--max-tokens 5000 --system 'be brief' -L team=sre").unwrap();
         let line = <SetLine as clap::Parser>::try_parse_from(words).unwrap();
-        let t = crate::resource::ContextTemplate::from(&line.settings);
+        let t = crate::model::resource::ContextTemplate::from(&line.settings);
         assert_eq!(t.max_tokens, Some(5000));
         assert_eq!(t.system.as_deref(), Some("be brief"));
         assert_eq!(t.labels, [("team".to_string(), "sre".to_string())]);

@@ -40,10 +40,12 @@ use tokio::sync::OnceCell;
 use crate::claude::{ClaudeClient, ClaudeConfig};
 use crate::cluster::{Cluster, Freshness};
 use crate::credentials::SecretRef;
-use crate::journal::Journal;
 use crate::live::{self, Change};
-use crate::resource::{ClaudeModelContext, ContextState, ContextTemplate, SummarizationStrategy};
-use crate::session::{self, Session};
+use crate::model::resource::{
+    ClaudeModelContext, ContextState, ContextTemplate, SummarizationStrategy,
+};
+use crate::store::journal::Journal;
+use crate::store::{self, Session};
 use crate::turn::{self, Shown};
 
 /// Contexts per `resources/list` page.
@@ -398,11 +400,12 @@ impl McpServer {
         Parameters(Args(args)): Parameters<Args<SearchContextsArgs>>,
     ) -> CallToolResult {
         let ns = (!args.all_namespaces).then(|| self.ns(&args.namespace).to_string());
-        let found = crate::commands::search::find(
+        let found = crate::store::search::find(
             &self.cluster,
             &args.text,
             ns.as_deref(),
             args.labels.as_deref(),
+            &|w| crate::ui::output::note(w),
         )
         .await;
         outcome(found.map(|(found, unreadable)| {
@@ -467,15 +470,14 @@ impl McpServer {
             }
         };
         let ns = (!args.all_namespaces).then(|| self.ns(&args.namespace).to_string());
-        let cli = crate::cli::ExpireArgs {
-            all_namespaces: args.all_namespaces,
+        let plan = crate::store::expire::ExpirePlan {
             selector: args.labels.clone(),
             idle,
             delete: args.delete,
             dry_run: args.dry_run,
             concurrency: 8,
         };
-        match crate::commands::expire::expire(&self.cluster, ns.as_deref(), &cli, false).await {
+        match crate::store::expire::expire(&self.cluster, ns.as_deref(), &plan, &|_| {}).await {
             Ok(outcomes) => {
                 let failures = outcomes.iter().filter(|o| o.failed).count();
                 let v = json!({ "dryRun": args.dry_run, "contexts": outcomes, "failed": failures });
@@ -744,7 +746,7 @@ async fn last_turns(
     cluster: &Cluster,
     obj: &ClaudeModelContext,
     last: usize,
-) -> anyhow::Result<Vec<crate::resource::Message>> {
+) -> anyhow::Result<Vec<crate::model::resource::Message>> {
     if last == 0 {
         return Ok(Vec::new());
     }
@@ -754,7 +756,7 @@ async fn last_turns(
     loop {
         let from = len.saturating_sub(want);
         let msgs = s.messages_between_fresh(from, len).await?;
-        let starts = session::turn_starts(&msgs);
+        let starts = store::turn_starts(&msgs);
         if starts.len() > last || from == 0 {
             let cut = starts.len().saturating_sub(last);
             let at = starts.get(cut).copied().unwrap_or(0);
@@ -785,15 +787,15 @@ async fn create(cluster: &Cluster, ns: &str, args: CreateContextArgs) -> anyhow:
         labels: args.labels.into_iter().collect(),
         ..Default::default()
     };
-    let obj = session::new_context(&args.session, &template, ns, session::now())?;
-    let created = session::create_context(cluster, obj).await?;
+    let obj = store::new_context(&args.session, &template, ns, store::now())?;
+    let created = store::create_context(cluster, obj).await?;
     Ok(json!({
         "namespace": created.metadata.namespace,
         "name": created.metadata.name,
         "session": created.spec.session_id,
         "uri": Uri::of(&created.namespace_or_default(), created.metadata.name.as_deref().unwrap_or_default()),
         "model": created.spec.model_name,
-        "warning": crate::models::unknown_model_warning(&created.spec.model_name),
+        "warning": crate::model::catalog::unknown_model_warning(&created.spec.model_name),
     }))
 }
 
@@ -848,12 +850,12 @@ const PAGE_BYTES: usize = 1024 * 1024;
 /// as fit [`PAGE_BYTES`]. A transcript that fits one page reads as it always did; a longer one
 /// ends with where the next page is (Markdown: a closing line; JSON: `page.next`).
 async fn page(cluster: &Cluster, uri: &Uri, obj: ClaudeModelContext) -> anyhow::Result<String> {
-    use crate::commands::export::{markdown_head, markdown_message, portable_of};
+    use crate::model::portable::{markdown_head, markdown_message, portable_of};
     let total = obj.conversation_len();
     let summary_covers = obj.summary_covers();
     let head = (uri.view == View::Markdown && uri.from == 0).then(|| markdown_head(&obj));
     let mut doc = portable_of(&obj);
-    let mut reader = crate::segment::Reader::new(cluster, obj, uri.from);
+    let mut reader = crate::store::segments::Reader::new(cluster, obj, uri.from);
     let mut body = String::new();
     let mut messages = Vec::new();
     let mut bytes = 0usize;
@@ -861,7 +863,7 @@ async fn page(cluster: &Cluster, uri: &Uri, obj: ClaudeModelContext) -> anyhow::
     let mut damaged = Vec::new();
     let mut more = false;
     'pieces: while let Some(piece) = reader.next().await? {
-        if let crate::segment::Piece::Damaged(d) = &piece {
+        if let crate::store::segments::Piece::Damaged(d) = &piece {
             if uri.view == View::Markdown {
                 body.push_str(&format!(
                     "_[turns {}-{} cannot be read: history segment {} is {}]_\n\n",

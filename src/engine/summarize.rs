@@ -2,11 +2,9 @@
 //! new summary. Used by the `summarize_oldest` and `hybrid` strategies, `/summarize` and
 //! `kubectl mcp summarize`.
 
-use sha2::{Digest, Sha256};
-
 use crate::claude::{Content, MessagesRequest, RequestMessage, System};
-use crate::resource::{Message, Role};
-use crate::tokens;
+use crate::engine::tokens;
+use crate::model::resource::{Message, Role};
 
 /// Answer cap of a summarizing call.
 pub const SUMMARY_MAX_TOKENS: u32 = 1024;
@@ -142,37 +140,7 @@ pub fn request(
     }
 }
 
-/// A fingerprint of stored messages, recorded with a new summary so that a run that stopped
-/// between writing the summary and compacting the history can tell that these messages are
-/// already folded in.
-pub fn fingerprint(messages: &[Message]) -> String {
-    let mut h = Sha256::new();
-    for m in messages {
-        h.update(match m.role {
-            Role::User => b"u",
-            Role::Assistant => b"a",
-        });
-        h.update(
-            m.timestamp
-                .map(|t| t.to_string())
-                .unwrap_or_default()
-                .as_bytes(),
-        );
-        h.update([0]);
-        h.update(m.content.as_bytes());
-        h.update([0]);
-    }
-    short_hex(h)
-}
-
-/// The first 16 bytes of a SHA-256, as hex: the digests this tool records.
-pub fn short_hex(h: Sha256) -> String {
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::model::digest::{fingerprint, short_hex};
 
 #[cfg(test)]
 mod tests {

@@ -291,12 +291,12 @@ impl std::fmt::Display for Author {
             (None, Some(h)) => h.clone(),
             (None, None) => "someone".into(),
         };
-        write!(f, "{}", crate::output::sanitize(&who))?;
+        write!(f, "{}", crate::model::text::sanitize(&who))?;
         let extra: Vec<String> = self
             .pid
             .map(|p| format!("pid {p}"))
             .into_iter()
-            .chain(self.via.as_deref().map(crate::output::sanitize))
+            .chain(self.via.as_deref().map(crate::model::text::sanitize))
             .collect();
         if !extra.is_empty() {
             write!(f, " ({})", extra.join(", "))?;
@@ -629,9 +629,9 @@ impl UsageTotals {
         m.output_tokens += usage.output_tokens;
         m.cache_creation_input_tokens += usage.cache_creation_input_tokens;
         m.cache_read_input_tokens += usage.cache_read_input_tokens;
-        match crate::models::price_of(model) {
+        match crate::model::catalog::price_of(model) {
             Some(prices) => {
-                let cost = crate::models::cost_micro_usd(
+                let cost = crate::model::catalog::cost_micro_usd(
                     &prices,
                     usage.input_tokens,
                     usage.output_tokens,
@@ -665,7 +665,7 @@ impl UsageTotals {
 
     /// "$0.0421", saying how many calls had no price to count.
     pub fn cost_text(&self) -> String {
-        let mut s = crate::models::format_usd(self.cost_micro_usd);
+        let mut s = crate::model::catalog::format_usd(self.cost_micro_usd);
         if self.unpriced_requests > 0 {
             s.push_str(&format!(
                 " ({} call(s) to models without a price left out)",
@@ -901,7 +901,7 @@ impl ClaudeModelContext {
         };
         let k = last.messages as usize;
         let h = &self.spec.context_history;
-        if k == 0 || k > h.len() || crate::segment::digest(&h[..k]) != last.digest {
+        if k == 0 || k > h.len() || crate::model::digest::digest(&h[..k]) != last.digest {
             return 0;
         }
         k
@@ -950,7 +950,7 @@ impl ClaudeModelContext {
         };
         let k = k as usize;
         let history = &self.spec.context_history;
-        if k == 0 || k > history.len() || crate::summarize::fingerprint(&history[..k]) != *fp {
+        if k == 0 || k > history.len() || crate::model::digest::fingerprint(&history[..k]) != *fp {
             return 0;
         }
         k
@@ -1023,7 +1023,7 @@ fn strip_nullable(v: &mut serde_json::Value) {
 pub fn crd_yaml() -> anyhow::Result<String> {
     Ok(format!(
         "{}---\n{}",
-        serde_yaml::to_string(&crate::segment::crd())?,
+        serde_yaml::to_string(&crate::model::segment::crd())?,
         serde_yaml::to_string(&crd())?
     ))
 }
@@ -1231,7 +1231,7 @@ mod tests {
                 turns: count_turns(sealed) as u64,
                 messages: sealed.len() as u32,
                 bytes: 1,
-                digest: crate::segment::digest(sealed),
+                digest: crate::model::digest::digest(sealed),
             }],
             ..Default::default()
         });

@@ -147,20 +147,44 @@ pub const MODELS: &[ModelInfo] = &[
     ),
 ];
 
+/// Whether `id` is `alias` itself or a dated ID of it (`ALIAS-YYYYMMDD`).
+pub fn names(alias: &str, id: &str) -> bool {
+    id == alias
+        || id
+            .strip_prefix(alias)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|date| date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The table's entry for `id`: the alias itself, or a dated ID of it (`ALIAS-YYYYMMDD`).
 pub fn lookup(id: &str) -> Option<&'static ModelInfo> {
-    MODELS.iter().find(|m| {
-        id == m.id
-            || id
-                .strip_prefix(m.id)
-                .and_then(|rest| rest.strip_prefix('-'))
-                .is_some_and(|date| date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()))
-    })
+    MODELS.iter().find(|m| names(m.id, id))
+}
+
+/// Prices the configuration file sets, by model or alias: handed in once by
+/// `config::load`, so that the table (a pure module) never reads a file.
+static PRICE_OVERRIDES: std::sync::OnceLock<Vec<(String, Prices)>> = std::sync::OnceLock::new();
+
+/// Hand in the configuration file's prices (the first call wins; later ones are ignored, as
+/// the file is read once per process).
+pub fn set_price_overrides(prices: Vec<(String, Prices)>) {
+    let _ = PRICE_OVERRIDES.set(prices);
+}
+
+/// The configuration file's price for `id`: for exactly that ID, else for the alias a dated
+/// ID starts with.
+pub fn price_override(id: &str) -> Option<Prices> {
+    let prices = PRICE_OVERRIDES.get()?;
+    prices
+        .iter()
+        .find(|(m, _)| m == id)
+        .or_else(|| prices.iter().find(|(alias, _)| names(alias, id)))
+        .map(|(_, p)| *p)
 }
 
 /// `id`'s prices: the configuration file's override, else the table's, else none (unpriced).
 pub fn price_of(id: &str) -> Option<Prices> {
-    crate::config::price_override(id).or_else(|| lookup(id).map(|m| m.prices))
+    price_override(id).or_else(|| lookup(id).map(|m| m.prices))
 }
 
 /// A model's limits: from the server's Models API when it described the model, else from

@@ -1,0 +1,165 @@
+//! Folding: a summary of the oldest turns written with what it covers in one guarded status patch,
+//! then the covered messages sealed out of the live object (a second write any process finishes).
+
+use super::*;
+
+/// Summarizing calls one fold may make when other writers keep folding first (each lost race
+/// waits a jittered backoff before the next try, so folders fall out of step).
+pub(super) const MAX_FOLD_CALLS: u32 = 6;
+
+/// Largest summary accepted (a 1,024-token answer is a few kB in any language).
+pub(super) const MAX_SUMMARY_BYTES: usize = 64_000;
+
+/// What [`Session::fold`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Folded {
+    /// Messages removed from the stored history.
+    pub messages: usize,
+    /// A summarizing call was made (false when an earlier run's summary already covered them).
+    pub called_claude: bool,
+}
+
+impl Session {
+    /// Fold the conversation up to message `through` (counted from its very start, sealed
+    /// messages included) into `status.summary` with a Claude call, then seal the folded
+    /// messages still in the live object into a segment: folding never deletes a turn.
+    ///
+    /// The summary, with how far it reaches (`summaryCovers`), is one guarded status write that
+    /// only lands when the summary and its reach are still the ones this fold started from and
+    /// the folded live messages are still there: a concurrent fold is never overwritten and no
+    /// turn is folded twice (the loser finds the work done, or folds what is left). Covered
+    /// messages leave every window at once; sealing them is a second step that any process
+    /// finishes ([`Session::finish_fold`]), so a crash in between loses nothing.
+    pub async fn fold(&mut self, client: &ClaudeClient, through: u64) -> anyhow::Result<Folded> {
+        self.ensure_writable().await?;
+        let mut done = Folded::default();
+        // (previous summary, reach, end, what was folded) → the summary Claude wrote for them.
+        let mut written: Option<(Option<String>, u64, u64, String, String)> = None;
+        let mut races = 0;
+        loop {
+            self.finish_fold().await?;
+            let covers = self.obj.summary_covers();
+            let mut end = through.min(self.obj.conversation_len());
+            if covers >= end {
+                return Ok(done);
+            }
+            let mut folded = self.messages_between_fresh(covers, end).await?;
+            let previous = summary_of(&self.obj).map(str::to_string);
+            // More than one request can hold: fold the oldest piece that fits, then the next.
+            let budget = summary_budget(&self.obj.spec);
+            let fit = summarize::fitting(previous.as_deref(), &folded, budget);
+            if fit < folded.len() {
+                folded.truncate(fit);
+                end = covers + fit as u64;
+            }
+            let fp = segment::digest(&folded);
+            let sealed_part = overlapping_segments(&self.obj, covers, end);
+            let text = match &written {
+                Some((p, c, e, f, text))
+                    if *p == previous && *c == covers && *e == end && *f == fp =>
+                {
+                    text.clone()
+                }
+                _ => {
+                    if races == MAX_FOLD_CALLS {
+                        anyhow::bail!("other writers kept folding this context; {races} summaries were written and each lost the race (nothing was lost)");
+                    }
+                    let request = summarize::request(
+                        &self.obj.spec.model_name,
+                        previous.as_deref(),
+                        &folded,
+                        budget,
+                    );
+                    let reply = client.send(&request).await?;
+                    done.called_claude = true;
+                    self.record_call_usage(&reply, true).await;
+                    if reply.text.trim().is_empty() {
+                        anyhow::bail!("the summarizing call returned no text");
+                    }
+                    // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only
+                    // push the object toward etcd's limit. Refuse it and let the caller truncate.
+                    if reply.text.len() > MAX_SUMMARY_BYTES {
+                        anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
+                    }
+                    let text = reply.text.trim().to_string();
+                    written = Some((previous.clone(), covers, end, fp.clone(), text.clone()));
+                    text
+                }
+            };
+            let outcome = self
+                .update_status("writing the summary", |obj, st| {
+                    if summary_of(obj) != previous.as_deref()
+                        || obj.summary_covers() != covers
+                        || overlapping_segments(obj, covers, end) != sealed_part
+                        || !still_holds(obj, covers, &folded)
+                    {
+                        return Err("another writer folded or changed these turns first".into());
+                    }
+                    st.summary = Some(text.clone());
+                    st.summary_covers = Some(end);
+                    Ok(())
+                })
+                .await?;
+            if let Written::Stale(why) = outcome {
+                tracing::debug!("the summary was not written ({why}); computing the fold again");
+                races += 1;
+                tokio::time::sleep(backoff(races + 2)).await;
+                self.reload().await?;
+                continue;
+            }
+            done.messages += folded.len();
+            self.events
+                .emit(
+                    &self.obj,
+                    Lifecycle::Summarized,
+                    format!("folded {} messages into status.summary", folded.len()),
+                )
+                .await;
+            self.finish_fold().await?;
+            // A piece: the next one folds into this summary.
+        }
+    }
+
+    /// Fold all but the last `keep` turns (`summarize --keep-last`, `/summarize`): the turns
+    /// that came before them when this was asked. Turns other writers add meanwhile are not
+    /// chased, and turns another fold took meanwhile are not folded again.
+    pub async fn fold_keeping(
+        &mut self,
+        client: &ClaudeClient,
+        keep: usize,
+    ) -> anyhow::Result<Folded> {
+        let through = self.obj.history_offset()
+            + (self.obj.covered() + self.messages_before_last_turns(keep)) as u64;
+        self.fold(client, through).await
+    }
+
+    /// Finish what interrupted or concurrent runs left half done: remove from the live object
+    /// the messages already sealed, migrate ConfigMap archives of older versions, and seal the
+    /// messages the summary covers. Returns how many messages left the live object.
+    pub async fn finish_fold(&mut self) -> anyhow::Result<usize> {
+        self.migrate_archives().await?;
+        let mut moved = self.trim_sealed().await?;
+        if self.obj.covered() > self.obj.pending_trim() {
+            moved += self
+                .seal_head(&|obj: &ClaudeModelContext| obj.covered())
+                .await?;
+        }
+        Ok(moved)
+    }
+
+    /// Seal the turns a server-side compaction replaced (everything before the turn whose
+    /// answer holds the newest compaction block): kept, never sent again. Idempotent, and any
+    /// process finishes it.
+    pub(super) async fn seal_before_compaction(&mut self) -> anyhow::Result<usize> {
+        if self.obj.spec.summarization_strategy != SummarizationStrategy::Server
+            || compaction_turn_start(&self.obj.spec.context_history).unwrap_or(0)
+                <= self.obj.pending_trim()
+        {
+            return Ok(0);
+        }
+        self.seal_head(&|obj: &ClaudeModelContext| {
+            compaction_turn_start(&obj.spec.context_history).unwrap_or(0)
+        })
+        .await
+    }
+}

@@ -1,0 +1,219 @@
+//! Before a call: the window for the next message (making room first, by sealing or folding), the
+//! request built from it, and the size checks that refuse a turn before anything is paid for.
+
+use super::*;
+
+/// The most stored bytes one turn (question and answer) may take, so that a turn always fits
+/// an object on its own, and an archive chunk.
+pub const MAX_TURN_BYTES: usize = 900_000;
+
+/// Stored bytes of an answer message besides its text (role, id, timestamp, tokens, markers).
+pub(super) const ANSWER_ENVELOPE: usize = 256;
+
+/// Bytes an appended message adds besides itself (the array's comma).
+pub(super) const APPEND_OVERHEAD: usize = 64;
+
+/// Stored bytes a turn for `message` may take in `obj`: the question exactly, plus the largest
+/// answer kept for its answer cap. Refuses a message that could never be stored, naming the
+/// limit, so that nothing is paid for a turn etcd would refuse.
+/// `stored` is `obj`'s own stored size, measured once by the caller.
+pub(super) fn turn_room(
+    obj: &ClaudeModelContext,
+    message: &str,
+    stored: usize,
+) -> anyhow::Result<usize> {
+    check_limits(&obj.spec)?;
+    let turn = check_message(message, obj.spec.max_output_tokens)?;
+    let history = size::stored_len(&obj.spec.context_history);
+    let rest = stored.saturating_sub(history);
+    if rest + turn > OBJECT_SIZE_LIMIT {
+        return Err(UsageError(format!(
+            "context \"{}\" has {rest} bytes besides its history (system prompt, summary, metadata): with this turn ({turn} bytes) it would pass the {OBJECT_SIZE_LIMIT}-byte object limit; shorten the message or the system prompt",
+            obj.spec.session_id
+        ))
+        .into());
+    }
+    Ok(turn)
+}
+
+/// Check a message before any context is created or anything sent: not empty, and a turn
+/// holding it (with room for the longest answer kept for `max_output_tokens`) fits what one
+/// turn may store. Returns the turn's stored bytes at most.
+pub fn check_message(message: &str, max_output_tokens: Option<u32>) -> anyhow::Result<usize> {
+    if message.trim().is_empty() {
+        return Err(UsageError("the message is empty: there is nothing to send".into()).into());
+    }
+    let question = size::stored_len(&stored(Role::User, message, now()));
+    let max_out = max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
+    let answer = size::answer_cap(max_out) + ANSWER_ENVELOPE;
+    let turn = question + answer + APPEND_OVERHEAD;
+    if turn > MAX_TURN_BYTES {
+        return Err(UsageError(format!(
+            "this message takes {question} bytes as the cluster stores it (control characters and <, >, & take six bytes each); with room for an answer of up to {answer} bytes (maxOutputTokens {max_out}) the turn would need {turn} bytes, more than the {MAX_TURN_BYTES} bytes one turn may take: send a shorter message, or lower the answer cap (`kubectl mcp set SESSION --max-output-tokens N`); nothing was sent"
+        ))
+        .into());
+    }
+    Ok(turn)
+}
+
+impl Session {
+    /// Everything before a call for `message`: finish an interrupted fold, check that the turn
+    /// can be stored at all (its exact size, before anything is paid for), make room in the
+    /// object, fold what leaves the window when the strategy says so, then build the window
+    /// and the request. Warnings for the user come back in `notes` (this module prints nothing).
+    pub async fn prepare(
+        &mut self,
+        client: &ClaudeClient,
+        message: &str,
+    ) -> anyhow::Result<Prepared> {
+        let mut notes = Vec::new();
+        // One measurement of the object serves the turn's size check and making room.
+        let stored = self.stored_size();
+        let incoming = turn_room(&self.obj, message, stored)?;
+        self.ensure_writable().await?;
+        // What an earlier fold left to seal is finished here, but a failure to (a segment the
+        // cluster refuses, a slow apiserver) never stops a turn: the next one tries again.
+        if let Err(e) = self.finish_fold().await {
+            notes.push(Note::NotSealed(format!("{e:#}")));
+        }
+        self.make_room_sized(incoming, stored, OBJECT_SIZE_LIMIT)
+            .await?;
+        if let Err(e) = self.seal_before_compaction().await {
+            notes.push(Note::NotSealed(format!("{e:#}")));
+        }
+        let (mut base, mut history) = self.window_history_fresh(message).await?;
+        let mut window = self.window_over(message, &history, self.ratio())?;
+        notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
+        let strategy = self.obj.spec.summarization_strategy;
+        let through = base
+            + match strategy {
+                // The server compacts; nothing is folded here.
+                SummarizationStrategy::Truncate | SummarizationStrategy::Server => 0,
+                SummarizationStrategy::SummarizeOldest => window.first_sent,
+                SummarizationStrategy::Hybrid => window.left_by_history.end,
+            } as u64;
+        let folds = !matches!(
+            strategy,
+            SummarizationStrategy::Truncate | SummarizationStrategy::Server
+        );
+        if folds && through > self.obj.summary_covers() {
+            match self.fold(client, through).await {
+                Ok(done) => {
+                    tracing::info!(
+                        messages = done.messages,
+                        "folded the oldest turns into the summary"
+                    );
+                }
+                Err(e) => notes.push(Note::SummaryFailed(format!("{e:#}"))),
+            }
+            (base, history) = self.window_history_fresh(message).await?;
+            window = self.window_over(message, &history, self.ratio())?;
+            notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
+        }
+        tracing::debug!(from = base, messages = history.len(), "windowed");
+        let mut request = self.request_for(&window);
+        // Near the budget the estimate is not good enough: ask the API for the exact count and,
+        // if the window is in fact over, rebuild it with the measured ratio.
+        if let Some(budget) = self.obj.spec.max_tokens.map(u64::from) {
+            if tokens::needs_exact_count(window.estimated_tokens, budget) {
+                match client.count_tokens(&request).await {
+                    Ok(exact) if exact > budget => {
+                        let ratio = exact as f64 / window.raw_estimated_tokens.max(1) as f64;
+                        tracing::info!(
+                            exact,
+                            budget,
+                            ratio,
+                            "the exact count is over the budget; windowing again"
+                        );
+                        window = self.window_over(message, &history, ratio)?;
+                        request = self.request_for(&window);
+                    }
+                    Ok(exact) => tracing::debug!(exact, budget, "the exact count fits the budget"),
+                    // Compatible servers often lack count_tokens; the estimate stands.
+                    Err(e) => {
+                        tracing::debug!(error = %e, "count_tokens unavailable; keeping the estimate")
+                    }
+                }
+            }
+        }
+        Ok(Prepared {
+            window,
+            request,
+            notes,
+        })
+    }
+
+    /// Stored bytes a turn for `message` may take: the question exactly, plus the largest
+    /// answer the tool will keep for this context's answer cap. Refuses (before anything is
+    /// sent or paid for) a message that could never be stored.
+    pub fn turn_room(&self, message: &str) -> anyhow::Result<usize> {
+        turn_room(&self.obj, message, self.stored_size())
+    }
+
+    /// The object's size as stored (Go's JSON encoding, as etcd keeps it), in bytes.
+    pub fn stored_size(&self) -> usize {
+        size::stored_len(&self.obj)
+    }
+
+    /// Keep the live object within its byte budget ([`live_budget`]) once `incoming` more
+    /// bytes are stored: seal the oldest whole turns into history segments until it is at an
+    /// eighth of the budget (so that sealing happens once per many turns, in segments of most
+    /// of a budget each).
+    pub async fn make_room(&mut self, incoming: usize) -> anyhow::Result<()> {
+        let stored = self.stored_size();
+        self.make_room_sized(incoming, stored, live_budget()).await
+    }
+
+    /// [`Session::make_room`] for an object whose stored size the caller just measured,
+    /// sealing once it would pass `limit`: the budget for a turn's exact size, or the object's
+    /// hard limit for the most a turn may take (before a call, so an answer always fits).
+    pub(super) async fn make_room_sized(
+        &mut self,
+        incoming: usize,
+        stored: usize,
+        limit: usize,
+    ) -> anyhow::Result<()> {
+        if stored + incoming <= limit {
+            return Ok(());
+        }
+        let cut = |obj: &ClaudeModelContext| room_cut(obj, incoming, limit);
+        if cut(&self.obj) == 0 {
+            return Ok(());
+        }
+        let moved = self.seal_head(&cut).await?;
+        tracing::info!(moved, "sealed the oldest turns into history segments");
+        Ok(())
+    }
+
+    pub(super) fn request_for(&self, window: &Window) -> MessagesRequest {
+        let spec = &self.obj.spec;
+        let mut request = MessagesRequest::from_window(
+            &spec.model_name,
+            spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
+            window,
+            true,
+        );
+        if spec.summarization_strategy == SummarizationStrategy::Server {
+            request = request.with_compaction(compaction_trigger(spec));
+        }
+        if spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour) {
+            request.with_one_hour_cache()
+        } else {
+            request
+        }
+    }
+
+    /// Everything after a successful call: store the turn (in the local journal when the cluster
+    /// cannot take it: unreachable, or other writers kept it busy past the write budget), then
+    /// status. A status failure is a note, not an error: the turn is safe.
+    pub async fn complete(
+        &mut self,
+        journal: &Journal,
+        message: &str,
+        reply: &Reply,
+        window: &Window,
+    ) -> anyhow::Result<Completed> {
+        let held = self.hold(journal, message, reply)?;
+        self.store_held(journal, held, reply, window).await
+    }
+}

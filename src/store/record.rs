@@ -1,0 +1,122 @@
+//! What a call leaves in `status`: tokens, cost and calibration after an answer, usage of side
+//! requests, errors, the turn count.
+
+use super::*;
+
+impl Session {
+    pub(super) async fn record_turn_count(&mut self) -> Result<(), ClusterError> {
+        self.update_status("recording the turn count", |obj, st| {
+            st.turn_count = Some(obj.turns() as u32);
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Record a successful call in status: `Active`, activity time, measured tokens, usage, the
+    /// learnt estimate ratio.
+    pub async fn record_success(
+        &mut self,
+        window: &Window,
+        reply: &Reply,
+    ) -> Result<(), ClusterError> {
+        let usage = &reply.usage;
+        let model = self.answering_model(reply);
+        let one_hour = self.obj.spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour);
+        self.spent.add(
+            &model,
+            &reply.id,
+            &TokenUsage {
+                input_tokens: usage.input_tokens,
+                output_tokens: usage.output_tokens,
+                cache_creation_input_tokens: usage.cache_creation_input_tokens,
+                cache_read_input_tokens: usage.cache_read_input_tokens,
+            },
+            false,
+            one_hour,
+        );
+        let last = TokenUsage {
+            input_tokens: usage.input_tokens,
+            output_tokens: usage.output_tokens,
+            cache_creation_input_tokens: usage.cache_creation_input_tokens,
+            cache_read_input_tokens: usage.cache_read_input_tokens,
+        };
+        let at = now();
+        self.update_status("recording the turn", |obj, st| {
+            st.current_state = Some(ContextState::Active);
+            st.last_activity_time = Some(at);
+            st.token_count = Some(usage.total_input() + usage.output_tokens);
+            st.turn_count = Some(obj.turns() as u32);
+            st.message = None;
+            st.last_usage = Some(last);
+            st.usage
+                .get_or_insert_with(Default::default)
+                .add(&model, &reply.id, &last, false, one_hour);
+            // A continued answer (pause_turn) sums several requests' input, and a compacted
+            // one was answered from the compaction, not this window: no measure of it.
+            if reply.continuations == 0 && reply.compaction.is_none() {
+                st.estimate_ratio = Some(tokens::calibrate(
+                    obj.status.as_ref().and_then(|s| s.estimate_ratio),
+                    window.raw_estimated_tokens,
+                    usage.total_input(),
+                ));
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// The model to count a call under: the one that answered (else the one asked for), by
+    /// its alias when the price table knows it, so that `claude-sonnet-4-5` and its dated ID
+    /// are one line of a bill.
+    pub(super) fn answering_model(&self, reply: &Reply) -> String {
+        let answered = if reply.model.is_empty() {
+            &self.obj.spec.model_name
+        } else {
+            &reply.model
+        };
+        crate::model::catalog::lookup(answered)
+            .map_or_else(|| answered.clone(), |m| m.id.to_string())
+    }
+
+    /// Count a call in status that stores no turn: a summarizing call (paid for whether or not
+    /// its summary is kept, `summary`), or an answer that could not be kept.
+    pub async fn record_call_usage(&mut self, reply: &Reply, summary: bool) {
+        let model = self.answering_model(reply);
+        let usage = TokenUsage {
+            input_tokens: reply.usage.input_tokens,
+            output_tokens: reply.usage.output_tokens,
+            cache_creation_input_tokens: reply.usage.cache_creation_input_tokens,
+            cache_read_input_tokens: reply.usage.cache_read_input_tokens,
+        };
+        self.spent.add(&model, &reply.id, &usage, summary, false);
+        let written = self
+            .update_status("counting a summarizing call", |_, st| {
+                st.usage
+                    .get_or_insert_with(Default::default)
+                    .add(&model, &reply.id, &usage, summary, false);
+                Ok(())
+            })
+            .await;
+        if let Err(e) = written {
+            tracing::warn!("the usage of a call was not recorded: {e}");
+        }
+    }
+
+    /// Record a failed call: `Error` with the message; the history is not touched.
+    pub async fn record_error(&mut self, message: &str) -> Result<(), ClusterError> {
+        let was_error = self.obj.state() == ContextState::Error;
+        self.update_status("recording the error", |_, st| {
+            st.current_state = Some(ContextState::Error);
+            st.message = Some(message.to_string());
+            Ok(())
+        })
+        .await?;
+        if !was_error {
+            let first = message.lines().next().unwrap_or(message).to_string();
+            self.events.emit(&self.obj, Lifecycle::Error, first).await;
+        }
+        Ok(())
+    }
+}
