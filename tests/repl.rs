@@ -1063,3 +1063,105 @@ fn file_run_and_copy() {
         "You said: and now?"
     );
 }
+
+/// The figures of a window line: (turns sent, first message sent, tokens before the next
+/// message), from `get`'s "Window: A of B turns (messages C..D), about E tokens …" or the
+/// REPL's "window: A of B turns (from message C), about E tokens …".
+fn window_figures(text: &str, prefix: &str) -> (u64, u64, u64) {
+    let line = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{text}"));
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    // get: A, B, C, D, E; the REPL: A, B, C, E.
+    (numbers[0], numbers[2], *numbers.last().unwrap())
+}
+
+/// Done when (issue #23): `kubectl mcp get` and `/window` show the same window for every
+/// strategy and budget: the prompt budget when `maxTokens` is unset, the whole model window
+/// under `server` (where `maxTokens` is the compaction trigger), a small budget that leaves
+/// turns out, and `historySize`.
+#[test]
+fn get_and_slash_window_show_the_same_window_for_every_strategy_and_budget() {
+    let ns = ControlPlane::with_crd().namespace("samewin");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let cases: [(&str, &[&str]); 5] = [
+        ("unset", &["--strategy", "truncate"]),
+        // Switched to `server` after the conversation grew past the trigger (set below).
+        ("server", &["--strategy", "truncate"]),
+        ("budget", &["--strategy", "truncate", "--max-tokens", "300"]),
+        ("history", &["--strategy", "hybrid", "--history-size", "2"]),
+        (
+            "summary",
+            &["--strategy", "summarize_oldest", "--max-tokens", "100000"],
+        ),
+    ];
+    let t = Tmux::new("samewin");
+    for (name, flags) in cases {
+        for n in 0..6 {
+            let mut chat = ns.mcp();
+            chat.env("ANTHROPIC_BASE_URL", fake.base_url())
+                .env("ANTHROPIC_API_KEY", KEY)
+                .env("KUBECTL_MCP_STATE_DIR", state.path())
+                // Every turn stays in the live object (the window preview reads it alone).
+                .env("KUBECTL_MCP_LIVE_BYTES", "1MiB")
+                .args(["chat", name, "--model", "claude-sonnet-4-6", "-m"])
+                // Under `server` the conversation passes `maxTokens` (the compaction trigger,
+                // not a window budget): a window cut to it would leave turns out.
+                .arg(format!(
+                    "question {n} {}",
+                    "words of a question ".repeat(if name == "server" { 1800 } else { 8 })
+                ));
+            if n == 0 {
+                chat.args(flags);
+            }
+            chat.assert().success();
+        }
+        if name == "server" {
+            ns.mcp()
+                .args(["set", name, "--strategy", "server", "--max-tokens", "50000"])
+                .assert()
+                .success();
+        }
+        let out = ns.mcp().args(["get", name]).output().unwrap();
+        assert!(out.status.success());
+        let get = String::from_utf8_lossy(&out.stdout).to_string();
+        let from_get = window_figures(&get, "Window:");
+        let repl = repl_command_with(
+            &ns,
+            &fake,
+            state.path(),
+            name,
+            "KUBECTL_MCP_LIVE_BYTES=1MiB",
+        )
+        .replace("--model m;", "--model claude-sonnet-4-6;");
+        t.session(name, &repl);
+        t.wait_for_in(name, "Ctrl-D exits.");
+        t.keys_to(name, &["/window", "Enter"]);
+        let screen = t.wait_for_in(name, "before your next message");
+        let from_repl = window_figures(&screen, "window:");
+        assert_eq!(
+            from_get, from_repl,
+            "{name}: get shows {from_get:?}, /window {from_repl:?}\n{get}\n{screen}"
+        );
+        if name == "budget" || name == "history" {
+            assert!(from_get.0 < 6, "{name}: turns were left out: {get}");
+        }
+        if name == "server" {
+            // `maxTokens` is the compaction trigger there, not a window budget.
+            assert_eq!(from_get.0, 6, "server: every turn is in the window: {get}");
+        }
+        t.keys_to(name, &["C-d"]);
+        t.wait_for_in(name, "EXITED 0");
+    }
+}
