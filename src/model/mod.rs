@@ -5,6 +5,8 @@
 //! other room may build on it.
 
 pub mod catalog;
+mod context;
+mod crd;
 pub mod digest;
 pub mod naming;
 pub mod portable;
@@ -13,3 +15,4 @@ pub mod segment;
 pub mod size;
 pub mod text;
 pub mod turns;
+mod usage;
