@@ -1,0 +1,341 @@
+//! Errors a person can act on: each apiserver failure classified (not found, with where the
+//! context is instead; forbidden, with the verb and resource; invalid, with the field; conflict;
+//! unreachable, with the cause and the limit) and worded with what to do next.
+
+use super::*;
+
+/// A cluster failure, phrased for the person at the terminal.
+#[derive(Debug, Error)]
+pub enum ClusterError {
+    /// No kubeconfig, a broken one, or a context that does not exist.
+    #[error("cannot load the cluster configuration: {0}\n(set --kubeconfig or KUBECONFIG, or pick a context with --context)")]
+    Config(String),
+
+    /// The CRD is not installed, so the resource type does not exist.
+    #[error("the ClaudeModelContext resource type ({CRD_NAME}) is not installed in the cluster at {server}: run `kubectl mcp install`")]
+    CrdMissing {
+        /// API server URL.
+        server: String,
+    },
+
+    /// No context for this session in this namespace.
+    #[error(
+        "no context for session \"{session}\" in namespace \"{namespace}\": {}",
+        not_found_hint(session_arg, elsewhere)
+    )]
+    NotFound {
+        /// The session ID or name the user gave.
+        session: String,
+        /// The same, quoted for a shell when needed.
+        session_arg: String,
+        /// Where we looked.
+        namespace: String,
+        /// Other namespaces that hold a context of this name (when they could be listed).
+        elsewhere: Vec<String>,
+    },
+
+    /// The namespace itself does not exist.
+    #[error("namespace \"{namespace}\" does not exist in the cluster at {server}: check -n/--namespace (`kubectl get namespaces` lists them)")]
+    NamespaceMissing {
+        /// The namespace asked for.
+        namespace: String,
+        /// API server URL.
+        server: String,
+    },
+
+    /// Creating something that is already there.
+    #[error("a context for session \"{session}\" already exists in namespace \"{namespace}\" (name {name}): chat with it, or delete it first with `kubectl mcp delete {session_arg}`")]
+    AlreadyExists {
+        /// The session ID.
+        session: String,
+        /// The same, quoted for a shell when needed.
+        session_arg: String,
+        /// Resource name.
+        name: String,
+        /// Namespace.
+        namespace: String,
+    },
+
+    /// The derived name is held by an object for another session (a deliberate collision or a
+    /// hand-written object): refuse rather than mix two conversations.
+    #[error("the resource {namespace}/{name} belongs to session \"{other}\", not \"{session}\": refusing to mix two conversations; pick another session ID or delete {name}")]
+    NameTaken {
+        /// The session the user asked for.
+        session: String,
+        /// The session stored in the object.
+        other: String,
+        /// Resource name.
+        name: String,
+        /// Namespace.
+        namespace: String,
+    },
+
+    /// RBAC refused the request.
+    #[error("forbidden: you may not {verb} {resource} in {scope} (the apiserver said: {message})\nask a cluster admin for an RBAC Role or ClusterRole that grants `{verb}` on {resource}")]
+    Forbidden {
+        /// The verb that was refused (get, list, create, patch, delete …).
+        verb: String,
+        /// `claudemodelcontexts.mcp.dev` or the CRD resource.
+        resource: String,
+        /// `namespace "x"` or `the cluster scope`.
+        scope: String,
+        /// The server's own message.
+        message: String,
+    },
+
+    /// The credentials were rejected.
+    #[error("the cluster at {server} rejected the credentials (401 Unauthorized): refresh the token or certificate in your kubeconfig")]
+    Unauthorized {
+        /// API server URL.
+        server: String,
+    },
+
+    /// Schema validation or another field-level refusal.
+    #[error(
+        "the apiserver refused {what} as invalid:{}",
+        format_invalid(message, causes)
+    )]
+    Invalid {
+        /// What was being written.
+        what: String,
+        /// The server's summary.
+        message: String,
+        /// `field: message` per cause.
+        causes: Vec<String>,
+    },
+
+    /// A write based on a stale `resourceVersion` (409, or 422 from a failed JSON-patch `test`).
+    #[error("{what} was changed by someone else while this command ran (conflict): {message}")]
+    Conflict {
+        /// What was being written.
+        what: String,
+        /// The server's message.
+        message: String,
+    },
+
+    /// Network, TLS or timeout failure before an HTTP answer arrived.
+    #[error("cannot reach the cluster at {server}: {cause}\ncheck that the apiserver is running and that --kubeconfig/--context point at it")]
+    Unreachable {
+        /// API server URL.
+        server: String,
+        /// The chain of causes.
+        cause: String,
+    },
+
+    /// The session ID itself is unusable.
+    #[error(transparent)]
+    SessionId(#[from] SessionIdError),
+
+    /// Any other answer from the apiserver.
+    #[error("the apiserver answered {code} {reason} while trying to {verb} {what}: {message}")]
+    Api {
+        /// HTTP status code.
+        code: u16,
+        /// Kubernetes reason.
+        reason: String,
+        /// The verb.
+        verb: String,
+        /// What it was about.
+        what: String,
+        /// The server's message.
+        message: String,
+    },
+}
+
+/// What to do about a missing context: where it is, if it is elsewhere; else how to make one.
+pub(super) fn not_found_hint(session_arg: &str, elsewhere: &[String]) -> String {
+    match elsewhere {
+        [] => format!("create one with `kubectl mcp create {session_arg} --model MODEL`, or search all namespaces with `kubectl mcp list -A`"),
+        [ns] => format!("it is in namespace \"{ns}\": pass -n {ns} (or start another one here with `kubectl mcp create {session_arg}`)"),
+        many => format!(
+            "contexts of that name are in namespaces {}{}: pass -n with one of them (`kubectl mcp list -A` shows them)",
+            many[..many.len().min(5)].join(", "),
+            if many.len() > 5 { format!(" and {} more", many.len() - 5) } else { String::new() }
+        ),
+    }
+}
+
+/// The field causes one per line; the server's summary only when it gave no causes (it repeats
+/// them).
+pub(super) fn format_invalid(message: &str, causes: &[String]) -> String {
+    if causes.is_empty() {
+        format!(" {message}")
+    } else {
+        causes.iter().map(|c| format!("\n  - {c}")).collect()
+    }
+}
+
+/// What a request was trying to do, so an error can name it.
+#[derive(Debug, Clone)]
+pub struct Op {
+    /// The RBAC verb.
+    pub verb: &'static str,
+    /// The plural resource with its group.
+    pub resource: &'static str,
+    /// Namespace, `None` for cluster-scoped or all-namespaces requests.
+    pub namespace: Option<String>,
+    /// The session or name the user gave, for named requests.
+    pub session: Option<String>,
+}
+
+impl Op {
+    /// An operation on contexts.
+    pub fn contexts(verb: &'static str, namespace: Option<&str>, session: Option<&str>) -> Self {
+        Self {
+            verb,
+            resource: "claudemodelcontexts.mcp.dev",
+            namespace: namespace.map(str::to_string),
+            session: session.map(str::to_string),
+        }
+    }
+
+    /// An operation on the CRD itself.
+    pub fn crd(verb: &'static str) -> Self {
+        Self {
+            verb,
+            resource: "customresourcedefinitions.apiextensions.k8s.io",
+            namespace: None,
+            session: Some(CRD_NAME.to_string()),
+        }
+    }
+
+    pub(super) fn what(&self) -> String {
+        match (&self.session, &self.namespace) {
+            (Some(s), Some(ns)) => format!("context \"{s}\" in namespace \"{ns}\""),
+            (Some(s), None) => format!("\"{s}\""),
+            (None, Some(ns)) => format!("{} in namespace \"{ns}\"", self.resource),
+            (None, None) => self.resource.to_string(),
+        }
+    }
+}
+
+/// NotFound for a session, with a shell-safe argument in the hint.
+pub fn not_found(session: &str, ns: &str) -> ClusterError {
+    ClusterError::NotFound {
+        session: session.to_string(),
+        session_arg: shell_quote(session),
+        namespace: ns.to_string(),
+        elsewhere: Vec::new(),
+    }
+}
+
+/// AlreadyExists for a session.
+pub fn already_exists(session: &str, name: &str, ns: &str) -> ClusterError {
+    ClusterError::AlreadyExists {
+        session: session.to_string(),
+        session_arg: shell_quote(session),
+        name: name.to_string(),
+        namespace: ns.to_string(),
+    }
+}
+
+/// The classification itself, separate from [`Cluster`] so it can be unit-tested.
+pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
+    let status = match err {
+        kube::Error::Api(status) => status,
+        other => {
+            return ClusterError::Unreachable {
+                server: server.to_string(),
+                cause: chain(&other),
+            }
+        }
+    };
+    let scope = match &op.namespace {
+        Some(ns) => format!("namespace \"{ns}\""),
+        None if op.resource.starts_with(PLURAL) => "all namespaces".to_string(),
+        None => "the cluster scope".to_string(),
+    };
+    let details_name = status
+        .details
+        .as_ref()
+        .map(|d| d.name.as_str())
+        .unwrap_or("");
+    match status.code {
+        401 => ClusterError::Unauthorized {
+            server: server.to_string(),
+        },
+        // Creating in a namespace that does not exist.
+        404 if status
+            .details
+            .as_ref()
+            .is_some_and(|d| d.kind == "namespaces") =>
+        {
+            ClusterError::NamespaceMissing {
+                namespace: op
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| details_name.to_string()),
+                server: server.to_string(),
+            }
+        }
+        403 => ClusterError::Forbidden {
+            verb: op.verb.to_string(),
+            resource: op.resource.to_string(),
+            scope,
+            message: status.message.clone(),
+        },
+        // A named object that is missing comes back as a Status naming it; a missing resource
+        // type is a bare 404 ("404 page not found") with no details.
+        404 if op.resource.starts_with(PLURAL) => match (&op.session, &op.namespace) {
+            (Some(session), Some(ns)) if !details_name.is_empty() => not_found(session, ns),
+            _ => ClusterError::CrdMissing {
+                server: server.to_string(),
+            },
+        },
+        409 if status.reason == "AlreadyExists" => already_exists(
+            op.session.as_deref().unwrap_or(details_name),
+            details_name,
+            op.namespace.as_deref().unwrap_or("default"),
+        ),
+        409 => ClusterError::Conflict {
+            what: op.what(),
+            message: status.message.clone(),
+        },
+        422 => {
+            let mut causes: Vec<String> = status
+                .details
+                .as_ref()
+                .map(|d| {
+                    d.causes
+                        .iter()
+                        .map(|c| {
+                            if c.field.is_empty() {
+                                c.message.clone()
+                            } else {
+                                format!("{}: {}", c.field, c.message)
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            // The apiserver repeats a cause once per place it checked it (labels: three).
+            let mut seen = std::collections::HashSet::new();
+            causes.retain(|c| seen.insert(c.clone()));
+            // A JSON patch whose `test` of resourceVersion failed answers 422 too.
+            if status.message.contains("testing value") || status.message.contains("test operation")
+            {
+                ClusterError::Conflict {
+                    what: op.what(),
+                    message: status.message.clone(),
+                }
+            } else {
+                ClusterError::Invalid {
+                    what: op.what(),
+                    message: status.message.clone(),
+                    causes,
+                }
+            }
+        }
+        code => ClusterError::Api {
+            code,
+            reason: if status.reason.is_empty() {
+                "error".to_string()
+            } else {
+                status.reason.clone()
+            },
+            verb: op.verb.to_string(),
+            what: op.what(),
+            message: status.message.clone(),
+        },
+    }
+}
