@@ -198,71 +198,10 @@ impl Session {
                 self.give_ids(n).await?;
                 continue;
             }
-            let owner = self
-                .obj
-                .controller_owner_ref(&())
-                .context("the context has no uid")?;
-            // After the highest number listed, removed turns' segments included (merged
-            // segments take new numbers anywhere in the list).
-            let mut sequence = self.obj.next_sequence();
-            pause_for_fault_tests("create");
-            let reference = loop {
-                let h = &self.obj.spec.context_history;
-                let new = segment::NewSegment {
-                    namespace: &self.namespace,
-                    context: &self.name,
-                    owner: owner.clone(),
-                    sequence,
-                    turns_before: self.obj.sealed_turns(),
-                    messages: &h[..n],
-                    aside: false,
-                };
-                match segment::create(&self.cluster, &new).await? {
-                    segment::Created::Written(r) => break r,
-                    segment::Created::Taken(existing) => {
-                        // An interrupted seal: adopt it when it holds the head of the history.
-                        let k = existing.spec.messages as usize;
-                        if k > 0
-                            && k <= h.len()
-                            && segment::adoptable(
-                                &existing,
-                                &owner.uid,
-                                &segment::digest(&h[..k]),
-                                k,
-                            )
-                        {
-                            tracing::info!(segment = %existing.reference().name, "adopting the segment of an interrupted seal");
-                            break existing.reference();
-                        }
-                        sequence = sequence.checked_add(1).context("segment numbers ran out")?;
-                    }
-                }
-            };
+            let reference = self.write_head_segment(n).await?;
             pause_for_fault_tests("list");
             let k = reference.messages as usize;
-            let outcome = self
-                .update_status("listing a sealed history segment", |obj, st| {
-                    if obj.segments().iter().any(|s| s.name == reference.name) {
-                        return Err("already listed".into());
-                    }
-                    let h = &obj.spec.context_history;
-                    if obj.pending_trim() != 0
-                        || obj
-                            .segments()
-                            .iter()
-                            .any(|s| s.sequence >= reference.sequence)
-                        || k > h.len()
-                        || segment::digest(&h[..k]) != reference.digest
-                    {
-                        return Err(
-                            "another writer sealed or changed the oldest turns first".into()
-                        );
-                    }
-                    st.segments.push(reference.clone());
-                    Ok(())
-                })
-                .await?;
-            if let Written::Stale(why) = outcome {
+            if let Written::Stale(why) = self.list_sealed(&reference).await? {
                 tracing::debug!(
                     "the segment was not listed ({why}); sealing again from the fresh object"
                 );
@@ -282,19 +221,96 @@ impl Session {
         }
         moved += self.trim_sealed().await?;
         if moved > 0 {
-            // A few merges per seal: an older list of many small segments catches up.
-            for _ in 0..4 {
-                match self.consolidate().await {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(e) => {
-                        tracing::warn!("could not merge small history segments (nothing is lost; the next seal tries again): {e:#}");
-                        break;
+            self.merge_after_seal().await;
+        }
+        Ok(moved)
+    }
+
+    /// Step (1) of a seal: the segment holding the first `n` live messages, written at the
+    /// next free sequence number, or the one an interrupted seal left when it holds the head
+    /// of the history (adopted).
+    async fn write_head_segment(
+        &mut self,
+        n: usize,
+    ) -> anyhow::Result<crate::model::resource::SegmentRef> {
+        let owner = self
+            .obj
+            .controller_owner_ref(&())
+            .context("the context has no uid")?;
+        // After the highest number listed, removed turns' segments included (merged
+        // segments take new numbers anywhere in the list).
+        let mut sequence = self.obj.next_sequence();
+        pause_for_fault_tests("create");
+        loop {
+            let h = &self.obj.spec.context_history;
+            let new = segment::NewSegment {
+                namespace: &self.namespace,
+                context: &self.name,
+                owner: owner.clone(),
+                sequence,
+                turns_before: self.obj.sealed_turns(),
+                messages: &h[..n],
+                aside: false,
+            };
+            match segment::create(&self.cluster, &new).await? {
+                segment::Created::Written(r) => return Ok(r),
+                segment::Created::Taken(existing) => {
+                    // An interrupted seal: adopt it when it holds the head of the history.
+                    let k = existing.spec.messages as usize;
+                    if k > 0
+                        && k <= h.len()
+                        && segment::adoptable(&existing, &owner.uid, &segment::digest(&h[..k]), k)
+                    {
+                        tracing::info!(segment = %existing.reference().name, "adopting the segment of an interrupted seal");
+                        return Ok(existing.reference());
                     }
+                    sequence = sequence.checked_add(1).context("segment numbers ran out")?;
                 }
             }
         }
-        Ok(moved)
+    }
+
+    /// Step (2) of a seal: list `reference` in `status.segments`, guarded on the live object
+    /// still starting with exactly its messages and nothing sealed after it.
+    async fn list_sealed(
+        &mut self,
+        reference: &crate::model::resource::SegmentRef,
+    ) -> Result<Written, ClusterError> {
+        let k = reference.messages as usize;
+        self.update_status("listing a sealed history segment", |obj, st| {
+            if obj.segments().iter().any(|s| s.name == reference.name) {
+                return Err("already listed".into());
+            }
+            let h = &obj.spec.context_history;
+            if obj.pending_trim() != 0
+                || obj
+                    .segments()
+                    .iter()
+                    .any(|s| s.sequence >= reference.sequence)
+                || k > h.len()
+                || segment::digest(&h[..k]) != reference.digest
+            {
+                return Err("another writer sealed or changed the oldest turns first".into());
+            }
+            st.segments.push(reference.clone());
+            Ok(())
+        })
+        .await
+    }
+
+    /// A few merges after a seal: an older list of many small segments catches up. A failed
+    /// merge loses nothing; the next seal tries again.
+    async fn merge_after_seal(&mut self) {
+        for _ in 0..4 {
+            match self.consolidate().await {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    tracing::warn!("could not merge small history segments (nothing is lost; the next seal tries again): {e:#}");
+                    break;
+                }
+            }
+        }
     }
 
     /// A new segment of `messages` (preceded by `turns_before` turns) at the first sequence
