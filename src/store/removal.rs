@@ -110,14 +110,9 @@ impl Session {
         let from = self.obj.history_offset() + (self.obj.covered() + start) as u64;
         self.ensure_writable().await?;
         if turn.iter().any(|m| m.id.is_none()) {
-            let n = self.obj.spec.context_history.len();
-            let offset = self.obj.covered() + start;
-            self.give_ids(n).await?;
-            let h = &self.obj.spec.context_history;
-            match h.get(offset..offset + turn.len()) {
-                Some(now) if now.iter().zip(&turn).all(|(a, b)| a.same(b)) => turn = now.to_vec(),
-                _ => anyhow::bail!("nothing was undone: the history changed meanwhile; try again"),
-            }
+            turn = self
+                .turn_with_ids(self.obj.covered() + start, &turn)
+                .await?;
         }
         let question = turn[0].content.clone();
         // Sealed aside first, then listed as a removal, then removed from the conversation.
@@ -133,20 +128,7 @@ impl Session {
             summary_covers: None,
         };
         let names: Vec<String> = kept.iter().map(|r| r.name.clone()).collect();
-        let listed = self
-            .update_status("keeping the removed turn for restore", |obj, st| {
-                if obj.removed().contains(&removal) {
-                    return Ok(()); // a retried write that had landed
-                }
-                let live = obj.live_history();
-                if !turn.iter().all(|t| live.iter().any(|m| m.same(t))) {
-                    return Err("that turn is no longer in the stored history as it was shown (folded into the summary, sealed, or removed by another writer)".into());
-                }
-                st.removed.push(removal.clone());
-                Ok(())
-            })
-            .await?;
-        if let Written::Stale(why) = listed {
+        if let Written::Stale(why) = self.list_undone(&removal, &turn).await? {
             self.delete_unreferenced(names).await?;
             anyhow::bail!("nothing was undone: {why}");
         }
@@ -160,12 +142,7 @@ impl Session {
             .await?;
         if let Written::Stale(why) = removed {
             // Still in the conversation, somewhere else (sealed, folded): not a removal.
-            self.update_status("forgetting a removal that did not happen", |_, st| {
-                st.removed.retain(|r| *r != removal);
-                Ok(())
-            })
-            .await?;
-            self.delete_unreferenced(names).await?;
+            self.forget_removal(&removal, names).await?;
             anyhow::bail!("nothing was undone: {why}");
         }
         // Applied, or already gone (a retried write that had landed, or another writer took it
@@ -173,6 +150,48 @@ impl Session {
         // it; restore never brings the same message back twice.
         self.record_turn_count().await?;
         self.drop_old_removals().await?;
+        self.announce_undo(how, &question).await;
+        Ok(Some(question))
+    }
+
+    /// `turn` (at `offset` in the live object) again after every live message was given an
+    /// id, so that the removal names exactly these messages.
+    async fn turn_with_ids(
+        &mut self,
+        offset: usize,
+        turn: &[Message],
+    ) -> anyhow::Result<Vec<Message>> {
+        let n = self.obj.spec.context_history.len();
+        self.give_ids(n).await?;
+        let h = &self.obj.spec.context_history;
+        match h.get(offset..offset + turn.len()) {
+            Some(now) if now.iter().zip(turn).all(|(a, b)| a.same(b)) => Ok(now.to_vec()),
+            _ => anyhow::bail!("nothing was undone: the history changed meanwhile; try again"),
+        }
+    }
+
+    /// List the removal of `turn` in `status.removed`, guarded on the turn still being live.
+    async fn list_undone(
+        &mut self,
+        removal: &crate::model::resource::Removal,
+        turn: &[Message],
+    ) -> Result<Written, ClusterError> {
+        self.update_status("keeping the removed turn for restore", |obj, st| {
+            if obj.removed().contains(removal) {
+                return Ok(()); // a retried write that had landed
+            }
+            let live = obj.live_history();
+            if !turn.iter().all(|t| live.iter().any(|m| m.same(t))) {
+                return Err("that turn is no longer in the stored history as it was shown (folded into the summary, sealed, or removed by another writer)".into());
+            }
+            st.removed.push(removal.clone());
+            Ok(())
+        })
+        .await
+    }
+
+    /// An Event for an `/undo` or `/retry` that moved the last turn aside.
+    async fn announce_undo(&mut self, how: &str, question: &str) {
         let what = if how == "retry" {
             Lifecycle::Retried
         } else {
@@ -184,12 +203,26 @@ impl Session {
                 what,
                 format!(
                     "{how}: the last turn (\"{}\") was moved aside; `kubectl mcp restore {}` brings it back",
-                    crate::model::text::ellipsize(&question, 80),
+                    crate::model::text::ellipsize(question, 80),
                     self.session_id
                 ),
             )
             .await;
-        Ok(Some(question))
+    }
+
+    /// A removal listed for a change that did not happen is taken out of the list again, and
+    /// the segments sealed aside for it deleted.
+    async fn forget_removal(
+        &mut self,
+        removal: &crate::model::resource::Removal,
+        names: Vec<String>,
+    ) -> anyhow::Result<()> {
+        self.update_status("forgetting a removal that did not happen", |_, st| {
+            st.removed.retain(|r| r != removal);
+            Ok(())
+        })
+        .await?;
+        self.delete_unreferenced(names).await
     }
 
     /// Take the whole conversation as this process last saw it out of the context (turns other
@@ -235,26 +268,7 @@ impl Session {
                 summary_covers: summary.as_ref().map(|_| self.obj.summary_covers()),
                 summary,
             };
-            let unchanged = |obj: &ClaudeModelContext| {
-                let h = &obj.spec.context_history;
-                obj.pending_trim() == 0
-                    && obj.segments() == sealed.as_slice()
-                    && h.len() >= seen.len()
-                    && h.iter().zip(&seen).all(|(a, b)| a.same(b))
-            };
-            let listed = self
-                .update_status("keeping the conversation for restore", |obj, st| {
-                    if obj.removed().contains(&removal) {
-                        return Ok(()); // a retried write that had landed
-                    }
-                    if !unchanged(obj) {
-                        return Err("another writer sealed or changed these turns meanwhile".into());
-                    }
-                    st.removed.push(removal.clone());
-                    Ok(())
-                })
-                .await?;
-            if let Written::Stale(why) = listed {
+            if let Written::Stale(why) = self.list_removal(&removal, &sealed, &seen).await? {
                 tracing::debug!("clearing again: {why}");
                 self.delete_unreferenced(names).await?;
                 continue;
@@ -264,39 +278,10 @@ impl Session {
                 return Err(outdated_crd());
             }
             pause_for_fault_tests("clear");
-            let outcome = self
-                .update_status("moving the conversation aside", |obj, st| {
-                    let h = &obj.spec.context_history;
-                    if !obj.removed().contains(&removal) {
-                        return Err("the removal is gone".into());
-                    }
-                    let done = st.segments.is_empty()
-                        && st.summary.is_none()
-                        && h.len() >= seen.len()
-                        && h.iter().zip(&seen).all(|(a, b)| a.same(b));
-                    if done {
-                        return Ok(()); // a retried write that had landed
-                    }
-                    if !unchanged(obj) {
-                        return Err("another writer sealed or changed these turns meanwhile".into());
-                    }
-                    st.summary = None;
-                    st.summary_covers = None;
-                    st.segments.clear();
-                    st.turn_count = Some(count_turns(&h[seen.len()..]) as u32);
-                    st.token_count = Some(0);
-                    Ok(())
-                })
-                .await?;
-            if let Written::Stale(why) = outcome {
+            if let Written::Stale(why) = self.empty_status(&removal, &sealed, &seen).await? {
                 // Nothing was cleared: the removal listed above is forgotten again.
                 tracing::debug!("clearing again: {why}");
-                self.update_status("forgetting a removal that did not happen", |_, st| {
-                    st.removed.retain(|r| *r != removal);
-                    Ok(())
-                })
-                .await?;
-                self.delete_unreferenced(names).await?;
+                self.forget_removal(&removal, names).await?;
                 continue;
             }
             self.drop_old_removals().await?;
@@ -317,6 +302,60 @@ impl Session {
         anyhow::bail!(
             "other writers kept sealing this context while it was being cleared; run /clear again"
         )
+    }
+
+    /// The first step of `/clear`: list the removal (every segment and the tail just sealed
+    /// aside) in `status.removed`, guarded on the conversation being as it was seen.
+    async fn list_removal(
+        &mut self,
+        removal: &crate::model::resource::Removal,
+        sealed: &[crate::model::resource::SegmentRef],
+        seen: &[Message],
+    ) -> Result<Written, ClusterError> {
+        self.update_status("keeping the conversation for restore", |obj, st| {
+            if obj.removed().contains(removal) {
+                return Ok(()); // a retried write that had landed
+            }
+            if !still_as_seen(obj, sealed, seen) {
+                return Err("another writer sealed or changed these turns meanwhile".into());
+            }
+            st.removed.push(removal.clone());
+            Ok(())
+        })
+        .await
+    }
+
+    /// The second step: the summary and the segment list emptied, the counts set to what is
+    /// left after the cleared messages (removed from the live object next).
+    async fn empty_status(
+        &mut self,
+        removal: &crate::model::resource::Removal,
+        sealed: &[crate::model::resource::SegmentRef],
+        seen: &[Message],
+    ) -> Result<Written, ClusterError> {
+        self.update_status("moving the conversation aside", |obj, st| {
+            let h = &obj.spec.context_history;
+            if !obj.removed().contains(removal) {
+                return Err("the removal is gone".into());
+            }
+            let done = st.segments.is_empty()
+                && st.summary.is_none()
+                && h.len() >= seen.len()
+                && h.iter().zip(seen).all(|(a, b)| a.same(b));
+            if done {
+                return Ok(()); // a retried write that had landed
+            }
+            if !still_as_seen(obj, sealed, seen) {
+                return Err("another writer sealed or changed these turns meanwhile".into());
+            }
+            st.summary = None;
+            st.summary_covers = None;
+            st.segments.clear();
+            st.turn_count = Some(count_turns(&h[seen.len()..]) as u32);
+            st.token_count = Some(0);
+            Ok(())
+        })
+        .await
     }
 
     /// Seal `messages` into new segments numbered after every listed one (`aside`: turns moved
@@ -391,4 +430,18 @@ impl Session {
         self.delete_unreferenced(names.clone()).await?;
         Ok(names)
     }
+}
+
+/// Whether `obj` is as `/clear` saw it: no seal pending, the same segments, and the live
+/// history starting with the messages seen.
+fn still_as_seen(
+    obj: &ClaudeModelContext,
+    sealed: &[crate::model::resource::SegmentRef],
+    seen: &[Message],
+) -> bool {
+    let h = &obj.spec.context_history;
+    obj.pending_trim() == 0
+        && obj.segments() == sealed
+        && h.len() >= seen.len()
+        && h.iter().zip(seen).all(|(a, b)| a.same(b))
 }
