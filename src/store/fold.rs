@@ -64,41 +64,22 @@ impl Session {
                     if races == MAX_FOLD_CALLS {
                         anyhow::bail!("other writers kept folding this context; {races} summaries were written and each lost the race (nothing was lost)");
                     }
-                    let request = summarize::request(
-                        &self.obj.spec.model_name,
-                        previous.as_deref(),
-                        &folded,
-                        budget,
-                    );
-                    let reply = client.send(&request).await?;
+                    let text = self
+                        .summary_for(client, previous.as_deref(), &folded, budget)
+                        .await?;
                     done.called_claude = true;
-                    self.record_call_usage(&reply, true).await;
-                    if reply.text.trim().is_empty() {
-                        anyhow::bail!("the summarizing call returned no text");
-                    }
-                    // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only
-                    // push the object toward etcd's limit. Refuse it and let the caller truncate.
-                    if reply.text.len() > MAX_SUMMARY_BYTES {
-                        anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
-                    }
-                    let text = reply.text.trim().to_string();
                     written = Some((previous.clone(), covers, end, fp.clone(), text.clone()));
                     text
                 }
             };
             let outcome = self
-                .update_status("writing the summary", |obj, st| {
-                    if summary_of(obj) != previous.as_deref()
-                        || obj.summary_covers() != covers
-                        || overlapping_segments(obj, covers, end) != sealed_part
-                        || !still_holds(obj, covers, &folded)
-                    {
-                        return Err("another writer folded or changed these turns first".into());
-                    }
-                    st.summary = Some(text.clone());
-                    st.summary_covers = Some(end);
-                    Ok(())
-                })
+                .write_summary(
+                    &text,
+                    previous.as_deref(),
+                    (covers, end),
+                    &sealed_part,
+                    &folded,
+                )
                 .await?;
             if let Written::Stale(why) = outcome {
                 tracing::debug!("the summary was not written ({why}); computing the fold again");
@@ -109,15 +90,60 @@ impl Session {
             }
             done.messages += folded.len();
             self.events
-                .emit(
-                    &self.obj,
-                    Lifecycle::Summarized,
-                    format!("folded {} messages into status.summary", folded.len()),
-                )
+                .emit(&self.obj, Lifecycle::Summarized, folded_note(folded.len()))
                 .await;
             self.finish_fold().await?;
             // A piece: the next one folds into this summary.
         }
+    }
+
+    /// Ask Claude for the summary of `folded` after `previous` (usage recorded as a side
+    /// request). An empty answer, or one far past a summary's cap, is refused.
+    async fn summary_for(
+        &mut self,
+        client: &ClaudeClient,
+        previous: Option<&str>,
+        folded: &[Message],
+        budget: u64,
+    ) -> anyhow::Result<String> {
+        let request = summarize::request(&self.obj.spec.model_name, previous, folded, budget);
+        let reply = client.send(&request).await?;
+        self.record_call_usage(&reply, true).await;
+        if reply.text.trim().is_empty() {
+            anyhow::bail!("the summarizing call returned no text");
+        }
+        // A summary is capped at SUMMARY_MAX_TOKENS; anything far larger would only push the
+        // object toward etcd's limit. Refuse it and let the caller truncate.
+        if reply.text.len() > MAX_SUMMARY_BYTES {
+            anyhow::bail!("the summarizing call returned {} bytes, more than a summary may take ({MAX_SUMMARY_BYTES})", reply.text.len());
+        }
+        Ok(reply.text.trim().to_string())
+    }
+
+    /// The summary with its reach, in one guarded status write that lands only when the
+    /// summary, its reach, the segments over the folded range and the folded live messages are
+    /// still the ones this fold started from.
+    async fn write_summary(
+        &mut self,
+        text: &str,
+        previous: Option<&str>,
+        (covers, end): (u64, u64),
+        sealed_part: &[String],
+        folded: &[Message],
+    ) -> Result<Written, ClusterError> {
+        self.update_status("writing the summary", |obj, st| {
+            if summary_of(obj) != previous
+                || obj.summary_covers() != covers
+                || overlapping_segments(obj, covers, end) != sealed_part
+                || !still_holds(obj, covers, folded)
+            {
+                return Err("another writer folded or changed these turns first".into());
+            }
+            st.summary = Some(text.to_string());
+            st.summary_covers = Some(end);
+            Ok(())
+        })
+        .await
     }
 
     /// Fold all but the last `keep` turns (`summarize --keep-last`, `/summarize`): the turns
@@ -162,4 +188,9 @@ impl Session {
         })
         .await
     }
+}
+
+/// The Event of a fold.
+fn folded_note(messages: usize) -> String {
+    format!("folded {messages} messages into status.summary")
 }
