@@ -84,19 +84,8 @@ impl Session {
         let (mut base, mut history) = self.window_history_fresh(message).await?;
         let mut window = self.window_over(message, &history, self.ratio())?;
         notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
-        let strategy = self.obj.spec.summarization_strategy;
-        let through = base
-            + match strategy {
-                // The server compacts; nothing is folded here.
-                SummarizationStrategy::Truncate | SummarizationStrategy::Server => 0,
-                SummarizationStrategy::SummarizeOldest => window.first_sent,
-                SummarizationStrategy::Hybrid => window.left_by_history.end,
-            } as u64;
-        let folds = !matches!(
-            strategy,
-            SummarizationStrategy::Truncate | SummarizationStrategy::Server
-        );
-        if folds && through > self.obj.summary_covers() {
+        let through = fold_target(self.obj.spec.summarization_strategy, base, &window);
+        if let Some(through) = through.filter(|t| *t > self.obj.summary_covers()) {
             match self.fold(client, through).await {
                 Ok(done) => {
                     tracing::info!(
@@ -111,36 +100,56 @@ impl Session {
             notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
         }
         tracing::debug!(from = base, messages = history.len(), "windowed");
-        let mut request = self.request_for(&window);
-        // Near the budget the estimate is not good enough: ask the API for the exact count and,
-        // if the window is in fact over, rebuild it with the measured ratio.
-        if let Some(budget) = self.obj.spec.max_tokens.map(u64::from) {
-            if tokens::needs_exact_count(window.estimated_tokens, budget) {
-                match client.count_tokens(&request).await {
-                    Ok(exact) if exact > budget => {
-                        let ratio = exact as f64 / window.raw_estimated_tokens.max(1) as f64;
-                        tracing::info!(
-                            exact,
-                            budget,
-                            ratio,
-                            "the exact count is over the budget; windowing again"
-                        );
-                        window = self.window_over(message, &history, ratio)?;
-                        request = self.request_for(&window);
-                    }
-                    Ok(exact) => tracing::debug!(exact, budget, "the exact count fits the budget"),
-                    // Compatible servers often lack count_tokens; the estimate stands.
-                    Err(e) => {
-                        tracing::debug!(error = %e, "count_tokens unavailable; keeping the estimate")
-                    }
-                }
-            }
-        }
+        let (window, request) = self
+            .checked_window(client, message, &history, window)
+            .await?;
         Ok(Prepared {
             window,
             request,
             notes,
         })
+    }
+
+    /// The request for `window`, and near the budget, where the estimate is not good enough,
+    /// checked against the API's exact count: a window that is in fact over is built again
+    /// with the measured ratio.
+    async fn checked_window(
+        &self,
+        client: &ClaudeClient,
+        message: &str,
+        history: &[Message],
+        window: Window,
+    ) -> anyhow::Result<(Window, MessagesRequest)> {
+        let request = self.request_for(&window);
+        let Some(budget) = self.obj.spec.max_tokens.map(u64::from) else {
+            return Ok((window, request));
+        };
+        if !tokens::needs_exact_count(window.estimated_tokens, budget) {
+            return Ok((window, request));
+        }
+        match client.count_tokens(&request).await {
+            Ok(exact) if exact > budget => {
+                let ratio = exact as f64 / window.raw_estimated_tokens.max(1) as f64;
+                tracing::info!(
+                    exact,
+                    budget,
+                    ratio,
+                    "the exact count is over the budget; windowing again"
+                );
+                let window = self.window_over(message, history, ratio)?;
+                let request = self.request_for(&window);
+                Ok((window, request))
+            }
+            Ok(exact) => {
+                tracing::debug!(exact, budget, "the exact count fits the budget");
+                Ok((window, request))
+            }
+            // Compatible servers often lack count_tokens; the estimate stands.
+            Err(e) => {
+                tracing::debug!(error = %e, "count_tokens unavailable; keeping the estimate");
+                Ok((window, request))
+            }
+        }
     }
 
     /// Stored bytes a turn for `message` may take: the question exactly, plus the largest
@@ -216,4 +225,17 @@ impl Session {
         let held = self.hold(journal, message, reply)?;
         self.store_held(journal, held, reply, window).await
     }
+}
+
+/// How far the strategy folds before the next request: up to the window's first message
+/// (`summarize_oldest`) or what `historySize` leaves out (`hybrid`), counted from the start of
+/// the conversation (`base` messages precede the window's history). `None` for the strategies
+/// that never fold here (`truncate`; `server`, where the API compacts).
+fn fold_target(strategy: SummarizationStrategy, base: u64, window: &Window) -> Option<u64> {
+    let through = match strategy {
+        SummarizationStrategy::Truncate | SummarizationStrategy::Server => return None,
+        SummarizationStrategy::SummarizeOldest => window.first_sent,
+        SummarizationStrategy::Hybrid => window.left_by_history.end,
+    };
+    Some(base + through as u64)
 }
