@@ -205,15 +205,7 @@ impl Session {
         reply: &Reply,
         window: &Window,
     ) -> anyhow::Result<Completed> {
-        let mut notes = Vec::new();
-        if reply.was_cut() {
-            notes.push(Note::AnswerCut {
-                stop_reason: reply.stop_reason.clone().unwrap_or_else(|| "-".into()),
-            });
-        }
-        if reply.stop_reason.as_deref() == Some("refusal") {
-            notes.push(Note::Refused);
-        }
+        let mut notes = answer_notes(reply);
         let Held {
             turn,
             entry,
@@ -257,26 +249,32 @@ impl Session {
             notes.push(Note::StatusNotUpdated(e.to_string()));
         }
         if !reply.blocks.is_empty() {
-            self.events
-                .emit(
-                    &self.obj,
-                    Lifecycle::CompactedByServer,
-                    format!(
-                        "the API compacted the conversation; the {} earlier messages stay stored, sealed, and are no longer sent",
-                        compaction_turn_start(&self.obj.spec.context_history).unwrap_or(0)
-                            + self.obj.sealed_messages() as usize
-                    ),
-                )
-                .await;
-            if let Err(e) = self.seal_before_compaction().await {
-                notes.push(Note::NotSealed(format!("{e:#}")));
-            }
+            self.after_server_compaction(&mut notes).await;
         }
         Ok(Completed {
             notes,
             journalled: None,
             turn,
         })
+    }
+
+    /// After an answer that holds a compaction block: say so in an Event, and seal the turns
+    /// the API no longer needs (never sent again; a failure is a note, the next turn tries).
+    async fn after_server_compaction(&mut self, notes: &mut Vec<Note>) {
+        self.events
+            .emit(
+                &self.obj,
+                Lifecycle::CompactedByServer,
+                format!(
+                    "the API compacted the conversation; the {} earlier messages stay stored, sealed, and are no longer sent",
+                    compaction_turn_start(&self.obj.spec.context_history).unwrap_or(0)
+                        + self.obj.sealed_messages() as usize
+                ),
+            )
+            .await;
+        if let Err(e) = self.seal_before_compaction().await {
+            notes.push(Note::NotSealed(format!("{e:#}")));
+        }
     }
 
     /// Write back this context's journalled turns, if there are any (a cheap file check when
@@ -323,4 +321,18 @@ impl Session {
         }
         self.append_turn(turn).await
     }
+}
+
+/// What the answer itself tells the person: cut short, or declined.
+fn answer_notes(reply: &Reply) -> Vec<Note> {
+    let mut notes = Vec::new();
+    if reply.was_cut() {
+        notes.push(Note::AnswerCut {
+            stop_reason: reply.stop_reason.clone().unwrap_or_else(|| "-".into()),
+        });
+    }
+    if reply.stop_reason.as_deref() == Some("refusal") {
+        notes.push(Note::Refused);
+    }
+    notes
 }
