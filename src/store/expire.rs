@@ -102,36 +102,7 @@ pub async fn expire(
 ) -> anyhow::Result<Vec<Outcome>> {
     let now = Timestamp::now();
     let items = candidates(cluster, ns, args, now).await?;
-    let mut plan: Vec<(ClaudeModelContext, String)> = items
-        .into_iter()
-        .filter_map(|o| {
-            let already = o.state() == ContextState::Expired;
-            match expiry_reason(&o, args.idle, now) {
-                // Marked before: nothing more to do unless deleting.
-                _ if already && args.delete => {
-                    let reason = o
-                        .status
-                        .as_ref()
-                        .and_then(|s| s.message.clone())
-                        .unwrap_or_else(|| "marked Expired".into());
-                    Some((o, reason))
-                }
-                Some(_) if already => None,
-                Some(reason) => Some((o, reason)),
-                None => None,
-            }
-        })
-        .collect();
-    plan.sort_by(|a, b| {
-        (
-            a.0.metadata.namespace.as_deref(),
-            a.0.metadata.name.as_deref(),
-        )
-            .cmp(&(
-                b.0.metadata.namespace.as_deref(),
-                b.0.metadata.name.as_deref(),
-            ))
-    });
+    let plan = due(items, args, now);
     if plan.is_empty() {
         return Ok(Vec::new());
     }
@@ -166,6 +137,46 @@ pub async fn expire(
         results
     };
     Ok(outcomes)
+}
+
+/// The contexts to act on, each with why, in namespace and name order: those due and not
+/// yet marked, and with `delete` those already marked too.
+fn due(
+    items: Vec<ClaudeModelContext>,
+    args: &ExpirePlan,
+    now: Timestamp,
+) -> Vec<(ClaudeModelContext, String)> {
+    let mut plan: Vec<(ClaudeModelContext, String)> = items
+        .into_iter()
+        .filter_map(|o| {
+            let already = o.state() == ContextState::Expired;
+            match expiry_reason(&o, args.idle, now) {
+                // Marked before: nothing more to do unless deleting.
+                _ if already && args.delete => {
+                    let reason = o
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.message.clone())
+                        .unwrap_or_else(|| "marked Expired".into());
+                    Some((o, reason))
+                }
+                Some(_) if already => None,
+                Some(reason) => Some((o, reason)),
+                None => None,
+            }
+        })
+        .collect();
+    plan.sort_by(|a, b| {
+        (
+            a.0.metadata.namespace.as_deref(),
+            a.0.metadata.name.as_deref(),
+        )
+            .cmp(&(
+                b.0.metadata.namespace.as_deref(),
+                b.0.metadata.name.as_deref(),
+            ))
+    });
+    plan
 }
 
 /// The contexts that may be due, read whole. The scan is a server-side Table (one row of a few

@@ -99,31 +99,12 @@ impl Session {
         let expiration = expiration_of(t, now())?;
         // The spec fields that differ once `t` is applied, by their names in the object.
         let wanted = |obj: &ClaudeModelContext| {
-            let after = with_settings(&obj.spec, t, system.as_deref(), expiration);
-            let mut changed: Vec<(String, serde_json::Value)> = obj
-                .spec
-                .differences(&after)
-                .into_iter()
-                .map(|(k, _, v)| (k, v))
-                .collect();
-            // In the order of the spec (and of `create --help`), not alphabetical.
-            let rank = |k: &str| {
-                SETTINGS_ORDER
-                    .iter()
-                    .position(|f| *f == k)
-                    .unwrap_or(usize::MAX)
-            };
-            changed.sort_by_key(|(k, _)| rank(k));
-            changed
+            spec_changes(
+                &obj.spec,
+                &with_settings(&obj.spec, t, system.as_deref(), expiration),
+            )
         };
-        let labels_wanted = |obj: &ClaudeModelContext| {
-            let mut labels = obj.metadata.labels.clone().unwrap_or_default();
-            let before = labels.clone();
-            for (k, v) in &t.labels {
-                labels.insert(k.clone(), v.clone());
-            }
-            (labels != before).then_some(labels)
-        };
+        let labels_wanted = |obj: &ClaudeModelContext| labels_after(obj, &t.labels);
         check_limits(&with_settings(
             &self.obj.spec,
             t,
@@ -186,4 +167,38 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// The spec fields that differ between `before` and `after`, by their names in the object and
+/// with their new values, in the order of the spec (and of `create --help`), not alphabetical.
+fn spec_changes(
+    before: &ClaudeModelContextSpec,
+    after: &ClaudeModelContextSpec,
+) -> Vec<(String, serde_json::Value)> {
+    let mut changed: Vec<(String, serde_json::Value)> = before
+        .differences(after)
+        .into_iter()
+        .map(|(k, _, v)| (k, v))
+        .collect();
+    let rank = |k: &str| {
+        SETTINGS_ORDER
+            .iter()
+            .position(|f| *f == k)
+            .unwrap_or(usize::MAX)
+    };
+    changed.sort_by_key(|(k, _)| rank(k));
+    changed
+}
+
+/// `obj`'s labels with `set` applied, when that changes them.
+fn labels_after(
+    obj: &ClaudeModelContext,
+    set: &[(String, String)],
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let mut labels = obj.metadata.labels.clone().unwrap_or_default();
+    let before = labels.clone();
+    for (k, v) in set {
+        labels.insert(k.clone(), v.clone());
+    }
+    (labels != before).then_some(labels)
 }
