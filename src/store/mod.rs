@@ -17,6 +17,14 @@
 //! - Status is patched on the `status` subresource, typed (the patch is the difference between
 //!   two `ClaudeModelContextStatus` values) and guarded like the rest, so a status that depends
 //!   on the history is never written against a history this process did not see.
+//!
+//! `Session` is one type; its methods live in one file per concern, each an `impl Session`
+//! block: `write` (the guarded patch and status diffs, which every other file uses), `append`
+//! (storing a turn, the journal), `prepare` (the window and request before a call), `record`
+//! (usage and errors in status), `history` (reading the conversation), `seal`, `fold`,
+//! `removal` (`/undo`, `/clear`), `restore`, `repair`, `settings`, `create` and `lifecycle`.
+//! Beside them: segment I/O and its cache (`segments`), ConfigMap archives, the journal,
+//! Events, search and expiry. Nothing outside this room patches a context or a segment.
 
 mod append;
 pub mod archive;
