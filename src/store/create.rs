@@ -18,25 +18,8 @@ pub fn new_context(
     let name = naming::name_for_session(session).map_err(|e| UsageError(e.to_string()))?;
     // Flags first, then $KUBECTL_MCP_*, then the configuration file.
     let defaults = crate::config::defaults()?;
-    let model = match settings
-        .model
-        .clone()
-        .or(defaults.model.map(|(m, _)| m))
-        .map(|m| m.trim().to_string())
-    {
-        Some(m) if !m.is_empty() => m,
-        _ => {
-            return Err(UsageError(format!(
-                "a new context needs a model: pass --model (e.g. --model claude-sonnet-4-5), set KUBECTL_MCP_MODEL, or put `model:` in the configuration file (session \"{session}\")"
-            ))
-            .into())
-        }
-    };
-    let system_prompt = match (&settings.system, &settings.system_file) {
-        (Some(text), _) => Some(text.clone()),
-        (None, Some(path)) => Some(read_text(path)?),
-        (None, None) => None,
-    };
+    let model = model_for(session, settings, &defaults)?;
+    let system_prompt = system_prompt_of(settings)?;
     let expiration_time = expiration_of(settings, now)?;
     let labels: BTreeMap<String, String> = settings.labels.iter().cloned().collect();
     let mut obj = ClaudeModelContext::new(
@@ -74,6 +57,36 @@ pub fn new_context(
         ..Default::default()
     };
     Ok(obj)
+}
+
+/// The model of a new context: the flag, else `$KUBECTL_MCP_MODEL` or the configuration file;
+/// none is a usage error that says where to give one.
+fn model_for(
+    session: &str,
+    settings: &ContextTemplate,
+    defaults: &crate::config::Defaults,
+) -> anyhow::Result<String> {
+    match settings
+        .model
+        .clone()
+        .or(defaults.model.clone().map(|(m, _)| m))
+        .map(|m| m.trim().to_string())
+    {
+        Some(m) if !m.is_empty() => Ok(m),
+        _ => Err(UsageError(format!(
+            "a new context needs a model: pass --model (e.g. --model claude-sonnet-4-5), set KUBECTL_MCP_MODEL, or put `model:` in the configuration file (session \"{session}\")"
+        ))
+        .into()),
+    }
+}
+
+/// The system prompt a template sets: its text, or the file it names (`-`: stdin).
+pub(super) fn system_prompt_of(t: &ContextTemplate) -> anyhow::Result<Option<String>> {
+    Ok(match (&t.system, &t.system_file) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(path)) => Some(read_text(path)?),
+        (None, None) => None,
+    })
 }
 
 /// Refuse settings the model cannot take, when the tool's table knows the model: an answer cap

@@ -251,11 +251,7 @@ impl Session {
                 // Checked against the settings it will have when they are sent.
                 match changes {
                     Some(t) => {
-                        let system = match (&t.system, &t.system_file) {
-                            (Some(text), _) => Some(text.clone()),
-                            (None, Some(path)) => Some(read_text(path)?),
-                            (None, None) => None,
-                        };
+                        let system = system_prompt_of(t)?;
                         let mut changed = obj.clone();
                         changed.spec = with_settings(
                             &obj.spec,

@@ -91,11 +91,7 @@ impl Session {
     /// Apply the settings `t` gives to the context (those it leaves unset stay as they are),
     /// as one guarded patch. Returns the fields that changed, by their spec names.
     pub async fn apply_settings(&mut self, t: &ContextTemplate) -> anyhow::Result<Vec<String>> {
-        let system = match (&t.system, &t.system_file) {
-            (Some(text), _) => Some(text.clone()),
-            (None, Some(path)) => Some(read_text(path)?),
-            (None, None) => None,
-        };
+        let system = system_prompt_of(t)?;
         let expiration = expiration_of(t, now())?;
         // The spec fields that differ once `t` is applied, by their names in the object.
         let wanted = |obj: &ClaudeModelContext| {
