@@ -11,7 +11,7 @@ use kube::ResourceExt;
 use serde::Serialize;
 
 use crate::cluster::Cluster;
-use crate::model::resource::{ClaudeModelContext, Role};
+use crate::model::resource::{ClaudeModelContext, Message, Role};
 
 /// Contexts read at once (each may need a few segment reads).
 const CONCURRENCY: usize = 8;
@@ -126,24 +126,7 @@ async fn search_one(
             turn = turn.max(d.last_turn);
             continue;
         }
-        for m in piece.messages() {
-            if m.role == Role::User {
-                turn += 1;
-            }
-            if matches.len() >= MAX_HITS {
-                continue;
-            }
-            if let Some(snippet) = snippet(&m.content, needle) {
-                let role = match m.role {
-                    Role::User => "user",
-                    Role::Assistant => "assistant",
-                };
-                matches.push(Hit {
-                    at: format!("turn {} {role}", turn.max(1)),
-                    snippet,
-                });
-            }
-        }
+        scan(piece.messages(), needle, &mut turn, &mut matches);
     }
     let obj = reader.object();
     Ok((!matches.is_empty()).then(|| Found {
@@ -152,6 +135,29 @@ async fn search_one(
         session: obj.spec.session_id.clone(),
         matches,
     }))
+}
+
+/// The places in `messages` that mention `needle`, up to [`MAX_HITS`] in all; `turn` counts
+/// the turns seen so far, across pieces.
+fn scan(messages: &[Message], needle: &str, turn: &mut u64, matches: &mut Vec<Hit>) {
+    for m in messages {
+        if m.role == Role::User {
+            *turn += 1;
+        }
+        if matches.len() >= MAX_HITS {
+            continue;
+        }
+        if let Some(snippet) = snippet(&m.content, needle) {
+            let role = match m.role {
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            };
+            matches.push(Hit {
+                at: format!("turn {} {role}", (*turn).max(1)),
+                snippet,
+            });
+        }
+    }
 }
 
 /// The text around the first case-insensitive occurrence of `needle` in `text`, on one line.
