@@ -107,19 +107,7 @@ impl Session {
                     None => return Err(e),
                 },
             };
-            // Where the same messages still are, best first.
-            let mut action = Action::Quarantine;
-            if let Some(adopt) = self.unlisted_holding(&unlisted, &uid, r).await {
-                action = Action::Adopt(adopt);
-            } else if let Some(m) =
-                self.segments
-                    .disk_copy(self.cluster.server(), &self.namespace, r)
-            {
-                action = Action::Restore("this machine's segment cache", m);
-            } else if i == last && self.obj.pending_trim() == r.messages as usize {
-                let m = self.obj.spec.context_history[..r.messages as usize].to_vec();
-                action = Action::Restore("the live object (the seal had not trimmed it)", m);
-            }
+            let action = self.mend_from(&unlisted, &uid, r, i == last).await;
             found.push(Finding {
                 segment: r.clone(),
                 problem: damaged.kind,
@@ -136,6 +124,32 @@ impl Session {
             unlisted,
             applied: apply,
         })
+    }
+
+    /// Where the messages a damaged reference `r` lists still are, best first: an unlisted
+    /// segment with exactly them, this machine's segment cache, or (for the newest segment of
+    /// a seal that had not trimmed yet) the live object; else it is quarantined.
+    async fn mend_from(
+        &self,
+        unlisted: &[String],
+        uid: &str,
+        r: &crate::model::resource::SegmentRef,
+        newest: bool,
+    ) -> Action {
+        if let Some(adopt) = self.unlisted_holding(unlisted, uid, r).await {
+            return Action::Adopt(adopt);
+        }
+        if let Some(m) = self
+            .segments
+            .disk_copy(self.cluster.server(), &self.namespace, r)
+        {
+            return Action::Restore("this machine's segment cache", m);
+        }
+        if newest && self.obj.pending_trim() == r.messages as usize {
+            let m = self.obj.spec.context_history[..r.messages as usize].to_vec();
+            return Action::Restore("the live object (the seal had not trimmed it)", m);
+        }
+        Action::Quarantine
     }
 
     /// An unlisted segment of this context (`uid`) that holds exactly what `r` lists.
