@@ -116,36 +116,8 @@ pub async fn read(
     };
     let params = ListParams::default().labels(&format!("{ARCHIVE_LABEL}={name}"));
     let list = cms.list(&params).await.map_err(|e| cluster.error(e, &op))?;
-    let mut archives: Vec<(String, u64, String)> = list
-        .items
-        .into_iter()
-        .filter_map(|cm| {
-            let annotations = cm.metadata.annotations.clone().unwrap_or_default();
-            let at = annotations
-                .get(WRITTEN_AT)
-                .cloned()
-                .or_else(|| {
-                    cm.metadata
-                        .creation_timestamp
-                        .as_ref()
-                        .map(|t| t.0.to_string())
-                })
-                .unwrap_or_default();
-            let chunk = annotations
-                .get(CHUNK)
-                .and_then(|c| c.parse().ok())
-                .or_else(|| {
-                    cm.metadata
-                        .name
-                        .as_deref()
-                        .and_then(|n| n.rsplit('-').next())
-                        .and_then(|c| c.parse().ok())
-                })
-                .unwrap_or(0);
-            let body = cm.data?.remove(DATA_KEY)?;
-            Some((sort_key(&at), chunk, body))
-        })
-        .collect();
+    let mut archives: Vec<(String, u64, String)> =
+        list.items.into_iter().filter_map(archive_of).collect();
     archives.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     let mut out: Vec<Message> = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
@@ -165,6 +137,35 @@ pub async fn read(
         }
     }
     Ok(out)
+}
+
+/// One archive ConfigMap as (sort key of when it was written, chunk number, body), or `None`
+/// when it holds no data.
+fn archive_of(cm: ConfigMap) -> Option<(String, u64, String)> {
+    let annotations = cm.metadata.annotations.clone().unwrap_or_default();
+    let at = annotations
+        .get(WRITTEN_AT)
+        .cloned()
+        .or_else(|| {
+            cm.metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| t.0.to_string())
+        })
+        .unwrap_or_default();
+    let chunk = annotations
+        .get(CHUNK)
+        .and_then(|c| c.parse().ok())
+        .or_else(|| {
+            cm.metadata
+                .name
+                .as_deref()
+                .and_then(|n| n.rsplit('-').next())
+                .and_then(|c| c.parse().ok())
+        })
+        .unwrap_or(0);
+    let body = cm.data?.remove(DATA_KEY)?;
+    Some((sort_key(&at), chunk, body))
 }
 
 /// Times sort as text once they have one shape: whole seconds for old archives, nanoseconds for
