@@ -13,7 +13,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Editor, Helper};
 
-use super::commands::{Slash, COMMANDS};
+use super::table::{Slash, COMMANDS};
 use crate::store::journal::{private_dir, state_dir};
 
 /// While an answer streams (or a long step runs), keys typed are neither echoed into the output

@@ -23,13 +23,14 @@ use crate::turn;
 mod attach;
 mod commands;
 mod input;
+mod table;
 
 use commands::Flow;
-pub use commands::{Slash, SlashCommand, COMMANDS};
 use input::{
     history_file, interrupted, make_private, parse, read_message, spinner, Ed, Input, QuietInput,
     ReplHelper,
 };
+pub use table::{Slash, SlashCommand, COMMANDS};
 
 /// Lines of an attachment shown when it is attached.
 const PREVIEW_LINES: usize = 5;
