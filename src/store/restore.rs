@@ -98,10 +98,12 @@ impl Session {
                 });
             }
             let restored = plan.restored();
+            let turns = count_turns(&restored) as u64;
             let prefix = plan.merged.iter().take_while(|(_, s)| s.is_some()).count();
             let live_at = plan.live_at(self.obj.history_offset() as usize);
             let attempt = if prefix == restored.len() {
-                self.restore_as_first_segments(&plan, &restored).await?
+                self.restore_as_first_segments(&plan, &restored, turns)
+                    .await?
             } else if plan.merged[..live_at].iter().all(|(_, s)| s.is_none()) {
                 self.restore_into_live(&plan, &restored, live_at).await?
             } else {
@@ -114,7 +116,7 @@ impl Session {
             delete_after.extend(plan.unused.iter().cloned());
             self.delete_unreferenced(delete_after).await?;
             let done = Restored {
-                turns: count_turns(&restored) as u64,
+                turns,
                 removals: plan.taken.len(),
                 left: plan.left,
             };
@@ -214,6 +216,7 @@ impl Session {
         &mut self,
         plan: &Plan,
         restored: &[Message],
+        turns: u64,
     ) -> anyhow::Result<Attempt> {
         let mut order: Vec<usize> = Vec::new();
         for (_, s) in plan.merged[..restored.len()].iter() {
@@ -237,7 +240,7 @@ impl Session {
             delete_after.extend(plan.refs.iter().map(|r| r.name.clone()));
             made
         };
-        let outcome = self.list_restored(plan, restored, &listed).await?;
+        let outcome = self.list_restored(plan, restored, turns, &listed).await?;
         if let Written::Stale(why) = outcome {
             tracing::debug!("restoring again: {why}");
             if !whole {
@@ -256,11 +259,11 @@ impl Session {
         &mut self,
         plan: &Plan,
         restored: &[Message],
+        turns: u64,
         listed: &[crate::model::resource::SegmentRef],
     ) -> Result<Written, ClusterError> {
         let sealed: Vec<String> = self.obj.segments().iter().map(|s| s.name.clone()).collect();
         let messages = restored.len() as u64;
-        let turns = count_turns(restored) as u64;
         let summary = plan
             .taken
             .iter()
