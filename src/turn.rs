@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::path::PathBuf;
 
-use crate::claude::{ClaudeClient, Reply};
+use crate::claude::{ClaudeClient, ClaudeError, Reply};
 use crate::cluster::ClusterError;
 use crate::engine::window::Window;
 use crate::model::resource::Message;
@@ -103,35 +103,10 @@ pub async fn ask(
     shows_text: bool,
     cancel: impl Future<Output = ()>,
 ) -> Result<Answered, TurnError> {
-    // Turns journalled while the cluster was away go back first, so this question's window
-    // holds them and they keep their place. Still away: the new turn is journalled behind them.
-    let wrote_back = match session.write_back(journal).await {
-        Ok(n) => n,
-        Err(e) => {
-            tracing::debug!("journalled turns not written back yet: {e}");
-            0
-        }
-    };
+    let wrote_back = write_back_first(session, journal).await;
     // The server's figures for the model's window and answer cap, before the table's.
     client.learn_model(&session.object().spec.model_name).await;
-    // The tool's own key (and URL credentials) pasted into a question is neither sent nor
-    // stored.
-    let message = client.redact(message);
-    // Personal data and secrets, when the context (or the run) asks: placeholders keyed by the
-    // context, before anything is sent or stored.
-    let mut masked_note = None;
-    let message = match crate::redact::policy(session.object().spec.redaction.as_ref()) {
-        Some(policy) => {
-            let key = session.object().metadata.uid.clone().unwrap_or_default();
-            let (masked, what) = crate::redact::mask(&message, &policy, &key)
-                .map_err(|e| TurnError::NotSent(crate::error::UsageError(e).into()))?;
-            if !what.is_empty() {
-                masked_note = Some(Note::Masked(what.to_string()));
-            }
-            masked
-        }
-        None => message,
-    };
+    let (message, masked_note) = cleaned(session, client, message)?;
     let prepared = session
         .prepare(client, &message)
         .await
@@ -142,33 +117,15 @@ pub async fn ask(
         notes.insert(0, Note::WroteBack(wrote_back));
     }
     let mut last_piece = String::new();
-    tokio::pin!(cancel);
-    let mut restarted = false;
-    let answer = loop {
-        let answer = {
-            let mut on_text = |t: &str| {
-                if !last_piece.is_empty() {
-                    show(Shown::Text(&last_piece));
-                }
-                last_piece = t.to_string();
-            };
-            tokio::select! {
-                r = client.stream_with(&prepared.request, &mut on_text, shows_text) => Some(r),
-                _ = &mut cancel => None,
-            }
-        };
-        // Cut in transit after some of it was shown: said, and asked again once.
-        if let Some(Err(crate::claude::ClaudeError::StreamCut { .. })) = &answer {
-            if shows_text && !restarted {
-                restarted = true;
-                show(Shown::Text(&last_piece));
-                last_piece.clear();
-                show(Shown::Restarted);
-                continue;
-            }
-        }
-        break answer;
-    };
+    let answer = stream_answer(
+        client,
+        &prepared.request,
+        show,
+        shows_text,
+        cancel,
+        &mut last_piece,
+    )
+    .await;
     let reply = match answer {
         None => {
             show(Shown::Text(&last_piece));
@@ -178,16 +135,7 @@ pub async fn ask(
         Some(Err(e)) => {
             show(Shown::Text(&last_piece));
             show(Shown::Stopped);
-            if let Err(se) = session.record_error(&e.to_string()).await {
-                notes.push(Note::StatusNotUpdated(se.to_string()));
-            }
-            return Err(TurnError::CallFailed {
-                error: anyhow::Error::new(e).context(format!(
-                    "turn failed for session \"{}\"; nothing was stored for it",
-                    session.session_id()
-                )),
-                notes,
-            });
+            return Err(call_failed(session, e, notes).await);
         }
         Some(Ok(reply)) => reply,
     };
@@ -195,24 +143,142 @@ pub async fn ask(
     // empty turn would only be sent back as a placeholder. Paid for, so counted.
     if reply.text.trim().is_empty() && reply.stop_reason.as_deref() == Some("max_tokens") {
         show(Shown::Stopped);
-        session.record_call_usage(&reply, false).await;
-        let cap = session
-            .object()
-            .spec
-            .max_output_tokens
-            .unwrap_or(crate::model::resource::DEFAULT_MAX_OUTPUT_TOKENS);
-        return Err(TurnError::CallFailed {
-            error: anyhow::anyhow!(
-                "Claude spent the whole answer cap ({cap} tokens) before writing any text (thinking, most likely); nothing was stored for this question: raise the cap with `kubectl mcp set {} --max-output-tokens N` and ask again",
-                session.session_id()
-            ),
-            notes,
-        });
+        return Err(cap_spent(session, &reply, notes).await);
     }
-    let held = match session.hold(journal, &message, &reply) {
+    keep(
+        session,
+        journal,
+        &message,
+        reply,
+        prepared.window,
+        notes,
+        show,
+        &last_piece,
+    )
+    .await
+}
+
+/// Turns journalled while the cluster was away go back first, so this question's window holds
+/// them and they keep their place. Still away: the new turn is journalled behind them (so a
+/// failure here is only logged). Returns how many went back.
+async fn write_back_first(session: &mut Session, journal: &Journal) -> usize {
+    match session.write_back(journal).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::debug!("journalled turns not written back yet: {e}");
+            0
+        }
+    }
+}
+
+/// The question as it may be sent and stored: the tool's own key (and URL credentials) pasted
+/// into it taken out, and, when the context (or the run) asks, personal data and secrets
+/// replaced by placeholders keyed by the context, before anything is sent or stored.
+fn cleaned(
+    session: &Session,
+    client: &ClaudeClient,
+    message: &str,
+) -> Result<(String, Option<Note>), TurnError> {
+    let message = client.redact(message);
+    let Some(policy) = crate::redact::policy(session.object().spec.redaction.as_ref()) else {
+        return Ok((message, None));
+    };
+    let key = session.object().metadata.uid.clone().unwrap_or_default();
+    let (masked, what) = crate::redact::mask(&message, &policy, &key)
+        .map_err(|e| TurnError::NotSent(crate::error::UsageError(e).into()))?;
+    let note = (!what.is_empty()).then(|| Note::Masked(what.to_string()));
+    Ok((masked, note))
+}
+
+/// Stream the answer, holding back its last piece in `last_piece` (it is shown only once the
+/// turn is kept). `None` when `cancel` resolved first. A stream cut in transit after some of
+/// it was shown is said and asked again, once.
+async fn stream_answer(
+    client: &ClaudeClient,
+    request: &crate::claude::MessagesRequest,
+    show: &mut (dyn FnMut(Shown<'_>) + Send),
+    shows_text: bool,
+    cancel: impl Future<Output = ()>,
+    last_piece: &mut String,
+) -> Option<Result<Reply, ClaudeError>> {
+    tokio::pin!(cancel);
+    let mut restarted = false;
+    loop {
+        let answer = {
+            let mut on_text = |t: &str| {
+                if !last_piece.is_empty() {
+                    show(Shown::Text(last_piece));
+                }
+                *last_piece = t.to_string();
+            };
+            tokio::select! {
+                r = client.stream_with(request, &mut on_text, shows_text) => Some(r),
+                _ = &mut cancel => None,
+            }
+        };
+        if let Some(Err(ClaudeError::StreamCut { .. })) = &answer {
+            if shows_text && !restarted {
+                restarted = true;
+                show(Shown::Text(last_piece));
+                last_piece.clear();
+                show(Shown::Restarted);
+                continue;
+            }
+        }
+        return answer;
+    }
+}
+
+/// The call failed after its retries: the error goes to status (best effort, a note when it
+/// could not) and nothing is stored.
+async fn call_failed(session: &mut Session, e: ClaudeError, mut notes: Vec<Note>) -> TurnError {
+    if let Err(se) = session.record_error(&e.to_string()).await {
+        notes.push(Note::StatusNotUpdated(se.to_string()));
+    }
+    TurnError::CallFailed {
+        error: anyhow::Error::new(e).context(format!(
+            "turn failed for session \"{}\"; nothing was stored for it",
+            session.session_id()
+        )),
+        notes,
+    }
+}
+
+/// The whole answer cap went before any text: the call is counted (it was paid for), nothing
+/// is stored, and the error says how to raise the cap.
+async fn cap_spent(session: &mut Session, reply: &Reply, notes: Vec<Note>) -> TurnError {
+    session.record_call_usage(reply, false).await;
+    let cap = session
+        .object()
+        .spec
+        .max_output_tokens
+        .unwrap_or(crate::model::resource::DEFAULT_MAX_OUTPUT_TOKENS);
+    TurnError::CallFailed {
+        error: anyhow::anyhow!(
+            "Claude spent the whole answer cap ({cap} tokens) before writing any text (thinking, most likely); nothing was stored for this question: raise the cap with `kubectl mcp set {} --max-output-tokens N` and ask again",
+            session.session_id()
+        ),
+        notes,
+    }
+}
+
+/// Keep a complete answer: recorded on local disk first (only then is its last piece shown),
+/// then stored in the cluster or the journal.
+#[allow(clippy::too_many_arguments)]
+async fn keep(
+    session: &mut Session,
+    journal: &Journal,
+    message: &str,
+    reply: Reply,
+    window: Window,
+    mut notes: Vec<Note>,
+    show: &mut (dyn FnMut(Shown<'_>) + Send),
+    last_piece: &str,
+) -> Result<Answered, TurnError> {
+    let held = match session.hold(journal, message, &reply) {
         Ok(held) => held,
         Err(e) => {
-            show(Shown::Text(&last_piece));
+            show(Shown::Text(last_piece));
             show(Shown::Stopped);
             return Err(TurnError::NotStored {
                 reply: Box::new(reply),
@@ -221,18 +287,16 @@ pub async fn ask(
             });
         }
     };
-    show(Shown::Text(&last_piece));
+    show(Shown::Text(last_piece));
     show(Shown::Kept);
-    let done = session
-        .store_held(journal, held, &reply, &prepared.window)
-        .await;
+    let done = session.store_held(journal, held, &reply, &window).await;
     show(Shown::Stored);
     match done {
         Ok(done) => {
             notes.extend(done.notes);
             Ok(Answered {
                 reply,
-                window: prepared.window,
+                window,
                 notes,
                 journalled: done.journalled,
                 turn: done.turn,

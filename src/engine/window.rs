@@ -172,6 +172,56 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     let (turns, pending_start) = group_turns(history, &tok);
 
     // Fixed part: system, summary, new message, request overhead.
+    let system = system_blocks(input);
+    let fixed_raw: u64 = system
+        .iter()
+        .map(|b| u64::from(tokens::estimate(&b.text)))
+        .sum::<u64>()
+        + u64::from(tokens::message_tokens(input.new_message))
+        + u64::from(tokens::PER_REQUEST_OVERHEAD);
+    let budget = input.max_tokens.map(u64::from);
+    if !fits(budget, input.ratio, fixed_raw) {
+        return Err(WindowError::TooLarge {
+            needed: tokens::scale(fixed_raw, input.ratio),
+            budget: budget.unwrap_or(0),
+        });
+    }
+
+    // suffix[i] = raw tokens of turns[i..]
+    let n = turns.len();
+    let mut suffix = vec![0u64; n + 1];
+    for i in (0..n).rev() {
+        suffix[i] = suffix[i + 1] + turns[i].tokens;
+    }
+    let (start, by_history) = choose_start(input, &suffix, fixed_raw);
+    let msg_start = |t: usize| -> usize {
+        if t < n {
+            turns[t].start
+        } else {
+            pending_start
+        }
+    };
+    let (messages, refused) = messages_of(history, &turns[start..], input.new_message);
+    let raw = fixed_raw + suffix[start];
+    Ok(Window {
+        system,
+        messages,
+        turns_sent: n - start - refused,
+        first_sent: msg_start(start),
+        left_by_history: 0..msg_start(by_history),
+        left_by_tokens: msg_start(by_history)..msg_start(start),
+        estimated_tokens: tokens::scale(raw, input.ratio),
+        raw_estimated_tokens: raw,
+    })
+}
+
+/// Whether `raw` estimated tokens, calibrated by `ratio`, fit `budget` (no budget: anything).
+fn fits(budget: Option<u64>, ratio: f64, raw: u64) -> bool {
+    budget.is_none_or(|b| tokens::scale(raw, ratio) <= b)
+}
+
+/// The system prompt and the summary, each a cached block of its own (blank ones left out).
+fn system_blocks(input: &Input<'_>) -> Vec<SystemBlock> {
     let mut system = Vec::new();
     if let Some(p) = input.system_prompt.filter(|p| !p.trim().is_empty()) {
         system.push(SystemBlock {
@@ -185,27 +235,17 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
             cache: true,
         });
     }
-    let fixed_raw: u64 = system
-        .iter()
-        .map(|b| u64::from(tokens::estimate(&b.text)))
-        .sum::<u64>()
-        + u64::from(tokens::message_tokens(input.new_message))
-        + u64::from(tokens::PER_REQUEST_OVERHEAD);
-    let budget = input.max_tokens.map(u64::from);
-    let fits = |raw: u64| budget.is_none_or(|b| tokens::scale(raw, input.ratio) <= b);
-    if !fits(fixed_raw) {
-        return Err(WindowError::TooLarge {
-            needed: tokens::scale(fixed_raw, input.ratio),
-            budget: budget.unwrap_or(0),
-        });
-    }
+    system
+}
 
-    // suffix[i] = raw tokens of turns[i..]
-    let n = turns.len();
-    let mut suffix = vec![0u64; n + 1];
-    for i in (0..n).rev() {
-        suffix[i] = suffix[i + 1] + turns[i].tokens;
-    }
+/// The first turn sent, and the first turn `historySize` alone would allow, given the raw
+/// tokens of each suffix of the turns (`suffix[i]` is turns `i..`; `suffix.len()` is the turn
+/// count plus one) and of the fixed part. Starts move on a grid so that the window's prefix,
+/// and so the prompt cache, stays put from turn to turn.
+fn choose_start(input: &Input<'_>, suffix: &[u64], fixed_raw: u64) -> (usize, usize) {
+    let n = suffix.len() - 1;
+    let budget = input.max_tokens.map(u64::from);
+    let fit = |s: usize| fits(budget, input.ratio, fixed_raw + suffix[s]);
     let chunk = chunk_size(input.history_size);
     let h = input.history_size.map_or(usize::MAX, |h| h as usize);
     // Start allowed by historySize: on the grid, at or after the first index that keeps ≤ h turns.
@@ -226,26 +266,24 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     };
     // Then the first grid start (or n: no history) that also fits the budget. If none on the grid
     // fits but an off-grid start does, take the newest-keeping one rather than send nothing.
-    let grid_fit = (by_history..=n)
-        .filter(|&s| on_grid(s))
-        .find(|&s| fits(fixed_raw + suffix[s]));
+    let grid_fit = (by_history..=n).filter(|&s| on_grid(s)).find(|&s| fit(s));
     let start = match grid_fit {
         Some(s) if s < n || by_history == n => s,
-        _ => (by_history..=n)
-            .find(|&s| fits(fixed_raw + suffix[s]))
-            .unwrap_or(n),
+        _ => (by_history..=n).find(|&s| fit(s)).unwrap_or(n),
     };
+    (start, by_history)
+}
 
-    let msg_start = |t: usize| -> usize {
-        if t < n {
-            turns[t].start
-        } else {
-            pending_start
-        }
-    };
-    let mut messages = Vec::with_capacity(2 * (n - start) + 1);
+/// The messages sent for `turns` of `history`, then the new message; the last history message
+/// carries the cache breakpoint. Also returns how many turns were left out as refused.
+fn messages_of(
+    history: &[Message],
+    turns: &[Turn],
+    new_message: &str,
+) -> (Vec<WindowMessage>, usize) {
+    let mut messages = Vec::with_capacity(2 * turns.len() + 1);
     let mut refused = 0;
-    for t in &turns[start..] {
+    for t in turns {
         // A refused exchange is dropped from requests (the API's advice: sent back, the
         // refusal tends to continue).
         if history[t.answer..t.end]
@@ -276,21 +314,11 @@ pub fn build(input: &Input<'_>) -> Result<Window, WindowError> {
     }
     messages.push(WindowMessage {
         role: Role::User,
-        content: input.new_message.to_string(),
+        content: new_message.to_string(),
         cache: false,
         blocks: Vec::new(),
     });
-    let raw = fixed_raw + suffix[start];
-    Ok(Window {
-        system,
-        messages,
-        turns_sent: n - start - refused,
-        first_sent: msg_start(start),
-        left_by_history: 0..msg_start(by_history),
-        left_by_tokens: msg_start(by_history)..msg_start(start),
-        estimated_tokens: tokens::scale(raw, input.ratio),
-        raw_estimated_tokens: raw,
-    })
+    (messages, refused)
 }
 
 /// The one-character stand-in for the next message when showing what would be sent now.
@@ -371,29 +399,7 @@ fn group_turns(history: &[Message], tok: &dyn Fn(usize) -> u64) -> (Vec<Turn>, u
 mod tests {
     use super::*;
 
-    pub(crate) fn msg(role: Role, content: &str) -> Message {
-        Message {
-            role,
-            content: content.to_string(),
-            timestamp: None,
-            tokens: None,
-            id: None,
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        }
-    }
-
-    fn chat(turns: usize) -> Vec<Message> {
-        (0..turns)
-            .flat_map(|i| {
-                [
-                    msg(Role::User, &format!("question {i}")),
-                    msg(Role::Assistant, &format!("answer {i}")),
-                ]
-            })
-            .collect()
-    }
+    use crate::model::fixtures::{message as msg, turns as chat};
 
     fn input<'a>(history: &'a [Message], new: &'a str) -> Input<'a> {
         Input {

@@ -38,20 +38,11 @@ impl Session {
         let mut races = 0;
         loop {
             self.finish_fold().await?;
-            let covers = self.obj.summary_covers();
-            let mut end = through.min(self.obj.conversation_len());
-            if covers >= end {
+            let Some((covers, end, folded)) = self.next_piece(through).await? else {
                 return Ok(done);
-            }
-            let mut folded = self.messages_between_fresh(covers, end).await?;
+            };
             let previous = summary_of(&self.obj).map(str::to_string);
-            // More than one request can hold: fold the oldest piece that fits, then the next.
             let budget = summary_budget(&self.obj.spec);
-            let fit = summarize::fitting(previous.as_deref(), &folded, budget);
-            if fit < folded.len() {
-                folded.truncate(fit);
-                end = covers + fit as u64;
-            }
             let fp = segment::digest(&folded);
             let sealed_part = overlapping_segments(&self.obj, covers, end);
             let text = match &written {
@@ -95,6 +86,28 @@ impl Session {
             self.finish_fold().await?;
             // A piece: the next one folds into this summary.
         }
+    }
+
+    /// The next piece to fold towards `through`: where it starts and ends in the conversation,
+    /// and its messages; `None` when the summary already reaches that far. More than one
+    /// request can hold: the piece is the oldest part that fits one summary request.
+    async fn next_piece(
+        &mut self,
+        through: u64,
+    ) -> anyhow::Result<Option<(u64, u64, Vec<Message>)>> {
+        let covers = self.obj.summary_covers();
+        let mut end = through.min(self.obj.conversation_len());
+        if covers >= end {
+            return Ok(None);
+        }
+        let mut folded = self.messages_between_fresh(covers, end).await?;
+        let previous = summary_of(&self.obj);
+        let fit = summarize::fitting(previous, &folded, summary_budget(&self.obj.spec));
+        if fit < folded.len() {
+            folded.truncate(fit);
+            end = covers + fit as u64;
+        }
+        Ok(Some((covers, end, folded)))
     }
 
     /// Ask Claude for the summary of `folded` after `previous` (usage recorded as a side

@@ -239,14 +239,7 @@ impl Session {
         // A seal or merge by another process between reading and writing moves cleared turns
         // into a segment this run did not see: then clear again from the fresh object.
         for _ in 0..5 {
-            self.migrate_archives().await?;
-            self.trim_sealed().await?;
-            if self.obj.pending_trim() != 0 {
-                continue;
-            }
-            if self.obj.spec.context_history.iter().any(|m| m.id.is_none()) {
-                let n = self.obj.spec.context_history.len();
-                self.give_ids(n).await?;
+            if !self.settle_for_removal().await? {
                 continue;
             }
             let seen = self.obj.spec.context_history.clone();
@@ -302,6 +295,23 @@ impl Session {
         anyhow::bail!(
             "other writers kept sealing this context while it was being cleared; run /clear again"
         )
+    }
+
+    /// Bring the object to where a removal can be computed from it: archives migrated, a
+    /// sealed tail trimmed, every live message with an id. `false` when that changed the
+    /// object and the caller must look at it again.
+    async fn settle_for_removal(&mut self) -> anyhow::Result<bool> {
+        self.migrate_archives().await?;
+        self.trim_sealed().await?;
+        if self.obj.pending_trim() != 0 {
+            return Ok(false);
+        }
+        if self.obj.spec.context_history.iter().any(|m| m.id.is_none()) {
+            let n = self.obj.spec.context_history.len();
+            self.give_ids(n).await?;
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// The first step of `/clear`: list the removal (every segment and the tail just sealed

@@ -174,40 +174,10 @@ impl Session {
                 Build::Done => return Ok(Written::AlreadyDone),
                 Build::Stale(why) => return Ok(Written::Stale(why)),
             };
-            let version = self
-                .obj
-                .metadata
-                .resource_version
-                .clone()
-                .unwrap_or_default();
-            let mut ops =
-                vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": version})];
-            ops.extend(body);
-            let body = serde_json::Value::Array(ops);
-            tracing::debug!(
-                bytes = body.to_string().len(),
-                stored = self.obj.spec.context_history.len(),
-                attempt,
-                "{what} with a guarded JSON patch"
-            );
-            let patch: json_patch::Patch =
-                serde_json::from_value(body).map_err(|e| ClusterError::Invalid {
-                    what: format!("the patch for {what}"),
-                    message: e.to_string(),
-                    causes: Vec::new(),
-                })?;
-            let params = PatchParams::default();
-            let patch = Patch::Json::<()>(patch);
-            let result = match target {
-                Target::Spec => self.api.patch(&self.name, &params, &patch).await,
-                Target::Status => self.api.patch_status(&self.name, &params, &patch).await,
-            };
-            let err = match result {
-                Ok(obj) => {
-                    self.obj = obj;
-                    return Ok(Written::Applied);
-                }
-                Err(e) => self.cluster.error(e, &self.op("patch")),
+            let patch = self.guarded_patch(what, body, attempt)?;
+            let err = match self.send_patch(target, &patch).await {
+                Ok(()) => return Ok(Written::Applied),
+                Err(err) => err,
             };
             let race = matches!(
                 err,
@@ -218,18 +188,7 @@ impl Session {
             }
             attempt += 1;
             if started.elapsed() >= budget {
-                let why = if race {
-                    "other writers kept changing it"
-                } else {
-                    "the apiserver kept refusing it as busy"
-                };
-                return Err(ClusterError::Conflict {
-                    what: format!("context \"{}\"", self.session_id),
-                    message: format!(
-                        "{what} did not land after {attempt} attempts in {}s: {why} ({err})",
-                        budget.as_secs()
-                    ),
-                });
+                return Err(self.gave_up(what, attempt, budget, race, &err));
             }
             tokio::time::sleep(backoff(attempt)).await;
             let before = self.obj.metadata.resource_version.clone();
@@ -239,6 +198,79 @@ impl Session {
                 return Err(err);
             }
             tracing::debug!(session = %self.session_id, attempt, "another writer changed the context; {what} again on the new version");
+        }
+    }
+
+    /// `body` behind a `test` of the resourceVersion this process holds: one try's patch.
+    fn guarded_patch(
+        &self,
+        what: &str,
+        body: Vec<serde_json::Value>,
+        attempt: u32,
+    ) -> Result<Patch<()>, ClusterError> {
+        let version = self
+            .obj
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        let mut ops =
+            vec![json!({"op": "test", "path": "/metadata/resourceVersion", "value": version})];
+        ops.extend(body);
+        let body = serde_json::Value::Array(ops);
+        tracing::debug!(
+            bytes = body.to_string().len(),
+            stored = self.obj.spec.context_history.len(),
+            attempt,
+            "{what} with a guarded JSON patch"
+        );
+        let patch: json_patch::Patch =
+            serde_json::from_value(body).map_err(|e| ClusterError::Invalid {
+                what: format!("the patch for {what}"),
+                message: e.to_string(),
+                causes: Vec::new(),
+            })?;
+        Ok(Patch::Json::<()>(patch))
+    }
+
+    /// Send one try's patch to the object or its status; on success the returned object
+    /// replaces ours.
+    async fn send_patch(&mut self, target: Target, patch: &Patch<()>) -> Result<(), ClusterError> {
+        let params = PatchParams::default();
+        let result = match target {
+            Target::Spec => self.api.patch(&self.name, &params, patch).await,
+            Target::Status => self.api.patch_status(&self.name, &params, patch).await,
+        };
+        match result {
+            Ok(obj) => {
+                self.obj = obj;
+                Ok(())
+            }
+            Err(e) => Err(self.cluster.error(e, &self.op("patch"))),
+        }
+    }
+
+    /// The error of a guarded write whose budget is spent: a conflict (callers journal it) that
+    /// says how long it tried and whether writers or a busy apiserver were in the way.
+    fn gave_up(
+        &self,
+        what: &str,
+        attempt: u32,
+        budget: std::time::Duration,
+        race: bool,
+        err: &ClusterError,
+    ) -> ClusterError {
+        let why = if race {
+            "other writers kept changing it"
+        } else {
+            "the apiserver kept refusing it as busy"
+        };
+        ClusterError::Conflict {
+            what: format!("context \"{}\"", self.session_id),
+            message: format!(
+                "{what} did not land after {attempt} attempts in {}s: {why} ({err})",
+                budget.as_secs()
+            ),
         }
     }
 
