@@ -22,8 +22,13 @@ const CONTEXTS: usize = 1_000;
 const LONG_TURNS: usize = 1_000;
 const RUNS: usize = 20;
 
+/// The binary measured: `KUBECTL_MCP_BIN` (another build, to compare two commits against one
+/// server), else the release binary next to this bench executable
+/// (target/release/deps/../kubectl-mcp).
 fn binary() -> PathBuf {
-    // The release binary next to this bench executable (target/release/deps/../kubectl-mcp).
+    if let Some(bin) = std::env::var_os("KUBECTL_MCP_BIN") {
+        return bin.into();
+    }
     let exe = std::env::current_exe().unwrap();
     exe.parent().unwrap().parent().unwrap().join("kubectl-mcp")
 }

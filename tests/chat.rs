@@ -5,8 +5,9 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{stderr, stdout, ControlPlane, Namespace};
-use fake_claude::{Config, FakeClaude, Fault};
-use kubectl_mcp::model::resource::Role;
+use fake_claude::{Config, FakeClaude, Fault, Script};
+use kubectl_mcp::model::fixtures::{assistant, context, messages as messages_of, user};
+use kubectl_mcp::model::resource::{Role, SummarizationStrategy};
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::{json, Value};
@@ -531,18 +532,13 @@ fn bytes_per_turn_do_not_grow_with_the_history() {
     let fake = fake();
     let mut sizes = Vec::new();
     for (name, messages) in [("small", 10usize), ("large", 1000)] {
-        let history: Vec<Value> = (0..messages)
-            .map(|i| {
-                let role = if i % 2 == 0 { "user" } else { "assistant" };
-                serde_json::json!({"role": role, "content": format!("message {i} with some ordinary words in it")})
-            })
-            .collect();
-        ns.create_raw(serde_json::json!({
-            "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
-            "metadata": {"name": name},
-            "spec": {"modelName": "m", "sessionID": name, "contextHistory": history}
-        }))
-        .unwrap();
+        ns.put(
+            context(name)
+                .history(messages_of(messages, |i| {
+                    format!("message {i} with some ordinary words in it")
+                }))
+                .build(),
+        );
         let out = chat(&ns, &fake)
             .args(["-vv", name, "-m", "the same question"])
             .output()
@@ -580,22 +576,18 @@ fn bytes_per_turn_do_not_grow_with_the_history() {
     );
 }
 
-fn near_limit(ns: &Namespace, name: &str, strategy: &str) -> usize {
+fn near_limit(ns: &Namespace, name: &str, strategy: SummarizationStrategy) -> usize {
     let big = "x".repeat(10_000);
-    let history: Vec<Value> = (0..142)
-        .map(|i| {
-            let role = if i % 2 == 0 { "user" } else { "assistant" };
-            serde_json::json!({"role": role, "content": format!("m{i} {big}")})
-        })
-        .collect();
-    ns.create_raw(serde_json::json!({
-        "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext",
-        "metadata": {"name": name},
-        "spec": {"modelName": "m", "sessionID": name, "summarizationStrategy": strategy,
-                 "maxTokens": 20000, "contextHistory": history}
-    }))
-    .unwrap();
-    history.len()
+    let history = messages_of(142, |i| format!("m{i} {big}"));
+    let len = history.len();
+    ns.put(
+        context(name)
+            .strategy(strategy)
+            .max_tokens(20000)
+            .history(history)
+            .build(),
+    );
+    len
 }
 
 /// Issue #10: the live object stays within its byte budget: the oldest turns are sealed into
@@ -604,7 +596,10 @@ fn near_limit(ns: &Namespace, name: &str, strategy: &str) -> usize {
 /// strategy.
 #[test]
 fn a_context_over_its_budget_seals_its_oldest_turns() {
-    for strategy in ["truncate", "summarize_oldest"] {
+    for strategy in [
+        SummarizationStrategy::Truncate,
+        SummarizationStrategy::SummarizeOldest,
+    ] {
         let ns = cp().namespace("chatbig");
         let fake = fake();
         let before = near_limit(&ns, "big", strategy);
@@ -625,14 +620,14 @@ fn a_context_over_its_budget_seals_its_oldest_turns() {
             .map_or(0, String::len);
         assert!(
             size <= 24 * 1024 + summary,
-            "{strategy}: the live object is {size} bytes ({summary} of summary)"
+            "{strategy:?}: the live object is {size} bytes ({summary} of summary)"
         );
         assert_eq!(
             o.spec.context_history[stored - 2].content,
             "one more question"
         );
         let segments = ns.segments();
-        assert!(!segments.is_empty(), "{strategy}");
+        assert!(!segments.is_empty(), "{strategy:?}");
         for s in &segments {
             assert_eq!(s.metadata.owner_references.as_ref().unwrap()[0].name, "big");
             assert!(
@@ -649,7 +644,7 @@ fn a_context_over_its_budget_seals_its_oldest_turns() {
         assert_eq!(
             sealed as usize + stored,
             before + 2,
-            "{strategy}: nothing lost"
+            "{strategy:?}: nothing lost"
         );
         assert!(o.spec.context_history[0]
             .content
@@ -659,7 +654,7 @@ fn a_context_over_its_budget_seals_its_oldest_turns() {
         for (i, c) in exported.iter().take(before).enumerate() {
             assert!(c.starts_with(&format!("m{i} ")), "message {i} in order");
         }
-        if strategy == "truncate" {
+        if strategy == SummarizationStrategy::Truncate {
             assert!(
                 summarizing(&fake).is_empty(),
                 "sealing needs no Claude call"
@@ -677,29 +672,11 @@ fn a_context_over_its_budget_seals_its_oldest_turns() {
 #[test]
 fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
     let ns = cp().namespace("chatcount");
-    let history: Vec<kubectl_mcp::model::resource::Message> = (0..10)
+    let history: Vec<_> = (0..10)
         .flat_map(|i| {
             [
-                kubectl_mcp::model::resource::Message {
-                    role: Role::User,
-                    content: format!("question number {i} about nodes"),
-                    timestamp: None,
-                    tokens: None,
-                    id: None,
-                    markers: Vec::new(),
-                    author: None,
-                    blocks: Vec::new(),
-                },
-                kubectl_mcp::model::resource::Message {
-                    role: Role::Assistant,
-                    content: format!("answer number {i} about nodes"),
-                    timestamp: None,
-                    tokens: None,
-                    id: None,
-                    markers: Vec::new(),
-                    author: None,
-                    blocks: Vec::new(),
-                },
+                user(&format!("question number {i} about nodes")),
+                assistant(&format!("answer number {i} about nodes")),
             ]
         })
         .collect();
@@ -719,11 +696,12 @@ fn an_estimate_near_the_budget_is_checked_with_count_tokens() {
     for (name, factor, want_all) in [("fits", 1.0, true), ("over", 2.0, false)] {
         let fake = fake();
         fake.configure(|c| c.token_factor = factor);
-        ns.create_raw(serde_json::json!({
-            "apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext", "metadata": {"name": name},
-            "spec": {"modelName": "m", "sessionID": name, "maxTokens": budget, "contextHistory": history}
-        }))
-        .unwrap();
+        ns.put(
+            context(name)
+                .max_tokens(budget as u32)
+                .history(history.clone())
+                .build(),
+        );
         chat(&ns, &fake)
             .args([name, "-m", "next"])
             .assert()
@@ -1318,11 +1296,11 @@ fn a_one_hour_cache_ttl_survives_a_pause_and_is_priced_as_such() {
 fn a_paused_answer_is_continued_and_stored_whole() {
     let ns = cp().namespace("paused");
     let fake = fake();
-    fake.push_fault(Fault::StopReason {
-        text: "Part one,".into(),
-        stop_reason: "pause_turn".into(),
-    });
-    fake.push_fault(Fault::Reply(" part two.".into()));
+    fake.play(
+        Script::new()
+            .stop("Part one,", "pause_turn")
+            .answer(" part two."),
+    );
     chat(&ns, &fake)
         .args(["p", "--model", "claude-haiku-4-5", "-m", "tell me all"])
         .assert()
@@ -1535,9 +1513,7 @@ fn server_side_compaction_is_stored_sent_back_and_seals_what_it_replaced() {
 
     // Four turns of ~13,000 tokens each: the fourth request passes the 50,000-token trigger.
     let question = |t: usize| format!("[T:t{t}] {}", "why does the pod restart? ".repeat(2_000));
-    for t in 0..4 {
-        fake.push_fault(Fault::Reply(format!("answer {t}")));
-    }
+    fake.play((0..4).fold(Script::new(), |s, t| s.answer(&format!("answer {t}"))));
     let mut c = chat(&ns, &fake);
     c.args([
         "s",

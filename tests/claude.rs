@@ -6,12 +6,13 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fake_claude::{Config, FakeClaude, Fault};
+use fake_claude::{Config, FakeClaude, Fault, Script};
 use kubectl_mcp::claude::{
     ClaudeClient, ClaudeConfig, ClaudeError, Credentials, MessagesRequest, RetryPolicy, Secret,
 };
 use kubectl_mcp::engine::window::{self, Input};
-use kubectl_mcp::model::resource::{Message, Role};
+use kubectl_mcp::model::fixtures::{self, assistant, user};
+use kubectl_mcp::model::resource::Role;
 use serde_json::json;
 
 const KEY: &str = "sk-ant-test-0123456789-SECRET";
@@ -44,28 +45,7 @@ async fn fake() -> FakeClaude {
 }
 
 fn request(text: &str) -> MessagesRequest {
-    let history = vec![
-        Message {
-            role: Role::User,
-            content: "hello".into(),
-            timestamp: None,
-            tokens: None,
-            id: None,
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        },
-        Message {
-            role: Role::Assistant,
-            content: "hi!".into(),
-            timestamp: None,
-            tokens: None,
-            id: None,
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        },
-    ];
+    let history = vec![user("hello"), assistant("hi!")];
     let w = window::build(&Input {
         system_prompt: Some("be brief"),
         summary: None,
@@ -230,8 +210,7 @@ async fn retry_after_ms_is_preferred_and_a_far_retry_after_gives_up_at_once() {
 #[tokio::test]
 async fn two_529s_then_success_is_one_answer() {
     let fake = fake().await;
-    fake.push_fault(Fault::status(529));
-    fake.push_fault(Fault::status(529));
+    fake.play(Script::new().overloaded(2));
     let mut deltas = 0;
     let reply = client(&fake)
         .stream(&request("x"), &mut |_| deltas += 1)
@@ -542,8 +521,7 @@ fn the_key_never_appears_in_logs_at_any_level() {
         .unwrap();
     rt.block_on(async {
         let fake = fake().await;
-        fake.push_fault(Fault::status(529));
-        fake.push_fault(Fault::status(401));
+        fake.play(Script::new().overloaded(1).fail(401, 1));
         let c = client(&fake);
         let _ = c.send(&request("x")).await;
         let _ = c.stream(&request("y"), &mut |_| {}).await;
@@ -734,24 +712,7 @@ async fn a_count_tokens_429_does_not_delay_messages() {
 /// characters a token) and `turns` earlier turns, as the window engine builds it.
 fn long_request(model: &str, system_tokens: usize, turns: usize, new: &str) -> MessagesRequest {
     let system = "word ".repeat(system_tokens * 4 / 5);
-    let mut history = Vec::new();
-    for i in 0..turns {
-        for (role, text) in [
-            (Role::User, format!("question {i}")),
-            (Role::Assistant, format!("answer {i}")),
-        ] {
-            history.push(Message {
-                role,
-                content: text,
-                timestamp: None,
-                tokens: None,
-                id: None,
-                markers: Vec::new(),
-                author: None,
-                blocks: Vec::new(),
-            });
-        }
-    }
+    let history = fixtures::turns(turns);
     let w = window::build(&Input {
         system_prompt: Some(&system),
         summary: None,
@@ -987,12 +948,9 @@ async fn a_paused_turn_is_continued() {
     assert!(err.to_string().contains("prefill"), "{err}");
 
     // Always pausing: given up after the bound, the answer so far returned as paused.
-    for i in 0..10 {
-        fake.push_fault(Fault::StopReason {
-            text: format!(" part {i}"),
-            stop_reason: "pause_turn".into(),
-        });
-    }
+    fake.play((0..10).fold(Script::new(), |s, i| {
+        s.stop(&format!(" part {i}"), "pause_turn")
+    }));
     let before = fake.message_requests().len();
     let reply = c.send(&request("y")).await.unwrap();
     assert_eq!(reply.continuations, kubectl_mcp::claude::MAX_CONTINUATIONS);

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use base64::Engine;
+use common::conversation::conversation;
 use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::FakeClaude;
 use kube::api::{Patch, PatchParams};
@@ -32,15 +33,11 @@ fn context(ns: &Namespace) -> ClaudeModelContext {
 /// A context `d` of 12 turns whose older ones are sealed into at least two segments, read
 /// once through `state`'s cache (the window reaches them).
 fn sealed_context(ns: &Namespace, fake: &FakeClaude, state: &Path) {
-    let mut cmd = run(ns, fake, state);
-    cmd.args(["chat", "d", "--model", "m", "--max-tokens", "60000"])
-        .env("KUBECTL_MCP_LIVE_BYTES", "8KiB");
-    for t in 0..12 {
-        cmd.arg("-m")
-            .arg(format!("[T:{t}] {}", "worth keeping. ".repeat(60)));
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    conversation("d")
+        .args(&["--max-tokens", "60000"])
+        .live_bytes("8KiB")
+        .tagged_turns(12, &"worth keeping. ".repeat(60))
+        .grow(run(ns, fake, state));
     let out = run(ns, fake, state)
         .args([
             "chat",

@@ -16,13 +16,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::{ControlPlane, Namespace};
-use k8s_openapi::ByteString;
-use kube::api::{ObjectMeta, Patch, PatchParams, PostParams};
+use kube::api::{Patch, PatchParams, PostParams};
 use kube::Api;
-use kubectl_mcp::model::resource::{ClaudeModelContext, Message};
-use kubectl_mcp::model::segment::{
-    ClaudeModelContextSegment, ClaudeModelContextSegmentSpec, CONTEXT_UID_LABEL, ENCODING,
-};
+use kubectl_mcp::model::fixtures::{self, MessageFixture};
+use kubectl_mcp::model::resource::{ClaudeModelContext, Message, Role};
+use kubectl_mcp::model::segment::ClaudeModelContextSegment;
 use rmcp::model::ReadResourceRequestParams;
 use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
 use rmcp::ServiceExt;
@@ -70,47 +68,32 @@ fn huge(ns: &Namespace) -> u64 {
             let head = format!("[message {i}] ");
             let body = "lorem ipsum dolor sit amet, consectetur adipiscing elit. "
                 .repeat(message_bytes() / 57);
-            serde_json::from_value(json!({
-                "role": if i % 2 == 0 { "user" } else { "assistant" },
-                "content": head + &body,
-                "id": format!("{i:016x}"),
-            }))
-            .unwrap()
+            let role = if i % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            };
+            fixtures::message(role, &(head + &body)).with_id(&format!("{i:016x}"))
         })
         .collect();
     let text: u64 = messages.iter().map(|m| m.content.len() as u64).sum();
-    let (data, bytes) = kubectl_mcp::model::segment::encode(&messages).unwrap();
-    let digest = kubectl_mcp::model::digest::digest(&messages);
-    drop(messages);
     common::block_on(async {
         let client = ns.cp.client().await;
         let contexts: Api<ClaudeModelContext> = Api::namespaced(client.clone(), &ns.name);
         let obj = contexts.get("huge").await.unwrap();
-        let uid = obj.metadata.uid.clone().unwrap();
         let owner = kube::Resource::controller_owner_ref(&obj, &()).unwrap();
+        // Encoded once and listed under 20 names (a reader cannot tell).
+        let first = fixtures::segment(&obj, 0, 1, &messages, Some(owner));
+        drop(messages);
         let segs: Api<ClaudeModelContextSegment> = Api::namespaced(client, &ns.name);
         let turns = u64::from(PER_SEGMENT / 2);
         let mut refs = Vec::new();
         for s in 0..SEGMENTS {
-            let seg = ClaudeModelContextSegment {
-                metadata: ObjectMeta {
-                    name: Some(kubectl_mcp::model::segment::name_for("huge", s)),
-                    labels: Some([(CONTEXT_UID_LABEL.to_string(), uid.clone())].into()),
-                    owner_references: Some(vec![owner.clone()]),
-                    ..Default::default()
-                },
-                spec: ClaudeModelContextSegmentSpec {
-                    context: "huge".into(),
-                    sequence: s,
-                    first_turn: u64::from(s) * turns + 1,
-                    last_turn: u64::from(s + 1) * turns,
-                    messages: PER_SEGMENT,
-                    bytes,
-                    digest: digest.clone(),
-                    encoding: ENCODING.into(),
-                    data: ByteString(data.clone()),
-                },
-            };
+            let mut seg = first.clone();
+            seg.metadata.name = Some(kubectl_mcp::model::segment::name_for("huge", s));
+            seg.spec.sequence = s;
+            seg.spec.first_turn = u64::from(s) * turns + 1;
+            seg.spec.last_turn = u64::from(s + 1) * turns;
             let created = segs.create(&PostParams::default(), &seg).await.unwrap();
             refs.push(created.reference());
         }

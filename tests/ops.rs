@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{block_on, stderr, stdout, ControlPlane, Namespace};
 use fake_claude::FakeClaude;
+use kubectl_mcp::model::fixtures::{context, turns, user};
 use kubectl_mcp::model::resource::Role;
 use predicates::str::contains;
 use serde_json::{json, Value};
@@ -28,17 +29,6 @@ fn with_claude(mut cmd: assert_cmd::Command, fake: &FakeClaude) -> assert_cmd::C
 
 fn raw(name: &str, spec: Value) -> Value {
     json!({"apiVersion": "mcp.dev/v1alpha1", "kind": "ClaudeModelContext", "metadata": {"name": name}, "spec": spec})
-}
-
-fn chat_history(turns: usize) -> Vec<Value> {
-    (0..turns)
-        .flat_map(|i| {
-            [
-                json!({"role": "user", "content": format!("question {i}")}),
-                json!({"role": "assistant", "content": format!("answer {i}")}),
-            ]
-        })
-        .collect()
 }
 
 #[test]
@@ -187,11 +177,7 @@ fn expire_over_300_contexts_in_3_namespaces_does_exactly_the_expected_set() {
 fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
     let ns = ControlPlane::with_crd().namespace("summarize");
     let fake = fake();
-    ns.create_raw(raw(
-        "long",
-        json!({"modelName": "m", "sessionID": "long", "contextHistory": chat_history(10)}),
-    ))
-    .unwrap();
+    ns.put(context("long").history(turns(10)).build());
     // Dry run: nothing is called or changed.
     with_claude(ns.mcp(), &fake)
         .args(["summarize", "long", "--keep-last", "3", "--dry-run"])
@@ -537,11 +523,7 @@ fn export_of_several_all_and_all_namespaces_gives_one_list_or_one_stream() {
     let a = cp.namespace("exportall-a");
     let b = cp.namespace("exportall-b");
     for (ns, name, team) in [(&a, "one", "sre"), (&a, "two", "dev"), (&b, "three", "sre")] {
-        ns.create_raw(raw(
-            name,
-            json!({"modelName": "m", "sessionID": name, "contextHistory": chat_history(3)}),
-        ))
-        .unwrap();
+        ns.put(context(name).history(turns(3)).build());
         block_on(async {
             let api: kube::Api<kubectl_mcp::model::resource::ClaudeModelContext> =
                 kube::Api::namespaced(cp.client().await, &ns.name);
@@ -735,13 +717,11 @@ fn search_finds_every_mention_among_1000_contexts_sealed_turns_and_summaries_inc
         .context_history
         .iter()
         .any(|m| m.content.contains(needle)));
-    other
-        .create_raw(raw(
-            "elsewhere",
-            json!({"modelName": "m", "sessionID": "elsewhere",
-            "contextHistory": [{"role": "user", "content": format!("seen {needle}?")}]}),
-        ))
-        .unwrap();
+    other.put(
+        context("elsewhere")
+            .history(vec![user(&format!("seen {needle}?"))])
+            .build(),
+    );
 
     let started = Instant::now();
     let out = ns

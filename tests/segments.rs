@@ -9,6 +9,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::conversation::conversation;
 use common::{stderr, stdout, ControlPlane, Namespace};
 use fake_claude::FakeClaude;
 use kube::api::PostParams;
@@ -468,17 +469,11 @@ fn a_window_that_reaches_sealed_turns_reads_each_segment_once() {
     let ns = cp().namespace("segcache");
     let fake = common::fake_claude(KEY);
     let state = tempfile::tempdir().unwrap();
-    let mut cmd = process(&ns, &fake, state.path());
-    cmd.args(["chat", "w", "--model", "m", "--max-tokens", "60000"])
-        .env("KUBECTL_MCP_LIVE_BYTES", "8KiB");
-    for t in 0..12 {
-        cmd.arg("-m").arg(format!(
-            "[T:{t}] {}",
-            "a sentence worth keeping. ".repeat(40)
-        ));
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    conversation("w")
+        .args(&["--max-tokens", "60000"])
+        .live_bytes("8KiB")
+        .tagged_turns(12, &"a sentence worth keeping. ".repeat(40))
+        .grow(process(&ns, &fake, state.path()));
     let sealed = the_context(&ns).status.unwrap().segments;
     assert!(sealed.len() >= 2, "{} segments", sealed.len());
     let sent_oldest = |fake: &FakeClaude| {

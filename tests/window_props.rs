@@ -2,6 +2,7 @@
 //! histories, including hand-written-looking ones that do not alternate.
 
 use kubectl_mcp::engine::window::{self, Input, WindowError};
+use kubectl_mcp::model::fixtures;
 use kubectl_mcp::model::resource::{Message, Role};
 use proptest::prelude::*;
 
@@ -29,16 +30,7 @@ fn history() -> impl Strategy<Value = Vec<Message>> {
 }
 
 fn msg(role: Role, content: String) -> Message {
-    Message {
-        role,
-        content,
-        timestamp: None,
-        tokens: None,
-        id: None,
-        markers: Vec::new(),
-        author: None,
-        blocks: Vec::new(),
-    }
+    fixtures::message(role, &content)
 }
 
 /// Complete turns in `h[from..]`: user runs followed by an assistant run.

@@ -467,49 +467,17 @@ fn sealed_line(obj: &ClaudeModelContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::resource::{ClaudeModelContextSpec, Message};
+    use crate::model::fixtures::{assistant, context, user};
 
     #[test]
     fn describe_shows_spec_status_and_transcript() {
-        let mut obj = ClaudeModelContext::new(
-            "demo",
-            ClaudeModelContextSpec {
-                model_name: "claude-haiku-4-5".into(),
-                session_id: "demo".into(),
-                max_tokens: Some(4000),
-                max_output_tokens: None,
-                history_size: None,
-                context_history: vec![
-                    Message {
-                        role: Role::User,
-                        content: "hi".into(),
-                        timestamp: None,
-                        tokens: None,
-                        id: None,
-                        markers: Vec::new(),
-                        author: None,
-                        blocks: Vec::new(),
-                    },
-                    Message {
-                        role: Role::Assistant,
-                        content: "hello\nthere".into(),
-                        timestamp: None,
-                        tokens: None,
-                        id: None,
-                        markers: Vec::new(),
-                        author: None,
-                        blocks: Vec::new(),
-                    },
-                ],
-                system_prompt: Some("be brief".into()),
-                summarization_strategy: Default::default(),
-                expiration_time: None,
-                idle_ttl: None,
-                cache_ttl: None,
-                redaction: None,
-            },
-        );
-        obj.metadata.namespace = Some("team".into());
+        let obj = context("demo")
+            .model("claude-haiku-4-5")
+            .max_tokens(4000)
+            .system("be brief")
+            .namespace("team")
+            .history(vec![user("hi"), assistant("hello\nthere")])
+            .build();
         let mut out = Vec::new();
         describe(&mut out, &obj, &obj.spec.context_history, Timestamp::now()).unwrap();
         let s = String::from_utf8(out).unwrap();

@@ -416,36 +416,15 @@ fn compare(a: &Row, b: &Row, key: SortKey) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::resource::{ClaudeModelContextSpec, ClaudeModelContextStatus, ContextState};
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    use crate::model::fixtures::context;
 
     fn ctx(name: &str, tokens: u64, created_ago_s: i64, now: Timestamp) -> ClaudeModelContext {
-        let mut o = ClaudeModelContext::new(
-            name,
-            ClaudeModelContextSpec {
-                model_name: "claude-haiku-4-5".into(),
-                session_id: format!("Session {name}"),
-                max_tokens: None,
-                max_output_tokens: None,
-                history_size: None,
-                context_history: vec![],
-                system_prompt: None,
-                summarization_strategy: Default::default(),
-                expiration_time: None,
-                idle_ttl: None,
-                cache_ttl: None,
-                redaction: None,
-            },
-        );
-        o.metadata.namespace = Some("default".into());
-        o.metadata.creation_timestamp =
-            Some(Time(now - jiff::SignedDuration::from_secs(created_ago_s)));
-        o.status = Some(ClaudeModelContextStatus {
-            current_state: Some(ContextState::Active),
-            token_count: Some(tokens),
-            ..Default::default()
-        });
-        o
+        context(&format!("Session {name}"))
+            .named(name)
+            .model("claude-haiku-4-5")
+            .created(now - jiff::SignedDuration::from_secs(created_ago_s))
+            .token_count(tokens)
+            .build()
     }
 
     #[test]

@@ -146,18 +146,7 @@ pub use crate::model::digest::{fingerprint, short_hex};
 mod tests {
     use super::*;
 
-    fn m(role: Role, c: &str) -> Message {
-        Message {
-            role,
-            content: c.into(),
-            timestamp: None,
-            tokens: None,
-            id: None,
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        }
-    }
+    use crate::model::fixtures::message as m;
 
     #[test]
     fn the_request_carries_the_previous_summary_and_the_turns() {

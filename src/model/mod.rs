@@ -8,6 +8,8 @@ pub mod catalog;
 mod context;
 mod crd;
 pub mod digest;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod naming;
 pub mod portable;
 pub mod resource;

@@ -227,19 +227,10 @@ pub fn stitch(archived: Vec<Message>, live: &[Message]) -> Vec<Message> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::resource::Role;
+    use crate::model::fixtures::{user, MessageFixture};
 
     fn msg(id: &str, c: &str) -> Message {
-        Message {
-            role: Role::User,
-            content: c.into(),
-            timestamp: None,
-            tokens: None,
-            id: Some(id.into()),
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        }
+        user(c).with_id(id)
     }
 
     #[test]

@@ -307,8 +307,7 @@ async fn act(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::resource::{ClaudeModelContextSpec, ClaudeModelContextStatus};
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    use crate::model::fixtures::context;
 
     fn ctx(
         expires: Option<&str>,
@@ -316,29 +315,16 @@ mod tests {
         last_active_ago: i64,
         now: Timestamp,
     ) -> ClaudeModelContext {
-        let mut o = ClaudeModelContext::new(
-            "x",
-            ClaudeModelContextSpec {
-                model_name: "m".into(),
-                session_id: "x".into(),
-                max_tokens: None,
-                max_output_tokens: None,
-                history_size: None,
-                context_history: vec![],
-                system_prompt: None,
-                summarization_strategy: Default::default(),
-                expiration_time: expires.map(|t| t.parse().unwrap()),
-                idle_ttl: ttl.map(str::to_string),
-                cache_ttl: None,
-                redaction: None,
-            },
-        );
-        o.metadata.creation_timestamp = Some(Time(now - SignedDuration::from_hours(1000)));
-        o.status = Some(ClaudeModelContextStatus {
-            last_activity_time: Some(now - SignedDuration::from_secs(last_active_ago)),
-            ..Default::default()
-        });
-        o
+        let mut c = context("x")
+            .created(now - SignedDuration::from_hours(1000))
+            .active_at(now - SignedDuration::from_secs(last_active_ago));
+        if let Some(t) = expires {
+            c = c.expires_at(t.parse().unwrap());
+        }
+        if let Some(t) = ttl {
+            c = c.idle_ttl(t);
+        }
+        c.build()
     }
 
     #[test]

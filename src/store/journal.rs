@@ -336,26 +336,16 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::resource::Role;
+    use crate::model::fixtures::{assistant, user};
 
     fn entry(q: &str) -> Entry {
-        let m = |role, c: &str| Message {
-            role,
-            content: c.into(),
-            timestamp: None,
-            tokens: None,
-            id: None,
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        };
         Entry {
             server: "https://k".into(),
             namespace: "ns".into(),
             name: "demo".into(),
             session: "demo".into(),
-            question: m(Role::User, q),
-            answer: m(Role::Assistant, "a"),
+            question: user(q),
+            answer: assistant("a"),
         }
     }
 

@@ -692,20 +692,12 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::fixtures::{message, MessageFixture};
     use crate::model::resource::Role;
     use std::io::Write;
 
     fn msg(role: Role, content: &str) -> Message {
-        Message {
-            role,
-            content: content.into(),
-            timestamp: None,
-            tokens: None,
-            id: Some(format!("id-{content}")),
-            markers: Vec::new(),
-            author: None,
-            blocks: Vec::new(),
-        }
+        message(role, content).with_id(&format!("id-{content}"))
     }
 
     #[test]

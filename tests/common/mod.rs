@@ -7,6 +7,7 @@
 //! the script stops it when the binary exits.
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod conversation;
 pub mod proxy;
 pub mod tmux;
 
@@ -377,6 +378,24 @@ impl Namespace {
             .await
             .unwrap();
         });
+    }
+
+    /// Store a context built with `kubectl_mcp::model::fixtures` in this namespace, as a
+    /// script would write it (its status is left to the tool), returning the apiserver's copy.
+    pub fn put(
+        &self,
+        mut obj: kubectl_mcp::model::resource::ClaudeModelContext,
+    ) -> kubectl_mcp::model::resource::ClaudeModelContext {
+        obj.metadata.namespace = None;
+        obj.metadata.uid = None;
+        obj.status = None;
+        block_on(async {
+            let api: Api<kubectl_mcp::model::resource::ClaudeModelContext> =
+                Api::namespaced(self.cp.client().await, &self.name);
+            api.create(&PostParams::default(), &obj)
+                .await
+                .expect("the apiserver stores the context")
+        })
     }
 
     /// Create a raw object as JSON (e.g. written by hand), returning the apiserver's answer.

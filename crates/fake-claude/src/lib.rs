@@ -241,6 +241,69 @@ impl Fault {
     }
 }
 
+/// What the fake does with the next Messages requests, in order, written so that a test reads
+/// as a sentence: `Script::new().overloaded(2).cut_after(3).answer("ok")`. Requests past the
+/// end of the script are answered as usual (the echo). Played with [`FakeClaude::play`].
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    faults: Vec<Fault>,
+}
+
+impl Script {
+    /// An empty script.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Then this fault.
+    pub fn then(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+
+    /// Then `times` answers with this HTTP status (see [`Fault::status`]).
+    pub fn fail(mut self, status: u16, times: usize) -> Self {
+        self.faults
+            .extend(std::iter::repeat_n(Fault::status(status), times));
+        self
+    }
+
+    /// Then `times` 529 `overloaded_error`s.
+    pub fn overloaded(self, times: usize) -> Self {
+        self.fail(529, times)
+    }
+
+    /// Then `times` 429 `rate_limit_error`s.
+    pub fn rate_limited(self, times: usize) -> Self {
+        self.fail(429, times)
+    }
+
+    /// Then a stream cut after this many text deltas.
+    pub fn cut_after(self, deltas: usize) -> Self {
+        self.then(Fault::CutStream {
+            after_deltas: deltas,
+        })
+    }
+
+    /// Then this answer instead of the echo.
+    pub fn answer(self, text: &str) -> Self {
+        self.then(Fault::Reply(text.to_string()))
+    }
+
+    /// Then `text`, stopped with this `stop_reason`.
+    pub fn stop(self, text: &str, stop_reason: &str) -> Self {
+        self.then(Fault::StopReason {
+            text: text.to_string(),
+            stop_reason: stop_reason.to_string(),
+        })
+    }
+
+    /// The faults, in order.
+    pub fn faults(&self) -> &[Fault] {
+        &self.faults
+    }
+}
+
 /// One request as the fake received it.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
@@ -444,6 +507,11 @@ impl FakeClaude {
     /// Queue a fault for the next request (faults are used once each, in order).
     pub fn push_fault(&self, fault: Fault) {
         self.lock().faults.push_back(fault);
+    }
+
+    /// Queue every step of `script` behind any faults already queued.
+    pub fn play(&self, script: Script) {
+        self.lock().faults.extend(script.faults);
     }
 
     /// Move the fake's clock ahead (cache entries expire on it: 5 minutes, or 1 hour).

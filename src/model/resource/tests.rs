@@ -42,6 +42,7 @@ fn new_segments_are_numbered_after_removed_ones() {
 }
 
 use super::*;
+use crate::model::fixtures::{context, message, MessageFixture};
 use serde_json::json;
 
 fn schema_of(path: &[&str]) -> serde_json::Value {
@@ -157,63 +158,30 @@ fn no_field_is_nullable_so_kubectl_explain_shows_every_type() {
     assert_eq!(schema_of(&["spec", "historySize"])["type"], "integer");
 }
 
-fn msg(role: Role, content: &str, id: Option<&str>) -> Message {
-    Message {
-        role,
-        content: content.into(),
-        timestamp: None,
-        tokens: None,
-        id: id.map(str::to_string),
-        markers: Vec::new(),
-        author: None,
-        blocks: Vec::new(),
-    }
-}
-
 fn with_segments(history: Vec<Message>, sealed: &[Message]) -> ClaudeModelContext {
-    let mut obj = ClaudeModelContext::new(
-        "x",
-        ClaudeModelContextSpec {
-            model_name: "m".into(),
-            session_id: "x".into(),
-            max_tokens: None,
-            max_output_tokens: None,
-            history_size: None,
-            context_history: history,
-            system_prompt: None,
-            summarization_strategy: SummarizationStrategy::Truncate,
-            expiration_time: None,
-            idle_ttl: None,
-            cache_ttl: None,
-            redaction: None,
-        },
-    );
-    obj.status = Some(ClaudeModelContextStatus {
-        segments: vec![SegmentRef {
-            name: "x-seg-000000".into(),
-            sequence: 0,
-            first_turn: 1,
-            last_turn: 1,
-            turns: count_turns(sealed) as u64,
-            messages: sealed.len() as u32,
-            bytes: 1,
-            digest: crate::model::digest::digest(sealed),
-        }],
-        ..Default::default()
-    });
-    obj
+    let listed = SegmentRef {
+        name: "x-seg-000000".into(),
+        sequence: 0,
+        first_turn: 1,
+        last_turn: 1,
+        turns: count_turns(sealed) as u64,
+        messages: sealed.len() as u32,
+        bytes: 1,
+        digest: crate::model::digest::digest(sealed),
+    };
+    context("x").sealed(listed).history(history).build()
 }
 
 #[test]
 fn a_pending_trim_is_the_sealed_messages_and_nothing_that_looks_like_them() {
     let sealed = [
-        msg(Role::User, "continue", Some("a")),
-        msg(Role::Assistant, "ok", Some("b")),
+        message(Role::User, "continue").with_id("a"),
+        message(Role::Assistant, "ok").with_id("b"),
     ];
     // Sealed, not yet removed: counted once.
     let mut live = sealed.to_vec();
-    live.push(msg(Role::User, "continue", Some("c")));
-    live.push(msg(Role::Assistant, "ok", Some("d")));
+    live.push(message(Role::User, "continue").with_id("c"));
+    live.push(message(Role::Assistant, "ok").with_id("d"));
     let obj = with_segments(live.clone(), &sealed);
     assert_eq!(obj.pending_trim(), 2);
     assert_eq!(obj.history_offset(), 0);
@@ -230,14 +198,14 @@ fn a_pending_trim_is_the_sealed_messages_and_nothing_that_looks_like_them() {
 #[test]
 fn the_summary_reach_is_counted_from_the_start_of_the_conversation() {
     let sealed = [
-        msg(Role::User, "q1", Some("a")),
-        msg(Role::Assistant, "a1", Some("b")),
+        message(Role::User, "q1").with_id("a"),
+        message(Role::Assistant, "a1").with_id("b"),
     ];
     let live = vec![
-        msg(Role::User, "q2", Some("c")),
-        msg(Role::Assistant, "a2", Some("d")),
-        msg(Role::User, "q3", Some("e")),
-        msg(Role::Assistant, "a3", Some("f")),
+        message(Role::User, "q2").with_id("c"),
+        message(Role::Assistant, "a2").with_id("d"),
+        message(Role::User, "q3").with_id("e"),
+        message(Role::Assistant, "a3").with_id("f"),
     ];
     let mut obj = with_segments(live, &sealed);
     assert_eq!(obj.summary_covers(), 0, "no summary, no reach");
