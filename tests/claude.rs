@@ -310,7 +310,7 @@ async fn a_stalled_request_is_retried_like_a_connection_error() {
     let fake = fake().await;
     fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(3)));
     let mut c = client(&fake).config().clone();
-    c.idle_timeout = Duration::from_millis(400);
+    c.first_byte_timeout = Duration::from_millis(400);
     let c = ClaudeClient::new(c).unwrap();
     let start = Instant::now();
     // Nothing was shown: the stall is retried, and the second attempt answers.
@@ -318,12 +318,83 @@ async fn a_stalled_request_is_retried_like_a_connection_error() {
     assert_eq!(reply.text, "You said: x");
     assert!(start.elapsed() >= Duration::from_millis(400));
     assert_eq!(fake.message_requests().len(), 2, "one stall, one retry");
-    // Every attempt stalling: a timeout after the retries.
+    // Every attempt stalling: a timeout after the retries, naming the URL and the setting.
     for _ in 0..3 {
         fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(3)));
     }
     let err = c.stream(&request("y"), &mut |_| {}).await.unwrap_err();
     assert!(matches!(err, ClaudeError::Timeout { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains(&fake.base_url()), "{msg}");
+    assert!(msg.contains("KUBECTL_MCP_FIRST_BYTE_TIMEOUT"), "{msg}");
+    assert!(msg.contains("gave up after 3 attempts"), "{msg}");
+}
+
+/// Issue #24 item 2: one call, every attempt, backoff and wait included, ends within the
+/// call's limit: no retry begins that it could not hold, and the error says how long it took
+/// in all and which two settings to change.
+#[tokio::test]
+async fn a_call_never_outlasts_its_limit_however_many_retries_are_allowed() {
+    let fake = fake().await;
+    let mut c = client(&fake).config().clone();
+    c.first_byte_timeout = Duration::from_millis(700);
+    c.call_timeout = Duration::from_millis(2000);
+    c.retry.max_retries = 10;
+    let c = ClaudeClient::new(c).unwrap();
+    for _ in 0..10 {
+        fake.push_fault(Fault::SlowFirstByte(Duration::from_secs(5)));
+    }
+    let start = Instant::now();
+    let err = c.send(&request("x")).await.unwrap_err();
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(2300), "took {took:?}");
+    assert!(took >= Duration::from_millis(1300), "took {took:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("KUBECTL_MCP_CALL_TIMEOUT"), "{msg}");
+    assert!(msg.contains("in all"), "{msg}");
+    let attempts = fake.message_requests().len();
+    assert!((2..=4).contains(&attempts), "{attempts} attempts");
+    // count_tokens meets the same limit.
+    for _ in 0..10 {
+        fake.push_count_fault(Fault::status(503).with_header("retry-after", "1"));
+    }
+    let start = Instant::now();
+    assert!(c.count_tokens(&request("x")).await.is_err());
+    assert!(
+        start.elapsed() < Duration::from_millis(2300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// Issue #24 item 1: without `retry-after`, waits between attempts grow (0.5 s doubling) and
+/// are jittered, so that clients retrying together do not stay in step.
+#[tokio::test]
+async fn backoff_grows_between_attempts_and_is_jittered() {
+    let fake = fake().await;
+    let mut c = client(&fake).config().clone();
+    c.retry = RetryPolicy::default();
+    c.retry.max_retries = 3;
+    let c = ClaudeClient::new(c).unwrap();
+    for _ in 0..3 {
+        fake.push_fault(Fault::status(503).without_header("retry-after"));
+    }
+    c.send(&request("x")).await.unwrap();
+    let at: Vec<Instant> = fake.message_requests().iter().map(|r| r.at).collect();
+    assert_eq!(at.len(), 4);
+    let gaps: Vec<f64> = at.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+    for (gap, base) in gaps.iter().zip([0.5, 1.0, 2.0]) {
+        assert!(
+            *gap >= base * 0.75 - 0.01 && *gap <= base + 0.25,
+            "gaps {gaps:?}"
+        );
+    }
+    assert!(gaps[0] < gaps[1] && gaps[1] < gaps[2], "{gaps:?}");
+    // Jitter: a policy's waits for one retry differ from call to call.
+    let p = RetryPolicy::default();
+    let waits: std::collections::BTreeSet<u128> =
+        (0..20).map(|_| p.backoff(1).as_micros()).collect();
+    assert!(waits.len() > 10, "{waits:?}");
 }
 
 /// Issue #12 (resilient streams): a stream cut after some text is retried when nothing was

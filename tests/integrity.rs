@@ -590,9 +590,29 @@ fn input_and_answers_are_bounded() {
 }
 
 #[test]
-fn an_endpoint_that_never_answers_fails_within_the_stall_timeout() {
+fn an_endpoint_that_never_answers_fails_within_the_first_byte_limit() {
     let ns = cp().namespace("stall");
-    // Accepts connections and never says a word.
+    let addr = silent_endpoint();
+    let start = Instant::now();
+    ns.mcp()
+        .env("ANTHROPIC_BASE_URL", format!("http://{addr}"))
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("KUBECTL_MCP_FIRST_BYTE_TIMEOUT", "2s")
+        .args(["chat", "s", "--model", "m", "-m", "hello?"])
+        .assert()
+        .code(1)
+        .stderr(contains("2s"))
+        .stderr(contains("KUBECTL_MCP_FIRST_BYTE_TIMEOUT"));
+    // Three attempts (a stall is retried like a connection error), each within the limit.
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+    let obj = the_context(&ns);
+    assert!(obj.spec.context_history.is_empty());
+    assert_eq!(obj.status.unwrap().current_state.unwrap().as_str(), "Error");
+}
+
+/// A server on loopback that accepts connections and never says a word.
+fn silent_endpoint() -> std::net::SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -601,21 +621,33 @@ fn an_endpoint_that_never_answers_fails_within_the_stall_timeout() {
             held.push(s);
         }
     });
+    addr
+}
+
+/// Issue #24 item 2, with nothing configured: an endpoint that accepts and never answers fails
+/// a scripted turn within 90 s (the call gives up at 80 s, every retry included), exit 1,
+/// nothing stored, and the message names the URL and the settings to change.
+#[test]
+fn an_endpoint_that_never_answers_fails_a_turn_within_90_seconds_by_default() {
+    let ns = cp().namespace("silent");
+    let addr = silent_endpoint();
     let start = Instant::now();
-    ns.mcp()
+    let out = ns
+        .mcp()
         .env("ANTHROPIC_BASE_URL", format!("http://{addr}"))
         .env("ANTHROPIC_API_KEY", KEY)
-        .env("KUBECTL_MCP_STALL_TIMEOUT", "2s")
         .args(["chat", "s", "--model", "m", "-m", "hello?"])
-        .assert()
-        .code(1)
-        .stderr(contains("2s"));
-    // Three attempts (a stall is retried like a connection error), each within the limit.
+        .output()
+        .unwrap();
     let took = start.elapsed();
-    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert!(took <= Duration::from_secs(90), "took {took:?}");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("http://{addr}")), "{err}");
+    assert!(err.contains("KUBECTL_MCP_CALL_TIMEOUT"), "{err}");
+    assert!(err.contains("in all"), "{err}");
     let obj = the_context(&ns);
-    assert!(obj.spec.context_history.is_empty());
-    assert_eq!(obj.status.unwrap().current_state.unwrap().as_str(), "Error");
+    assert!(obj.spec.context_history.is_empty(), "nothing stored");
 }
 
 #[test]

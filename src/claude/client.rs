@@ -22,6 +22,7 @@ use crate::model::resource::Role;
 use crate::model::size;
 
 mod config;
+mod models;
 mod stream;
 
 pub use self::config::*;
@@ -71,6 +72,9 @@ struct Failure {
     headers: Option<HeaderMap>,
     /// Retrying cannot help (spend limit) or must not happen (text already shown).
     final_: bool,
+    /// How long an answer was arriving before the attempt failed (first to last event): time
+    /// that does not count against the call's limit, which bounds waiting, not reading.
+    progressed: Duration,
 }
 
 impl Failure {
@@ -80,7 +84,48 @@ impl Failure {
             status: None,
             headers: None,
             final_: true,
+            progressed: Duration::ZERO,
         }
+    }
+}
+
+/// One attempt of a call, as the stream reader needs it.
+pub(super) struct Attempt {
+    /// Its number, from 1.
+    n: u32,
+    /// The answer's request id.
+    request_id: Option<String>,
+    /// The call's deadline when the attempt began.
+    deadline: tokio::time::Instant,
+}
+
+/// The clock of one call: when it started and when it must have an answer arriving by
+/// ([`ClaudeConfig::call_timeout`] later, plus the time answers were arriving). Every wait of
+/// the call (a rate-limit gate, a backoff, a first byte) fits before the deadline, or is not
+/// begun.
+struct CallClock {
+    started: tokio::time::Instant,
+    deadline: tokio::time::Instant,
+}
+
+impl CallClock {
+    fn start(limit: Duration) -> Self {
+        let started = tokio::time::Instant::now();
+        Self {
+            started,
+            deadline: started + limit,
+        }
+    }
+
+    /// Time left before the deadline.
+    fn remaining(&self) -> Duration {
+        self.deadline
+            .saturating_duration_since(tokio::time::Instant::now())
+    }
+
+    /// Time an answer was arriving does not count.
+    fn credit(&mut self, progressed: Duration) {
+        self.deadline += progressed;
     }
 }
 
@@ -97,7 +142,7 @@ impl ClaudeClient {
                 config.base_url
             )));
         }
-        stall_timeout()?;
+        limits_from_env()?;
         // Log lines and the REPL's line history are checked against the key from now on,
         // wherever it came from (the environment, a Kubernetes Secret).
         super::key::remember(Self::secrets_of(&config));
@@ -164,14 +209,11 @@ impl ClaudeClient {
         self.masker().redact(s)
     }
 
-    /// A transport error as ours: timeout or connection failure.
-    fn transport(&self, e: &reqwest::Error, attempts: u32) -> ClaudeError {
+    /// A transport error as ours: timeout (of `waited`, the first-byte wait the request was
+    /// given) or connection failure.
+    fn transport(&self, e: &reqwest::Error, attempts: u32, waited: Duration) -> ClaudeError {
         if e.is_timeout() {
-            ClaudeError::Timeout {
-                base_url: self.config.shown_url(),
-                after: self.config.idle_timeout,
-                attempts,
-            }
+            self.no_first_byte(waited, attempts)
         } else {
             ClaudeError::Connection {
                 base_url: self.config.shown_url(),
@@ -181,7 +223,55 @@ impl ClaudeClient {
         }
     }
 
-    /// Read an error answer into a [`Failure`].
+    /// How long an attempt may wait for its first byte: the first-byte limit, or what is
+    /// left of the call's.
+    fn first_byte_wait(&self, clock: &CallClock) -> Duration {
+        self.config.first_byte_timeout.min(clock.remaining())
+    }
+
+    /// No answer's headers within `waited`: the first-byte limit, or the rest of the call's
+    /// when that was shorter (then the call's limit is the setting to name).
+    fn no_first_byte(&self, waited: Duration, attempts: u32) -> ClaudeError {
+        let setting = if waited < self.config.first_byte_timeout {
+            "KUBECTL_MCP_CALL_TIMEOUT"
+        } else {
+            "KUBECTL_MCP_FIRST_BYTE_TIMEOUT"
+        };
+        ClaudeError::Timeout {
+            base_url: self.config.shown_url(),
+            after: waited,
+            attempts,
+            setting: setting.to_string(),
+            in_all: None,
+        }
+    }
+
+    /// The error of a call that ends without an answer (its limit, or its retries, spent): a
+    /// timeout names both limits and says how long the call took in all; any other error is
+    /// the last attempt's.
+    fn out_of_time(&self, error: ClaudeError, clock: &CallClock) -> ClaudeError {
+        match error {
+            ClaudeError::Timeout {
+                base_url,
+                after,
+                attempts,
+                setting,
+                ..
+            } => ClaudeError::Timeout {
+                base_url,
+                after,
+                attempts,
+                setting: if setting == "KUBECTL_MCP_STALL_TIMEOUT" {
+                    setting
+                } else {
+                    "KUBECTL_MCP_FIRST_BYTE_TIMEOUT (each attempt) or KUBECTL_MCP_CALL_TIMEOUT (the whole call)".to_string()
+                },
+                in_all: Some(clock.started.elapsed()),
+            },
+            other => other,
+        }
+    }
+
     /// The error for a successful answer of content type `content_type` that is not an event
     /// stream: what it looks like, with its first line (masked, bounded, read within the
     /// stall limit).
@@ -234,15 +324,20 @@ impl ClaudeClient {
         let request_id = request_id(&headers);
         // An error body is read up to a cap: a proxy answering 50 MB of HTML must not end up
         // in memory, let alone on the terminal.
+        // And read within the stall limit: a body that trickles, or never ends, must not hold
+        // the call past its limits (what came by then is the message).
         let mut resp = resp;
         let mut raw = Vec::new();
-        while let Ok(Some(chunk)) = resp.chunk().await {
-            let room = ERROR_BODY_CAP - raw.len();
-            raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if raw.len() >= ERROR_BODY_CAP {
-                break;
+        let read = async {
+            while let Ok(Some(chunk)) = resp.chunk().await {
+                let room = ERROR_BODY_CAP - raw.len();
+                raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if raw.len() >= ERROR_BODY_CAP {
+                    break;
+                }
             }
-        }
+        };
+        let _ = tokio::time::timeout(self.config.idle_timeout, read).await;
         let body = String::from_utf8_lossy(&raw).into_owned();
         let parsed: Option<Value> = serde_json::from_str(&body).ok();
         let err = parsed.as_ref().and_then(|v| v.get("error"));
@@ -284,6 +379,7 @@ impl ClaudeClient {
             status: Some(status),
             headers: Some(headers),
             final_: spend_limit,
+            progressed: Duration::ZERO,
         }
     }
 
@@ -294,15 +390,19 @@ impl ClaudeClient {
         }
     }
 
-    /// Wait while a rate limit seen by any clone is in force.
-    async fn wait_gate(&self, limit: Limit) {
+    /// Wait while a rate limit seen by any clone is in force, but not past the call's
+    /// deadline (the attempt then meets the limit itself, and its answer decides).
+    async fn wait_gate(&self, limit: Limit, clock: &CallClock) {
         loop {
             let until = *self
                 .gate_of(limit)
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
+            let now = tokio::time::Instant::now();
             match until {
-                Some(t) if t > tokio::time::Instant::now() => tokio::time::sleep_until(t).await,
+                Some(t) if t > now && now < clock.deadline => {
+                    tokio::time::sleep_until(t.min(clock.deadline)).await
+                }
                 _ => return,
             }
         }
@@ -320,26 +420,36 @@ impl ClaudeClient {
     }
 
     /// After failed attempt `n`: sleep and return `Ok` to try again, or return the error to give.
+    /// A retry whose wait would end past the call's deadline is not begun.
     async fn after_failure(
         &self,
         what: &str,
         limit: Limit,
         n: u32,
         f: Failure,
+        clock: &mut CallClock,
     ) -> Result<(), ClaudeError> {
         if f.final_ {
             return Err(f.error);
         }
+        clock.credit(f.progressed);
         match self
             .config
             .retry
             .decide(n, f.status, f.headers.as_ref(), false)
         {
-            Decision::Stop => Err(f.error),
+            Decision::Stop => Err(self.out_of_time(f.error, clock)),
             Decision::TooFar(wait) => Err(ClaudeError::RetryTooFar {
                 retry_after: wait,
                 request_id: f.headers.as_ref().and_then(request_id),
             }),
+            Decision::Retry(delay) if delay >= clock.remaining() => {
+                tracing::debug!(
+                    "{what}: no retry, its wait of {:.1}s would pass the call's limit",
+                    delay.as_secs_f64()
+                );
+                Err(self.out_of_time(f.error, clock))
+            }
             Decision::Retry(delay) => {
                 if f.status == Some(429) {
                     self.close_gate_for(limit, delay);
@@ -364,18 +474,23 @@ impl ClaudeClient {
         }
     }
 
-    /// Run `attempt` until it succeeds, the policy says stop, or a failure is final.
+    /// Run `attempt` (given its number and how long it may wait for an answer) until it
+    /// succeeds, the policy says stop, a failure is final, or the call's limit is spent.
     async fn with_retries<T, F, Fut>(&self, what: &str, mut attempt: F) -> Result<T, ClaudeError>
     where
-        F: FnMut(u32) -> Fut,
+        F: FnMut(u32, Duration) -> Fut,
         Fut: std::future::Future<Output = Result<T, Failure>>,
     {
         let mut n = 1;
+        let mut clock = CallClock::start(self.config.call_timeout);
         loop {
-            self.wait_gate(Limit::CountTokens).await;
-            match attempt(n).await {
+            self.wait_gate(Limit::CountTokens, &clock).await;
+            match attempt(n, self.first_byte_wait(&clock)).await {
                 Ok(v) => return Ok(v),
-                Err(f) => self.after_failure(what, Limit::CountTokens, n, f).await?,
+                Err(f) => {
+                    self.after_failure(what, Limit::CountTokens, n, f, &mut clock)
+                        .await?
+                }
             }
             n += 1;
         }
@@ -388,21 +503,22 @@ impl ClaudeClient {
         self.stream_with(request, &mut |_: &str| {}, false).await
     }
 
-    /// POST `body` (a short call: `count_tokens`), within the stall limit; an error status
-    /// becomes a [`Failure`].
+    /// POST `body` (a short call: `count_tokens`), its whole answer within `wait`; an error
+    /// status becomes a [`Failure`].
     async fn post_json(
         &self,
         path: &str,
         body: &impl serde::Serialize,
         attempt: u32,
+        wait: Duration,
     ) -> Result<reqwest::Response, Failure> {
         let resp = self
             .post(path)
-            .timeout(self.config.idle_timeout)
+            .timeout(wait)
             .json(body)
             .send()
             .await
-            .map_err(|e| self.failure_from_transport(&e, attempt))?;
+            .map_err(|e| self.failure_from_transport(&e, attempt, wait))?;
         if resp.status().is_success() {
             Ok(resp)
         } else {
@@ -410,32 +526,50 @@ impl ClaudeClient {
         }
     }
 
-    fn failure_from_transport(&self, e: &reqwest::Error, attempts: u32) -> Failure {
+    fn failure_from_transport(
+        &self,
+        e: &reqwest::Error,
+        attempts: u32,
+        waited: Duration,
+    ) -> Failure {
         Failure {
-            error: self.transport(e, attempts),
+            error: self.transport(e, attempts, waited),
             status: None,
             headers: None,
             // Nothing was shown: a stall is retried like a refused connection.
             final_: false,
+            progressed: Duration::ZERO,
         }
     }
 
     /// What the server's Models API says of `model` (`GET /v1/models/{id}`): its window, answer
     /// cap and whether it takes the compaction edit, remembered for the process
-    /// ([`crate::model::catalog::learn`]) so that windows and checks use the server's figures before
-    /// the built-in table. Asked once per model per process, in one attempt bounded by the
-    /// stall limit (at most 5 s): `None` when the server has no such endpoint (compatible
-    /// servers), does not know the model, or is slow; callers then use the table.
+    /// ([`crate::model::catalog::learn`]) so that windows and checks use the server's figures
+    /// before the built-in table. An optimisation, never a reason to wait: one attempt, no
+    /// retry, bounded by the first-byte limit (at most 5 s); `None` when the server has no such
+    /// endpoint (compatible servers answer 404), does not know the model, fails or is slow, and
+    /// callers then use the table. The answer, either way, is kept per endpoint and model for a
+    /// day ([`ClaudeConfig::models_cache`]): a scripted run of one process per turn asks once.
     pub async fn learn_model(&self, model: &str) -> Option<crate::model::catalog::Limits> {
         static ASKED: std::sync::OnceLock<
             Mutex<std::collections::HashMap<String, Option<crate::model::catalog::Limits>>>,
         > = std::sync::OnceLock::new();
         let asked = ASKED.get_or_init(Default::default);
-        let key = format!("{}\n{model}", self.config.base_url);
+        let key = format!("{}\n{model}", self.config.shown_url());
         if let Some(known) = asked.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return *known;
         }
-        let limits = self.describe_model(model).await;
+        let cache = self.config.models_cache.as_deref().map(models::Cache::at);
+        let limits = match cache.as_ref().and_then(|c| c.get(&key)) {
+            Some(known) => known,
+            None => {
+                let limits = self.describe_model(model).await;
+                if let Some(c) = &cache {
+                    c.put(&key, limits);
+                }
+                limits
+            }
+        };
         if let Some(l) = limits {
             crate::model::catalog::learn(model, l);
         }
@@ -459,7 +593,7 @@ impl ClaudeClient {
             .collect();
         let sent = self
             .request(reqwest::Method::GET, &format!("/v1/models/{id}"))
-            .timeout(self.config.idle_timeout.min(Duration::from_secs(5)))
+            .timeout(self.config.first_byte_timeout.min(Duration::from_secs(5)))
             .send()
             .await;
         let resp = match sent {
@@ -491,10 +625,12 @@ impl ClaudeClient {
     /// Exact input tokens of `request`, from `POST /v1/messages/count_tokens`.
     pub async fn count_tokens(&self, request: &MessagesRequest) -> Result<u64, ClaudeError> {
         let body = request.count_tokens_body();
-        self.with_retries("count_tokens", |n| {
+        self.with_retries("count_tokens", |n, wait| {
             let body = &body;
             async move {
-                let resp = self.post_json("/v1/messages/count_tokens", body, n).await?;
+                let resp = self
+                    .post_json("/v1/messages/count_tokens", body, n, wait)
+                    .await?;
                 let v: Value = resp.json().await.map_err(|e| {
                     Failure::final_(ClaudeError::Decode {
                         what: "count_tokens",

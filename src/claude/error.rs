@@ -194,7 +194,7 @@ pub enum ClaudeError {
     },
 
     /// Connected, but the answer did not arrive in time.
-    #[error("the Claude API at {base_url} did not answer within {}{}", humantime::format_duration(*after), attempts_note(*attempts))]
+    #[error("the Claude API at {base_url} did not answer within {}{}{}: check that ANTHROPIC_BASE_URL names a Messages API that is up, or raise {setting}", humantime::format_duration(*after), attempts_note(*attempts), in_all.map(|t| format!(", {} in all", humantime::format_duration(t))).unwrap_or_default())]
     Timeout {
         /// Where we tried.
         base_url: String,
@@ -202,6 +202,11 @@ pub enum ClaudeError {
         after: Duration,
         /// Attempts made.
         attempts: u32,
+        /// The setting that sets the limit (an environment variable), or the two of them when
+        /// the call's own limit ended the retries.
+        setting: String,
+        /// How long the whole call took, when its limit ended it.
+        in_all: Option<Duration>,
     },
 
     /// The stream ended before `message_stop`: the answer is incomplete and is not stored.

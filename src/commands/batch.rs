@@ -13,7 +13,7 @@ use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::claude::{ClaudeClient, ClaudeConfig, Usage};
+use crate::claude::{ClaudeClient, Usage};
 use crate::cli::{BatchArgs, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
@@ -150,7 +150,7 @@ pub(super) async fn run(
     let text = read_text_capped(&args.file, BULK_INPUT_CAP)?;
     let Parsed { groups, bad, total } = parse(&text, cluster.namespace());
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
-    let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
+    let client = ClaudeClient::new(crate::store::journal::claude_config(creds))?;
     let journal = Journal::open_default()?;
     let out = Mutex::new(std::io::stdout());
     let failures = AtomicUsize::new(0);

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
-use crate::claude::{ClaudeClient, ClaudeConfig, Reply};
+use crate::claude::{ClaudeClient, Reply};
 use crate::cli::{ChatArgs, ChatFormat, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
@@ -94,7 +94,7 @@ pub(super) async fn run(
         check_message(m, args.settings.max_output_tokens)?;
     }
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
-    let client = ClaudeClient::new(ClaudeConfig::new(creds, None))?;
+    let client = ClaudeClient::new(crate::store::journal::claude_config(creds))?;
     // Flags typed for an existing context change it (never ignored silently); the messages
     // are checked against the settings they will be sent with.
     let mut template = crate::model::resource::ContextTemplate::from(&args.settings);

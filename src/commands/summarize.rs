@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::claude::{ClaudeClient, ClaudeConfig};
+use crate::claude::ClaudeClient;
 use crate::cli::{GlobalArgs, SummarizeArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
@@ -40,7 +40,9 @@ pub(super) async fn run(
         None
     } else {
         let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
-        Some(ClaudeClient::new(ClaudeConfig::new(creds, None))?)
+        Some(ClaudeClient::new(crate::store::journal::claude_config(
+            creds,
+        ))?)
     };
     let mut table = KubeTable::new(&["NAME", "TURNS", "TOKENS", "RESULT"], true);
     for mut s in sessions {

@@ -37,7 +37,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
 
-use crate::claude::{ClaudeClient, ClaudeConfig};
+use crate::claude::ClaudeClient;
 use crate::cluster::{Cluster, Freshness};
 use crate::credentials::SecretRef;
 use crate::live::{self, Change};
@@ -136,7 +136,9 @@ impl McpServer {
                 let creds =
                     crate::credentials::resolve(self.api_key_secret.as_ref(), Some(&self.cluster))
                         .await?;
-                Ok::<_, anyhow::Error>(ClaudeClient::new(ClaudeConfig::new(creds, None))?)
+                Ok::<_, anyhow::Error>(ClaudeClient::new(crate::store::journal::claude_config(
+                    creds,
+                ))?)
             })
             .await
     }

@@ -55,6 +55,14 @@ pub fn state_dir() -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from(home).join(".local/state/kubectl-mcp"))
 }
 
+/// Settings for a Claude client of this tool: the environment's, with the Models API's
+/// answers kept in the state directory (`models/`), so that scripted runs ask once a day.
+pub fn claude_config(credentials: crate::claude::Credentials) -> crate::claude::ClaudeConfig {
+    let mut config = crate::claude::ClaudeConfig::new(credentials, None);
+    config.models_cache = state_dir().ok().map(|d| d.join("models"));
+    config
+}
+
 /// Create `dir` (and parents) readable by the user only.
 pub fn private_dir(dir: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -57,6 +57,9 @@ pub struct Config {
     /// Models served besides the catalogue (found first), e.g. one the client's table does not
     /// know, to test that the Models API is asked before the table.
     pub extra_models: Vec<CatalogueEntry>,
+    /// Serve the Models API (`GET /v1/models`, `/v1/models/{id}`); `false` plays a compatible
+    /// server without it, which answers those paths with a plain-text 404.
+    pub models_api: bool,
 }
 
 /// Shares of requests that fail each way (the rest are answered).
@@ -89,6 +92,7 @@ impl Default for Config {
             token_factor: 1.0,
             fault_mix: None,
             extra_models: Vec::new(),
+            models_api: true,
         }
     }
 }
@@ -1340,8 +1344,25 @@ fn describe(e: &CatalogueEntry) -> Value {
            "capabilities": {"context_management": {"compact_20260112": {"supported": e.compaction}}}})
 }
 
+/// What a server without the Models API answers on its paths (Go's and most routers' 404).
+fn no_models_api() -> Response {
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        "404 page not found",
+    )
+        .into_response()
+}
+
 async fn models(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let h = header_map(&headers);
+    if !shared.config().models_api {
+        shared.inner().record("GET", "/v1/models", h, &[], 404);
+        return no_models_api();
+    }
     shared.inner().record("GET", "/v1/models", h, &[], 200);
     let extra = shared.config().extra_models;
     let data: Vec<Value> = extra.iter().chain(CATALOGUE).map(describe).collect();
@@ -1354,6 +1375,10 @@ async fn model(
     headers: HeaderMap,
 ) -> Response {
     let h = header_map(&headers);
+    if !shared.config().models_api {
+        shared.inner().record("GET", "/v1/models/{id}", h, &[], 404);
+        return no_models_api();
+    }
     let (status, resp) = match entry(&shared.config(), &id) {
         Some(e) => (200, axum::Json(describe(&e)).into_response()),
         None => (

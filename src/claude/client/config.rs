@@ -16,16 +16,29 @@ pub struct ClaudeConfig {
     pub credentials: Credentials,
     /// Retry rules.
     pub retry: RetryPolicy,
-    /// Time to establish a connection.
+    /// Time to establish a connection (`KUBECTL_MCP_CONNECT_TIMEOUT`).
     pub connect_timeout: Duration,
-    /// Longest silence before the answer's headers, or between two stream events (`ping`s
-    /// count), before giving up. A stalled request is not retried: an endpoint that never
-    /// answers fails within this time, not minutes later.
+    /// Longest wait for an answer's headers after a request is sent
+    /// (`KUBECTL_MCP_FIRST_BYTE_TIMEOUT`); an attempt that hits it is retried like a refused
+    /// connection, within [`ClaudeConfig::call_timeout`].
+    pub first_byte_timeout: Duration,
+    /// Longest silence between two events of an answer that has begun (`ping`s count), and
+    /// while an error body is read (`KUBECTL_MCP_STALL_TIMEOUT`).
     pub idle_timeout: Duration,
+    /// Longest time one call may take to begin answering, every attempt, backoff and
+    /// rate-limit wait included (`KUBECTL_MCP_CALL_TIMEOUT`): an endpoint that accepts and
+    /// never answers fails the call within it, and no retry starts that it could not hold. An
+    /// answer that has begun is not cut by it (long answers stream for minutes; the stall
+    /// limit and the answer cap bound them).
+    pub call_timeout: Duration,
     /// Where a retry is announced to the person waiting (`retrying in 0.5 s (1/2)…`): one
     /// plain line on stderr by default, nowhere for `None`. The detailed record is a log line,
     /// shown with `-v`.
     pub notices: Option<Notices>,
+    /// Where the Models API's answers are kept for a day, per endpoint and model, so that
+    /// a scripted run (one process per turn) asks once a day, not once a process; `None` keeps
+    /// them for the process only.
+    pub models_cache: Option<std::path::PathBuf>,
     /// Why `ANTHROPIC_BASE_URL` cannot be used (set but empty, blank or not UTF-8), refused by
     /// [`ClaudeClient::new`]: falling back to the public API would send the key somewhere the
     /// user did not ask for.
@@ -58,19 +71,46 @@ pub const MAX_CONTINUATIONS: u32 = 4;
 /// The stall limit when `KUBECTL_MCP_STALL_TIMEOUT` is unset.
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// `KUBECTL_MCP_STALL_TIMEOUT` (e.g. `30s`, `2m`), else [`DEFAULT_STALL_TIMEOUT`].
-pub fn stall_timeout() -> Result<Duration, ClaudeError> {
-    match std::env::var("KUBECTL_MCP_STALL_TIMEOUT") {
+/// The connect limit when `KUBECTL_MCP_CONNECT_TIMEOUT` is unset.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The first-byte limit when `KUBECTL_MCP_FIRST_BYTE_TIMEOUT` is unset: the API sends a
+/// stream's headers at once, before the model has written anything.
+pub const DEFAULT_FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The call limit when `KUBECTL_MCP_CALL_TIMEOUT` is unset: with the turn's own cluster
+/// writes, a turn against an endpoint that never answers fails within 90 s.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(80);
+
+/// A duration from the environment variable `name` (e.g. `30s`, `2m`), else `default`; set
+/// but not a positive duration is an error that names the variable.
+fn duration_from_env(name: &str, default: Duration) -> Result<Duration, ClaudeError> {
+    match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => humantime::parse_duration(v.trim())
             .ok()
             .filter(|d| !d.is_zero())
             .ok_or_else(|| {
                 ClaudeError::Config(format!(
-                    "KUBECTL_MCP_STALL_TIMEOUT must be a duration such as 30s or 2m, got `{v}`"
+                    "{name} must be a duration such as 30s or 2m, got `{v}`"
                 ))
             }),
-        _ => Ok(DEFAULT_STALL_TIMEOUT),
+        _ => Ok(default),
     }
+}
+
+/// `KUBECTL_MCP_STALL_TIMEOUT`, else [`DEFAULT_STALL_TIMEOUT`].
+pub fn stall_timeout() -> Result<Duration, ClaudeError> {
+    duration_from_env("KUBECTL_MCP_STALL_TIMEOUT", DEFAULT_STALL_TIMEOUT)
+}
+
+/// Every wait limit from the environment, checked: (connect, first byte, stall, call).
+pub(super) fn limits_from_env() -> Result<(Duration, Duration, Duration, Duration), ClaudeError> {
+    Ok((
+        duration_from_env("KUBECTL_MCP_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)?,
+        duration_from_env("KUBECTL_MCP_FIRST_BYTE_TIMEOUT", DEFAULT_FIRST_BYTE_TIMEOUT)?,
+        stall_timeout()?,
+        duration_from_env("KUBECTL_MCP_CALL_TIMEOUT", DEFAULT_CALL_TIMEOUT)?,
+    ))
 }
 
 impl ClaudeConfig {
@@ -94,9 +134,21 @@ impl ClaudeConfig {
                 max_retries: max_retries().unwrap_or(RetryPolicy::default().max_retries),
                 ..RetryPolicy::default()
             },
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: duration_from_env(
+                "KUBECTL_MCP_CONNECT_TIMEOUT",
+                DEFAULT_CONNECT_TIMEOUT,
+            )
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            first_byte_timeout: duration_from_env(
+                "KUBECTL_MCP_FIRST_BYTE_TIMEOUT",
+                DEFAULT_FIRST_BYTE_TIMEOUT,
+            )
+            .unwrap_or(DEFAULT_FIRST_BYTE_TIMEOUT),
             notices: Some(Notices::stderr()),
             idle_timeout: stall_timeout().unwrap_or(DEFAULT_STALL_TIMEOUT),
+            call_timeout: duration_from_env("KUBECTL_MCP_CALL_TIMEOUT", DEFAULT_CALL_TIMEOUT)
+                .unwrap_or(DEFAULT_CALL_TIMEOUT),
+            models_cache: None,
         }
     }
 }

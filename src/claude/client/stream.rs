@@ -49,12 +49,14 @@ impl ClaudeClient {
         body.stream = true;
         let mut so_far: Option<Reply> = None;
         let mut n = 1;
+        let mut clock = CallClock::start(self.config.call_timeout);
         loop {
-            self.wait_gate(Limit::Messages).await;
-            let reply = match self.stream_once(&body, n, on_text, shows).await {
+            self.wait_gate(Limit::Messages, &clock).await;
+            let reply = match self.stream_once(&body, n, on_text, shows, &clock).await {
                 Ok(reply) => reply,
                 Err(f) => {
-                    self.after_failure("Claude", Limit::Messages, n, f).await?;
+                    self.after_failure("Claude", Limit::Messages, n, f, &mut clock)
+                        .await?;
                     n += 1;
                     continue;
                 }
@@ -96,40 +98,43 @@ impl ClaudeClient {
                 });
                 so_far = Some(reply);
                 n = 1;
+                clock = CallClock::start(self.config.call_timeout);
                 continue;
             }
             return Ok(reply);
         }
     }
 
+    /// One attempt: the headers within the first-byte limit (or what is left of the call's),
+    /// then the answer's events, each within the stall limit (and the call's, which the time
+    /// events were arriving extends).
     pub(super) async fn stream_once(
         &self,
         body: &MessagesRequest,
         n: u32,
         on_text: &mut (dyn FnMut(&str) + Send),
         shows: bool,
+        clock: &CallClock,
     ) -> Result<Reply, Failure> {
+        let wait = self.first_byte_wait(clock);
         tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages (stream)");
         // No whole-request timeout for a stream (answers can be long), but the headers must come
-        // within the idle limit.
+        // within the first-byte limit.
         let mut post = self.post("/v1/messages").json(body);
         if !body.betas.is_empty() {
             post = post.header("anthropic-beta", body.betas.join(","));
         }
-        let sent = tokio::time::timeout(self.config.idle_timeout, post.send())
+        let sent = tokio::time::timeout(wait, post.send())
             .await
             .map_err(|_| Failure {
                 // Nothing was shown: a stall is retried like a connection error.
-                error: ClaudeError::Timeout {
-                    base_url: self.config.shown_url(),
-                    after: self.config.idle_timeout,
-                    attempts: n,
-                },
+                error: self.no_first_byte(wait, n),
                 status: None,
                 headers: None,
                 final_: false,
+                progressed: Duration::ZERO,
             })?;
-        let resp = sent.map_err(|e| self.failure_from_transport(&e, n))?;
+        let resp = sent.map_err(|e| self.failure_from_transport(&e, n, wait))?;
         if !resp.status().is_success() {
             return Err(self.error_from(resp, n).await);
         }
@@ -157,8 +162,11 @@ impl ClaudeClient {
         let mut reply = self
             .read_stream(
                 resp.bytes_stream(),
-                rid,
-                n,
+                Attempt {
+                    n,
+                    request_id: rid,
+                    deadline: clock.deadline,
+                },
                 body.max_tokens,
                 &mut masked,
                 shows,
@@ -177,8 +185,7 @@ impl ClaudeClient {
     pub(super) async fn read_stream<S, E>(
         &self,
         body: S,
-        request_id: Option<String>,
-        attempts: u32,
+        attempt: Attempt,
         body_max_tokens: u32,
         on_text: &mut (dyn FnMut(&str) + Send),
         shows: bool,
@@ -211,45 +218,68 @@ impl ClaudeClient {
             text: String::new(),
             stop_reason: None,
             usage: Usage::default(),
-            request_id,
+            request_id: attempt.request_id,
             continuations: 0,
             blocks: Vec::new(),
             compaction: None,
         };
         // A compaction block being read (`content_block_start` to `content_block_stop`).
         let mut compaction: Option<serde_json::Map<String, Value>> = None;
+        // When events came: the first, and the last so far (time an answer was arriving does
+        // not count against the call's limit).
+        let mut flowing: Option<(tokio::time::Instant, tokio::time::Instant)> = None;
         // Before any text has been shown, a failure may be retried; after, never.
-        let failure = |reply: &Reply, error: ClaudeError, retryable: bool| Failure {
+        let failure = |reply: &Reply,
+                       flowing: Option<(tokio::time::Instant, tokio::time::Instant)>,
+                       error: ClaudeError,
+                       retryable: bool| Failure {
             final_: (shows && !reply.text.is_empty()) || !retryable,
             error,
             status: None,
             headers: None,
+            progressed: flowing.map_or(Duration::ZERO, |(first, last)| last - first),
         };
+        let attempts = attempt.n;
         loop {
-            let next = match tokio::time::timeout(self.config.idle_timeout, events.next()).await {
+            // The stall limit, or the rest of the call's when that is shorter: time without an
+            // event counts against the call, time with events does not.
+            let progressed = flowing.map_or(Duration::ZERO, |(first, last)| last - first);
+            let left = (attempt.deadline + progressed)
+                .saturating_duration_since(tokio::time::Instant::now());
+            let wait = self.config.idle_timeout.min(left);
+            let next = match tokio::time::timeout(wait, events.next()).await {
                 Ok(next) => next,
                 Err(_) => {
+                    let setting = if wait < self.config.idle_timeout {
+                        "KUBECTL_MCP_CALL_TIMEOUT"
+                    } else {
+                        "KUBECTL_MCP_STALL_TIMEOUT"
+                    };
                     let e = ClaudeError::Timeout {
                         base_url: self.config.shown_url(),
-                        after: self.config.idle_timeout,
+                        after: wait,
                         attempts,
+                        setting: setting.to_string(),
+                        in_all: None,
                     };
-                    return Err(failure(&reply, e, true));
+                    return Err(failure(&reply, flowing, e, true));
                 }
             };
+            let now = tokio::time::Instant::now();
+            flowing = Some((flowing.map_or(now, |(first, _)| first), now));
             let event = match next {
                 None => {
                     let e = ClaudeError::StreamCut {
                         received_chars: reply.text.chars().count(),
                     };
-                    return Err(failure(&reply, e, true));
+                    return Err(failure(&reply, flowing, e, true));
                 }
                 Some(Err(e)) => {
                     tracing::debug!(error = %e, "stream read failed");
                     let e = ClaudeError::StreamCut {
                         received_chars: reply.text.chars().count(),
                     };
-                    return Err(failure(&reply, e, true));
+                    return Err(failure(&reply, flowing, e, true));
                 }
                 Some(Ok(event)) => event,
             };
@@ -267,7 +297,7 @@ impl ClaudeClient {
                                 .collect::<String>()
                         ),
                     };
-                    return Err(failure(&reply, e, false));
+                    return Err(failure(&reply, flowing, e, false));
                 }
             };
             let kind = match event.event.as_str() {
@@ -375,7 +405,7 @@ impl ClaudeClient {
                     let retryable = crate::claude::retry::retryable_status(status);
                     return Err(Failure {
                         status: Some(status),
-                        ..failure(&reply, e, retryable)
+                        ..failure(&reply, flowing, e, retryable)
                     });
                 }
                 // ping, content_block_stop, thinking/signature deltas, and event types added
@@ -426,8 +456,11 @@ mod sse_fuzz {
             let mut on_text = |t: &str| shown.push_str(t);
             let read = c.read_stream(
                 futures::stream::iter(chunks),
-                None,
-                1,
+                Attempt {
+                    n: 1,
+                    request_id: None,
+                    deadline: tokio::time::Instant::now() + Duration::from_secs(60),
+                },
                 max_tokens,
                 &mut on_text,
                 true,
