@@ -721,3 +721,94 @@ fn resources_list_pages_through_every_context() {
     assert_eq!(uris, want);
     m.close();
 }
+
+/// Issue #24 item 5, over MCP: with sealed turns in the window, the `…/window` resource and
+/// `get_context`'s `window` show what the next request carries (its turns and estimate less the
+/// new message), as `get` does.
+#[test]
+fn the_window_resource_and_get_context_are_the_next_request_with_sealed_turns() {
+    let ns = cp().namespace("mcpwin");
+    let fake = common::fake_claude(KEY);
+    let state = tempfile::tempdir().unwrap();
+    common::conversation::conversation("long")
+        .model("claude-sonnet-4-6")
+        .live_bytes("8KiB")
+        .tagged_turns(
+            40,
+            &"a question with enough words in it to fill the live object. ".repeat(3),
+        )
+        .grow(common::process(&ns, &fake, KEY, state.path()));
+    let m = Mcp::connect(&ns, &fake, &ns.cp.kubeconfig, state.path());
+    let uri = format!("cmc://{}/long", ns.name);
+    let window: Value = serde_json::from_str(&m.read(&format!("{uri}/window"))).unwrap();
+    let described = structured(&m.call("get_context", json!({"session": "long"})));
+    m.close();
+    let (turns, before) = (
+        window["turnsSent"].as_u64().unwrap(),
+        window["estimatedTokens"].as_u64().unwrap(),
+    );
+    assert_eq!(described["window"]["turnsSent"], turns, "{described}");
+    assert_eq!(
+        described["window"]["tokensBeforeNextMessage"], before,
+        "{described}"
+    );
+    let obj = ns
+        .contexts()
+        .into_iter()
+        .find(|c| c.spec.session_id == "long")
+        .unwrap();
+    let live = kubectl_mcp::model::resource::count_turns(obj.live_history()) as u64;
+    assert!(
+        turns > live,
+        "the window reaches sealed turns: {turns} vs {live} live"
+    );
+    assert_eq!(
+        described["window"]["firstMessage"],
+        obj.conversation_len() - 2 * turns,
+        "{described}"
+    );
+    assert_eq!(
+        window["messages"].as_array().unwrap().len() as u64,
+        2 * turns,
+        "the window resource lists the turns it carries, not the stand-in for the next message"
+    );
+
+    let question = "and what should I check next?";
+    let out = common::process(&ns, &fake, KEY, state.path())
+        .env("KUBECTL_MCP_LIVE_BYTES", "8KiB")
+        .args(["chat", "long", "-m", question, "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["window"]["turns_sent"], turns, "{v}");
+    let request = fake.message_requests().pop().unwrap();
+    let sent = request.body["messages"].as_array().unwrap();
+    assert_eq!(sent.len() as u64, 2 * turns + 1);
+    // The request's content is a string, or blocks where a cache breakpoint sits.
+    let text = |c: &Value| match c {
+        Value::String(s) => s.clone(),
+        Value::Array(blocks) => blocks.iter().filter_map(|b| b["text"].as_str()).collect(),
+        _ => String::new(),
+    };
+    let shown = window["messages"].as_array().unwrap();
+    let differ = sent[..sent.len() - 1]
+        .iter()
+        .zip(shown)
+        .filter(|(s, w)| s["role"] != w["role"] || text(&s["content"]) != text(&w["content"]))
+        .count();
+    assert_eq!(
+        differ, 0,
+        "the window resource's messages are the ones sent"
+    );
+    let q = u64::from(kubectl_mcp::engine::tokens::message_tokens(question));
+    let estimate = v[0]["window"]["estimated_tokens"].as_u64().unwrap();
+    assert!(
+        estimate.abs_diff(before + q) <= q / 4 + 2,
+        "the request's estimate {estimate}, the views' {before} + {q}"
+    );
+}

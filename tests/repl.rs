@@ -1165,3 +1165,117 @@ fn get_and_slash_window_show_the_same_window_for_every_strategy_and_budget() {
         t.wait_for_in(name, "EXITED 0");
     }
 }
+
+/// Issue #24 item 5: one window everywhere. With sealed turns in the window (a 60-turn
+/// conversation sealed down to a small live object, no budget), and again after `/clear` and
+/// `restore` (the turns then come back from the segments they were moved aside into), `get`,
+/// `/window` and the prompt show the window the next request carries: its turns, where it
+/// starts, and its estimate less the new message.
+#[test]
+fn every_view_of_the_window_is_the_next_request_with_sealed_and_restored_turns() {
+    let ns = ControlPlane::with_crd().namespace("onewin");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    common::conversation::conversation("long")
+        .model("claude-sonnet-4-6")
+        .live_bytes("8KiB")
+        .tagged_turns(
+            60,
+            &"a question with enough words in it to fill the live object. ".repeat(3),
+        )
+        .grow(common::process(&ns, &fake, KEY, state.path()));
+    let t = Tmux::new("onewin");
+    let sealed = views_are_the_next_request(&ns, &fake, &t, state.path(), "sealed");
+    assert!(sealed > 0, "the window reached sealed turns");
+
+    // /clear, then restore: the turns come back from the segments they were moved aside into.
+    let repl = repl_command_with(
+        &ns,
+        &fake,
+        state.path(),
+        "long",
+        "KUBECTL_MCP_LIVE_BYTES=8KiB",
+    )
+    .replace("--model m;", "--model claude-sonnet-4-6;");
+    t.session("clear", &repl);
+    t.wait_for_in("clear", "Ctrl-D exits.");
+    t.keys_to("clear", &["/clear", "Enter"]);
+    t.wait_for_in("clear", "[y/N]");
+    t.keys_to("clear", &["y", "Enter"]);
+    t.wait_for_in("clear", "the conversation was cleared");
+    t.keys_to("clear", &["C-d"]);
+    t.wait_for_in("clear", "EXITED 0");
+    ns.mcp()
+        .env("KUBECTL_MCP_STATE_DIR", state.path())
+        .args(["restore", "long"])
+        .assert()
+        .success();
+    let restored = views_are_the_next_request(&ns, &fake, &t, state.path(), "restored");
+    assert!(restored > 0, "the window reached restored turns");
+}
+
+/// `get`, `/window` and the prompt against the next request of `long`; returns how many turns
+/// of the window are outside the live object (sealed or restored ones).
+fn views_are_the_next_request(
+    ns: &common::Namespace,
+    fake: &FakeClaude,
+    t: &Tmux,
+    state: &std::path::Path,
+    round: &str,
+) -> u64 {
+    let out = ns
+        .mcp()
+        .env("KUBECTL_MCP_STATE_DIR", state)
+        .args(["get", "long"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let get = String::from_utf8_lossy(&out.stdout).to_string();
+    let from_get = window_figures(&get, "Window:");
+    let repl = repl_command_with(ns, fake, state, "long", "KUBECTL_MCP_LIVE_BYTES=8KiB")
+        .replace("--model m;", "--model claude-sonnet-4-6;");
+    t.session(round, &repl);
+    t.wait_for_in(round, "Ctrl-D exits.");
+    t.keys_to(round, &["/window", "Enter"]);
+    let screen = t.wait_for_in(round, "before your next message");
+    let from_repl = window_figures(&screen, "window:");
+    assert_eq!(from_get, from_repl, "{round}: get {get}\n/window {screen}");
+    let (turns, _, before) = from_get;
+    assert!(
+        screen.contains(&format!("[~{before} tok]>")),
+        "{round}: the prompt shows {before}: {screen}"
+    );
+    t.keys_to(round, &["C-d"]);
+    t.wait_for_in(round, "EXITED 0");
+
+    let question = "and what should I check next?";
+    let out = common::process(ns, fake, KEY, state)
+        .env("KUBECTL_MCP_LIVE_BYTES", "8KiB")
+        .args(["chat", "long", "-m", question, "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sent = &v[0]["window"];
+    assert_eq!(sent["turns_sent"], turns, "{round}: {v}\n{get}");
+    let request = fake.message_requests().pop().unwrap();
+    let messages = request.body["messages"].as_array().unwrap().len() as u64;
+    assert_eq!(messages, 2 * turns + 1, "{round}");
+    let m = u64::from(kubectl_mcp::engine::tokens::message_tokens(question));
+    let estimate = sent["estimated_tokens"].as_u64().unwrap();
+    assert!(
+        estimate.abs_diff(before + m) <= m / 4 + 2,
+        "{round}: the request's estimate {estimate}, the views' {before} + {m}"
+    );
+    let obj = find(ns, "long").unwrap();
+    let live = kubectl_mcp::model::resource::count_turns(obj.live_history()) as u64;
+    turns.saturating_sub(live)
+}

@@ -240,11 +240,6 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
             }
         }
     };
-    let scope = match &op.namespace {
-        Some(ns) => format!("namespace \"{ns}\""),
-        None if op.resource.starts_with(PLURAL) => "all namespaces".to_string(),
-        None => "the cluster scope".to_string(),
-    };
     let details_name = status
         .details
         .as_ref()
@@ -271,7 +266,7 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
         403 => ClusterError::Forbidden {
             verb: op.verb.to_string(),
             resource: op.resource.to_string(),
-            scope,
+            scope: scope_of(op),
             message: status.message.clone(),
         },
         // A named object that is missing comes back as a Status naming it; a missing resource
@@ -291,41 +286,7 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
             what: op.what(),
             message: status.message.clone(),
         },
-        422 => {
-            let mut causes: Vec<String> = status
-                .details
-                .as_ref()
-                .map(|d| {
-                    d.causes
-                        .iter()
-                        .map(|c| {
-                            if c.field.is_empty() {
-                                c.message.clone()
-                            } else {
-                                format!("{}: {}", c.field, c.message)
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            // The apiserver repeats a cause once per place it checked it (labels: three).
-            let mut seen = std::collections::HashSet::new();
-            causes.retain(|c| seen.insert(c.clone()));
-            // A JSON patch whose `test` of resourceVersion failed answers 422 too.
-            if status.message.contains("testing value") || status.message.contains("test operation")
-            {
-                ClusterError::Conflict {
-                    what: op.what(),
-                    message: status.message.clone(),
-                }
-            } else {
-                ClusterError::Invalid {
-                    what: op.what(),
-                    message: status.message.clone(),
-                    causes,
-                }
-            }
-        }
+        422 => invalid(&status, op),
         code => ClusterError::Api {
             code,
             reason: if status.reason.is_empty() {
@@ -337,5 +298,50 @@ pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
             what: op.what(),
             message: status.message.clone(),
         },
+    }
+}
+
+/// Where an operation was refused, as a Forbidden error names it.
+fn scope_of(op: &Op) -> String {
+    match &op.namespace {
+        Some(ns) => format!("namespace \"{ns}\""),
+        None if op.resource.starts_with(PLURAL) => "all namespaces".to_string(),
+        None => "the cluster scope".to_string(),
+    }
+}
+
+/// A 422: the object was refused with its causes, each once; or a guarded patch's failed
+/// `test` of resourceVersion, which answers 422 too and is a conflict.
+fn invalid(status: &kube::core::Status, op: &Op) -> ClusterError {
+    let mut causes: Vec<String> = status
+        .details
+        .as_ref()
+        .map(|d| {
+            d.causes
+                .iter()
+                .map(|c| {
+                    if c.field.is_empty() {
+                        c.message.clone()
+                    } else {
+                        format!("{}: {}", c.field, c.message)
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // The apiserver repeats a cause once per place it checked it (labels: three).
+    let mut seen = std::collections::HashSet::new();
+    causes.retain(|c| seen.insert(c.clone()));
+    if status.message.contains("testing value") || status.message.contains("test operation") {
+        ClusterError::Conflict {
+            what: op.what(),
+            message: status.message.clone(),
+        }
+    } else {
+        ClusterError::Invalid {
+            what: op.what(),
+            message: status.message.clone(),
+            causes,
+        }
     }
 }

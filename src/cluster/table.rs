@@ -92,18 +92,7 @@ impl Cluster {
         freshness: Freshness,
     ) -> Result<(Vec<TableRow>, String), ClusterError> {
         let op = Op::contexts("list", ns, None);
-        let path = match ns {
-            Some(ns) => format!(
-                "/apis/{}/{}/namespaces/{ns}/{PLURAL}",
-                crate::model::resource::GROUP,
-                crate::model::resource::VERSION
-            ),
-            None => format!(
-                "/apis/{}/{}/{PLURAL}",
-                crate::model::resource::GROUP,
-                crate::model::resource::VERSION
-            ),
-        };
+        let path = table_path(ns);
         let mut params = ListParams::default();
         if let Some(sel) = selector {
             params = params.labels(sel);
@@ -117,19 +106,7 @@ impl Cluster {
         let mut rows = Vec::new();
         let mut version = String::new();
         loop {
-            let mut req = kube::core::Request::new(&path)
-                .list(&params)
-                .map_err(|e| ClusterError::Config(format!("cannot build the list request: {e}")))?;
-            let uri = format!("{}&includeObject={include}", req.uri());
-            *req.uri_mut() = uri
-                .parse()
-                .map_err(|e| ClusterError::Config(format!("cannot build the list request: {e}")))?;
-            req.headers_mut().insert(
-                http::header::ACCEPT,
-                http::HeaderValue::from_static(
-                    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
-                ),
-            );
+            let req = table_request(&path, &params, include)?;
             let text = self
                 .client
                 .request_text(req)
@@ -163,6 +140,41 @@ impl Cluster {
         rows.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         Ok((rows, version))
     }
+}
+
+/// The contexts' collection in `ns`, or in every namespace.
+fn table_path(ns: Option<&str>) -> String {
+    let (group, version) = (
+        crate::model::resource::GROUP,
+        crate::model::resource::VERSION,
+    );
+    match ns {
+        Some(ns) => format!("/apis/{group}/{version}/namespaces/{ns}/{PLURAL}"),
+        None => format!("/apis/{group}/{version}/{PLURAL}"),
+    }
+}
+
+/// A list of `path` asked as a server-side Table, with `include` (`None`, or `Metadata` for
+/// the namespace of each row) as the object each row carries.
+fn table_request(
+    path: &str,
+    params: &ListParams,
+    include: &str,
+) -> Result<http::Request<Vec<u8>>, ClusterError> {
+    let mut req = kube::core::Request::new(path)
+        .list(params)
+        .map_err(|e| ClusterError::Config(format!("cannot build the list request: {e}")))?;
+    let uri = format!("{}&includeObject={include}", req.uri());
+    *req.uri_mut() = uri
+        .parse()
+        .map_err(|e| ClusterError::Config(format!("cannot build the list request: {e}")))?;
+    req.headers_mut().insert(
+        http::header::ACCEPT,
+        http::HeaderValue::from_static(
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+        ),
+    );
+    Ok(req)
 }
 
 /// The rows of a Table, each sharing its column names.

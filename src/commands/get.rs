@@ -94,7 +94,8 @@ async fn transcript(
     now: Timestamp,
 ) -> anyhow::Result<()> {
     let total = obj.conversation_len();
-    describe_head(out, obj, total, now)?;
+    let window = window_view(cluster, obj).await;
+    describe_head(out, obj, &window, total, now)?;
     if total == 0 {
         writeln!(out, "  <none>")?;
         return Ok(());
@@ -243,22 +244,59 @@ fn indented(out: &mut impl Write, text: &str, indent: &str) -> std::io::Result<(
     Ok(())
 }
 
+/// The window as `get` shows it: [`Session::preview`](crate::store::Session::preview), which
+/// every view of the window shares, or, when the sealed turns it reaches cannot be read (RBAC
+/// on segments), the live turns' window and why.
+struct WindowView {
+    preview: Result<crate::store::Preview, String>,
+    note: Option<String>,
+}
+
+async fn window_view(cluster: &Cluster, obj: &ClaudeModelContext) -> WindowView {
+    let mut session = crate::store::Session::from_object(cluster, obj.clone());
+    match session.preview().await {
+        Ok(p) => WindowView {
+            preview: Ok(p),
+            note: None,
+        },
+        Err(e) => match e.downcast_ref::<crate::engine::window::WindowError>() {
+            Some(w) => WindowView {
+                preview: Err(w.to_string()),
+                note: None,
+            },
+            None => WindowView {
+                preview: session.preview_live().map_err(|w| w.to_string()),
+                note: Some(format!(
+                    "the live turns only: the sealed turns the window reaches could not be read ({})",
+                    output::sanitize(&format!("{e:#}"))
+                )),
+            },
+        },
+    }
+}
+
 /// What the next request would carry (SPEC §4 `get`): the turns in the window, what is left out
 /// and why, and the token estimate without the next message.
-fn write_window(out: &mut impl Write, obj: &ClaudeModelContext) -> std::io::Result<()> {
-    // The same input as the next request's (and `/window`'s): the prompt budget when
-    // `maxTokens` is unset or the strategy is `server`, stored token counts, the calibration.
-    match crate::engine::budget::preview(obj) {
-        Ok((w, before)) => {
+fn write_window(
+    out: &mut impl Write,
+    obj: &ClaudeModelContext,
+    view: &WindowView,
+) -> std::io::Result<()> {
+    match &view.preview {
+        Ok(p) => {
+            let w = &p.window;
             writeln!(
                 out,
                 "Window:        {} of {} turns (messages {}..{}), about {} tokens before the next message",
                 w.turns_sent,
                 obj.turns(),
-                w.first_sent,
-                obj.live_history().len(),
-                before
+                p.base + w.first_sent as u64,
+                obj.conversation_len(),
+                p.before
             )?;
+            if let Some(note) = &view.note {
+                writeln!(out, "  {note}")?;
+            }
             if !w.left_by_history.is_empty() {
                 writeln!(
                     out,
@@ -287,7 +325,18 @@ fn describe(
     history: &[crate::model::resource::Message],
     now: Timestamp,
 ) -> std::io::Result<()> {
-    describe_head(out, obj, history.len() as u64, now)?;
+    let live = crate::engine::budget::preview_over(obj, obj.live_history());
+    let window = WindowView {
+        preview: live
+            .map(|(window, before)| crate::store::Preview {
+                window,
+                before,
+                base: 0,
+            })
+            .map_err(|e| e.to_string()),
+        note: None,
+    };
+    describe_head(out, obj, &window, history.len() as u64, now)?;
     if history.is_empty() {
         writeln!(out, "  <none>")?;
     }
@@ -328,6 +377,7 @@ fn transcript_message(
 fn describe_head(
     out: &mut impl Write,
     obj: &ClaudeModelContext,
+    window: &WindowView,
     messages: u64,
     now: Timestamp,
 ) -> std::io::Result<()> {
@@ -398,7 +448,7 @@ fn describe_head(
         Some(p) => indented(out, p, "  ")?,
         None => writeln!(out, "  <none>")?,
     }
-    write_window(out, obj)?;
+    write_window(out, obj, window)?;
     writeln!(out, "Summary:")?;
     match &status.summary {
         Some(s) => indented(out, s, "  ")?,

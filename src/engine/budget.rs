@@ -111,9 +111,19 @@ pub fn message_tokens(m: &Message) -> u32 {
     m.tokens.unwrap_or_else(|| tokens::estimate(&m.content))
 }
 
-/// The window before the next message and its estimated tokens ([`window::preview`]): what
-/// `get` shows and `/window` shows, from the same input as the next request.
-pub fn preview(obj: &ClaudeModelContext) -> Result<(Window, u64), WindowError> {
-    let counts = message_counts(obj);
-    window::preview(&input_of(obj, "", ratio_of(obj), &counts))
+/// The window before the next message and its estimated tokens ([`window::preview`]), over
+/// `history`: the suffix of the conversation the next request is built from (the live
+/// messages, and the sealed or restored ones the window reaches), with the same budget,
+/// summary, counts and calibration as that request. Every view of the window asks here,
+/// through `store::Session::preview`.
+pub fn preview_over(
+    obj: &ClaudeModelContext,
+    history: &[Message],
+) -> Result<(Window, u64), WindowError> {
+    let counts: Vec<u32> = history.iter().map(message_tokens).collect();
+    let input = window::Input {
+        history,
+        ..input_of(obj, "", ratio_of(obj), &counts)
+    };
+    window::preview(&input)
 }

@@ -322,7 +322,7 @@ fn messages_of(
 }
 
 /// The one-character stand-in for the next message when showing what would be sent now.
-const PROBE: &str = "?";
+pub const PROBE: &str = "?";
 
 /// The window as it stands before the next message (`input.new_message` is ignored), and its
 /// estimated tokens without that message: what `get`, `/window`, `/tokens` and the REPL prompt

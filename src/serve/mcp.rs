@@ -159,7 +159,7 @@ impl McpServer {
     }
 
     #[tool(
-        description = "One context: its settings, status (state, turns, tokens, summary), usage and cost, and its newest turns (lastTurns, default 5).",
+        description = "One context: its settings, status (state, turns, tokens, summary), usage and cost, the window the next request would carry (window: turnsSent, firstMessage, tokensBeforeNextMessage), and its newest turns (lastTurns, default 5).",
         annotations(read_only_hint = true)
     )]
     async fn get_context(

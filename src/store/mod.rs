@@ -90,6 +90,18 @@ pub use crate::model::turns::*;
 
 pub use crate::store::archive::ARCHIVE_LABEL;
 
+/// The window as every view shows it ([`Session::preview`]).
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// The window before the next message (over [`PROBE`](crate::engine::window::PROBE)).
+    pub window: Window,
+    /// Its estimated tokens without the next message.
+    pub before: u64,
+    /// Where the history it was built over starts in the conversation: the window's message
+    /// positions are from here.
+    pub base: u64,
+}
+
 /// A context loaded from the cluster.
 pub struct Session {
     cluster: Cluster,
@@ -418,9 +430,33 @@ impl Session {
         window_of(&self.obj, new_message, self.ratio())
     }
 
-    /// The window before the next message and its estimated tokens ([`window::preview`]).
-    pub fn preview(&self) -> Result<(Window, u64), WindowError> {
-        crate::engine::budget::preview(&self.obj)
+    /// What every view shows as the window (`get`, `/window`, `/tokens`, the REPL prompt, the
+    /// MCP window resource): the window before the next message, built over the same history
+    /// the next request is built from (the live messages and the sealed or restored ones the
+    /// window reaches, read through the segment cache), its estimated tokens, and where that
+    /// history starts in the conversation.
+    pub async fn preview(&mut self) -> anyhow::Result<Preview> {
+        let (base, history) = self
+            .window_history_fresh(crate::engine::window::PROBE)
+            .await?;
+        let (window, before) = crate::engine::budget::preview_over(&self.obj, &history)?;
+        Ok(Preview {
+            window,
+            before,
+            base,
+        })
+    }
+
+    /// The window over the live messages alone: only for a view whose sealed turns cannot be
+    /// read (RBAC on segments), which says so beside it.
+    pub fn preview_live(&self) -> Result<Preview, WindowError> {
+        let live = self.obj.live_history();
+        let (window, before) = crate::engine::budget::preview_over(&self.obj, live)?;
+        Ok(Preview {
+            window,
+            before,
+            base: self.obj.history_offset() + self.obj.covered() as u64,
+        })
     }
 
     /// Refuse, before Claude is called, when RBAC would refuse storing the answer: the turn

@@ -116,40 +116,8 @@ impl ClaudeClient {
         shows: bool,
         clock: &CallClock,
     ) -> Result<Reply, Failure> {
-        let wait = self.first_byte_wait(clock);
-        tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages (stream)");
-        // No whole-request timeout for a stream (answers can be long), but the headers must come
-        // within the first-byte limit.
-        let mut post = self.post("/v1/messages").json(body);
-        if !body.betas.is_empty() {
-            post = post.header("anthropic-beta", body.betas.join(","));
-        }
-        let sent = tokio::time::timeout(wait, post.send())
-            .await
-            .map_err(|_| Failure {
-                // Nothing was shown: a stall is retried like a connection error.
-                error: self.no_first_byte(wait, n),
-                status: None,
-                headers: None,
-                final_: false,
-                progressed: Duration::ZERO,
-            })?;
-        let resp = sent.map_err(|e| self.failure_from_transport(&e, n, wait))?;
-        if !resp.status().is_success() {
-            return Err(self.error_from(resp, n).await);
-        }
+        let resp = self.first_bytes(body, n, clock).await?;
         let rid = request_id(resp.headers());
-        let content_type = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_ascii_lowercase());
-        // A 200 that is not an event stream (a login page, a proxy's JSON, an endpoint that
-        // ignored `stream: true`) is named for what it is, and not retried: asking again gets
-        // the same page. An answer without a content type is read as a stream.
-        if let Some(ct) = content_type.filter(|ct| !ct.starts_with("text/event-stream")) {
-            return Err(Failure::final_(self.not_a_stream(resp, ct).await));
-        }
         // An answer that repeats the key (or the URL's credentials) is masked as it streams,
         // before anything is shown, and in the reply that gets stored.
         let mut masker = self.masker();
@@ -180,6 +148,50 @@ impl ClaudeClient {
         Ok(reply)
     }
 
+    /// The answer's headers, within the first-byte limit (or what is left of the call's): an
+    /// event stream, or the failure it is instead.
+    async fn first_bytes(
+        &self,
+        body: &MessagesRequest,
+        n: u32,
+        clock: &CallClock,
+    ) -> Result<reqwest::Response, Failure> {
+        let wait = self.first_byte_wait(clock);
+        tracing::debug!(model = %body.model, messages = body.messages.len(), attempt = n, "POST /v1/messages (stream)");
+        // No whole-request timeout for a stream (answers can be long), but the headers must come
+        // within the first-byte limit.
+        let mut post = self.post("/v1/messages").json(body);
+        if !body.betas.is_empty() {
+            post = post.header("anthropic-beta", body.betas.join(","));
+        }
+        let sent = tokio::time::timeout(wait, post.send())
+            .await
+            .map_err(|_| Failure {
+                // Nothing was shown: a stall is retried like a connection error.
+                error: self.no_first_byte(wait, n),
+                status: None,
+                headers: None,
+                final_: false,
+                progressed: Duration::ZERO,
+            })?;
+        let resp = sent.map_err(|e| self.failure_from_transport(&e, n, wait))?;
+        if !resp.status().is_success() {
+            return Err(self.error_from(resp, n).await);
+        }
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_ascii_lowercase());
+        // A 200 that is not an event stream (a login page, a proxy's JSON, an endpoint that
+        // ignored `stream: true`) is named for what it is, and not retried: asking again gets
+        // the same page. An answer without a content type is read as a stream.
+        if let Some(ct) = content_type.filter(|ct| !ct.starts_with("text/event-stream")) {
+            return Err(Failure::final_(self.not_a_stream(resp, ct).await));
+        }
+        Ok(resp)
+    }
+
     /// Read an answer's server-sent events from `body` (the response's bytes; any stream of
     /// byte chunks, so the parser can be fed arbitrary input in tests).
     pub(super) async fn read_stream<S, E>(
@@ -197,222 +209,312 @@ impl ClaudeClient {
         // Bound what a server can make us hold: the text by the answer cap (below), and the raw
         // bytes (one endless SSE line would otherwise grow in the parser's buffer).
         let text_cap = size::answer_cap(body_max_tokens);
-        let raw_cap = size::raw_stream_cap(text_cap);
-        let mut raw = 0usize;
-        let mut events = body
-            .map(move |chunk| {
-                let chunk = chunk.map_err(std::io::Error::other)?;
-                raw += chunk.len();
-                if raw > raw_cap {
-                    return Err(std::io::Error::other(format!(
-                        "the answer stream passed {raw_cap} bytes"
-                    )));
-                }
-                Ok(chunk)
-            })
-            .eventsource();
-        let mut text_len = 2usize;
-        let mut reply = Reply {
-            id: String::new(),
-            model: String::new(),
-            text: String::new(),
-            stop_reason: None,
-            usage: Usage::default(),
-            request_id: attempt.request_id,
-            continuations: 0,
-            blocks: Vec::new(),
-            compaction: None,
-        };
-        // A compaction block being read (`content_block_start` to `content_block_stop`).
-        let mut compaction: Option<serde_json::Map<String, Value>> = None;
-        // When events came: the first, and the last so far (time an answer was arriving does
-        // not count against the call's limit).
-        let mut flowing: Option<(tokio::time::Instant, tokio::time::Instant)> = None;
-        // Before any text has been shown, a failure may be retried; after, never.
-        let failure = |reply: &Reply,
-                       flowing: Option<(tokio::time::Instant, tokio::time::Instant)>,
-                       error: ClaudeError,
-                       retryable: bool| Failure {
-            final_: (shows && !reply.text.is_empty()) || !retryable,
-            error,
-            status: None,
-            headers: None,
-            progressed: flowing.map_or(Duration::ZERO, |(first, last)| last - first),
-        };
-        let attempts = attempt.n;
+        let mut events = bounded(body, size::raw_stream_cap(text_cap)).eventsource();
+        let mut r = Reading::new(attempt.request_id, attempt.n, text_cap, shows);
         loop {
-            // The stall limit, or the rest of the call's when that is shorter: time without an
-            // event counts against the call, time with events does not.
-            let progressed = flowing.map_or(Duration::ZERO, |(first, last)| last - first);
-            let left = (attempt.deadline + progressed)
-                .saturating_duration_since(tokio::time::Instant::now());
-            let wait = self.config.idle_timeout.min(left);
-            let next = match tokio::time::timeout(wait, events.next()).await {
-                Ok(next) => next,
-                Err(_) => {
-                    let setting = if wait < self.config.idle_timeout {
-                        "KUBECTL_MCP_CALL_TIMEOUT"
-                    } else {
-                        "KUBECTL_MCP_STALL_TIMEOUT"
-                    };
-                    let e = ClaudeError::Timeout {
-                        base_url: self.config.shown_url(),
-                        after: wait,
-                        attempts,
-                        setting: setting.to_string(),
-                        in_all: None,
-                    };
-                    return Err(failure(&reply, flowing, e, true));
-                }
-            };
-            let now = tokio::time::Instant::now();
-            flowing = Some((flowing.map_or(now, |(first, _)| first), now));
-            let event = match next {
-                None => {
-                    let e = ClaudeError::StreamCut {
-                        received_chars: reply.text.chars().count(),
-                    };
-                    return Err(failure(&reply, flowing, e, true));
-                }
-                Some(Err(e)) => {
-                    tracing::debug!(error = %e, "stream read failed");
-                    let e = ClaudeError::StreamCut {
-                        received_chars: reply.text.chars().count(),
-                    };
-                    return Err(failure(&reply, flowing, e, true));
-                }
-                Some(Ok(event)) => event,
-            };
-            let data: Value = match serde_json::from_str(&event.data) {
-                Ok(v) => v,
-                Err(_) if event.data.trim().is_empty() => continue,
-                Err(e) => {
+            let event = self
+                .next_event(&mut events, &mut r, attempt.deadline)
+                .await?;
+            let data = match self.decoded(&event) {
+                Ok(Some(data)) => data,
+                Ok(None) => continue,
+                // Not JSON: a final failure, asking again gets the same server.
+                Err(cause) => {
                     let e = ClaudeError::Decode {
                         what: "stream event",
-                        cause: format!(
-                            "{e} in `{}`",
-                            self.redact(&event.data)
-                                .chars()
-                                .take(200)
-                                .collect::<String>()
-                        ),
+                        cause,
                     };
-                    return Err(failure(&reply, flowing, e, false));
+                    return Err(r.failure(e, false));
                 }
             };
             let kind = match event.event.as_str() {
                 "" | "message" => data.get("type").and_then(Value::as_str).unwrap_or(""),
                 k => k,
             };
-            match kind {
-                "message_start" => {
-                    let m = &data["message"];
-                    reply.id = m["id"].as_str().unwrap_or_default().to_string();
-                    reply.model = m["model"].as_str().unwrap_or_default().to_string();
-                    if let Ok(u) = serde_json::from_value::<Usage>(m["usage"].clone()) {
-                        reply.usage = u;
-                    }
-                    bill_iterations(&mut reply, &m["usage"]);
+            if kind == "error" {
+                return Err(r.error_event(self, &data));
+            }
+            if r.on_event(kind, &data, on_text) {
+                return Ok(r.reply);
+            }
+        }
+    }
+
+    /// The next event, within the stall limit or the rest of the call's when that is shorter
+    /// (time without an event counts against the call, time with events does not); a stall
+    /// or a cut is a failure to retry.
+    async fn next_event<S, E>(
+        &self,
+        events: &mut S,
+        r: &mut Reading,
+        deadline: tokio::time::Instant,
+    ) -> Result<eventsource_stream::Event, Failure>
+    where
+        S: futures::Stream<Item = Result<eventsource_stream::Event, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let left =
+            (deadline + r.progressed()).saturating_duration_since(tokio::time::Instant::now());
+        let wait = self.config.idle_timeout.min(left);
+        let Ok(next) = tokio::time::timeout(wait, events.next()).await else {
+            let setting = if wait < self.config.idle_timeout {
+                "KUBECTL_MCP_CALL_TIMEOUT"
+            } else {
+                "KUBECTL_MCP_STALL_TIMEOUT"
+            };
+            let e = ClaudeError::Timeout {
+                base_url: self.config.shown_url(),
+                after: wait,
+                attempts: r.attempts,
+                setting: setting.to_string(),
+                in_all: None,
+            };
+            return Err(r.failure(e, true));
+        };
+        r.arrived();
+        match next {
+            Some(Ok(event)) => Ok(event),
+            None | Some(Err(_)) => {
+                if let Some(Err(e)) = &next {
+                    tracing::debug!(error = %e, "stream read failed");
                 }
-                "content_block_delta" if data["delta"]["type"] == "text_delta" => {
-                    if let Some(t) = data["delta"]["text"].as_str() {
-                        text_len += size::stored_str_len(t) - 2;
-                        if text_len > text_cap {
-                            // A server that ignores max_tokens: keep what fits, stop reading.
-                            let kept = size::prefix_within(
-                                t,
-                                text_cap.saturating_sub(text_len - (size::stored_str_len(t) - 2)),
-                            );
-                            reply.text.push_str(kept);
-                            on_text(kept);
-                            tracing::warn!(
-                                cap = text_cap,
-                                "the answer passed the size cap for its max_tokens; cut off"
-                            );
-                            reply.stop_reason = Some(crate::claude::types::CUT_OFF.to_string());
-                            return Ok(reply);
-                        }
-                        reply.text.push_str(t);
+                let e = ClaudeError::StreamCut {
+                    received_chars: r.reply.text.chars().count(),
+                };
+                Err(r.failure(e, true))
+            }
+        }
+    }
+
+    /// An event's data as JSON; `None` for an empty one (skipped), or why it is not JSON.
+    fn decoded(&self, event: &eventsource_stream::Event) -> Result<Option<Value>, String> {
+        match serde_json::from_str(&event.data) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) if event.data.trim().is_empty() => Ok(None),
+            Err(e) => Err(format!(
+                "{e} in `{}`",
+                self.redact(&event.data)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            )),
+        }
+    }
+}
+
+/// The response's bytes, failing once more than `raw_cap` have come.
+fn bounded<S, E>(
+    body: S,
+    raw_cap: usize,
+) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>>
+where
+    S: futures::Stream<Item = Result<bytes::Bytes, E>>,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let mut raw = 0usize;
+    body.map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        raw += chunk.len();
+        if raw > raw_cap {
+            return Err(std::io::Error::other(format!(
+                "the answer stream passed {raw_cap} bytes"
+            )));
+        }
+        Ok(chunk)
+    })
+}
+
+/// An answer being read from its events: what has come so far, and what bounds it.
+struct Reading {
+    reply: Reply,
+    /// A compaction block being read (`content_block_start` to `content_block_stop`).
+    compaction: Option<serde_json::Map<String, Value>>,
+    /// The answer's stored size so far, against `text_cap`.
+    text_len: usize,
+    text_cap: usize,
+    attempts: u32,
+    /// Whether the text is shown as it comes: then a failure after some text is final.
+    shows: bool,
+    /// When events came: the first, and the last so far.
+    flowing: Option<(tokio::time::Instant, tokio::time::Instant)>,
+}
+
+impl Reading {
+    fn new(request_id: Option<String>, attempts: u32, text_cap: usize, shows: bool) -> Self {
+        Self {
+            reply: Reply {
+                id: String::new(),
+                model: String::new(),
+                text: String::new(),
+                stop_reason: None,
+                usage: Usage::default(),
+                request_id,
+                continuations: 0,
+                blocks: Vec::new(),
+                compaction: None,
+            },
+            compaction: None,
+            text_len: 2,
+            text_cap,
+            attempts,
+            shows,
+            flowing: None,
+        }
+    }
+
+    /// An event (or the end) came now.
+    fn arrived(&mut self) {
+        let now = tokio::time::Instant::now();
+        self.flowing = Some((self.flowing.map_or(now, |(first, _)| first), now));
+    }
+
+    /// How long events have been arriving (time that does not count against the call).
+    fn progressed(&self) -> Duration {
+        self.flowing
+            .map_or(Duration::ZERO, |(first, last)| last - first)
+    }
+
+    /// The attempt failed with `error`: before any text has been shown it may be retried
+    /// (when `retryable`); after, never.
+    fn failure(&self, error: ClaudeError, retryable: bool) -> Failure {
+        Failure {
+            final_: (self.shows && !self.reply.text.is_empty()) || !retryable,
+            error,
+            status: None,
+            headers: None,
+            progressed: self.progressed(),
+        }
+    }
+
+    /// An `error` event: the API's error, with the status its type stands for.
+    fn error_event(&self, client: &ClaudeClient, data: &Value) -> Failure {
+        let err = &data["error"];
+        let kind = ApiErrorKind::classify(0, err["type"].as_str(), false);
+        let status = kind.status();
+        let e = ClaudeError::Api(Box::new(ApiError {
+            status,
+            kind,
+            message: client.redact(err["message"].as_str().unwrap_or("error event")),
+            request_id: self.reply.request_id.clone(),
+            attempts: self.attempts,
+            mid_stream: !self.reply.text.is_empty(),
+        }));
+        let retryable = crate::claude::retry::retryable_status(status);
+        Failure {
+            status: Some(status),
+            ..self.failure(e, retryable)
+        }
+    }
+
+    /// Take one event; `true` when the answer is complete (`message_stop`, or cut at its cap).
+    fn on_event(
+        &mut self,
+        kind: &str,
+        data: &Value,
+        on_text: &mut (dyn FnMut(&str) + Send),
+    ) -> bool {
+        match kind {
+            "message_start" => {
+                let m = &data["message"];
+                self.reply.id = m["id"].as_str().unwrap_or_default().to_string();
+                self.reply.model = m["model"].as_str().unwrap_or_default().to_string();
+                if let Ok(u) = serde_json::from_value::<Usage>(m["usage"].clone()) {
+                    self.reply.usage = u;
+                }
+                bill_iterations(&mut self.reply, &m["usage"]);
+            }
+            "content_block_delta" if data["delta"]["type"] == "text_delta" => {
+                if let Some(t) = data["delta"]["text"].as_str() {
+                    return self.text(t, on_text);
+                }
+            }
+            "content_block_delta" if data["delta"]["type"] == "compaction_delta" => {
+                self.compaction_delta(&data["delta"]);
+            }
+            "content_block_stop" => {
+                if let Some(b) = self.compaction.take() {
+                    self.reply.blocks.push(b);
+                }
+            }
+            "content_block_start" if data["content_block"]["type"] == "compaction" => {
+                self.compaction = data["content_block"].as_object().cloned();
+            }
+            "content_block_start" => {
+                let block = &data["content_block"];
+                if block["type"] == "text" {
+                    if let Some(t) = block["text"].as_str().filter(|t| !t.is_empty()) {
+                        self.reply.text.push_str(t);
                         on_text(t);
                     }
                 }
-                "content_block_delta" if data["delta"]["type"] == "compaction_delta" => {
-                    // One delta carries the summary and the opaque part; both are kept as the
-                    // API gave them, the opaque part replaced by any later one.
-                    if let Some(b) = &mut compaction {
-                        if let Some(c) = data["delta"]["content"].as_str() {
-                            let before = b["content"].as_str().unwrap_or_default().to_string();
-                            b.insert("content".into(), Value::String(before + c));
-                        }
-                        if let Some(e) = data["delta"].get("encrypted_content") {
-                            if !e.is_null() {
-                                b.insert("encrypted_content".into(), e.clone());
-                            }
-                        }
-                    }
-                }
-                "content_block_stop" => {
-                    if let Some(b) = compaction.take() {
-                        reply.blocks.push(b);
-                    }
-                }
-                "content_block_start" if data["content_block"]["type"] == "compaction" => {
-                    compaction = data["content_block"].as_object().cloned();
-                }
-                "content_block_start" => {
-                    let block = &data["content_block"];
-                    if block["type"] == "text" {
-                        if let Some(t) = block["text"].as_str().filter(|t| !t.is_empty()) {
-                            reply.text.push_str(t);
-                            on_text(t);
-                        }
-                    }
-                }
-                "message_delta" => {
-                    if let Some(r) = data["delta"]["stop_reason"].as_str() {
-                        reply.stop_reason = Some(r.to_string());
-                    }
-                    let u = &data["usage"];
-                    if let Some(o) = u["output_tokens"].as_u64() {
-                        reply.usage.output_tokens = o;
-                    }
-                    // Newer API versions repeat the input figures here; take them when present.
-                    if let Some(i) = u["input_tokens"].as_u64() {
-                        reply.usage.input_tokens = i;
-                    }
-                    if let Some(c) = u["cache_creation_input_tokens"].as_u64() {
-                        reply.usage.cache_creation_input_tokens = c;
-                    }
-                    if let Some(c) = u["cache_read_input_tokens"].as_u64() {
-                        reply.usage.cache_read_input_tokens = c;
-                    }
-                    bill_iterations(&mut reply, u);
-                }
-                "message_stop" => return Ok(reply),
-                "error" => {
-                    let err = &data["error"];
-                    let error_type = err["type"].as_str();
-                    let kind = ApiErrorKind::classify(0, error_type, false);
-                    let status = kind.status();
-                    let e = ClaudeError::Api(Box::new(ApiError {
-                        status,
-                        kind,
-                        message: self.redact(err["message"].as_str().unwrap_or("error event")),
-                        request_id: reply.request_id.clone(),
-                        attempts,
-                        mid_stream: !reply.text.is_empty(),
-                    }));
-                    let retryable = crate::claude::retry::retryable_status(status);
-                    return Err(Failure {
-                        status: Some(status),
-                        ..failure(&reply, flowing, e, retryable)
-                    });
-                }
-                // ping, content_block_stop, thinking/signature deltas, and event types added
-                // after this was written.
-                _ => {}
+            }
+            "message_delta" => self.message_delta(data),
+            "message_stop" => return true,
+            // ping, thinking/signature deltas, and event types added after this was written.
+            _ => {}
+        }
+        false
+    }
+
+    /// A piece of text: kept and shown, unless it passes the answer cap (a server that
+    /// ignores `max_tokens`): then what fits is kept, the answer is marked cut and ends here.
+    fn text(&mut self, t: &str, on_text: &mut (dyn FnMut(&str) + Send)) -> bool {
+        let size = size::stored_str_len(t) - 2;
+        self.text_len += size;
+        if self.text_len > self.text_cap {
+            let kept = size::prefix_within(t, self.text_cap.saturating_sub(self.text_len - size));
+            self.reply.text.push_str(kept);
+            on_text(kept);
+            tracing::warn!(
+                cap = self.text_cap,
+                "the answer passed the size cap for its max_tokens; cut off"
+            );
+            self.reply.stop_reason = Some(crate::claude::types::CUT_OFF.to_string());
+            return true;
+        }
+        self.reply.text.push_str(t);
+        on_text(t);
+        false
+    }
+
+    /// One delta carries the compaction's summary and the opaque part; both are kept as the
+    /// API gave them, the opaque part replaced by any later one.
+    fn compaction_delta(&mut self, delta: &Value) {
+        let Some(b) = &mut self.compaction else {
+            return;
+        };
+        if let Some(c) = delta["content"].as_str() {
+            let before = b["content"].as_str().unwrap_or_default().to_string();
+            b.insert("content".into(), Value::String(before + c));
+        }
+        if let Some(e) = delta.get("encrypted_content") {
+            if !e.is_null() {
+                b.insert("encrypted_content".into(), e.clone());
             }
         }
+    }
+
+    /// The stop reason and the usage figures; newer API versions repeat the input figures
+    /// here, taken when present.
+    fn message_delta(&mut self, data: &Value) {
+        if let Some(r) = data["delta"]["stop_reason"].as_str() {
+            self.reply.stop_reason = Some(r.to_string());
+        }
+        let u = &data["usage"];
+        let usage = &mut self.reply.usage;
+        if let Some(o) = u["output_tokens"].as_u64() {
+            usage.output_tokens = o;
+        }
+        if let Some(i) = u["input_tokens"].as_u64() {
+            usage.input_tokens = i;
+        }
+        if let Some(c) = u["cache_creation_input_tokens"].as_u64() {
+            usage.cache_creation_input_tokens = c;
+        }
+        if let Some(c) = u["cache_read_input_tokens"].as_u64() {
+            usage.cache_read_input_tokens = c;
+        }
+        bill_iterations(&mut self.reply, u);
     }
 }
 

@@ -138,6 +138,7 @@ pub(super) async fn describe(
 ) -> anyhow::Result<Value> {
     let obj = cluster.find(ns, session).await?;
     let turns = last_turns(cluster, &obj, last).await?;
+    let window = window_summary(cluster, &obj).await;
     let status = obj.status.clone().unwrap_or_default();
     let mut spec = serde_json::to_value(&obj.spec)?;
     if let Some(m) = spec.as_object_mut() {
@@ -155,8 +156,24 @@ pub(super) async fn describe(
         "summary": status.summary,
         "usage": status.usage,
         "lastActivityTime": status.last_activity_time,
+        "window": window,
         "lastTurns": turns,
     }))
+}
+
+/// `get_context`'s `window`: what the next request would carry, from
+/// [`Session::preview`] as every other view of the window; `null` with the reason when no
+/// window can be built now (no model, a budget too small, unreadable segments).
+async fn window_summary(cluster: &Cluster, obj: &ClaudeModelContext) -> Value {
+    let mut s = Session::from_object(cluster, obj.clone());
+    match s.preview().await {
+        Ok(p) => json!({
+            "turnsSent": p.window.turns_sent,
+            "firstMessage": p.base + p.window.first_sent as u64,
+            "tokensBeforeNextMessage": p.before,
+        }),
+        Err(e) => json!({ "error": format!("{e:#}") }),
+    }
 }
 
 /// The newest `last` turns of the conversation (read from segments when the live object holds
@@ -213,11 +230,14 @@ pub(super) async fn read(cluster: &Cluster, uri: &Uri) -> anyhow::Result<(String
             "text/plain",
         ),
         View::Window => {
-            let s = Session::from_object(cluster, obj);
-            let (w, tokens) = s.preview()?;
+            let mut s = Session::from_object(cluster, obj);
+            let p = s.preview().await?;
+            let (w, tokens) = (&p.window, p.before);
             let v = json!({
                 "system": w.system_text(),
-                "messages": w.messages.iter().map(|m| json!({"role": m.role, "content": m.content})).collect::<Vec<_>>(),
+                // The stored turns the next request carries, without the stand-in for the next
+                // message that the window was built with.
+                "messages": w.messages[..w.messages.len().saturating_sub(1)].iter().map(|m| json!({"role": m.role, "content": m.content})).collect::<Vec<_>>(),
                 "turnsSent": w.turns_sent,
                 "estimatedTokens": tokens,
                 "leftOutByHistorySize": w.left_by_history.len(),

@@ -75,6 +75,7 @@ impl Repl {
             return Ok((ed, Flow::Go));
         };
         eprintln!("Claude declined this question; asked again as it was, it would most likely be declined again. Rephrase it (Enter asks the new text; an empty line or Ctrl-C keeps the turn as it is):");
+        self.refresh_estimate().await;
         let (ed, edited) = read_edit(ed, self.prompt(), question).await?;
         match edited {
             Ok(text) if !text.trim().is_empty() => {
@@ -184,12 +185,13 @@ impl Repl {
 
     /// `/window`: what would be sent now ([`Session::preview`], as `get` shows it).
     async fn window(&mut self) -> anyhow::Result<()> {
-        let (w, before) = self.session.preview()?;
+        let p = self.session.preview().await?;
+        let (w, before) = (&p.window, p.before);
         println!(
             "window: {} of {} turns (from message {}), about {before} tokens before your next message",
             w.turns_sent,
             self.session.object().turns(),
-            w.first_sent,
+            p.base + w.first_sent as u64,
         );
         if let Some(system) = w.system_text() {
             println!(
@@ -220,7 +222,7 @@ impl Repl {
 
     /// `/tokens`: last measured, estimated, and counted by the API.
     async fn tokens(&mut self) -> anyhow::Result<()> {
-        let o = self.session.object();
+        let o = self.session.object().clone();
         let st = o.status.clone().unwrap_or_default();
         println!(
             "last measured: {}",
@@ -235,7 +237,8 @@ impl Repl {
                 u.output_tokens
             );
         }
-        let (prepared, before) = self.session.preview()?;
+        let p = self.session.preview().await?;
+        let (prepared, before) = (&p.window, p.before);
         // The stand-in for the next message, taken off the API's count as well.
         let probe = prepared.estimated_tokens - before;
         println!(
@@ -243,7 +246,7 @@ impl Repl {
             self.session.ratio()
         );
         let request =
-            crate::claude::MessagesRequest::from_window(&o.spec.model_name, 1, &prepared, false);
+            crate::claude::MessagesRequest::from_window(&o.spec.model_name, 1, prepared, false);
         match self.client.count_tokens(&request).await {
             Ok(n) => println!("counted by the API: {}", n.saturating_sub(probe)),
             Err(e) => println!(

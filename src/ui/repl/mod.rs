@@ -110,6 +110,8 @@ struct Repl {
     render: bool,
     /// Attached with /file or /run, sent with the next message: a label and the text.
     attachments: Vec<(String, String)>,
+    /// The prompt's token estimate ([`Repl::refresh_estimate`]).
+    estimate: u64,
     /// The last answer shown, for /copy.
     last_answer: Option<String>,
 }
@@ -182,6 +184,7 @@ pub async fn run(
         quiet_shrink: false,
         render,
         attachments: Vec::new(),
+        estimate: 0,
         last_answer: None,
         deleted: false,
         unreachable: false,
@@ -200,6 +203,7 @@ pub async fn run(
     retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         // While a line is read, changes made by others are shown above the prompt.
+        repl.refresh_estimate().await;
         let prompt = repl.prompt();
         let mut reading = tokio::task::spawn_blocking(move || {
             let mut ed = ed;
@@ -458,12 +462,27 @@ impl Repl {
         );
         Ok(())
     }
-    /// `SESSION [~N tok]> `: N is what the window would carry now, before the next message,
-    /// calibrated by the API's past counts, so it follows /undo, /clear and /summarize at once.
+    /// `SESSION [~N tok]> `: N is what the window would carry now, before the next message
+    /// ([`Session::preview`], sealed turns it reaches included), calibrated by the API's past
+    /// counts; refreshed before every prompt, so it follows /undo, /clear and /summarize.
     fn prompt(&self) -> String {
-        let tokens = self.session.preview().map_or(0, |(_, before)| before);
         let id: String = self.session.session_id().chars().take(40).collect();
-        format!("{} [~{} tok]> ", crate::ui::output::sanitize(&id), tokens)
+        format!(
+            "{} [~{} tok]> ",
+            crate::ui::output::sanitize(&id),
+            self.estimate
+        )
+    }
+
+    /// The prompt's estimate, as every view computes the window (0 when none can be built).
+    async fn refresh_estimate(&mut self) {
+        self.estimate = match self.session.preview().await {
+            Ok(p) => p.before,
+            Err(e) => {
+                tracing::debug!("no window for the prompt's estimate: {e:#}");
+                0
+            }
+        };
     }
 
     /// Send a message and stream the answer through the turn pipeline; Ctrl-C cancels it
