@@ -1269,6 +1269,12 @@ fn a_one_hour_cache_ttl_survives_a_pause_and_is_priced_as_such() {
     );
     let u = st.usage.unwrap();
     let m = &u.models["claude-sonnet-4-5"];
+    // The server's breakdown by TTL is kept: every write was a one-hour one.
+    assert!(m.cache_creation_input_tokens > 0);
+    assert_eq!(
+        m.cache_creation_1h_input_tokens, m.cache_creation_input_tokens,
+        "{m:?}"
+    );
     let expected = (m.input_tokens as f64 * 3.0
         + m.output_tokens as f64 * 15.0
         + m.cache_creation_input_tokens as f64 * 6.0

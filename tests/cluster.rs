@@ -1193,3 +1193,68 @@ fn delete_and_summarize_take_all_namespaces_with_a_selector() {
         .collect();
     assert_eq!(left, ["keep"]);
 }
+
+/// Issue #24 item 4: a configuration whose windows can never reach the model's prompt-cache
+/// minimum is named when it is made (`create`, `set`), with the setting that would reach it;
+/// one that can, or a change that fixes it, says nothing; the context is stored either way.
+#[test]
+fn settings_whose_windows_can_never_be_cached_are_warned_about() {
+    let ns = ControlPlane::with_crd().namespace("nocache");
+    let warning = "prompt-cache minimum of 4096 tokens";
+    ns.mcp()
+        .args([
+            "create",
+            "small",
+            "--model",
+            "claude-haiku-4-5",
+            "--history-size",
+            "4",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("created"))
+        .stderr(contains(warning).and(contains("a historySize of 10 or more")));
+    ns.mcp()
+        .args([
+            "create",
+            "roomy",
+            "--model",
+            "claude-haiku-4-5",
+            "--history-size",
+            "20",
+        ])
+        .assert()
+        .success()
+        .stderr(contains(warning).not());
+    // Sonnet 4.5 caches from 1,024 tokens: four ordinary turns reach it.
+    ns.mcp()
+        .args([
+            "create",
+            "sonnet",
+            "--model",
+            "claude-sonnet-4-5",
+            "--history-size",
+            "4",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("prompt-cache minimum").not());
+    // set: into the trap, and out of it.
+    ns.mcp()
+        .args(["set", "roomy", "--max-tokens", "3000"])
+        .assert()
+        .success()
+        .stdout(contains("configured (maxTokens)"))
+        .stderr(contains(warning).and(contains("maxTokens 3000")));
+    ns.mcp()
+        .args(["set", "sonnet", "--model", "claude-haiku-4-5"])
+        .assert()
+        .success()
+        .stderr(contains(warning));
+    ns.mcp()
+        .args(["set", "small", "--history-size", "12"])
+        .assert()
+        .success()
+        .stderr(contains("prompt-cache minimum").not());
+    assert_eq!(ns.contexts().len(), 3);
+}

@@ -229,7 +229,7 @@ fn price_overrides_reach_the_stored_cost() {
             m.output_tokens,
             m.cache_creation_input_tokens,
             m.cache_read_input_tokens,
-            false,
+            m.cache_creation_1h_input_tokens,
         );
         assert!(want > 0);
         assert_eq!(usage.cost_micro_usd, want, "{model}");

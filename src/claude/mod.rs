@@ -15,7 +15,7 @@ pub use key::{holds_known, mask_known, remember, remember_environment, REDACTED}
 pub use key::{shown_url, url_secrets, Credentials, Masker, Secret};
 pub use retry::{retryable_status, server_wait, Decision, RetryPolicy};
 pub use types::{
-    Block, CacheControl, Content, MessagesRequest, Reply, RequestMessage, System, TextBlock, Usage,
-    API_VERSION, COMPACTION_BETA, COMPACTION_EDIT, DEFAULT_COMPACTION_TRIGGER,
+    Block, CacheControl, CacheCreation, Content, MessagesRequest, Reply, RequestMessage, System,
+    TextBlock, Usage, API_VERSION, COMPACTION_BETA, COMPACTION_EDIT, DEFAULT_COMPACTION_TRIGGER,
     MIN_COMPACTION_TRIGGER,
 };

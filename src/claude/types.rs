@@ -198,6 +198,21 @@ pub struct Usage {
     /// Input tokens read from the cache (billed at about a tenth).
     #[serde(default, deserialize_with = "null_as_zero")]
     pub cache_read_input_tokens: u64,
+    /// The cache writes by TTL (`cache_creation`), when the server says: a one-hour write is
+    /// billed 2× input, a five-minute one 1.25×.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation: Option<CacheCreation>,
+}
+
+/// `usage.cache_creation`: the tokens written to the cache, by TTL.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CacheCreation {
+    /// Written to five-minute entries.
+    #[serde(default, deserialize_with = "null_as_zero")]
+    pub ephemeral_5m_input_tokens: u64,
+    /// Written to one-hour entries.
+    #[serde(default, deserialize_with = "null_as_zero")]
+    pub ephemeral_1h_input_tokens: u64,
 }
 
 fn null_as_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
@@ -211,6 +226,28 @@ impl Usage {
         self.output_tokens += other.output_tokens;
         self.cache_creation_input_tokens += other.cache_creation_input_tokens;
         self.cache_read_input_tokens += other.cache_read_input_tokens;
+        self.cache_creation = match (self.cache_creation, other.cache_creation) {
+            (Some(a), Some(b)) => Some(CacheCreation {
+                ephemeral_5m_input_tokens: a.ephemeral_5m_input_tokens
+                    + b.ephemeral_5m_input_tokens,
+                ephemeral_1h_input_tokens: a.ephemeral_1h_input_tokens
+                    + b.ephemeral_1h_input_tokens,
+            }),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Of the cache writes, those at the one-hour TTL: as the server reports them, or, from a
+    /// server that does not, all of them when the request's breakpoints were all one-hour
+    /// (`all_one_hour`) and none otherwise.
+    pub fn one_hour_writes(&self, all_one_hour: bool) -> u64 {
+        match self.cache_creation {
+            Some(c) => c
+                .ephemeral_1h_input_tokens
+                .min(self.cache_creation_input_tokens),
+            None if all_one_hour => self.cache_creation_input_tokens,
+            None => 0,
+        }
     }
 
     /// Everything that was sent: uncached + cache writes + cache reads.
@@ -268,3 +305,35 @@ impl Reply {
 /// `stop_reason` of an answer this tool stopped reading because it passed the answer-size cap
 /// (a server that ignored `max_tokens`): what arrived is kept, marked as cut.
 pub const CUT_OFF: &str = "cut_off_by_client";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_hour_writes_come_from_the_servers_breakdown_else_from_the_request() {
+        let split: Usage = serde_json::from_value(serde_json::json!({
+            "input_tokens": 10, "output_tokens": 5, "cache_creation_input_tokens": 900,
+            "cache_read_input_tokens": 0,
+            "cache_creation": {"ephemeral_5m_input_tokens": 300, "ephemeral_1h_input_tokens": 600}
+        }))
+        .unwrap();
+        assert_eq!(split.one_hour_writes(false), 600);
+        assert_eq!(split.one_hour_writes(true), 600);
+        // A server without the breakdown (or with nulls): the request's TTL decides.
+        for body in [
+            serde_json::json!({"input_tokens": 1, "cache_creation_input_tokens": 900}),
+            serde_json::json!({"input_tokens": 1, "cache_creation_input_tokens": 900,
+                "cache_creation": null}),
+        ] {
+            let plain: Usage = serde_json::from_value(body).unwrap();
+            assert_eq!(plain.one_hour_writes(false), 0);
+            assert_eq!(plain.one_hour_writes(true), 900);
+        }
+        // Continuations add up, breakdowns included.
+        let mut total = split;
+        total.add(&split);
+        assert_eq!(total.one_hour_writes(false), 1200);
+        assert_eq!(total.cache_creation_input_tokens, 1800);
+    }
+}

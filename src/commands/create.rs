@@ -18,6 +18,9 @@ pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<(
     if let Some(w) = crate::model::catalog::unknown_model_warning(&created.spec.model_name) {
         output::note(w);
     }
+    if let Some(w) = crate::engine::cache::never_cached(&created) {
+        output::note(w);
+    }
     let mut out = std::io::stdout().lock();
     match &args.output {
         None => writeln!(out, "{} created", output::object_name(&created))?,

@@ -27,6 +27,11 @@ pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()>
     {
         output::note(w);
     }
+    if !changed.is_empty() {
+        if let Some(w) = crate::engine::cache::never_cached(session.object()) {
+            output::note(w);
+        }
+    }
     let name = output::object_name(session.object());
     let mut out = std::io::stdout().lock();
     if changed.is_empty() {

@@ -215,7 +215,7 @@ mod tests {
                 output_tokens: 100,
                 ..Default::default()
             };
-            u.add(model, &format!("{name}-{i}"), &usage, *summary, false);
+            u.add(model, &format!("{name}-{i}"), &usage, *summary);
         }
         c.status = Some(crate::model::resource::ClaudeModelContextStatus {
             usage: Some(u),
@@ -276,10 +276,10 @@ mod tests {
             input_tokens: 10,
             ..Default::default()
         };
-        u.add("claude-haiku-4-5", "msg_1", &usage, false, false);
-        u.add("claude-haiku-4-5", "msg_1", &usage, false, false);
+        u.add("claude-haiku-4-5", "msg_1", &usage, false);
+        u.add("claude-haiku-4-5", "msg_1", &usage, false);
         assert_eq!(u.total().requests, 1);
-        u.add("claude-haiku-4-5", "msg_2", &usage, false, false);
+        u.add("claude-haiku-4-5", "msg_2", &usage, false);
         assert_eq!(u.total().requests, 2);
     }
 }

@@ -5,6 +5,7 @@
 //! types (data), never sends them.
 
 pub mod budget;
+pub mod cache;
 pub mod request;
 pub mod summarize;
 pub mod tokens;

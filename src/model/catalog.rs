@@ -242,24 +242,22 @@ pub fn unknown_model_warning(id: &str) -> Option<String> {
 }
 
 /// What one call cost, in millionths of a dollar (integers, so that totals add up exactly),
-/// at `prices`, with cache writes at the 5-minute rate unless `one_hour_writes`.
+/// at `prices`: of the `cache_writes`, `one_hour_writes` at the one-hour rate (2× input), the
+/// rest at the five-minute rate (1.25×).
 pub fn cost_micro_usd(
     prices: &Prices,
     input: u64,
     output: u64,
     cache_writes: u64,
     cache_reads: u64,
-    one_hour_writes: bool,
+    one_hour_writes: u64,
 ) -> u64 {
-    let write = if one_hour_writes {
-        prices.cache_write_1h
-    } else {
-        prices.cache_write_5m
-    };
+    let one_hour = one_hour_writes.min(cache_writes);
     // USD per million tokens is millionths of a dollar per token.
     let micro = input as f64 * prices.input
         + output as f64 * prices.output
-        + cache_writes as f64 * write
+        + (cache_writes - one_hour) as f64 * prices.cache_write_5m
+        + one_hour as f64 * prices.cache_write_1h
         + cache_reads as f64 * prices.cache_read;
     micro.round() as u64
 }
@@ -297,14 +295,22 @@ mod tests {
     fn costs_follow_the_published_multipliers() {
         let haiku = lookup("claude-haiku-4-5").unwrap().prices;
         // 1M uncached input tokens on Haiku 4.5 cost $1; output $5; reads $0.10; writes $1.25.
-        assert_eq!(cost_micro_usd(&haiku, 1_000_000, 0, 0, 0, false), 1_000_000);
-        assert_eq!(cost_micro_usd(&haiku, 0, 1_000_000, 0, 0, false), 5_000_000);
-        assert_eq!(cost_micro_usd(&haiku, 0, 0, 0, 1_000_000, false), 100_000);
-        assert_eq!(cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, false), 1_250_000);
-        assert_eq!(cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, true), 2_000_000);
+        assert_eq!(cost_micro_usd(&haiku, 1_000_000, 0, 0, 0, 0), 1_000_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 1_000_000, 0, 0, 0), 5_000_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 0, 0, 1_000_000, 0), 100_000);
+        assert_eq!(cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, 0), 1_250_000);
+        assert_eq!(
+            cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, 1_000_000),
+            2_000_000
+        );
+        // A write split by TTL: each part at its own rate.
+        assert_eq!(
+            cost_micro_usd(&haiku, 0, 0, 1_000_000, 0, 400_000),
+            1_550_000
+        );
         let sonnet = lookup("claude-sonnet-4-5").unwrap().prices;
         // A typical turn: 2,000 read, 100 written, 80 new, 400 out.
-        assert_eq!(cost_micro_usd(&sonnet, 80, 400, 100, 2_000, false), 7_215);
+        assert_eq!(cost_micro_usd(&sonnet, 80, 400, 100, 2_000, 0), 7_215);
         assert_eq!(format_usd(7_215), "$0.0072");
         assert_eq!(format_usd(12_345_678), "$12.35");
     }

@@ -54,23 +54,19 @@ pub struct ModelUsage {
     /// Input tokens read from the cache.
     #[serde(default)]
     pub cache_read_input_tokens: u64,
+    /// Of the cache writes, those to one-hour entries (billed 2× input, not 1.25×).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cache_creation_1h_input_tokens: u64,
     /// Cost in millionths of a dollar (0 when the model has no price).
     #[serde(default, rename = "costMicroUSD")]
     pub cost_micro_usd: u64,
 }
 
 impl UsageTotals {
-    /// Count one call: `summary` for a summarizing call, `one_hour` when its cache writes had
-    /// the one-hour TTL (priced 2× input instead of 1.25×). A call already counted (the same
-    /// message id as the last one) is not counted again.
-    pub fn add(
-        &mut self,
-        model: &str,
-        id: &str,
-        usage: &TokenUsage,
-        summary: bool,
-        one_hour: bool,
-    ) {
+    /// Count one call: `summary` for a summarizing call; its one-hour cache writes are priced
+    /// at 2× input, the rest at 1.25×. A call already counted (the same message id as the
+    /// last one) is not counted again.
+    pub fn add(&mut self, model: &str, id: &str, usage: &TokenUsage, summary: bool) {
         if !id.is_empty() && self.last_message_id.as_deref() == Some(id) {
             return;
         }
@@ -84,6 +80,7 @@ impl UsageTotals {
         m.output_tokens += usage.output_tokens;
         m.cache_creation_input_tokens += usage.cache_creation_input_tokens;
         m.cache_read_input_tokens += usage.cache_read_input_tokens;
+        m.cache_creation_1h_input_tokens += usage.cache_creation_1h_input_tokens;
         match crate::model::catalog::price_of(model) {
             Some(prices) => {
                 let cost = crate::model::catalog::cost_micro_usd(
@@ -92,7 +89,7 @@ impl UsageTotals {
                     usage.output_tokens,
                     usage.cache_creation_input_tokens,
                     usage.cache_read_input_tokens,
-                    one_hour,
+                    usage.cache_creation_1h_input_tokens,
                 );
                 m.cost_micro_usd += cost;
                 self.cost_micro_usd += cost;
@@ -141,6 +138,7 @@ impl UsageTotals {
                 t.output_tokens += m.output_tokens;
                 t.cache_creation_input_tokens += m.cache_creation_input_tokens;
                 t.cache_read_input_tokens += m.cache_read_input_tokens;
+                t.cache_creation_1h_input_tokens += m.cache_creation_1h_input_tokens;
                 t.cost_micro_usd += m.cost_micro_usd;
                 t
             })
@@ -163,4 +161,11 @@ pub struct TokenUsage {
     /// Input tokens read from the prompt cache (billed at about a tenth).
     #[serde(default, deserialize_with = "lenient_count")]
     pub cache_read_input_tokens: u64,
+    /// Of the cache writes, those to one-hour entries (billed 2× input, not 1.25×).
+    #[serde(
+        default,
+        deserialize_with = "lenient_count",
+        skip_serializing_if = "is_zero"
+    )]
+    pub cache_creation_1h_input_tokens: u64,
 }

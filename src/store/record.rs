@@ -22,25 +22,8 @@ impl Session {
     ) -> Result<(), ClusterError> {
         let usage = &reply.usage;
         let model = self.answering_model(reply);
-        let one_hour = self.obj.spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour);
-        self.spent.add(
-            &model,
-            &reply.id,
-            &TokenUsage {
-                input_tokens: usage.input_tokens,
-                output_tokens: usage.output_tokens,
-                cache_creation_input_tokens: usage.cache_creation_input_tokens,
-                cache_read_input_tokens: usage.cache_read_input_tokens,
-            },
-            false,
-            one_hour,
-        );
-        let last = TokenUsage {
-            input_tokens: usage.input_tokens,
-            output_tokens: usage.output_tokens,
-            cache_creation_input_tokens: usage.cache_creation_input_tokens,
-            cache_read_input_tokens: usage.cache_read_input_tokens,
-        };
+        let last = self.token_usage(reply);
+        self.spent.add(&model, &reply.id, &last, false);
         let at = now();
         self.update_status("recording the turn", |obj, st| {
             st.current_state = Some(ContextState::Active);
@@ -51,7 +34,7 @@ impl Session {
             st.last_usage = Some(last);
             st.usage
                 .get_or_insert_with(Default::default)
-                .add(&model, &reply.id, &last, false, one_hour);
+                .add(&model, &reply.id, &last, false);
             // A continued answer (pause_turn) sums several requests' input, and a compacted
             // one was answered from the compaction, not this window: no measure of it.
             if reply.continuations == 0 && reply.compaction.is_none() {
@@ -65,6 +48,20 @@ impl Session {
         })
         .await?;
         Ok(())
+    }
+
+    /// A call's usage as status keeps it, its one-hour cache writes apart (as the server
+    /// reports them; from one that does not, by this context's `cacheTTL`).
+    pub(super) fn token_usage(&self, reply: &Reply) -> TokenUsage {
+        let u = &reply.usage;
+        let one_hour = self.obj.spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour);
+        TokenUsage {
+            input_tokens: u.input_tokens,
+            output_tokens: u.output_tokens,
+            cache_creation_input_tokens: u.cache_creation_input_tokens,
+            cache_read_input_tokens: u.cache_read_input_tokens,
+            cache_creation_1h_input_tokens: u.one_hour_writes(one_hour),
+        }
     }
 
     /// The model to count a call under: the one that answered (else the one asked for), by
@@ -84,18 +81,13 @@ impl Session {
     /// its summary is kept, `summary`), or an answer that could not be kept.
     pub async fn record_call_usage(&mut self, reply: &Reply, summary: bool) {
         let model = self.answering_model(reply);
-        let usage = TokenUsage {
-            input_tokens: reply.usage.input_tokens,
-            output_tokens: reply.usage.output_tokens,
-            cache_creation_input_tokens: reply.usage.cache_creation_input_tokens,
-            cache_read_input_tokens: reply.usage.cache_read_input_tokens,
-        };
-        self.spent.add(&model, &reply.id, &usage, summary, false);
+        let usage = self.token_usage(reply);
+        self.spent.add(&model, &reply.id, &usage, summary);
         let written = self
             .update_status("counting a summarizing call", |_, st| {
                 st.usage
                     .get_or_insert_with(Default::default)
-                    .add(&model, &reply.id, &usage, summary, false);
+                    .add(&model, &reply.id, &usage, summary);
                 Ok(())
             })
             .await;

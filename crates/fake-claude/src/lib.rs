@@ -336,7 +336,9 @@ struct Inner {
     /// State of the fault-mix draw (xorshift64*), seeded on first use.
     draw: u64,
     /// Cached prefixes and when each expires (on the fake's clock).
-    cached_prefixes: HashMap<String, Duration>,
+    /// Live cache entries: prefix key → (expiry on the fake's clock, the TTL it was written
+    /// with, which a hit renews).
+    cached_prefixes: HashMap<String, (Duration, Duration)>,
     /// How far the fake's clock has been moved ahead ([`FakeClaude::advance_clock`]).
     clock_offset: Duration,
     /// When the fake started, for its clock.
@@ -855,50 +857,77 @@ fn validate(
         }
     }
     let mut breakpoints = 0;
-    let mut check_blocks =
-        |blocks: &[Value], path: &str| -> Result<(), (u16, &'static str, String)> {
-            for (j, b) in blocks.iter().enumerate() {
-                match (b.get("type").and_then(Value::as_str), b.get("text")) {
-                    (Some("text"), Some(Value::String(t))) => {
-                        if t.trim().is_empty() {
-                            return Err((
-                                400,
-                                "invalid_request_error",
-                                format!(
+    // Where a five-minute breakpoint was seen: a one-hour one may not follow it.
+    let mut five_minute_at: Option<String> = None;
+    let mut check_blocks = |blocks: &[Value],
+                            path: &str|
+     -> Result<(), (u16, &'static str, String)> {
+        for (j, b) in blocks.iter().enumerate() {
+            match (b.get("type").and_then(Value::as_str), b.get("text")) {
+                (Some("text"), Some(Value::String(t))) => {
+                    if t.trim().is_empty() {
+                        return Err((
+                            400,
+                            "invalid_request_error",
+                            format!(
                                 "{path}.{j}: text content blocks must contain non-whitespace text"
                             ),
-                            ));
-                        }
-                    }
-                    (Some("text"), _) => {
-                        return Err((
-                            400,
-                            "invalid_request_error",
-                            format!("{path}.{j}.text: Field required"),
-                        ))
-                    }
-                    (Some(_), _) => {}
-                    (None, _) => {
-                        return Err((
-                            400,
-                            "invalid_request_error",
-                            format!("{path}.{j}.type: Field required"),
-                        ))
-                    }
-                }
-                if let Some(cc) = b.get("cache_control") {
-                    if cc.get("type").and_then(Value::as_str) != Some("ephemeral") {
-                        return Err((
-                            400,
-                            "invalid_request_error",
-                            format!("{path}.{j}.cache_control.type: Input should be 'ephemeral'"),
                         ));
                     }
-                    breakpoints += 1;
+                }
+                (Some("text"), _) => {
+                    return Err((
+                        400,
+                        "invalid_request_error",
+                        format!("{path}.{j}.text: Field required"),
+                    ))
+                }
+                (Some(_), _) => {}
+                (None, _) => {
+                    return Err((
+                        400,
+                        "invalid_request_error",
+                        format!("{path}.{j}.type: Field required"),
+                    ))
                 }
             }
-            Ok(())
-        };
+            if let Some(cc) = b.get("cache_control") {
+                if cc.get("type").and_then(Value::as_str) != Some("ephemeral") {
+                    return Err((
+                        400,
+                        "invalid_request_error",
+                        format!("{path}.{j}.cache_control.type: Input should be 'ephemeral'"),
+                    ));
+                }
+                match cc.get("ttl") {
+                    None => five_minute_at = five_minute_at.take().or(Some(format!("{path}.{j}"))),
+                    Some(Value::String(t)) if t == "5m" => {
+                        five_minute_at = five_minute_at.take().or(Some(format!("{path}.{j}")))
+                    }
+                    Some(Value::String(t)) if t == "1h" => {
+                        if let Some(at) = &five_minute_at {
+                            return Err((
+                                    400,
+                                    "invalid_request_error",
+                                    format!(
+                                        "{path}.{j}.cache_control: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block ({at}). Note that blocks are processed in the following order: `tools`, `system`, `messages`."
+                                    ),
+                                ));
+                        }
+                    }
+                    Some(_) => {
+                        return Err((
+                            400,
+                            "invalid_request_error",
+                            format!("{path}.{j}.cache_control.ttl: Input should be '5m' or '1h'"),
+                        ))
+                    }
+                }
+                breakpoints += 1;
+            }
+        }
+        Ok(())
+    };
     match obj.get("system") {
         None | Some(Value::String(_)) => {}
         Some(Value::Array(blocks)) => check_blocks(blocks, "system")?,
@@ -1068,19 +1097,44 @@ fn prompt_tokens(v: &Value) -> u64 {
     system + messages + 8
 }
 
-/// Input tokens of a request, split as the API splits them: (uncached input, cache creation,
-/// cache read). The prefix up to the last `cache_control` breakpoint is cached on first sight.
 /// How far back from a breakpoint the API looks for a cached prefix, in blocks.
 const LOOKBACK_BLOCKS: usize = 20;
 /// The default cache TTL, and the long one (`"ttl": "1h"`).
 const TTL_5M: Duration = Duration::from_secs(300);
 const TTL_1H: Duration = Duration::from_secs(3600);
 
-/// (uncached input, cache writes, cache reads) of a request, by the API's caching rules: a
-/// prefix is cached at each `cache_control` breakpoint whose prefix reaches the model's
-/// minimum; a breakpoint finds an earlier entry only within 20 blocks before it; an entry
-/// lives 5 minutes (or an hour) from its last write or hit, on the fake's clock.
-fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u64) {
+/// A request's input tokens, split as the API splits and bills them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InputUsage {
+    /// Neither read from nor written to the cache (1×).
+    pub uncached: u64,
+    /// Written to a five-minute entry (1.25×).
+    pub write_5m: u64,
+    /// Written to a one-hour entry (2×).
+    pub write_1h: u64,
+    /// Read from the cache (0.1×).
+    pub read: u64,
+}
+
+impl InputUsage {
+    /// Everything written, whatever its TTL (`cache_creation_input_tokens`).
+    pub fn written(&self) -> u64 {
+        self.write_5m + self.write_1h
+    }
+
+    fn scaled(&self, f: impl Fn(u64) -> u64) -> Self {
+        InputUsage {
+            uncached: f(self.uncached),
+            write_5m: f(self.write_5m),
+            write_1h: f(self.write_1h),
+            read: f(self.read),
+        }
+    }
+}
+
+/// A request's cacheable blocks in the order the cache reads them (system, then messages):
+/// each block's text (a message's first block with its role) and its breakpoint's TTL.
+fn cache_parts(body: &Value) -> Vec<(String, Option<Duration>)> {
     // (text, breakpoint TTL if this block has one)
     let mut parts: Vec<(String, Option<Duration>)> = Vec::new();
     let ttl_of = |b: &Value| {
@@ -1130,6 +1184,55 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
             )),
         }
     }
+    parts
+}
+
+/// One block of a request as the cache sees it: the key of the prefix that ends with it (two
+/// requests share a cache entry here only when their keys are equal), and its tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheBlock {
+    pub key: String,
+    pub tokens: u64,
+}
+
+/// A request body's blocks as the fake's cache sees them, for a benchmark that computes what
+/// the cheapest caching of the same requests would cost.
+pub fn cache_blocks(body: &Value) -> Vec<CacheBlock> {
+    let model = body["model"].as_str().unwrap_or_default();
+    let mut key = model.to_string();
+    cache_parts(body)
+        .into_iter()
+        .map(|(text, _)| {
+            key.push('\u{0}');
+            key.push_str(&text);
+            CacheBlock {
+                key: key.clone(),
+                tokens: count(&text),
+            }
+        })
+        .collect()
+}
+
+/// The shortest prefix `model`'s cache keeps, as the fake plays it.
+pub fn cache_minimum(model: &str) -> u64 {
+    entry(&Config::default(), model).map_or(1024, |e| e.cache_min)
+}
+
+/// A request's input by the API's caching rules, as the fake plays them (the documented rules,
+/// and where the documentation is silent the assumption that costs more, so that figures
+/// measured here are not optimistic):
+/// - a breakpoint finds an earlier entry only within 20 blocks before it; the longest live
+///   prefix any breakpoint finds is read;
+/// - a hit renews only the entry that was read, with the TTL it was written with: an entry
+///   shorter than the one read (a system prompt's, say) is not renewed by it;
+/// - each breakpoint past what was read whose prefix reaches the model's minimum writes an
+///   entry; the tokens from the previous breakpoint (or the read) up to it are billed at that
+///   breakpoint's TTL (5 minutes 1.25×, one hour 2×); a breakpoint at or before what was read
+///   writes nothing and renews nothing;
+/// - entries live 5 minutes (or an hour) from their write or their last hit, on the fake's
+///   clock. (Requests with a one-hour breakpoint after a five-minute one are refused earlier.)
+fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> InputUsage {
+    let parts = cache_parts(body);
     let total: u64 = parts.iter().map(|(t, _)| count(t)).sum::<u64>() + 8;
     let model = body["model"].as_str().unwrap_or_default();
     let min = config
@@ -1147,8 +1250,10 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
     };
     let breakpoints: Vec<usize> = (0..parts.len()).filter(|&i| parts[i].1.is_some()).collect();
     let now = inner.now();
-    inner.cached_prefixes.retain(|_, expires| *expires > now);
-    // The longest live prefix any breakpoint finds within its lookback; a hit refreshes it.
+    inner
+        .cached_prefixes
+        .retain(|_, (expires, _)| *expires > now);
+    // The longest live prefix any breakpoint finds within its lookback.
     let mut read_at: Option<usize> = None;
     for &bp in &breakpoints {
         let lowest = bp.saturating_sub(LOOKBACK_BLOCKS - 1);
@@ -1163,22 +1268,31 @@ fn input_usage(body: &Value, config: &Config, inner: &mut Inner) -> (u64, u64, u
     }
     let read = read_at.map_or(0, |i| cumulative[i]);
     if let Some(i) = read_at {
-        let ttl = parts[i].1.unwrap_or(TTL_5M);
-        inner.cached_prefixes.insert(key(i), now + ttl);
+        if let Some((expires, ttl)) = inner.cached_prefixes.get_mut(&key(i)) {
+            *expires = now + *ttl;
+        }
     }
-    // Each breakpoint whose prefix reaches the minimum is written.
-    let written: Vec<usize> = breakpoints
-        .iter()
-        .copied()
-        .filter(|&bp| cumulative[bp] >= min)
-        .collect();
-    for &bp in &written {
+    let mut usage = InputUsage {
+        read,
+        ..InputUsage::default()
+    };
+    let mut cached_to = read;
+    for &bp in &breakpoints {
+        if read_at.is_some_and(|r| bp <= r) || cumulative[bp] < min {
+            continue;
+        }
         let ttl = parts[bp].1.unwrap_or(TTL_5M);
-        let entry = inner.cached_prefixes.entry(key(bp)).or_insert(now + ttl);
-        *entry = (*entry).max(now + ttl);
+        let new = cumulative[bp].saturating_sub(cached_to);
+        if ttl == TTL_1H {
+            usage.write_1h += new;
+        } else {
+            usage.write_5m += new;
+        }
+        cached_to = cached_to.max(cumulative[bp]);
+        inner.cached_prefixes.insert(key(bp), (now + ttl, ttl));
     }
-    let cached_to = written.last().map_or(0, |&bp| cumulative[bp]).max(read);
-    (total - cached_to, cached_to - read, read)
+    usage.uncached = total - cached_to;
+    usage
 }
 
 fn dated(config: &Config, model: &str) -> String {
@@ -1236,7 +1350,7 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
         (Ok(v), _) => {
             let mut scratch = Inner::default();
             let factor = config.token_factor;
-            let (a, b, c) = input_usage(
+            let u = input_usage(
                 &v,
                 &Config {
                     min_cache_tokens: Some(u64::MAX),
@@ -1244,7 +1358,7 @@ async fn count_tokens(State(shared): State<Shared>, headers: HeaderMap, body: By
                 },
                 &mut scratch,
             );
-            let n = ((a + b + c) as f64 * factor).ceil() as u64;
+            let n = ((u.uncached + u.written() + u.read) as f64 * factor).ceil() as u64;
             (200, axum::Json(json!({"input_tokens": n})).into_response())
         }
         (Err((s, t, m)), _) => (s, error_response(s, t, &m, &rid)),
@@ -1424,7 +1538,7 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             Ok(v) if !matches!(fault, Some(Fault::Status { .. })) => {
                 input_usage(&after_compaction(v), &config, &mut inner)
             }
-            _ => (0, 0, 0),
+            _ => InputUsage::default(),
         };
         let status = match (&validated, &fault) {
             (Err((s, _, _)), _) => *s,
@@ -1616,12 +1730,18 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     let model = dated(&config, v["model"].as_str().unwrap_or_default());
     let id = format!("msg_fake_{rid}");
     let scale = |n: u64| (n as f64 * config.token_factor).ceil() as u64;
-    let (mut input, mut cache_creation, mut cache_read) =
-        (scale(usage.0), scale(usage.1), scale(usage.2));
+    let mut usage = usage.scaled(scale);
     if let Some((_, _, _, message_input)) = &compacted {
         // The answer was written from the compaction: nothing of this prompt was cached.
-        (input, cache_creation, cache_read) = (scale(*message_input), 0, 0);
+        usage = InputUsage {
+            uncached: scale(*message_input),
+            ..InputUsage::default()
+        };
     }
+    let (input, cache_creation, cache_read) = (usage.uncached, usage.written(), usage.read);
+    // As the API reports writes: in all, and by TTL.
+    let by_ttl = json!({"ephemeral_5m_input_tokens": usage.write_5m,
+        "ephemeral_1h_input_tokens": usage.write_1h});
     let output_tokens = count(&text) + thinking_tokens;
     let thinking_text = "hmm ".repeat(thinking_tokens.min(100_000) as usize);
     // Thinking that spent the whole cap leaves no text block at all.
@@ -1640,7 +1760,8 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         ])
     });
     let mut final_usage = json!({"input_tokens": input, "output_tokens": output_tokens,
-        "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read});
+        "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read,
+        "cache_creation": by_ttl});
     if let Some(it) = &iterations {
         final_usage["iterations"] = it.clone();
     }
@@ -1680,7 +1801,8 @@ async fn messages(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             "id": id, "type": "message", "role": "assistant", "model": model, "content": [],
             "stop_reason": null, "stop_sequence": null,
             "usage": {"input_tokens": input, "output_tokens": 1,
-                      "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read}}}))).await;
+                      "cache_creation_input_tokens": cache_creation, "cache_read_input_tokens": cache_read,
+                      "cache_creation": by_ttl}}}))).await;
         if config.extra_events {
             alive &= send(sse("ping", &json!({"type": "ping"}))).await;
         }
@@ -1899,6 +2021,107 @@ mod tests {
             &[],
             &[],
         )
+    }
+
+    /// A body of `n` turns of about 1,000 tokens each after a system prompt of about 2,000,
+    /// with breakpoints: `system_ttl` on the system prompt, `end_ttl` on the newest turn
+    /// (`Some("")` for the default TTL).
+    fn cached_body(turns: usize, system_ttl: Option<&str>, end_ttl: Option<&str>) -> Value {
+        let cc = |ttl: &str| {
+            if ttl.is_empty() {
+                json!({"type": "ephemeral"})
+            } else {
+                json!({"type": "ephemeral", "ttl": ttl})
+            }
+        };
+        let mut system = json!({"type": "text", "text": "rules ".repeat(1300)});
+        if let Some(t) = system_ttl {
+            system["cache_control"] = cc(t);
+        }
+        let mut messages = Vec::new();
+        for i in 0..turns {
+            messages
+                .push(json!({"role": "user", "content": format!("q{i} {}", "word ".repeat(800))}));
+            messages.push(
+                json!({"role": "assistant", "content": format!("a{i} {}", "word ".repeat(800))}),
+            );
+        }
+        if let (Some(t), Some(last)) = (end_ttl, messages.last_mut()) {
+            let text = last["content"].clone();
+            last["content"] = json!([{"type": "text", "text": text, "cache_control": cc(t)}]);
+        }
+        messages.push(json!({"role": "user", "content": "next"}));
+        json!({"model": "claude-sonnet-4-5", "max_tokens": 5, "system": [system], "messages": messages})
+    }
+
+    #[test]
+    fn a_one_hour_breakpoint_after_a_five_minute_one_is_refused() {
+        for (system, end, ok) in [
+            (Some("1h"), Some("5m"), true),
+            (Some("1h"), Some("1h"), true),
+            (Some(""), Some(""), true),
+            (Some("5m"), Some("1h"), false),
+            (Some(""), Some("1h"), false),
+        ] {
+            let r = check(cached_body(2, system, end));
+            assert_eq!(r.is_ok(), ok, "{system:?} then {end:?}: {r:?}");
+            if let Err((code, _, m)) = r {
+                assert_eq!(code, 400);
+                assert!(m.contains("must not come after"), "{m}");
+            }
+        }
+        let bad = cached_body(2, Some("2h"), None);
+        assert!(check(bad).unwrap_err().2.contains("'5m' or '1h'"));
+    }
+
+    #[test]
+    fn writes_are_billed_by_ttl_and_a_hit_renews_only_the_entry_read() {
+        let config = Config::default();
+        let mut inner = Inner::default();
+        // A one-hour system prompt and a five-minute window: each part billed at its own TTL.
+        let u = input_usage(&cached_body(2, Some("1h"), Some("5m")), &config, &mut inner);
+        assert!(
+            u.write_1h > 1500 && u.write_5m > 1500 && u.read == 0,
+            "{u:?}"
+        );
+        let system = u.write_1h;
+        // Four minutes on, the next turn reads the five-minute entry (the longer prefix) and
+        // renews it, not the system prompt's.
+        inner.clock_offset += Duration::from_secs(240);
+        let u = input_usage(&cached_body(3, Some("1h"), Some("5m")), &config, &mut inner);
+        assert!(
+            u.read > system && u.write_1h == 0 && u.write_5m > 0,
+            "{u:?}"
+        );
+        // 58 minutes after the first write the window entries are long gone; the system
+        // prompt's hour is not over yet, and it is read.
+        inner.clock_offset += Duration::from_secs(54 * 60);
+        let u = input_usage(&cached_body(3, Some("1h"), Some("5m")), &config, &mut inner);
+        assert_eq!(u.read, system, "{u:?}");
+        // That read renewed it: 50 minutes later (108 after its write) it is still there.
+        inner.clock_offset += Duration::from_secs(50 * 60);
+        let u = input_usage(&cached_body(1, Some("1h"), None), &config, &mut inner);
+        assert_eq!(u.read, system, "{u:?}");
+        // An entry read through a longer one only: a one-hour system prompt written, then
+        // only five-minute window reads for 70 minutes: the system prompt's entry expired.
+        let mut inner = Inner::default();
+        let _ = input_usage(&cached_body(1, Some("1h"), Some("5m")), &config, &mut inner);
+        for turns in 2..16 {
+            inner.clock_offset += Duration::from_secs(280);
+            let u = input_usage(
+                &cached_body(turns, Some("1h"), Some("5m")),
+                &config,
+                &mut inner,
+            );
+            assert!(u.read > system, "turn {turns}: {u:?}");
+        }
+        inner.clock_offset += Duration::from_secs(400);
+        let u = input_usage(
+            &cached_body(16, Some("1h"), Some("5m")),
+            &config,
+            &mut inner,
+        );
+        assert_eq!((u.read, u.write_1h > 0), (0, true), "{u:?}");
     }
 
     #[test]

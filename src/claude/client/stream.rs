@@ -514,6 +514,9 @@ impl Reading {
         if let Some(c) = u["cache_read_input_tokens"].as_u64() {
             usage.cache_read_input_tokens = c;
         }
+        if let Ok(c) = serde_json::from_value(u["cache_creation"].clone()) {
+            usage.cache_creation = Some(c);
+        }
         bill_iterations(&mut self.reply, u);
     }
 }

@@ -325,6 +325,9 @@ impl Repl {
                 }
                 self.session.set_model(m).await?;
                 println!("the model is now {m}");
+                if let Some(w) = crate::engine::cache::never_cached(self.session.object()) {
+                    eprintln!("{w}");
+                }
             }
         };
         Ok(())
@@ -380,6 +383,9 @@ impl Repl {
             println!("nothing changed");
         } else {
             println!("updated: {}", changed.join(", "));
+            if let Some(w) = crate::engine::cache::never_cached(self.session.object()) {
+                eprintln!("{w}");
+            }
         }
         Ok(())
     }
