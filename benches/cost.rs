@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use fake_claude::{cache_blocks, cache_minimum, CacheBlock, Config, FakeClaude, Fault};
 use kubectl_mcp::claude::{ClaudeClient, ClaudeConfig, Credentials, MessagesRequest, Secret};
+use kubectl_mcp::engine::cache;
 use kubectl_mcp::engine::window::{self, Input};
 use kubectl_mcp::model::resource::{Message, Role};
 
@@ -153,7 +154,13 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
     let minimum = cache_minimum(model);
     let mut history: Vec<Message> = Vec::new();
     let mut row = Row::default();
-    let mut clock = 0u64;
+    let mut clock = 1_000_000u64;
+    let mut ledger = cache::Ledger::default();
+    let table_minimum = u64::from(
+        kubectl_mcp::model::catalog::lookup(model)
+            .unwrap()
+            .cache_min,
+    );
     for turn in 0..TURNS {
         let question = text(turn * 3 + 2, 80);
         let answer = text(turn * 5 + 3, 400);
@@ -170,7 +177,19 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
         })
         .unwrap();
         row.kept += w.turns_sent;
-        let request = MessagesRequest::from_window(model, 1024, &w, true);
+        // The tool's cache plan, from the pace so far (as `store` does it).
+        let budget = u64::from(history_size.map_or(BUDGET, |_| 190_000));
+        let fixed = u64::from(kubectl_mcp::engine::tokens::estimate(&system)) + 8;
+        let remaining = cache::remaining_in_step(
+            w.turns_sent,
+            history_size,
+            Some(budget),
+            w.estimated_tokens,
+            fixed,
+        );
+        let shape = cache::shape_of(&w, w.first_sent as u64, remaining, table_minimum);
+        let plan = cache::plan(&ledger, clock, &shape);
+        let request = MessagesRequest::from_window_planned(model, 1024, &w, &plan);
         let blocks = cache_blocks(&serde_json::to_value(&request).unwrap());
         let cacheable = blocks.iter().map(|b| b.tokens).sum::<u64>() >= minimum;
         row.sent.push(Sent {
@@ -185,6 +204,7 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
         row.write_1h += one_hour;
         row.write_5m += r.usage.cache_creation_input_tokens - one_hour;
         row.read += r.usage.cache_read_input_tokens;
+        ledger = ledger.after(&plan, &shape, clock);
         // The naive window: the newest turns that fit, sliding one turn at a time, no cache.
         let fits = |start: usize| {
             let w = window::build(&Input {

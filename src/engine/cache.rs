@@ -168,3 +168,349 @@ mod tests {
         assert_eq!(never_cached(&c), None);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cache by pace (issue #24 item 3): which TTL each request writes, from the context's pace.
+// ---------------------------------------------------------------------------------------------
+
+/// A cache entry's TTL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ttl {
+    /// Five minutes, renewed by a hit; a write costs 1.25× input.
+    FiveMinutes,
+    /// One hour, renewed by a hit; a write costs 2× input.
+    OneHour,
+}
+
+impl Ttl {
+    /// Seconds an entry lives after its write or last hit, less a margin for the time an
+    /// answer takes (the pace is measured between answers, the TTL between requests).
+    pub fn usable_secs(self) -> u64 {
+        match self {
+            Ttl::FiveMinutes => 300 - 30,
+            Ttl::OneHour => 3600 - 120,
+        }
+    }
+
+    /// A write's price, in units of the input price.
+    pub fn write_price(self) -> f64 {
+        match self {
+            Ttl::FiveMinutes => 1.25,
+            Ttl::OneHour => 2.0,
+        }
+    }
+}
+
+/// A read's price, in units of the input price.
+const READ_PRICE: f64 = 0.1;
+
+/// What the tool knows of this context's cache entries and pace, as the last request left
+/// them (kept in status, so every process on the context shares it). Times are seconds on
+/// one clock (Unix time in the store).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// When the last request was answered.
+    pub last_request: Option<u64>,
+    /// Seconds between the last requests, oldest first (at most [`GAPS_KEPT`]).
+    pub gaps: Vec<u64>,
+    /// Where the last request's window began in the conversation (a message index).
+    pub window_start: Option<u64>,
+    /// The entry the last request wrote or read at its end (its new message), and its TTL.
+    pub tail: Option<Ttl>,
+    /// The system prompt's own entry: its TTL and when it was written or read directly.
+    pub system: Option<(Ttl, u64)>,
+}
+
+/// Gaps kept: enough to see a few cycles of a person's rhythm (bursts and pauses).
+pub const GAPS_KEPT: usize = 24;
+
+/// A request's shape, as the plan needs it: tokens of each part and how many more requests
+/// will share its window's prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Where the window begins in the conversation (a message index).
+    pub window_start: u64,
+    /// The system blocks' tokens (system prompt and summary).
+    pub system: u64,
+    /// The stored messages' tokens up to and including the last stored user message: what the
+    /// previous request's tail entry covers, when the window has not moved.
+    pub covered: u64,
+    /// The rest: the last answer and the new message.
+    pub rest: u64,
+    /// Requests after this one that will begin with the same window ([`remaining_in_step`]).
+    pub remaining: usize,
+    /// The model's cache minimum.
+    pub minimum: u64,
+}
+
+/// Where this request's breakpoints go and with which TTLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// A breakpoint on the system blocks, with this TTL.
+    pub system: Option<Ttl>,
+    /// A breakpoint on the new message, writing what is not read, with this TTL.
+    pub tail: Option<Ttl>,
+    /// A breakpoint on the last stored user message, to read the previous request's entry
+    /// without writing (when `tail` is `None` and that entry is live).
+    pub read_previous: bool,
+}
+
+impl Plan {
+    /// No breakpoints: nothing written, nothing read.
+    pub const NONE: Plan = Plan {
+        system: None,
+        tail: None,
+        read_previous: false,
+    };
+}
+
+/// Requests after this one that will begin with the same window: until `historySize` turns
+/// are sent, or the budget is full at the window's own turn size.
+pub fn remaining_in_step(
+    turns_sent: usize,
+    history_size: Option<u32>,
+    budget: Option<u64>,
+    estimated: u64,
+    fixed: u64,
+) -> usize {
+    let by_history = history_size.map_or(usize::MAX, |h| (h as usize).saturating_sub(turns_sent));
+    let turn = if turns_sent > 0 {
+        (estimated.saturating_sub(fixed) / turns_sent as u64).max(1)
+    } else {
+        ORDINARY_TURN_TOKENS
+    };
+    let by_budget = budget.map_or(usize::MAX, |b| {
+        (b.saturating_sub(estimated) / turn) as usize
+    });
+    by_history.min(by_budget).min(64)
+}
+
+/// The gaps to expect after `now`, `n` of them, from the pace so far: the rhythm of the last
+/// gaps replayed when it was seen before (a person's bursts and pauses), else the last gap
+/// repeated; two minutes when nothing is known yet.
+pub fn expected_gaps(gaps: &[u64], n: usize) -> Vec<u64> {
+    if gaps.is_empty() {
+        return vec![120; n];
+    }
+    let class = |g: u64| {
+        if g < Ttl::FiveMinutes.usable_secs() {
+            0
+        } else if g < Ttl::OneHour.usable_secs() {
+            1
+        } else {
+            2
+        }
+    };
+    let classes: Vec<u8> = gaps.iter().map(|&g| class(g)).collect();
+    let len = classes.len();
+    // The shortest period p whose last occurrences agree with the recent gaps: the gaps then
+    // repeat with it. The whole history must agree over at least one period back.
+    let period = (1..=len / 2)
+        .find(|&p| (p..len).all(|i| classes[i] == classes[i - p]))
+        .or_else(|| {
+            // Not periodic over everything: the last rhythm that repeated at least once.
+            (1..=len / 2).find(|&p| (len - p..len).all(|i| classes[i] == classes[i - p]))
+        });
+    match period {
+        Some(p) => (0..n).map(|i| gaps[len - p + (i % p)]).collect(),
+        None => vec![gaps[len - 1]; n],
+    }
+}
+
+/// The least cost per token, in input-price units, of a part whose entry is in `state` now
+/// (TTL and seconds since its write or last hit) through requests at `times` seconds from now,
+/// at each of which it is sent uncached, read while it lives, or written anew.
+fn future_cost(state: Option<(Ttl, u64)>, times: &[u64], cacheable: bool) -> f64 {
+    use std::collections::HashMap;
+    // Key: None, or (TTL, time of its write or last hit, in seconds from now).
+    let mut states: HashMap<Option<(Ttl, i64)>, f64> =
+        HashMap::from([(state.map(|(t, age)| (t, -(age as i64))), 0.0)]);
+    for &t in times {
+        let t = t as i64;
+        let mut next: HashMap<Option<(Ttl, i64)>, f64> = HashMap::new();
+        let mut relax = |s: Option<(Ttl, i64)>, c: f64| {
+            let e = next.entry(s).or_insert(f64::INFINITY);
+            *e = e.min(c);
+        };
+        for (&s, &cost) in &states {
+            relax(s, cost + 1.0);
+            if !cacheable {
+                continue;
+            }
+            if let Some((ttl, r)) = s {
+                if t - r < ttl.usable_secs() as i64 {
+                    relax(Some((ttl, t)), cost + READ_PRICE);
+                }
+            }
+            relax(Some((Ttl::FiveMinutes, t)), cost + 1.25);
+            relax(Some((Ttl::OneHour, t)), cost + 2.0);
+        }
+        states = next;
+    }
+    states.values().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// This request's breakpoints, chosen from the context's pace so that what it writes is read
+/// enough before it expires or the window moves to pay for itself, and nothing is written
+/// that will not be.
+///
+/// The window's tokens are either read from the previous request's entry (when the window
+/// has not moved and the entry lives), written with a TTL, or sent uncached; each choice is
+/// priced now and over the requests that will still share this window, at the gaps the pace
+/// predicts ([`expected_gaps`]): the cheapest is taken. The system prompt keeps an entry of
+/// its own when it is long enough, for the first request after the window moves, with the
+/// TTL that outlives the wait until then; a one-hour breakpoint never follows a
+/// five-minute one.
+pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
+    let total = shape.system + shape.covered + shape.rest;
+    if total < shape.minimum {
+        return Plan::NONE;
+    }
+    let since = ledger.last_request.map(|t| now.saturating_sub(t));
+    let gaps = expected_gaps(&ledger.gaps, shape.remaining.max(1) + 64);
+    let times: Vec<u64> = gaps
+        .iter()
+        .take(shape.remaining)
+        .scan(0, |at, g| {
+            *at += g;
+            Some(*at)
+        })
+        .collect();
+    // The previous request's tail entry, when this request begins with its window and it lives.
+    let previous = match (ledger.tail, since) {
+        (Some(ttl), Some(age))
+            if ledger.window_start == Some(shape.window_start) && age < ttl.usable_secs() =>
+        {
+            Some(ttl)
+        }
+        _ => None,
+    };
+    let window = (shape.system + shape.covered + shape.rest) as f64;
+    let system_live = ledger
+        .system
+        .filter(|(ttl, at)| {
+            now.saturating_sub(*at) < ttl.usable_secs() && shape.system >= shape.minimum
+        })
+        .is_some();
+    let (read, new) = match previous {
+        Some(_) => ((shape.system + shape.covered) as f64, shape.rest as f64),
+        None if system_live => (shape.system as f64, (shape.covered + shape.rest) as f64),
+        None => (0.0, window),
+    };
+    let cost = |tail: Option<Ttl>| match tail {
+        Some(t) => {
+            read * READ_PRICE
+                + new * t.write_price()
+                + window * future_cost(Some((t, 0)), &times, true)
+        }
+        None => {
+            read * READ_PRICE
+                + new
+                + read * future_cost(previous.map(|t| (t, 0)), &times, true)
+                + new * future_cost(None, &times, true)
+        }
+    };
+    let tail = [None, Some(Ttl::FiveMinutes), Some(Ttl::OneHour)]
+        .into_iter()
+        .min_by(|a, b| cost(*a).total_cmp(&cost(*b)))
+        .flatten();
+    // The system prompt's own entry: for the first request of the next window, after the
+    // remaining requests of this one.
+    let system = if shape.system >= shape.minimum {
+        let until_move = gaps.iter().take(shape.remaining + 1).sum::<u64>();
+        let live = ledger
+            .system
+            .filter(|(ttl, at)| now.saturating_sub(*at) < ttl.usable_secs())
+            .map(|(t, _)| t);
+        let wanted = if until_move < Ttl::FiveMinutes.usable_secs() {
+            Some(Ttl::FiveMinutes)
+        } else if until_move < Ttl::OneHour.usable_secs() {
+            Some(Ttl::OneHour)
+        } else {
+            live
+        };
+        match (wanted, tail) {
+            // A one-hour breakpoint may not follow a five-minute one.
+            (Some(Ttl::FiveMinutes), Some(Ttl::OneHour)) => Some(Ttl::OneHour),
+            (w, _) => w,
+        }
+    } else {
+        None
+    };
+    Plan {
+        system,
+        tail,
+        read_previous: tail.is_none() && previous.is_some(),
+    }
+}
+
+impl Ledger {
+    /// The ledger after a request with `plan` over `shape` was answered at `now`.
+    pub fn after(&self, plan: &Plan, shape: &Shape, now: u64) -> Ledger {
+        let mut gaps = self.gaps.clone();
+        if let Some(t) = self.last_request {
+            gaps.push(now.saturating_sub(t));
+            if gaps.len() > GAPS_KEPT {
+                gaps.drain(..gaps.len() - GAPS_KEPT);
+            }
+        }
+        let kept_previous = plan.read_previous.then_some(self.tail).flatten();
+        Ledger {
+            last_request: Some(now),
+            gaps,
+            window_start: Some(shape.window_start),
+            // The entry at the end of this request: written now, or the previous one read.
+            tail: plan.tail.or(kept_previous),
+            system: match plan.system {
+                Some(t) => {
+                    // Written or read directly when nothing longer covered it.
+                    let direct = self.window_start != Some(shape.window_start)
+                        || self
+                            .system
+                            .is_none_or(|(_, at)| now.saturating_sub(at) >= t.usable_secs());
+                    match self.system {
+                        Some((old, at)) if !direct => Some((old, at)),
+                        _ => Some((t, now)),
+                    }
+                }
+                None => self.system,
+            },
+        }
+    }
+}
+
+/// The [`Shape`] of a request for `window`, which begins at message `window_start` of the
+/// conversation, by the engine's token estimates.
+pub fn shape_of(
+    window: &crate::engine::window::Window,
+    window_start: u64,
+    remaining: usize,
+    minimum: u64,
+) -> Shape {
+    let est = |t: &str| u64::from(tokens::estimate(t));
+    let system = window.system.iter().map(|b| est(&b.text)).sum();
+    let n = window.messages.len();
+    // [… last stored user message, its answer, the new message]
+    let (covered, rest) = if n >= 3 {
+        (
+            window.messages[..n - 2]
+                .iter()
+                .map(|m| est(&m.content))
+                .sum(),
+            window.messages[n - 2..]
+                .iter()
+                .map(|m| est(&m.content))
+                .sum(),
+        )
+    } else {
+        (0, window.messages.iter().map(|m| est(&m.content)).sum())
+    };
+    Shape {
+        window_start,
+        system,
+        covered,
+        rest,
+        remaining,
+        minimum,
+    }
+}

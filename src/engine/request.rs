@@ -2,7 +2,10 @@
 //! breakpoints where the window marked them. Pure; the client in `claude` only sends it (and
 //! knows no window).
 
-use crate::claude::{Block, Content, MessagesRequest, RequestMessage, System, TextBlock};
+use crate::claude::{
+    Block, CacheControl, Content, MessagesRequest, RequestMessage, System, TextBlock,
+};
+use crate::engine::cache::{Plan, Ttl};
 use crate::engine::window::Window;
 
 impl MessagesRequest {
@@ -50,6 +53,68 @@ impl MessagesRequest {
             context_management: None,
             betas: Vec::new(),
         }
+    }
+}
+
+impl MessagesRequest {
+    /// The request for a window with the breakpoints of a cache [`Plan`]: on the last system
+    /// block, on the new message (writing what is not read), or on the last stored user
+    /// message (reading the previous request's entry without writing), with their TTLs; a
+    /// one-hour breakpoint never follows a five-minute one.
+    pub fn from_window_planned(model: &str, max_tokens: u32, window: &Window, plan: &Plan) -> Self {
+        let mut req = Self::from_window(model, max_tokens, window, false);
+        let control = |ttl: Ttl| CacheControl {
+            kind: "ephemeral",
+            ttl: match ttl {
+                Ttl::OneHour => Some("1h"),
+                Ttl::FiveMinutes => None,
+            },
+        };
+        if let Some(ttl) = plan.system {
+            let blocks: Vec<TextBlock> = window
+                .system
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let mut t = TextBlock::new(&b.text, false);
+                    if i + 1 == window.system.len() {
+                        t.cache_control = Some(control(ttl));
+                    }
+                    t
+                })
+                .collect();
+            if !blocks.is_empty() {
+                req.system = Some(System::Blocks(blocks));
+            }
+        }
+        // A five-minute system breakpoint makes any later one five-minute too.
+        let later = |ttl: Ttl| match plan.system {
+            Some(Ttl::FiveMinutes) => Ttl::FiveMinutes,
+            _ => ttl,
+        };
+        let n = req.messages.len();
+        let mut mark = |i: usize, ttl: Ttl| {
+            let m = &mut req.messages[i];
+            match &mut m.content {
+                Content::Text(t) => {
+                    let mut b = TextBlock::new(t, false);
+                    b.cache_control = Some(control(ttl));
+                    m.content = Content::Blocks(vec![Block::Text(b)]);
+                }
+                Content::Blocks(blocks) => {
+                    if let Some(Block::Text(b)) = blocks.last_mut() {
+                        b.cache_control = Some(control(ttl));
+                    }
+                }
+            }
+        };
+        if plan.read_previous && n >= 3 {
+            mark(n - 3, later(Ttl::FiveMinutes));
+        }
+        if let Some(ttl) = plan.tail {
+            mark(n - 1, later(ttl));
+        }
+        req
     }
 }
 
