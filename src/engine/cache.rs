@@ -215,8 +215,10 @@ pub struct Ledger {
     pub gaps: Vec<u64>,
     /// Where the last request's window began in the conversation (a message index).
     pub window_start: Option<u64>,
-    /// The entry the last request wrote or read at its end (its new message), and its TTL.
-    pub tail: Option<Ttl>,
+    /// The newest message entry: its TTL, and how many turns before the last request's new
+    /// message it ends (0: at that message, which the last request wrote; 1 when the last
+    /// request only read the entry its predecessor wrote, and so on).
+    pub tail: Option<(Ttl, u32)>,
     /// The system prompt's own entry: its TTL and when it was written or read directly.
     pub system: Option<(Ttl, u64)>,
 }
@@ -226,17 +228,14 @@ pub const GAPS_KEPT: usize = 24;
 
 /// A request's shape, as the plan needs it: tokens of each part and how many more requests
 /// will share its window's prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     /// Where the window begins in the conversation (a message index).
     pub window_start: u64,
     /// The system blocks' tokens (system prompt and summary).
     pub system: u64,
-    /// The stored messages' tokens up to and including the last stored user message: what the
-    /// previous request's tail entry covers, when the window has not moved.
-    pub covered: u64,
-    /// The rest: the last answer and the new message.
-    pub rest: u64,
+    /// Each message's tokens, the new message last.
+    pub messages: Vec<u64>,
     /// Requests after this one that will begin with the same window ([`remaining_in_step`]).
     pub remaining: usize,
     /// The model's cache minimum.
@@ -250,9 +249,9 @@ pub struct Plan {
     pub system: Option<Ttl>,
     /// A breakpoint on the new message, writing what is not read, with this TTL.
     pub tail: Option<Ttl>,
-    /// A breakpoint on the last stored user message, to read the previous request's entry
-    /// without writing (when `tail` is `None` and that entry is live).
-    pub read_previous: bool,
+    /// A breakpoint on the stored user message this many turns before the last one, to read
+    /// the newest live entry without writing (when `tail` is `None`).
+    pub read_back: Option<u32>,
 }
 
 impl Plan {
@@ -260,7 +259,7 @@ impl Plan {
     pub const NONE: Plan = Plan {
         system: None,
         tail: None,
-        read_previous: false,
+        read_back: None,
     };
 }
 
@@ -303,9 +302,9 @@ pub fn expected_gaps(gaps: &[u64], n: usize) -> Vec<u64> {
     };
     let classes: Vec<u8> = gaps.iter().map(|&g| class(g)).collect();
     let len = classes.len();
-    // The shortest period p whose last occurrences agree with the recent gaps: the gaps then
-    // repeat with it. The whole history must agree over at least one period back.
-    let period = (1..=len / 2)
+    // The shortest period p with which the whole history repeats itself: the gaps then go on
+    // repeating with it (a regular pace has period 1; five quick turns then a pause, 5).
+    let period = (1..len)
         .find(|&p| (p..len).all(|i| classes[i] == classes[i - p]))
         .or_else(|| {
             // Not periodic over everything: the last rhythm that repeated at least once.
@@ -362,12 +361,15 @@ fn future_cost(state: Option<(Ttl, u64)>, times: &[u64], cacheable: bool) -> f64
 /// TTL that outlives the wait until then; a one-hour breakpoint never follows a
 /// five-minute one.
 pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
-    let total = shape.system + shape.covered + shape.rest;
+    let stored: u64 = shape.messages.iter().sum();
+    let total = shape.system + stored;
     if total < shape.minimum {
         return Plan::NONE;
     }
     let since = ledger.last_request.map(|t| now.saturating_sub(t));
-    let gaps = expected_gaps(&ledger.gaps, shape.remaining.max(1) + 64);
+    // The pace so far includes the gap that just ended (since the last request).
+    let pace: Vec<u64> = ledger.gaps.iter().copied().chain(since).collect();
+    let gaps = expected_gaps(&pace, shape.remaining.max(1) + 64);
     let times: Vec<u64> = gaps
         .iter()
         .take(shape.remaining)
@@ -376,16 +378,22 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
             Some(*at)
         })
         .collect();
-    // The previous request's tail entry, when this request begins with its window and it lives.
+    // The newest message entry, when this request begins with its window and it lives: its
+    // TTL, how many turns back from the last stored user message it ends, and the tokens it
+    // covers.
+    let n = shape.messages.len();
     let previous = match (ledger.tail, since) {
-        (Some(ttl), Some(age))
-            if ledger.window_start == Some(shape.window_start) && age < ttl.usable_secs() =>
+        (Some((ttl, back)), Some(age))
+            if ledger.window_start == Some(shape.window_start)
+                && age < ttl.usable_secs()
+                && n >= 3 + 2 * back as usize =>
         {
-            Some(ttl)
+            let end = n - 2 - 2 * back as usize;
+            Some((ttl, back, shape.messages[..end].iter().sum::<u64>()))
         }
         _ => None,
     };
-    let window = (shape.system + shape.covered + shape.rest) as f64;
+    let window = total as f64;
     let system_live = ledger
         .system
         .filter(|(ttl, at)| {
@@ -393,8 +401,8 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
         })
         .is_some();
     let (read, new) = match previous {
-        Some(_) => ((shape.system + shape.covered) as f64, shape.rest as f64),
-        None if system_live => (shape.system as f64, (shape.covered + shape.rest) as f64),
+        Some((_, _, covered)) => ((shape.system + covered) as f64, (stored - covered) as f64),
+        None if system_live => (shape.system as f64, stored as f64),
         None => (0.0, window),
     };
     let cost = |tail: Option<Ttl>| match tail {
@@ -406,7 +414,7 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
         None => {
             read * READ_PRICE
                 + new
-                + read * future_cost(previous.map(|t| (t, 0)), &times, true)
+                + read * future_cost(previous.map(|(t, _, _)| (t, 0)), &times, true)
                 + new * future_cost(None, &times, true)
         }
     };
@@ -440,7 +448,7 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
     Plan {
         system,
         tail,
-        read_previous: tail.is_none() && previous.is_some(),
+        read_back: previous.filter(|_| tail.is_none()).map(|(_, back, _)| back),
     }
 }
 
@@ -454,13 +462,17 @@ impl Ledger {
                 gaps.drain(..gaps.len() - GAPS_KEPT);
             }
         }
-        let kept_previous = plan.read_previous.then_some(self.tail).flatten();
+        // An entry only read moves one turn further back from the newest message.
+        let kept_previous = plan
+            .read_back
+            .and(self.tail)
+            .map(|(ttl, back)| (ttl, back + 1));
         Ledger {
             last_request: Some(now),
             gaps,
             window_start: Some(shape.window_start),
             // The entry at the end of this request: written now, or the previous one read.
-            tail: plan.tail.or(kept_previous),
+            tail: plan.tail.map(|t| (t, 0)).or(kept_previous),
             system: match plan.system {
                 Some(t) => {
                     // Written or read directly when nothing longer covered it.
@@ -489,28 +501,87 @@ pub fn shape_of(
 ) -> Shape {
     let est = |t: &str| u64::from(tokens::estimate(t));
     let system = window.system.iter().map(|b| est(&b.text)).sum();
-    let n = window.messages.len();
-    // [… last stored user message, its answer, the new message]
-    let (covered, rest) = if n >= 3 {
-        (
-            window.messages[..n - 2]
-                .iter()
-                .map(|m| est(&m.content))
-                .sum(),
-            window.messages[n - 2..]
-                .iter()
-                .map(|m| est(&m.content))
-                .sum(),
-        )
-    } else {
-        (0, window.messages.iter().map(|m| est(&m.content)).sum())
-    };
+    let messages = window.messages.iter().map(|m| est(&m.content)).collect();
     Shape {
         window_start,
         system,
-        covered,
-        rest,
+        messages,
         remaining,
         minimum,
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    #[test]
+    fn the_rhythm_of_the_gaps_is_replayed() {
+        assert_eq!(expected_gaps(&[], 2), vec![120, 120]);
+        assert_eq!(expected_gaps(&[90, 90, 95], 3), vec![95, 95, 95]);
+        let bursts = [60, 60, 60, 60, 1200, 60, 60, 60, 60];
+        assert_eq!(expected_gaps(&bursts, 6), vec![1200, 60, 60, 60, 60, 1200]);
+        let mut more = bursts.to_vec();
+        more.extend([1200, 60, 60, 60, 60]);
+        assert_eq!(expected_gaps(&more, 2), vec![1200, 60]);
+    }
+
+    fn shape(turns: usize, remaining: usize) -> Shape {
+        let mut messages = Vec::new();
+        for _ in 0..turns {
+            messages.extend([80, 400]);
+        }
+        messages.push(80);
+        Shape {
+            window_start: 0,
+            system: 1500,
+            messages,
+            remaining,
+            minimum: 1024,
+        }
+    }
+
+    fn ledger(gaps: &[u64], tail: Option<(Ttl, u32)>) -> Ledger {
+        Ledger {
+            last_request: Some(1_000),
+            gaps: gaps.to_vec(),
+            window_start: Some(0),
+            tail,
+            system: None,
+        }
+    }
+
+    #[test]
+    fn the_tail_is_written_for_the_next_gap_and_not_before_a_move() {
+        // A turn every 90 s, five more to come: five minutes is enough.
+        let p = plan(
+            &ledger(&[90; 6], Some((Ttl::FiveMinutes, 0))),
+            1_090,
+            &shape(6, 5),
+        );
+        assert_eq!(p.tail, Some(Ttl::FiveMinutes));
+        // Every 6 minutes: an hour, or nothing is read again.
+        let p = plan(
+            &ledger(&[360; 6], Some((Ttl::OneHour, 0))),
+            1_360,
+            &shape(6, 5),
+        );
+        assert_eq!(p.tail, Some(Ttl::OneHour));
+        // The last request before the window moves reads and writes nothing.
+        let p = plan(
+            &ledger(&[90; 6], Some((Ttl::FiveMinutes, 0))),
+            1_090,
+            &shape(6, 0),
+        );
+        assert_eq!((p.tail, p.read_back), (None, Some(0)));
+        // Before a pause the rhythm predicts, an hour.
+        // (The gap that just ended, 60 s since the last request, completes the rhythm.)
+        let bursts = [60, 60, 60, 60, 1200, 60, 60, 60];
+        let p = plan(
+            &ledger(&bursts, Some((Ttl::FiveMinutes, 0))),
+            1_060,
+            &shape(6, 1),
+        );
+        assert_eq!(p.tail, Some(Ttl::OneHour), "{p:?}");
     }
 }

@@ -108,8 +108,10 @@ impl MessagesRequest {
                 }
             }
         };
-        if plan.read_previous && n >= 3 {
-            mark(n - 3, later(Ttl::FiveMinutes));
+        if let Some(back) = plan.read_back {
+            if let Some(i) = n.checked_sub(3 + 2 * back as usize) {
+                mark(i, later(Ttl::FiveMinutes));
+            }
         }
         if let Some(ttl) = plan.tail {
             mark(n - 1, later(ttl));
