@@ -1980,3 +1980,120 @@ fn a_server_without_the_models_api_is_asked_once_a_day_and_never_retried() {
         "another state directory asks again"
     );
 }
+
+/// Issue #24 item 3, through the real binary: the pace is kept in `status.promptCache`, and a
+/// context whose turns come every 6 minutes writes one-hour entries that the next turn reads
+/// (5-minute ones would expire unread, and cost more than sending nothing cached), while one
+/// whose turns come every 90 s writes five-minute ones. The time between turns is set by
+/// moving the recorded last request back and the fake's clock forward by the same amount.
+#[test]
+fn each_request_caches_for_the_pace_of_its_context() {
+    let ns = cp().namespace("pace");
+    let fake = fake();
+    let system = "policy words ".repeat(600);
+    let question = |i: usize| format!("question {i}: {}", "why does the pod restart? ".repeat(20));
+    let mut ttls = Vec::new();
+    for (session, gap) in [("slow", 360u64), ("quick", 90)] {
+        ns.mcp()
+            .args([
+                "create",
+                session,
+                "--model",
+                "claude-sonnet-4-5",
+                "--system",
+                &system,
+            ])
+            .assert()
+            .success();
+        for i in 0..6 {
+            if i > 0 {
+                // `gap` seconds pass: on the fake's clock, and in what the context recorded.
+                let o = ns
+                    .contexts()
+                    .into_iter()
+                    .find(|c| c.spec.session_id == session)
+                    .unwrap();
+                let pc = o
+                    .status
+                    .unwrap()
+                    .prompt_cache
+                    .expect("the pace is recorded");
+                let back =
+                    pc.last_request_time.unwrap() - jiff::SignedDuration::from_secs(gap as i64);
+                let mut gaps = pc.gaps_seconds.clone();
+                if let Some(last) = gaps.last_mut() {
+                    *last = gap as u32;
+                }
+                ns.patch_status(
+                    session,
+                    serde_json::json!({"promptCache": {"lastRequestTime": back.to_string(), "gapsSeconds": gaps}}),
+                );
+                fake.advance_clock(std::time::Duration::from_secs(gap));
+            }
+            chat(&ns, &fake)
+                .args([session, "-m", &question(i)])
+                .assert()
+                .success();
+            let sent = fake.message_requests().pop().unwrap();
+            let last = sent.body["messages"]
+                .as_array()
+                .unwrap()
+                .last()
+                .unwrap()
+                .clone();
+            let ttl = last["content"][0]["cache_control"].as_object().map(|cc| {
+                cc.get("ttl")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("5m")
+                    .to_string()
+            });
+            ttls.push((session, i, ttl));
+        }
+        let o = ns
+            .contexts()
+            .into_iter()
+            .find(|c| c.spec.session_id == session)
+            .unwrap();
+        let st = o.status.unwrap();
+        let m = &st.usage.as_ref().unwrap().models["claude-sonnet-4-5"];
+        // Every later turn read what the one before wrote.
+        assert!(
+            st.last_usage.unwrap().cache_read_input_tokens > 0,
+            "{session}: {ttls:?}"
+        );
+        // Never more than the same requests sent uncached.
+        let billed = m.input_tokens as f64
+            + 1.25 * (m.cache_creation_input_tokens - m.cache_creation_1h_input_tokens) as f64
+            + 2.0 * m.cache_creation_1h_input_tokens as f64
+            + 0.1 * m.cache_read_input_tokens as f64;
+        let uncached =
+            (m.input_tokens + m.cache_creation_input_tokens + m.cache_read_input_tokens) as f64;
+        assert!(
+            billed < uncached,
+            "{session}: {billed} vs {uncached}, {ttls:?}"
+        );
+        assert!(
+            st.prompt_cache
+                .unwrap()
+                .gaps_seconds
+                .iter()
+                .all(|g| g.abs_diff(gap as u32) <= 5),
+            "{session}"
+        );
+    }
+    // The slow context's turns wrote hour-long entries once its pace was known; the quick
+    // one's, five-minute ones.
+    for (session, i, ttl) in &ttls {
+        if *i >= 2 {
+            let want = if *session == "slow" { "1h" } else { "5m" };
+            if let Some(t) = ttl {
+                assert_eq!(t, want, "{session} turn {i}: {ttls:?}");
+            }
+        }
+    }
+    assert!(
+        ttls.iter()
+            .any(|(s, _, t)| *s == "slow" && t.as_deref() == Some("1h")),
+        "{ttls:?}"
+    );
+}

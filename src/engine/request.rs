@@ -70,22 +70,21 @@ impl MessagesRequest {
                 Ttl::FiveMinutes => None,
             },
         };
-        if let Some(ttl) = plan.system {
-            let blocks: Vec<TextBlock> = window
-                .system
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    let mut t = TextBlock::new(&b.text, false);
-                    if i + 1 == window.system.len() {
-                        t.cache_control = Some(control(ttl));
-                    }
-                    t
-                })
-                .collect();
-            if !blocks.is_empty() {
-                req.system = Some(System::Blocks(blocks));
-            }
+        // The system as blocks, as with fixed TTLs, the last one marked when planned.
+        let blocks: Vec<TextBlock> = window
+            .system
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut t = TextBlock::new(&b.text, false);
+                if i + 1 == window.system.len() {
+                    t.cache_control = plan.system.map(control);
+                }
+                t
+            })
+            .collect();
+        if !blocks.is_empty() {
+            req.system = Some(System::Blocks(blocks));
         }
         // A five-minute system breakpoint makes any later one five-minute too.
         let later = |ttl: Ttl| match plan.system {
@@ -161,6 +160,69 @@ mod tests {
             estimated_tokens: 10,
             raw_estimated_tokens: 10,
         }
+    }
+
+    #[test]
+    fn a_plan_places_its_breakpoints_with_one_hour_ones_first() {
+        let ttl = |v: &serde_json::Value| v["cache_control"]["ttl"].as_str().map(str::to_string);
+        // An hour on the system prompt and five minutes on the new message.
+        let plan = Plan {
+            system: Some(Ttl::OneHour),
+            tail: Some(Ttl::FiveMinutes),
+            read_back: None,
+        };
+        let v = serde_json::to_value(MessagesRequest::from_window_planned(
+            "m",
+            1,
+            &window(),
+            &plan,
+        ))
+        .unwrap();
+        assert_eq!(ttl(&v["system"][0]).as_deref(), Some("1h"));
+        assert_eq!(
+            v["messages"][2]["content"][0]["cache_control"]["type"],
+            "ephemeral"
+        );
+        assert_eq!(ttl(&v["messages"][2]["content"][0]), None);
+        assert_eq!(
+            v["messages"][1]["content"], "a",
+            "no breakpoint on the stored turn"
+        );
+        // A five-minute system breakpoint makes a later one-hour one five-minute.
+        let plan = Plan {
+            system: Some(Ttl::FiveMinutes),
+            tail: Some(Ttl::OneHour),
+            read_back: None,
+        };
+        let v = serde_json::to_value(MessagesRequest::from_window_planned(
+            "m",
+            1,
+            &window(),
+            &plan,
+        ))
+        .unwrap();
+        assert_eq!(ttl(&v["messages"][2]["content"][0]), None);
+        // Reading without writing: the breakpoint on the last stored user message, the system
+        // still sent as blocks.
+        let plan = Plan {
+            system: None,
+            tail: None,
+            read_back: Some(0),
+        };
+        let v = serde_json::to_value(MessagesRequest::from_window_planned(
+            "m",
+            1,
+            &window(),
+            &plan,
+        ))
+        .unwrap();
+        assert_eq!(v["system"][0]["text"], "be brief");
+        assert!(v["system"][0].get("cache_control").is_none());
+        assert_eq!(
+            v["messages"][0]["content"][0]["cache_control"]["type"],
+            "ephemeral"
+        );
+        assert_eq!(v["messages"][2]["content"], "next");
     }
 
     #[test]

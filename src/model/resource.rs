@@ -210,6 +210,35 @@ pub enum CacheTtl {
     OneHour,
 }
 
+/// `status.promptCache`.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PromptCacheStatus {
+    /// When the last request was answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_time_schema")]
+    pub last_request_time: Option<Timestamp>,
+    /// Seconds between the last requests, oldest first (at most 24).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 24))]
+    pub gaps_seconds: Vec<u32>,
+    /// Where the last request's window began in the conversation (a message index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_start: Option<u64>,
+    /// The TTL of the newest message entry, and how many turns before the last request's new
+    /// message it ends.
+    #[serde(default, rename = "tailTTL", skip_serializing_if = "Option::is_none")]
+    pub tail_ttl: Option<CacheTtl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_back: Option<u32>,
+    /// The system prompt's own entry: its TTL, and when it was written or read on its own.
+    #[serde(default, rename = "systemTTL", skip_serializing_if = "Option::is_none")]
+    pub system_ttl: Option<CacheTtl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_time_schema")]
+    pub system_time: Option<Timestamp>,
+}
+
 /// One message of the stored conversation.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -518,6 +547,12 @@ pub struct ClaudeModelContextStatus {
     /// `/cost`, `get`, `list -o wide` and `kubectl mcp usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<UsageTotals>,
+
+    /// The pace of this context's turns and what its last request left in Claude's prompt
+    /// cache, from which each request chooses what to cache and for how long (unless
+    /// `spec.cacheTTL` fixes the TTL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_cache: Option<PromptCacheStatus>,
 
     /// Learnt ratio of the API's token counts to the tool's local estimate, used to calibrate
     /// the window to the budget.

@@ -123,6 +123,9 @@ pub struct Session {
     damaged: Vec<segment::Damaged>,
     /// Damaged segments already told about, by name: each is a warning once per process.
     warned: std::collections::HashSet<String>,
+    /// The cache plan of the request last prepared, and its shape: what the request's answer
+    /// records in `status.promptCache` ([`crate::engine::cache::plan`]).
+    cache_plan: Option<(crate::engine::cache::Plan, crate::engine::cache::Shape)>,
 }
 
 /// A request ready to send.
@@ -321,6 +324,7 @@ impl Session {
             spent: Default::default(),
             damaged: Vec::new(),
             warned: Default::default(),
+            cache_plan: None,
         }
     }
 

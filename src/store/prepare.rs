@@ -101,8 +101,9 @@ impl Session {
         }
         tracing::debug!(from = base, messages = history.len(), "windowed");
         let (window, request) = self
-            .checked_window(client, message, &history, window)
+            .checked_window(client, message, &history, window, base)
             .await?;
+        self.cache_plan = self.cache_plan_for(&window, base);
         Ok(Prepared {
             window,
             request,
@@ -119,8 +120,9 @@ impl Session {
         message: &str,
         history: &[Message],
         window: Window,
+        base: u64,
     ) -> anyhow::Result<(Window, MessagesRequest)> {
-        let request = self.request_for(&window);
+        let request = self.request_for(&window, base);
         let Some(budget) = self.obj.spec.max_tokens.map(u64::from) else {
             return Ok((window, request));
         };
@@ -137,7 +139,7 @@ impl Session {
                     "the exact count is over the budget; windowing again"
                 );
                 let window = self.window_over(message, history, ratio)?;
-                let request = self.request_for(&window);
+                let request = self.request_for(&window, base);
                 Ok((window, request))
             }
             Ok(exact) => {
@@ -194,22 +196,70 @@ impl Session {
         Ok(())
     }
 
-    pub(super) fn request_for(&self, window: &Window) -> MessagesRequest {
+    /// The request for `window` (which begins at message `base + window.first_sent` of the
+    /// conversation): cache breakpoints by the context's pace ([`Session::cache_plan_for`]),
+    /// or, when `spec.cacheTTL` fixes the TTL, on the system blocks and the newest stored turn
+    /// with that TTL.
+    pub(super) fn request_for(&self, window: &Window, base: u64) -> MessagesRequest {
         let spec = &self.obj.spec;
-        let mut request = MessagesRequest::from_window(
-            &spec.model_name,
-            spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
-            window,
-            true,
-        );
+        let max_output = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
+        let mut request = match self.cache_plan_for(window, base) {
+            Some((plan, _)) => {
+                MessagesRequest::from_window_planned(&spec.model_name, max_output, window, &plan)
+            }
+            None => {
+                let r = MessagesRequest::from_window(&spec.model_name, max_output, window, true);
+                if spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour) {
+                    r.with_one_hour_cache()
+                } else {
+                    r
+                }
+            }
+        };
         if spec.summarization_strategy == SummarizationStrategy::Server {
             request = request.with_compaction(compaction_trigger(spec));
         }
-        if spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour) {
-            request.with_one_hour_cache()
-        } else {
-            request
+        request
+    }
+
+    /// This request's cache plan from the context's pace (`status.promptCache`), or `None`
+    /// when `spec.cacheTTL` fixes the TTL.
+    pub(super) fn cache_plan_for(
+        &self,
+        window: &Window,
+        base: u64,
+    ) -> Option<(crate::engine::cache::Plan, crate::engine::cache::Shape)> {
+        use crate::engine::cache;
+        let spec = &self.obj.spec;
+        if spec.cache_ttl.is_some() {
+            return None;
         }
+        // A model the table lacks: its minimum is unknown, and a breakpoint under a minimum
+        // costs nothing (the API then caches nothing), so none is assumed.
+        let minimum =
+            crate::model::catalog::lookup(&spec.model_name).map_or(0, |m| u64::from(m.cache_min));
+        let fixed = window
+            .system
+            .iter()
+            .map(|b| u64::from(tokens::estimate(&b.text)))
+            .sum::<u64>()
+            + 8;
+        let remaining = cache::remaining_in_step(
+            window.turns_sent,
+            spec.history_size,
+            Some(u64::from(prompt_budget(spec))),
+            window.estimated_tokens,
+            fixed,
+        );
+        let shape = cache::shape_of(window, base + window.first_sent as u64, remaining, minimum);
+        let ledger = ledger_of(
+            self.obj
+                .status
+                .as_ref()
+                .and_then(|s| s.prompt_cache.as_ref()),
+        );
+        let plan = cache::plan(&ledger, unix_now(), &shape);
+        Some((plan, shape))
     }
 
     /// Everything after a successful call: store the turn (in the local journal when the cluster
@@ -238,4 +288,66 @@ fn fold_target(strategy: SummarizationStrategy, base: u64, window: &Window) -> O
         SummarizationStrategy::Hybrid => window.left_by_history.end,
     };
     Some(base + through as u64)
+}
+
+/// Seconds since the Unix epoch, the clock of [`crate::engine::cache::Ledger`].
+pub(super) fn unix_now() -> u64 {
+    u64::try_from(now().as_second()).unwrap_or(0)
+}
+
+fn ttl_of(t: crate::model::resource::CacheTtl) -> crate::engine::cache::Ttl {
+    match t {
+        crate::model::resource::CacheTtl::FiveMinutes => crate::engine::cache::Ttl::FiveMinutes,
+        crate::model::resource::CacheTtl::OneHour => crate::engine::cache::Ttl::OneHour,
+    }
+}
+
+fn cache_ttl_of(t: crate::engine::cache::Ttl) -> crate::model::resource::CacheTtl {
+    match t {
+        crate::engine::cache::Ttl::FiveMinutes => crate::model::resource::CacheTtl::FiveMinutes,
+        crate::engine::cache::Ttl::OneHour => crate::model::resource::CacheTtl::OneHour,
+    }
+}
+
+fn seconds(t: jiff::Timestamp) -> u64 {
+    u64::try_from(t.as_second()).unwrap_or(0)
+}
+
+/// The engine's view of `status.promptCache`.
+pub(super) fn ledger_of(
+    status: Option<&crate::model::resource::PromptCacheStatus>,
+) -> crate::engine::cache::Ledger {
+    let Some(s) = status else {
+        return Default::default();
+    };
+    crate::engine::cache::Ledger {
+        last_request: s.last_request_time.map(seconds),
+        gaps: s.gaps_seconds.iter().map(|&g| u64::from(g)).collect(),
+        window_start: s.window_start,
+        tail: s.tail_ttl.map(|t| (ttl_of(t), s.tail_back.unwrap_or(0))),
+        system: match (s.system_ttl, s.system_time) {
+            (Some(t), Some(at)) => Some((ttl_of(t), seconds(at))),
+            _ => None,
+        },
+    }
+}
+
+/// `status.promptCache` from the engine's ledger.
+pub(super) fn prompt_cache_of(
+    l: &crate::engine::cache::Ledger,
+) -> crate::model::resource::PromptCacheStatus {
+    let at = |s: u64| jiff::Timestamp::from_second(i64::try_from(s).unwrap_or(0)).ok();
+    crate::model::resource::PromptCacheStatus {
+        last_request_time: l.last_request.and_then(at),
+        gaps_seconds: l
+            .gaps
+            .iter()
+            .map(|&g| u32::try_from(g).unwrap_or(u32::MAX))
+            .collect(),
+        window_start: l.window_start,
+        tail_ttl: l.tail.map(|(t, _)| cache_ttl_of(t)),
+        tail_back: l.tail.map(|(_, b)| b).filter(|b| *b > 0),
+        system_ttl: l.system.map(|(t, _)| cache_ttl_of(t)),
+        system_time: l.system.and_then(|(_, s)| at(s)),
+    }
 }

@@ -25,7 +25,24 @@ impl Session {
         let last = self.token_usage(reply);
         self.spent.add(&model, &reply.id, &last, false);
         let at = now();
+        // What this request left in the prompt cache, and the pace, for the next one.
+        let cache = self.cache_plan.take().map(|(plan, shape)| {
+            let ledger = super::prepare::ledger_of(
+                self.obj
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.prompt_cache.as_ref()),
+            );
+            super::prepare::prompt_cache_of(&ledger.after(
+                &plan,
+                &shape,
+                super::prepare::unix_now(),
+            ))
+        });
         self.update_status("recording the turn", |obj, st| {
+            if let Some(c) = &cache {
+                st.prompt_cache = Some(c.clone());
+            }
             st.current_state = Some(ContextState::Active);
             st.last_activity_time = Some(at);
             st.token_count = Some(usage.total_input() + usage.output_tokens);
@@ -54,7 +71,14 @@ impl Session {
     /// reports them; from one that does not, by this context's `cacheTTL`).
     pub(super) fn token_usage(&self, reply: &Reply) -> TokenUsage {
         let u = &reply.usage;
-        let one_hour = self.obj.spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour);
+        let one_hour = match &self.cache_plan {
+            Some((plan, _)) => {
+                plan.tail == Some(crate::engine::cache::Ttl::OneHour)
+                    || (plan.tail.is_none()
+                        && plan.system == Some(crate::engine::cache::Ttl::OneHour))
+            }
+            None => self.obj.spec.cache_ttl == Some(crate::model::resource::CacheTtl::OneHour),
+        };
         TokenUsage {
             input_tokens: u.input_tokens,
             output_tokens: u.output_tokens,
