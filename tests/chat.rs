@@ -1086,13 +1086,7 @@ fn a_refusal_is_kept_marked_and_left_out_and_an_empty_cut_answer_is_not_stored()
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| {
-            m["content"][0]["text"]
-                .as_str()
-                .or(m["content"].as_str())
-                .unwrap_or_default()
-                .to_string()
-        })
+        .map(|m| common::text_of(&m["content"]))
         .collect();
     assert_eq!(
         texts,

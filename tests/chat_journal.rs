@@ -101,7 +101,7 @@ fn a_turn_answered_while_the_cluster_is_down_is_journalled_and_replayed() {
     // The replayed turn went into the window of the next question, and everything is stored once.
     let last = fake.message_requests().pop().unwrap();
     assert_eq!(
-        text_of(&last.body["messages"][1]["content"]),
+        common::text_of(&last.body["messages"][1]["content"]),
         "one two three four five six seven eight nine ten"
     );
     let out = cp
@@ -239,7 +239,7 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
     // The third question was sent with the second turn in its window.
     let last = fake.message_requests().pop().unwrap();
     assert_eq!(
-        text_of(&last.body["messages"][3]["content"]),
+        common::text_of(&last.body["messages"][3]["content"]),
         "second answer, streamed while the cluster stopped"
     );
     t.keys_to("r", &["/history", "Enter"]);
@@ -259,15 +259,4 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
         .filter(|f| f.path().extension().is_some_and(|e| e == "jsonl"))
         .collect();
     assert!(left.is_empty(), "the journal is empty again: {left:?}");
-}
-
-/// A message's text as sent: a string, or text blocks (where a cache breakpoint sits).
-fn text_of(content: &serde_json::Value) -> String {
-    match content {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(blocks) => {
-            blocks.iter().filter_map(|b| b["text"].as_str()).collect()
-        }
-        _ => String::new(),
-    }
 }

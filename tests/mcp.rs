@@ -730,14 +730,12 @@ fn the_window_resource_and_get_context_are_the_next_request_with_sealed_turns() 
     let ns = cp().namespace("mcpwin");
     let fake = common::fake_claude(KEY);
     let state = tempfile::tempdir().unwrap();
-    common::conversation::conversation("long")
-        .model("claude-sonnet-4-6")
-        .live_bytes("8KiB")
-        .tagged_turns(
-            40,
-            &"a question with enough words in it to fill the live object. ".repeat(3),
-        )
-        .grow(common::process(&ns, &fake, KEY, state.path()));
+    common::conversation::mostly_sealed("long", 40).grow(common::process(
+        &ns,
+        &fake,
+        KEY,
+        state.path(),
+    ));
     let m = Mcp::connect(&ns, &fake, &ns.cp.kubeconfig, state.path());
     let uri = format!("cmc://{}/long", ns.name);
     let window: Value = serde_json::from_str(&m.read(&format!("{uri}/window"))).unwrap();
@@ -789,17 +787,14 @@ fn the_window_resource_and_get_context_are_the_next_request_with_sealed_turns() 
     let request = fake.message_requests().pop().unwrap();
     let sent = request.body["messages"].as_array().unwrap();
     assert_eq!(sent.len() as u64, 2 * turns + 1);
-    // The request's content is a string, or blocks where a cache breakpoint sits.
-    let text = |c: &Value| match c {
-        Value::String(s) => s.clone(),
-        Value::Array(blocks) => blocks.iter().filter_map(|b| b["text"].as_str()).collect(),
-        _ => String::new(),
-    };
     let shown = window["messages"].as_array().unwrap();
     let differ = sent[..sent.len() - 1]
         .iter()
         .zip(shown)
-        .filter(|(s, w)| s["role"] != w["role"] || text(&s["content"]) != text(&w["content"]))
+        .filter(|(s, w)| {
+            s["role"] != w["role"]
+                || common::text_of(&s["content"]) != common::text_of(&w["content"])
+        })
         .count();
     assert_eq!(
         differ, 0,

@@ -1180,14 +1180,12 @@ fn every_view_of_the_window_is_the_next_request_with_sealed_and_restored_turns()
         ..Config::default()
     })
     .unwrap();
-    common::conversation::conversation("long")
-        .model("claude-sonnet-4-6")
-        .live_bytes("8KiB")
-        .tagged_turns(
-            60,
-            &"a question with enough words in it to fill the live object. ".repeat(3),
-        )
-        .grow(common::process(&ns, &fake, KEY, state.path()));
+    common::conversation::mostly_sealed("long", 60).grow(common::process(
+        &ns,
+        &fake,
+        KEY,
+        state.path(),
+    ));
     let t = Tmux::new("onewin");
     let sealed = views_are_the_next_request(&ns, &fake, &t, state.path(), "sealed");
     assert!(sealed > 0, "the window reached sealed turns");

@@ -173,15 +173,10 @@ mod tests {
 // Cache by pace (issue #24 item 3): which TTL each request writes, from the context's pace.
 // ---------------------------------------------------------------------------------------------
 
-/// A cache entry's TTL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ttl {
-    /// Five minutes, renewed by a hit; a write costs 1.25× input.
-    FiveMinutes,
-    /// One hour, renewed by a hit; a write costs 2× input.
-    OneHour,
-}
+/// A cache entry's TTL: the one `spec.cacheTTL` names.
+pub use crate::model::resource::CacheTtl as Ttl;
 
+// Inherent methods of the model's type, kept here with the decisions that use them.
 impl Ttl {
     /// Seconds an entry lives after its write or last hit, less a margin for the time an
     /// answer takes (the pace is measured between answers, the TTL between requests).
@@ -319,7 +314,7 @@ pub fn expected_gaps(gaps: &[u64], n: usize) -> Vec<u64> {
 /// The least cost per token, in input-price units, of a part whose entry is in `state` now
 /// (TTL and seconds since its write or last hit) through requests at `times` seconds from now,
 /// at each of which it is sent uncached, read while it lives, or written anew.
-fn future_cost(state: Option<(Ttl, u64)>, times: &[u64], cacheable: bool) -> f64 {
+fn future_cost(state: Option<(Ttl, u64)>, times: &[u64]) -> f64 {
     use std::collections::HashMap;
     // Key: None, or (TTL, time of its write or last hit, in seconds from now).
     let mut states: HashMap<Option<(Ttl, i64)>, f64> =
@@ -333,16 +328,14 @@ fn future_cost(state: Option<(Ttl, u64)>, times: &[u64], cacheable: bool) -> f64
         };
         for (&s, &cost) in &states {
             relax(s, cost + 1.0);
-            if !cacheable {
-                continue;
-            }
             if let Some((ttl, r)) = s {
                 if t - r < ttl.usable_secs() as i64 {
                     relax(Some((ttl, t)), cost + READ_PRICE);
                 }
             }
-            relax(Some((Ttl::FiveMinutes, t)), cost + 1.25);
-            relax(Some((Ttl::OneHour, t)), cost + 2.0);
+            for ttl in [Ttl::FiveMinutes, Ttl::OneHour] {
+                relax(Some((ttl, t)), cost + ttl.write_price());
+            }
         }
         states = next;
     }
@@ -407,15 +400,13 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
     };
     let cost = |tail: Option<Ttl>| match tail {
         Some(t) => {
-            read * READ_PRICE
-                + new * t.write_price()
-                + window * future_cost(Some((t, 0)), &times, true)
+            read * READ_PRICE + new * t.write_price() + window * future_cost(Some((t, 0)), &times)
         }
         None => {
             read * READ_PRICE
                 + new
-                + read * future_cost(previous.map(|(t, _, _)| (t, 0)), &times, true)
-                + new * future_cost(None, &times, true)
+                + read * future_cost(previous.map(|(t, _, _)| (t, 0)), &times)
+                + new * future_cost(None, &times)
         }
     };
     let tail = [None, Some(Ttl::FiveMinutes), Some(Ttl::OneHour)]

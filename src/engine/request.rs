@@ -165,19 +165,22 @@ mod tests {
     #[test]
     fn a_plan_places_its_breakpoints_with_one_hour_ones_first() {
         let ttl = |v: &serde_json::Value| v["cache_control"]["ttl"].as_str().map(str::to_string);
+        let planned = |plan: &Plan| {
+            serde_json::to_value(MessagesRequest::from_window_planned(
+                "m",
+                1,
+                &window(),
+                plan,
+            ))
+            .unwrap()
+        };
         // An hour on the system prompt and five minutes on the new message.
         let plan = Plan {
             system: Some(Ttl::OneHour),
             tail: Some(Ttl::FiveMinutes),
             read_back: None,
         };
-        let v = serde_json::to_value(MessagesRequest::from_window_planned(
-            "m",
-            1,
-            &window(),
-            &plan,
-        ))
-        .unwrap();
+        let v = planned(&plan);
         assert_eq!(ttl(&v["system"][0]).as_deref(), Some("1h"));
         assert_eq!(
             v["messages"][2]["content"][0]["cache_control"]["type"],
@@ -194,13 +197,7 @@ mod tests {
             tail: Some(Ttl::OneHour),
             read_back: None,
         };
-        let v = serde_json::to_value(MessagesRequest::from_window_planned(
-            "m",
-            1,
-            &window(),
-            &plan,
-        ))
-        .unwrap();
+        let v = planned(&plan);
         assert_eq!(ttl(&v["messages"][2]["content"][0]), None);
         // Reading without writing: the breakpoint on the last stored user message, the system
         // still sent as blocks.
@@ -209,13 +206,7 @@ mod tests {
             tail: None,
             read_back: Some(0),
         };
-        let v = serde_json::to_value(MessagesRequest::from_window_planned(
-            "m",
-            1,
-            &window(),
-            &plan,
-        ))
-        .unwrap();
+        let v = planned(&plan);
         assert_eq!(v["system"][0]["text"], "be brief");
         assert!(v["system"][0].get("cache_control").is_none());
         assert_eq!(

@@ -195,9 +195,10 @@ impl ClaudeModelContextSpec {
     }
 }
 
-/// `spec.cacheTTL`.
+/// `spec.cacheTTL`, and the TTL of a prompt-cache entry wherever the tool reasons about one
+/// (`engine::cache`).
 #[derive(
-    Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, clap::ValueEnum,
+    Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema, clap::ValueEnum,
 )]
 pub enum CacheTtl {
     /// Five minutes, refreshed by every hit.

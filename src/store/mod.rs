@@ -125,7 +125,7 @@ pub struct Session {
     warned: std::collections::HashSet<String>,
     /// The cache plan of the request last prepared, and its shape: what the request's answer
     /// records in `status.promptCache` ([`crate::engine::cache::plan`]).
-    cache_plan: Option<(crate::engine::cache::Plan, crate::engine::cache::Shape)>,
+    cache_plan: Option<prepare::CachePlan>,
 }
 
 /// A request ready to send.

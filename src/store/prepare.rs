@@ -100,10 +100,11 @@ impl Session {
             notes.extend(self.take_damage().into_iter().map(Note::SegmentLeftOut));
         }
         tracing::debug!(from = base, messages = history.len(), "windowed");
-        let (window, request) = self
+        let (window, request, plan) = self
             .checked_window(client, message, &history, window, base)
             .await?;
-        self.cache_plan = self.cache_plan_for(&window, base);
+        // What the answer records in status.promptCache: the plan this very request carries.
+        self.cache_plan = plan;
         Ok(Prepared {
             window,
             request,
@@ -111,9 +112,9 @@ impl Session {
         })
     }
 
-    /// The request for `window`, and near the budget, where the estimate is not good enough,
-    /// checked against the API's exact count: a window that is in fact over is built again
-    /// with the measured ratio.
+    /// The request for `window` with its cache plan, and near the budget, where the estimate
+    /// is not good enough, checked against the API's exact count: a window that is in fact
+    /// over is built again with the measured ratio.
     async fn checked_window(
         &self,
         client: &ClaudeClient,
@@ -121,13 +122,13 @@ impl Session {
         history: &[Message],
         window: Window,
         base: u64,
-    ) -> anyhow::Result<(Window, MessagesRequest)> {
-        let request = self.request_for(&window, base);
+    ) -> anyhow::Result<(Window, MessagesRequest, Option<CachePlan>)> {
+        let (request, plan) = self.request_for(&window, base);
         let Some(budget) = self.obj.spec.max_tokens.map(u64::from) else {
-            return Ok((window, request));
+            return Ok((window, request, plan));
         };
         if !tokens::needs_exact_count(window.estimated_tokens, budget) {
-            return Ok((window, request));
+            return Ok((window, request, plan));
         }
         match client.count_tokens(&request).await {
             Ok(exact) if exact > budget => {
@@ -139,17 +140,17 @@ impl Session {
                     "the exact count is over the budget; windowing again"
                 );
                 let window = self.window_over(message, history, ratio)?;
-                let request = self.request_for(&window, base);
-                Ok((window, request))
+                let (request, plan) = self.request_for(&window, base);
+                Ok((window, request, plan))
             }
             Ok(exact) => {
                 tracing::debug!(exact, budget, "the exact count fits the budget");
-                Ok((window, request))
+                Ok((window, request, plan))
             }
             // Compatible servers often lack count_tokens; the estimate stands.
             Err(e) => {
                 tracing::debug!(error = %e, "count_tokens unavailable; keeping the estimate");
-                Ok((window, request))
+                Ok((window, request, plan))
             }
         }
     }
@@ -199,13 +200,18 @@ impl Session {
     /// The request for `window` (which begins at message `base + window.first_sent` of the
     /// conversation): cache breakpoints by the context's pace ([`Session::cache_plan_for`]),
     /// or, when `spec.cacheTTL` fixes the TTL, on the system blocks and the newest stored turn
-    /// with that TTL.
-    pub(super) fn request_for(&self, window: &Window, base: u64) -> MessagesRequest {
+    /// with that TTL. The plan comes back with it.
+    pub(super) fn request_for(
+        &self,
+        window: &Window,
+        base: u64,
+    ) -> (MessagesRequest, Option<CachePlan>) {
         let spec = &self.obj.spec;
         let max_output = spec.max_output_tokens.unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS);
-        let mut request = match self.cache_plan_for(window, base) {
+        let plan = self.cache_plan_for(window, base);
+        let mut request = match &plan {
             Some((plan, _)) => {
-                MessagesRequest::from_window_planned(&spec.model_name, max_output, window, &plan)
+                MessagesRequest::from_window_planned(&spec.model_name, max_output, window, plan)
             }
             None => {
                 let r = MessagesRequest::from_window(&spec.model_name, max_output, window, true);
@@ -219,16 +225,12 @@ impl Session {
         if spec.summarization_strategy == SummarizationStrategy::Server {
             request = request.with_compaction(compaction_trigger(spec));
         }
-        request
+        (request, plan)
     }
 
     /// This request's cache plan from the context's pace (`status.promptCache`), or `None`
     /// when `spec.cacheTTL` fixes the TTL.
-    pub(super) fn cache_plan_for(
-        &self,
-        window: &Window,
-        base: u64,
-    ) -> Option<(crate::engine::cache::Plan, crate::engine::cache::Shape)> {
+    fn cache_plan_for(&self, window: &Window, base: u64) -> Option<CachePlan> {
         use crate::engine::cache;
         let spec = &self.obj.spec;
         if spec.cache_ttl.is_some() {
@@ -295,20 +297,6 @@ pub(super) fn unix_now() -> u64 {
     u64::try_from(now().as_second()).unwrap_or(0)
 }
 
-fn ttl_of(t: crate::model::resource::CacheTtl) -> crate::engine::cache::Ttl {
-    match t {
-        crate::model::resource::CacheTtl::FiveMinutes => crate::engine::cache::Ttl::FiveMinutes,
-        crate::model::resource::CacheTtl::OneHour => crate::engine::cache::Ttl::OneHour,
-    }
-}
-
-fn cache_ttl_of(t: crate::engine::cache::Ttl) -> crate::model::resource::CacheTtl {
-    match t {
-        crate::engine::cache::Ttl::FiveMinutes => crate::model::resource::CacheTtl::FiveMinutes,
-        crate::engine::cache::Ttl::OneHour => crate::model::resource::CacheTtl::OneHour,
-    }
-}
-
 fn seconds(t: jiff::Timestamp) -> u64 {
     u64::try_from(t.as_second()).unwrap_or(0)
 }
@@ -324,9 +312,9 @@ pub(super) fn ledger_of(
         last_request: s.last_request_time.map(seconds),
         gaps: s.gaps_seconds.iter().map(|&g| u64::from(g)).collect(),
         window_start: s.window_start,
-        tail: s.tail_ttl.map(|t| (ttl_of(t), s.tail_back.unwrap_or(0))),
+        tail: s.tail_ttl.map(|t| (t, s.tail_back.unwrap_or(0))),
         system: match (s.system_ttl, s.system_time) {
-            (Some(t), Some(at)) => Some((ttl_of(t), seconds(at))),
+            (Some(t), Some(at)) => Some((t, seconds(at))),
             _ => None,
         },
     }
@@ -345,9 +333,12 @@ pub(super) fn prompt_cache_of(
             .map(|&g| u32::try_from(g).unwrap_or(u32::MAX))
             .collect(),
         window_start: l.window_start,
-        tail_ttl: l.tail.map(|(t, _)| cache_ttl_of(t)),
+        tail_ttl: l.tail.map(|(t, _)| t),
         tail_back: l.tail.map(|(_, b)| b).filter(|b| *b > 0),
-        system_ttl: l.system.map(|(t, _)| cache_ttl_of(t)),
+        system_ttl: l.system.map(|(t, _)| t),
         system_time: l.system.and_then(|(_, s)| at(s)),
     }
 }
+
+/// A request's cache plan and the shape it was made for.
+pub(super) type CachePlan = (crate::engine::cache::Plan, crate::engine::cache::Shape);

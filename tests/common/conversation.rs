@@ -25,6 +25,21 @@ pub struct Conversation {
     questions: Vec<String>,
 }
 
+/// A live object this small seals older turns after a few ([`Conversation::live_bytes`]).
+pub const SMALL_LIVE: &str = "8KiB";
+
+/// `session` with `turns` tagged turns on Sonnet 4.6 in a live object of [`SMALL_LIVE`]:
+/// most of its turns sealed in segments, and no budget, so a window reaches them.
+pub fn mostly_sealed(session: &str, turns: usize) -> Conversation {
+    conversation(session)
+        .model("claude-sonnet-4-6")
+        .live_bytes(SMALL_LIVE)
+        .tagged_turns(
+            turns,
+            &"a question with enough words in it to fill the live object. ".repeat(3),
+        )
+}
+
 /// The context `session` on model `m`, created by the run that asks its first question.
 pub fn conversation(session: &str) -> Conversation {
     Conversation {

@@ -459,6 +459,18 @@ pub fn chat_with(ns: &Namespace, fake: &fake_claude::FakeClaude, key: &str) -> C
     cmd
 }
 
+/// A message's text as a request carries it: a string, or text blocks (where a cache
+/// breakpoint sits).
+pub fn text_of(content: &serde_json::Value) -> String {
+    match content {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(blocks) => {
+            blocks.iter().filter_map(|b| b["text"].as_str()).collect()
+        }
+        _ => String::new(),
+    }
+}
+
 /// stdout of a finished command, as a String.
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
