@@ -179,16 +179,8 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
         row.kept += w.turns_sent;
         // The tool's cache plan, from the pace so far (as `store` does it).
         let budget = u64::from(history_size.map_or(BUDGET, |_| 190_000));
-        let fixed = u64::from(kubectl_mcp::engine::tokens::estimate(&system)) + 8;
-        let remaining = cache::remaining_in_step(
-            w.turns_sent,
-            history_size,
-            Some(budget),
-            w.estimated_tokens,
-            fixed,
-        );
-        let shape = cache::shape_of(&w, w.first_sent as u64, remaining, table_minimum);
-        let plan = cache::plan(&ledger, clock, &shape);
+        let (plan, shape) =
+            cache::plan_request(&w, 0, history_size, budget, table_minimum, &ledger, clock);
         let request = MessagesRequest::from_window_planned(model, 1024, &w, &plan);
         let blocks = cache_blocks(&serde_json::to_value(&request).unwrap());
         let cacheable = blocks.iter().map(|b| b.tokens).sum::<u64>() >= minimum;
@@ -208,7 +200,7 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
             eprintln!(
                 "{turn:>3} t={clock} sent={} rem={} shape=({},{}) plan={plan:?} usage=({},{},{},{})",
                 w.turns_sent,
-                remaining,
+                shape.remaining,
                 shape.system,
                 shape.messages.iter().sum::<u64>(),
                 r.usage.input_tokens,

@@ -297,6 +297,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-mcp' -ScriptBlock {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only contexts with these labels')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only contexts with these labels')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per context (default), namespace, model, or value of label KEY (`label=KEY`)')
+            [CompletionResult]::new('--advise', '--advise', [CompletionResultType]::ParameterName, 'Instead of totals, one context: what its calls read from and wrote to the prompt cache, what the same calls would have cost uncached, and the cheapest settings that keep at least --keep turns at its pace')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'With --advise: the fewest turns a window must keep, 1 to 50 (default: as many as the current settings keep once the window is full, at most 20)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'A table, or JSON rows')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'A table, or JSON rows')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')

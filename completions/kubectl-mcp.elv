@@ -282,6 +282,8 @@ set edit:completion:arg-completer[kubectl-mcp] = {|@words|
             cand -l 'Only contexts with these labels'
             cand --selector 'Only contexts with these labels'
             cand --by 'One row per context (default), namespace, model, or value of label KEY (`label=KEY`)'
+            cand --advise 'Instead of totals, one context: what its calls read from and wrote to the prompt cache, what the same calls would have cost uncached, and the cheapest settings that keep at least --keep turns at its pace'
+            cand --keep 'With --advise: the fewest turns a window must keep, 1 to 50 (default: as many as the current settings keep once the window is full, at most 20)'
             cand -o 'A table, or JSON rows'
             cand --output 'A table, or JSON rows'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)'

@@ -150,7 +150,7 @@ pub enum Command {
     Set(SetArgs),
     /// What Claude calls cost, summed per context, namespace, model or label (for chargeback).
     #[command(
-        after_help = "Examples:\n  kubectl mcp usage\n  kubectl mcp usage -A --by namespace\n  kubectl mcp usage -A --by model -o json\n  kubectl mcp usage -A --by label=team -l env=prod"
+        after_help = "Examples:\n  kubectl mcp usage\n  kubectl mcp usage -A --by namespace\n  kubectl mcp usage -A --by model -o json\n  kubectl mcp usage -A --by label=team -l env=prod\n  kubectl mcp usage --advise demo --keep 8"
     )]
     Usage(UsageArgs),
     /// Bring back turns that /clear, /undo or /retry moved aside (or list them with --list).
@@ -518,6 +518,15 @@ pub struct UsageArgs {
     /// One row per context (default), namespace, model, or value of label KEY (`label=KEY`).
     #[arg(long, value_name = "GROUP", default_value = "context")]
     pub by: String,
+    /// Instead of totals, one context: what its calls read from and wrote to the prompt cache,
+    /// what the same calls would have cost uncached, and the cheapest settings that keep at
+    /// least --keep turns at its pace.
+    #[arg(long, value_name = "SESSION", conflicts_with_all = ["all_namespaces", "selector", "by"])]
+    pub advise: Option<String>,
+    /// With --advise: the fewest turns a window must keep, 1 to 50 (default: as many as the
+    /// current settings keep once the window is full, at most 20).
+    #[arg(long, value_name = "TURNS", requires = "advise", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub keep: Option<u32>,
     /// A table, or JSON rows.
     #[arg(short = 'o', long, value_enum, default_value_t = UsageFormat::Table, value_name = "FORMAT")]
     pub output: UsageFormat,

@@ -2091,3 +2091,165 @@ fn each_request_caches_for_the_pace_of_its_context() {
         "{ttls:?}"
     );
 }
+
+/// Issue #24 item 4: `usage --advise` says what a context's calls read from and wrote to the
+/// cache and what the same calls would have cost uncached (checked against the usage the API
+/// reported turn by turn), and the cheapest settings that keep at least N turns at the
+/// context's pace, with the command that sets them (which works).
+#[test]
+fn usage_advise_shows_the_cache_account_and_the_cheapest_settings_keeping_n_turns() {
+    let ns = cp().namespace("advise");
+    let fake = fake();
+    let system = "policy words ".repeat(600);
+    let question = |i: usize| format!("question {i}: {}", "why does the pod restart? ".repeat(20));
+    ns.mcp()
+        .args([
+            "create",
+            "adv",
+            "--model",
+            "claude-sonnet-4-5",
+            "--history-size",
+            "4",
+            "--system",
+            &system,
+        ])
+        .assert()
+        .success();
+    // (input, read, written, of which one hour, output), as the API reported them.
+    let mut reported = [0u64; 5];
+    for i in 0..6 {
+        if i > 0 {
+            // Six minutes pass between turns: on the fake's clock and in the recorded pace.
+            let o = ns
+                .contexts()
+                .into_iter()
+                .find(|c| c.spec.session_id == "adv")
+                .unwrap();
+            let pc = o.status.unwrap().prompt_cache.unwrap();
+            let back = pc.last_request_time.unwrap() - jiff::SignedDuration::from_secs(360);
+            let mut gaps = pc.gaps_seconds.clone();
+            if let Some(last) = gaps.last_mut() {
+                *last = 360;
+            }
+            ns.patch_status(
+                "adv",
+                json!({"promptCache": {"lastRequestTime": back.to_string(), "gapsSeconds": gaps}}),
+            );
+            fake.advance_clock(std::time::Duration::from_secs(360));
+        }
+        let out = chat(&ns, &fake)
+            .args(["adv", "-m", &question(i), "-o", "jsonl"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        let u = &line["usage"];
+        let n = |v: &Value| v.as_u64().unwrap_or(0);
+        reported[0] += n(&u["input_tokens"]);
+        reported[1] += n(&u["cache_read_input_tokens"]);
+        reported[2] += n(&u["cache_creation_input_tokens"]);
+        reported[3] += n(&u["cache_creation"]["ephemeral_1h_input_tokens"]);
+        reported[4] += n(&u["output_tokens"]);
+    }
+    assert!(reported[1] > 0 && reported[3] > 0, "{reported:?}");
+
+    let out = ns
+        .mcp()
+        .args(["usage", "--advise", "adv", "--keep", "4", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &r["cache"];
+    assert_eq!(c["requests"], 6);
+    assert_eq!(c["readTokens"], reported[1]);
+    assert_eq!(c["write1hTokens"], reported[3]);
+    assert_eq!(c["write5mTokens"], reported[2] - reported[3]);
+    assert_eq!(c["uncachedInputTokens"], reported[0]);
+    // Sonnet 4.5: $3 a million in, $15 out; $0.30 read, $3.75 and $6 written.
+    let micro = |x: f64| x.round() as u64;
+    let all_in = reported[0] + reported[1] + reported[2];
+    assert_eq!(
+        c["uncachedMicroUSD"],
+        micro(all_in as f64 * 3.0 + reported[4] as f64 * 15.0)
+    );
+    assert_eq!(c["readMicroUSD"], micro(reported[1] as f64 * 0.3));
+    let st = ns.contexts()[0].status.clone().unwrap();
+    assert_eq!(c["billedMicroUSD"], st.usage.unwrap().cost_micro_usd);
+    assert!(r["gapsSeconds"].as_array().unwrap().contains(&json!(360)));
+    // The advice: only settings keeping 4 turns or more, cheapest first, none dearer than
+    // the same requests uncached; historySize 4 keeps 3 after a move, so it is not offered.
+    let a = &r["advice"];
+    assert_eq!(a["keep"], 4);
+    assert_eq!(a["current"]["settings"]["historySize"], 4);
+    assert_eq!(a["current"]["keptMin"], 3);
+    let cheapest = a["cheapest"].as_array().unwrap();
+    assert!(!cheapest.is_empty(), "{r}");
+    let per_turn = |e: &Value| e["billedPerTurn"].as_f64().unwrap();
+    for e in cheapest {
+        assert!(e["keptMin"].as_u64().unwrap() >= 4, "{e}");
+        assert!(
+            per_turn(e) <= e["uncachedPerTurn"].as_f64().unwrap() * 1.0001,
+            "{e}"
+        );
+        assert_ne!(e["settings"]["historySize"], 4);
+    }
+    assert!(cheapest
+        .windows(2)
+        .all(|p| per_turn(&p[0]) <= per_turn(&p[1])));
+    let best = cheapest[0]["settings"]["historySize"].as_u64().unwrap();
+    let command = r["command"].as_str().unwrap();
+    assert_eq!(
+        command,
+        format!("kubectl mcp set adv --history-size {best}")
+    );
+    // The command it names does what it says.
+    let words: Vec<&str> = command.split(' ').skip(2).collect();
+    ns.mcp().args(&words).assert().success();
+    assert_eq!(ns.contexts()[0].spec.history_size, Some(best as u32));
+
+    // Once they are the settings, nothing alike is offered as cheaper.
+    let out = ns
+        .mcp()
+        .args(["usage", "--advise", "adv", "--keep", "4", "-o", "json"])
+        .output()
+        .unwrap();
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(again["command"], Value::Null, "{again}");
+    assert_eq!(
+        again["advice"]["cheapest"][0]["settings"]["historySize"],
+        best
+    );
+    // As a table, for people.
+    ns.mcp()
+        .args(["usage", "--advise", "adv", "--keep", "4"])
+        .assert()
+        .success()
+        .stdout(
+            contains("a turn every 6m")
+                .and(contains("the same calls uncached:"))
+                .and(contains("Settings that keep at least 4 turns"))
+                .and(contains(format!("historySize {best} (now)"))),
+        );
+    // Bad input: a clear error, and nothing changed.
+    ns.mcp()
+        .args(["usage", "--advise", "adv", "--keep", "0"])
+        .assert()
+        .code(2);
+    ns.mcp()
+        .args(["usage", "--advise", "adv", "-A"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with"));
+    ns.mcp()
+        .args(["usage", "--keep", "4"])
+        .assert()
+        .code(2)
+        .stderr(contains("--advise"));
+    ns.mcp()
+        .args(["usage", "--advise", "nosuch"])
+        .assert()
+        .failure()
+        .stderr(contains("nosuch"));
+    assert_eq!(ns.contexts()[0].spec.history_size, Some(best as u32));
+}

@@ -64,6 +64,12 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     t.keys_to("t", &["/cost", "Enter"]);
     t.wait_for_in("t", "this session: 1 calls (0 summarizing)");
     t.wait_for_in("t", "m has no price in the tool's table");
+    // With the cache account and the cheapest settings keeping 3 turns (in tokens: no price).
+    t.keys_to("t", &["/cost 3", "Enter"]);
+    t.wait_for_in("t", "Settings that keep at least 3 turns");
+    t.wait_for_in("t", " tok ");
+    t.keys_to("t", &["/cost lots", "Enter"]);
+    t.wait_for_in("t", "/cost takes a number of turns to keep");
 
     // A long answer, cancelled part way: the words so far are shown, the rest never comes.
     t.keys_to(

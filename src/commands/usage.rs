@@ -1,5 +1,6 @@
 //! `usage [-A] [--by context|namespace|model|label=KEY]`: what Claude calls cost, from the
-//! totals each context keeps in `status.usage`, summed the way a platform team charges back.
+//! totals each context keeps in `status.usage`, summed the way a platform team charges back;
+//! `usage --advise SESSION`: one context's cache account and cheaper settings (`ui::advice`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -124,6 +125,19 @@ fn rows(contexts: &[ClaudeModelContext], by: &By) -> (Vec<Row>, Row) {
 }
 
 pub(super) async fn run(cluster: &Cluster, args: &UsageArgs) -> anyhow::Result<()> {
+    if let Some(session) = &args.advise {
+        let obj = cluster.find(cluster.namespace(), session).await?;
+        let report = crate::ui::advice::report(&obj, args.keep.map(|k| k as usize));
+        let mut out = std::io::stdout().lock();
+        return match args.output {
+            UsageFormat::Json => {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+                Ok(())
+            }
+            UsageFormat::Table => Ok(crate::ui::advice::render(&report, &mut out)?),
+        };
+    }
     let by = parse_by(&args.by)?;
     let ns = (!args.all_namespaces).then(|| cluster.namespace());
     let mut params = ListParams::default();

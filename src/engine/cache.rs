@@ -337,9 +337,39 @@ fn future_cost(state: Option<(Ttl, u64)>, times: &[u64]) -> f64 {
                 relax(Some((ttl, t)), cost + ttl.write_price());
             }
         }
-        states = next;
+        states = pareto(next);
     }
     states.values().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// `states` without those another state beats: an entry with the same TTL, used as late or
+/// later, at no more cost, can do everything it can (it lives at least as long). The search
+/// stays exact and small over long steps (the store plans every turn, `usage --advise`
+/// replays hundreds).
+fn pareto(
+    states: std::collections::HashMap<Option<(Ttl, i64)>, f64>,
+) -> std::collections::HashMap<Option<(Ttl, i64)>, f64> {
+    let mut sorted: Vec<(Option<(Ttl, i64)>, f64)> = states.into_iter().collect();
+    // Latest use first, per TTL.
+    sorted.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Some((ta, ra)), Some((tb, rb))) => (*ta as u8).cmp(&(*tb as u8)).then(rb.cmp(ra)),
+        _ => a.is_some().cmp(&b.is_some()),
+    });
+    let mut best: std::collections::HashMap<Ttl, f64> = std::collections::HashMap::new();
+    sorted
+        .into_iter()
+        .filter(|(s, cost)| match s {
+            None => true,
+            Some((ttl, _)) => {
+                let b = best.entry(*ttl).or_insert(f64::INFINITY);
+                let keep = *cost < *b;
+                if keep {
+                    *b = *cost;
+                }
+                keep
+            }
+        })
+        .collect()
 }
 
 /// This request's breakpoints, chosen from the context's pace so that what it writes is read
@@ -502,6 +532,47 @@ pub fn shape_of(
     }
 }
 
+/// The plan for a request over `window` (which begins at message `base + window.first_sent` of
+/// the conversation) under a window limited by `history_size` turns and `budget` tokens, from
+/// `ledger` at `now`: the one way a request's breakpoints are chosen, for the store, the
+/// advice of `usage --advise` and the cost benchmark alike.
+pub fn plan_request(
+    window: &crate::engine::window::Window,
+    base: u64,
+    history_size: Option<u32>,
+    budget: u64,
+    minimum: u64,
+    ledger: &Ledger,
+    now: u64,
+) -> (Plan, Shape) {
+    let shape = request_shape(window, base, history_size, budget, minimum);
+    (plan(ledger, now, &shape), shape)
+}
+
+/// The [`Shape`] [`plan_request`] plans over.
+pub fn request_shape(
+    window: &crate::engine::window::Window,
+    base: u64,
+    history_size: Option<u32>,
+    budget: u64,
+    minimum: u64,
+) -> Shape {
+    let fixed = window
+        .system
+        .iter()
+        .map(|b| u64::from(tokens::estimate(&b.text)))
+        .sum::<u64>()
+        + u64::from(tokens::PER_REQUEST_OVERHEAD);
+    let remaining = remaining_in_step(
+        window.turns_sent,
+        history_size,
+        Some(budget),
+        window.estimated_tokens,
+        fixed,
+    );
+    shape_of(window, base + window.first_sent as u64, remaining, minimum)
+}
+
 #[cfg(test)]
 mod plan_tests {
     use super::*;
@@ -574,5 +645,62 @@ mod plan_tests {
             &shape(6, 1),
         );
         assert_eq!(p.tail, Some(Ttl::OneHour), "{p:?}");
+    }
+
+    /// [`future_cost`] without [`pareto`]'s pruning: every state kept.
+    fn future_cost_unpruned(state: Option<(Ttl, u64)>, times: &[u64]) -> f64 {
+        use std::collections::HashMap;
+        let mut states: HashMap<Option<(Ttl, i64)>, f64> =
+            HashMap::from([(state.map(|(t, age)| (t, -(age as i64))), 0.0)]);
+        for &t in times {
+            let t = t as i64;
+            let mut next: HashMap<Option<(Ttl, i64)>, f64> = HashMap::new();
+            let mut relax = |s: Option<(Ttl, i64)>, c: f64| {
+                let e = next.entry(s).or_insert(f64::INFINITY);
+                *e = e.min(c);
+            };
+            for (&s, &cost) in &states {
+                relax(s, cost + 1.0);
+                if let Some((ttl, r)) = s {
+                    if t - r < ttl.usable_secs() as i64 {
+                        relax(Some((ttl, t)), cost + READ_PRICE);
+                    }
+                }
+                for ttl in [Ttl::FiveMinutes, Ttl::OneHour] {
+                    relax(Some((ttl, t)), cost + ttl.write_price());
+                }
+            }
+            states = next;
+        }
+        states.values().copied().fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn pruning_the_search_changes_no_cost() {
+        // Every sequence of up to five gaps around the TTLs, from each kind of start.
+        let gaps = [30u64, 200, 290, 400, 1300, 3500, 4000];
+        for len in 0..=5u32 {
+            for code in 0..gaps.len().pow(len) {
+                let (mut c, mut at) = (code, 0);
+                let times: Vec<u64> = (0..len)
+                    .map(|_| {
+                        at += gaps[c % gaps.len()];
+                        c /= gaps.len();
+                        at
+                    })
+                    .collect();
+                for state in [
+                    None,
+                    Some((Ttl::FiveMinutes, 100)),
+                    Some((Ttl::OneHour, 3000)),
+                ] {
+                    let (a, b) = (
+                        future_cost(state, &times),
+                        future_cost_unpruned(state, &times),
+                    );
+                    assert!((a - b).abs() < 1e-9, "{state:?} {times:?}: {a} vs {b}");
+                }
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! so each part is tested (and property-tested) on its own. It builds the Messages API's wire
 //! types (data), never sends them.
 
+pub mod advise;
 pub mod budget;
 pub mod cache;
 pub mod request;

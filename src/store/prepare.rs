@@ -240,28 +240,21 @@ impl Session {
         // costs nothing (the API then caches nothing), so none is assumed.
         let minimum =
             crate::model::catalog::lookup(&spec.model_name).map_or(0, |m| u64::from(m.cache_min));
-        let fixed = window
-            .system
-            .iter()
-            .map(|b| u64::from(tokens::estimate(&b.text)))
-            .sum::<u64>()
-            + 8;
-        let remaining = cache::remaining_in_step(
-            window.turns_sent,
-            spec.history_size,
-            Some(u64::from(prompt_budget(spec))),
-            window.estimated_tokens,
-            fixed,
-        );
-        let shape = cache::shape_of(window, base + window.first_sent as u64, remaining, minimum);
         let ledger = ledger_of(
             self.obj
                 .status
                 .as_ref()
                 .and_then(|s| s.prompt_cache.as_ref()),
         );
-        let plan = cache::plan(&ledger, unix_now(), &shape);
-        Some((plan, shape))
+        Some(cache::plan_request(
+            window,
+            base,
+            spec.history_size,
+            u64::from(prompt_budget(spec)),
+            minimum,
+            &ledger,
+            unix_now(),
+        ))
     }
 
     /// Everything after a successful call: store the turn (in the local journal when the cluster

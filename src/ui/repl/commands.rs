@@ -48,7 +48,7 @@ impl Repl {
             Slash::History => self.history(arg).await,
             Slash::Window => self.window().await,
             Slash::Tokens => self.tokens().await,
-            Slash::Cost => self.cost().await,
+            Slash::Cost => self.cost(arg).await,
             Slash::Summarize => self.summarize().await,
             Slash::System => self.system(arg).await,
             Slash::Model => self.model(arg).await,
@@ -333,8 +333,19 @@ impl Repl {
         Ok(())
     }
 
-    /// `/cost`: this session and the context as a whole.
-    async fn cost(&mut self) -> anyhow::Result<()> {
+    /// `/cost [TURNS]`: this session and the context as a whole, then the context's cache
+    /// account and the cheapest settings keeping TURNS turns (`usage --advise`).
+    async fn cost(&mut self, arg: &str) -> anyhow::Result<()> {
+        let keep = match arg.trim() {
+            "" => None,
+            n => match n.parse::<usize>() {
+                Ok(k) if (1..=crate::ui::advice::MOST_KEPT).contains(&k) => Some(k),
+                _ => anyhow::bail!(
+                    "/cost takes a number of turns to keep, 1 to {}: e.g. /cost 8",
+                    crate::ui::advice::MOST_KEPT
+                ),
+            },
+        };
         let line = |u: &crate::model::resource::UsageTotals| {
             format!("{}; {}", u.describe(), u.cost_text())
         };
@@ -363,6 +374,9 @@ impl Repl {
             ),
             None => println!("{model} has no price in the tool's table: its calls are counted, not priced"),
         }
+        println!();
+        let report = crate::ui::advice::report(self.session.object(), keep);
+        crate::ui::advice::render(&report, &mut std::io::stdout().lock())?;
         Ok(())
     }
 

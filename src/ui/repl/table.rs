@@ -84,8 +84,8 @@ pub const COMMANDS: &[SlashCommand] = &[
     SlashCommand {
         name: "cost",
         slash: Slash::Cost,
-        args: "",
-        help: "what this session and the context as a whole have cost",
+        args: "[TURNS]",
+        help: "what this session and the context have cost, cache reads vs writes, and the cheapest settings keeping TURNS turns",
     },
     SlashCommand {
         name: "summarize",
