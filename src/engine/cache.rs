@@ -417,17 +417,17 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
         _ => None,
     };
     let window = total as f64;
-    let system_live = ledger
-        .system
-        .filter(|(ttl, at)| {
-            now.saturating_sub(*at) < ttl.usable_secs() && shape.system >= shape.minimum
-        })
-        .is_some();
+    let system_live = ledger.system.filter(|(ttl, at)| {
+        now.saturating_sub(*at) < ttl.usable_secs() && shape.system >= shape.minimum
+    });
     let (read, new) = match previous {
         Some((_, _, covered)) => ((shape.system + covered) as f64, (stored - covered) as f64),
-        None if system_live => (shape.system as f64, stored as f64),
+        None if system_live.is_some() => (shape.system as f64, stored as f64),
         None => (0.0, window),
     };
+    // What is read now stays readable from the entry it was read from (renewed by the read):
+    // the newest message entry, or the system prompt's own.
+    let read_from = previous.map(|(t, _, _)| t).or(system_live.map(|(t, _)| t));
     let cost = |tail: Option<Ttl>| match tail {
         Some(t) => {
             read * READ_PRICE + new * t.write_price() + window * future_cost(Some((t, 0)), &times)
@@ -435,7 +435,7 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
         None => {
             read * READ_PRICE
                 + new
-                + read * future_cost(previous.map(|(t, _, _)| (t, 0)), &times)
+                + read * future_cost(read_from.map(|t| (t, 0)), &times)
                 + new * future_cost(None, &times)
         }
     };
@@ -446,14 +446,28 @@ pub fn plan(ledger: &Ledger, now: u64, shape: &Shape) -> Plan {
     // The system prompt's own entry: for the first request of the next window, after the
     // remaining requests of this one.
     let system = if shape.system >= shape.minimum {
-        let until_move = gaps.iter().take(shape.remaining + 1).sum::<u64>();
+        // The entry is read directly only at window moves, and a write's TTL stays with it
+        // while those reads renew it: it must outlive the longest wait between moves over the
+        // next hour, not only the next one (quick turns before a long pause need an hour).
+        let step = shape.remaining + 1;
+        let until_move = gaps.iter().take(step).sum::<u64>();
+        let mut longest = until_move;
+        let (mut horizon, mut rest) = (until_move, gaps.iter().skip(step));
+        while horizon < 3600 {
+            let wait: u64 = rest.by_ref().take(step).sum();
+            if wait == 0 {
+                break;
+            }
+            longest = longest.max(wait);
+            horizon += wait;
+        }
         let live = ledger
             .system
             .filter(|(ttl, at)| now.saturating_sub(*at) < ttl.usable_secs())
             .map(|(t, _)| t);
-        let wanted = if until_move < Ttl::FiveMinutes.usable_secs() {
+        let wanted = if longest < Ttl::FiveMinutes.usable_secs() {
             Some(Ttl::FiveMinutes)
-        } else if until_move < Ttl::OneHour.usable_secs() {
+        } else if longest < Ttl::OneHour.usable_secs() {
             Some(Ttl::OneHour)
         } else {
             live
@@ -496,14 +510,18 @@ impl Ledger {
             tail: plan.tail.map(|t| (t, 0)).or(kept_previous),
             system: match plan.system {
                 Some(t) => {
-                    // Written or read directly when nothing longer covered it.
-                    let direct = self.window_start != Some(shape.window_start)
-                        || self
-                            .system
-                            .is_none_or(|(_, at)| now.saturating_sub(at) >= t.usable_secs());
-                    match self.system {
-                        Some((old, at)) if !direct => Some((old, at)),
-                        _ => Some((t, now)),
+                    let live = self
+                        .system
+                        .filter(|(old, at)| now.saturating_sub(*at) < old.usable_secs());
+                    let moved = self.window_start != Some(shape.window_start);
+                    match live {
+                        // Read through a longer entry: not renewed.
+                        Some(entry) if !moved => Some(entry),
+                        // Read directly (the only prefix a moved window shares): renewed,
+                        // keeping the TTL it was written with.
+                        Some((old, _)) => Some((old, now)),
+                        // Written.
+                        None => Some((t, now)),
                     }
                 }
                 None => self.system,
@@ -611,6 +629,33 @@ mod plan_tests {
             tail,
             system: None,
         }
+    }
+
+    #[test]
+    fn what_the_system_entry_serves_is_not_priced_as_sent_again() {
+        // A new window of 3 turns, one more request before it moves, a turn every 6 minutes,
+        // the system prompt's own one-hour entry alive: the system is read from it now and
+        // next time, so writing the turns (2 + 0.1) costs more than sending them twice (2).
+        let ledger = Ledger {
+            last_request: Some(1_000),
+            gaps: vec![360; 6],
+            window_start: Some(0),
+            tail: Some((Ttl::OneHour, 0)),
+            system: Some((Ttl::OneHour, 640)),
+        };
+        let shape = Shape {
+            window_start: 8,
+            ..shape(3, 1)
+        };
+        let p = plan(&ledger, 1_360, &shape);
+        assert_eq!(
+            p,
+            Plan {
+                system: Some(Ttl::OneHour),
+                tail: None,
+                read_back: None
+            }
+        );
     }
 
     #[test]
