@@ -1038,12 +1038,23 @@ fn usage_and_cost_are_kept_per_context_and_summed_for_chargeback() {
     assert_eq!(rows[0]["costUSD"], u.cost_usd.as_str());
     assert_eq!(rows[1]["group"], "web");
     assert_eq!(rows[1]["unpricedRequests"], 1);
+    // A group whose calls had no price reads n/a, not $0.0000 (which reads as free).
     ns.mcp()
         .args(["usage"])
         .assert()
         .success()
-        .stdout(contains("TOTAL"))
+        .stdout(
+            contains("TOTAL")
+                .and(contains("n/a"))
+                .and(contains(format!("${} + n/a", u.cost_usd)))
+                .and(contains("$0.0000").not()),
+        )
         .stderr(contains("1 call(s) to models without a price"));
+    ns.mcp()
+        .args(["get", "local"])
+        .assert()
+        .success()
+        .stdout(contains("n/a (1 call(s) to models without a price)"));
     ns.mcp()
         .args(["usage", "--by", "owner"])
         .assert()

@@ -64,6 +64,7 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     t.keys_to("t", &["/cost", "Enter"]);
     t.wait_for_in("t", "this session: 1 calls (0 summarizing)");
     t.wait_for_in("t", "m has no price in the tool's table");
+    t.wait_for_in("t", "n/a (1 call(s) to models without a price)");
     // With the cache account and the cheapest settings keeping 3 turns (in tokens: no price).
     t.keys_to("t", &["/cost 3", "Enter"]);
     t.wait_for_in("t", "Settings that keep at least 3 turns");

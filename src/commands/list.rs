@@ -268,11 +268,14 @@ impl Row {
             history: o.spec.history_size.map(u64::from),
             expires: o.spec.expiration_time,
             idle_ttl: o.spec.idle_ttl.clone(),
-            cost: o
-                .status
-                .as_ref()
-                .and_then(|s| s.usage.as_ref())
-                .map(|u| format!("${}", u.cost_usd)),
+            cost: o.status.as_ref().and_then(|s| s.usage.as_ref()).map(|u| {
+                let t = u.total();
+                crate::model::catalog::cost_cell(
+                    u.cost_micro_usd,
+                    t.requests + t.summary_requests,
+                    u.unpriced_requests,
+                )
+            }),
         }
     }
 

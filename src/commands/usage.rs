@@ -105,6 +105,10 @@ fn rows(contexts: &[ClaudeModelContext], by: &By) -> (Vec<Row>, Row) {
                 ..Row::default()
             });
             row.add(m);
+            // A model's row: its calls are unpriced when the model has no price.
+            if by == &By::Model && crate::model::catalog::price_of(model).is_none() {
+                row.unpriced_requests += m.requests + m.summary_requests;
+            }
             if counted.insert(group) {
                 row.contexts += 1;
             }
@@ -190,7 +194,11 @@ pub(super) async fn run(cluster: &Cluster, args: &UsageArgs) -> anyhow::Result<(
                     r.cache_read_input_tokens.to_string(),
                     r.cache_creation_input_tokens.to_string(),
                     r.output_tokens.to_string(),
-                    format!("${}", r.cost_usd),
+                    crate::model::catalog::cost_cell(
+                        r.cost_micro_usd,
+                        r.requests + r.summary_requests,
+                        r.unpriced_requests,
+                    ),
                 ]);
             }
             table.print(&mut out)?;
@@ -271,6 +279,16 @@ mod tests {
             .find(|r| r.group == "claude-haiku-4-5")
             .unwrap();
         assert_eq!((haiku.contexts, haiku.requests), (2, 2));
+        let local = by_model.iter().find(|r| r.group == "local").unwrap();
+        assert_eq!(local.unpriced_requests, 1);
+        assert_eq!(
+            crate::model::catalog::cost_cell(
+                local.cost_micro_usd,
+                local.requests + local.summary_requests,
+                local.unpriced_requests
+            ),
+            "n/a"
+        );
         let (by_team, _) = rows(&cs, &By::Label("team".into()));
         assert_eq!(
             by_team

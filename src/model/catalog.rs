@@ -271,9 +271,46 @@ pub fn format_usd(micro: u64) -> String {
     }
 }
 
+/// What some calls cost, as a table cell: `$0.0421`; `n/a` when none of the `calls` had a
+/// price (not `$0.0000`, which reads as free in a chargeback table); `$0.0421 + n/a` when
+/// `unpriced` of them had none.
+pub fn cost_cell(micro: u64, calls: u64, unpriced: u64) -> String {
+    if unpriced > 0 && unpriced >= calls {
+        "n/a".to_string()
+    } else if unpriced > 0 {
+        format!("{} + n/a", format_usd(micro))
+    } else {
+        format_usd(micro)
+    }
+}
+
+/// A price in dollars per million tokens as money: `3.75`, `0.30` (a computed price such as
+/// 3 × 0.1 is not shown as 0.30000000000000004).
+pub fn format_price(per_million: f64) -> String {
+    let cents = format!("{per_million:.4}");
+    let trimmed = cents.trim_end_matches('0');
+    match trimmed.split_once('.') {
+        Some((whole, frac)) if frac.len() < 2 => format!("{whole}.{frac:0<2}"),
+        _ => trimmed.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_reads_as_money_and_an_unknown_price_as_n_a() {
+        assert_eq!(format_price(3.0 * 0.1), "0.30");
+        assert_eq!(format_price(3.75), "3.75");
+        assert_eq!(format_price(15.0), "15.00");
+        assert_eq!(format_price(0.08), "0.08");
+        assert_eq!(format_price(0.0125), "0.0125");
+        assert_eq!(cost_cell(7_215, 3, 0), "$0.0072");
+        assert_eq!(cost_cell(0, 2, 2), "n/a");
+        assert_eq!(cost_cell(7_215, 3, 1), "$0.0072 + n/a");
+        assert_eq!(cost_cell(0, 0, 0), "$0.0000");
+    }
 
     #[test]
     fn aliases_and_dated_ids_are_found_and_nothing_else() {

@@ -115,8 +115,16 @@ impl UsageTotals {
         )
     }
 
-    /// "$0.0421", saying how many calls had no price to count.
+    /// "$0.0421", saying how many calls had no price to count ("n/a" when none had one).
     pub fn cost_text(&self) -> String {
+        let t = self.total();
+        let calls = t.requests + t.summary_requests;
+        if self.unpriced_requests > 0 && self.unpriced_requests >= calls {
+            return format!(
+                "n/a ({} call(s) to models without a price)",
+                self.unpriced_requests
+            );
+        }
         let mut s = crate::model::catalog::format_usd(self.cost_micro_usd);
         if self.unpriced_requests > 0 {
             s.push_str(&format!(

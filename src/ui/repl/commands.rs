@@ -336,6 +336,7 @@ impl Repl {
     /// `/cost [TURNS]`: this session and the context as a whole, then the context's cache
     /// account and the cheapest settings keeping TURNS turns (`usage --advise`).
     async fn cost(&mut self, arg: &str) -> anyhow::Result<()> {
+        use crate::model::catalog::format_price;
         let keep = match arg.trim() {
             "" => None,
             n => match n.parse::<usize>() {
@@ -361,16 +362,17 @@ impl Repl {
         let model = &self.session.object().spec.model_name;
         match crate::model::catalog::price_of(model) {
             Some(p) => println!(
-                "prices {} for {model}, USD per million tokens: input {}, output {}, cache write {}, cache read {}",
+                "prices {} for {model}, USD per million tokens: input {}, output {}, cache write {} (5 minutes) or {} (an hour), cache read {}",
                 if crate::model::catalog::price_override(model).is_some() {
                     "from your configuration file".to_string()
                 } else {
                     format!("of {}", crate::model::catalog::PRICES_AS_OF)
                 },
-                p.input,
-                p.output,
-                p.cache_write_5m,
-                p.cache_read
+                format_price(p.input),
+                format_price(p.output),
+                format_price(p.cache_write_5m),
+                format_price(p.cache_write_1h),
+                format_price(p.cache_read)
             ),
             None => println!("{model} has no price in the tool's table: its calls are counted, not priced"),
         }
