@@ -133,7 +133,7 @@ pub enum Command {
     /// Describe contexts: spec, status, usage, transcript and Events.
     #[command(visible_aliases = ["show", "describe"])]
     #[command(
-        after_help = "Examples:\n  kubectl mcp get demo\n  kubectl mcp get demo other -o yaml\n  kubectl mcp get demo -o jsonpath='{.status.tokenCount}'\n  kubectl mcp describe 'Alice/support #42' -n support"
+        after_help = "Examples:\n  kubectl mcp get demo\n  kubectl mcp get demo --last 5\n  kubectl mcp get demo other -o yaml\n  kubectl mcp get demo -o jsonpath='{.status.tokenCount}'\n  kubectl mcp describe 'Alice/support #42' -n support"
     )]
     Get(GetArgs),
     /// List contexts in a kubectl-style table.
@@ -195,9 +195,10 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp import -f demo.jsonl\n  kubectl mcp import -f demo.json --session 'demo copy' -n staging"
     )]
     Import(ImportArgs),
-    /// Print a shell completion script.
+    /// Print a shell completion script (also `completion`, as kubectl spells it).
     #[command(
-        after_help = "Examples:\n  kubectl-mcp completions bash > /etc/bash_completion.d/kubectl-mcp\n  kubectl-mcp completions zsh > \"${fpath[1]}/_kubectl-mcp\""
+        visible_alias = "completion",
+        after_help = "Examples:\n  kubectl-mcp completions bash > /etc/bash_completion.d/kubectl-mcp\n  kubectl-mcp completion zsh > \"${fpath[1]}/_kubectl-mcp\""
     )]
     Completions(CompletionsArgs),
     /// Serve the stored conversations to MCP clients (Claude Code, Claude Desktop, any Model
@@ -631,6 +632,12 @@ pub struct GetArgs {
     /// description.
     #[arg(short = 'o', long, value_parser = FormatParser::<ObjectFormat>::new(), value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,
+    /// Show only the last N turns of the transcript (default on a terminal: 20; piped: all).
+    #[arg(long, value_name = "TURNS", conflicts_with = "full", value_parser = clap::value_parser!(u64).range(1..))]
+    pub last: Option<u64>,
+    /// Show every turn of the transcript, even on a terminal.
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// `list`.

@@ -2264,3 +2264,109 @@ fn usage_advise_shows_the_cache_account_and_the_cheapest_settings_keeping_n_turn
         .stderr(contains("nosuch"));
     assert_eq!(ns.contexts()[0].spec.history_size, Some(best as u32));
 }
+
+/// Issue #25 item 4: `get --last N` shows the last N turns, sealed ones included, and says how
+/// many were left out; piped (a script, a pager) `get` shows every turn; `--last` with
+/// `--full`, or `--last 0`, is a usage error.
+#[test]
+fn get_last_shows_the_last_turns_and_a_pipe_gets_every_one() {
+    let ns = cp().namespace("getlast");
+    let fake = fake();
+    let state = tempfile::tempdir().unwrap();
+    common::conversation::mostly_sealed("long", 30).grow(common::process(
+        &ns,
+        &fake,
+        KEY,
+        state.path(),
+    ));
+    let obj = ns.contexts().pop().unwrap();
+    let live = kubectl_mcp::model::resource::count_turns(obj.live_history());
+    assert!(live < 27, "most turns sealed: {live} live");
+
+    let out = ns
+        .mcp()
+        .args(["get", "long", "--last", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Transcript (30 turns"), "{text}");
+    assert!(
+        text.contains("  [27 earlier turns not shown: --full shows every turn"),
+        "{text}"
+    );
+    for shown in ["[28] user", "[T:27]", "[30] assistant", "[T:29]"] {
+        assert!(text.contains(shown), "{shown}:\n{text}");
+    }
+    for hidden in ["[27] user", "[T:26]", "[1] user"] {
+        assert!(!text.contains(hidden), "{hidden}:\n{text}");
+    }
+
+    // Not a terminal: every turn, from the sealed segments on.
+    let out = ns.mcp().args(["get", "long"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for shown in ["[1] user", "[T:0]", "[30] assistant"] {
+        assert!(text.contains(shown), "{shown}:\n{text}");
+    }
+    assert!(!text.contains("not shown"), "{text}");
+
+    // On a terminal: the last 20, with the line saying how to see the rest.
+    let t = common::tmux::Tmux::new("getlast");
+    t.session(
+        "g",
+        &format!(
+            "env -u KUBECONFIG {} --kubeconfig {} -n {} get long; echo EXITED $?; sleep 60",
+            assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+            ns.cp.kubeconfig.display(),
+            ns.name
+        ),
+    );
+    let screen = t.wait_for_in("g", "EXITED 0");
+    assert!(
+        screen.contains("[10 earlier turns not shown: --full shows every turn"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[11] user") && !screen.contains("[10] user"),
+        "{screen}"
+    );
+
+    ns.mcp()
+        .args(["get", "long", "--last", "3", "--full"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with"));
+    ns.mcp()
+        .args(["get", "long", "--last", "0"])
+        .assert()
+        .code(2);
+}
+
+/// Issue #25 item 3: a session whose name is in many other namespaces is named with a few of
+/// them and how many more, by chat's note on a new context and by the not-found hint.
+#[test]
+fn a_name_in_many_namespaces_is_hinted_with_a_few_and_how_many_more() {
+    let fake = fake();
+    let others: Vec<Namespace> = (0..7)
+        .map(|i| cp().namespace(&format!("many{i}")))
+        .collect();
+    for ns in &others {
+        chat(ns, &fake)
+            .args(["dup-many", "--model", "m", "-m", "hi"])
+            .assert()
+            .success();
+    }
+    let here = cp().namespace("manyhere");
+    chat(&here, &fake)
+        .args(["dup-many", "--model", "m", "-m", "hi"])
+        .assert()
+        .success()
+        .stderr(contains(" and 2 more (pass -n to chat with that one)"));
+    let none = cp().namespace("manynone");
+    none.mcp()
+        .args(["get", "dup-many"])
+        .assert()
+        .failure()
+        .stderr(contains(" and 3 more: pass -n with one of them"));
+}

@@ -79,16 +79,19 @@ fn committed_completions_and_man_pages_are_up_to_date() {
 
 #[test]
 fn the_completions_command_prints_the_same_script() {
-    let out = assert_cmd::Command::cargo_bin("kubectl-mcp")
-        .unwrap()
-        .args(["completions", "bash"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert_eq!(
-        out.stdout,
-        kubectl_mcp::commands::render_completions(Shell::Bash)
-    );
+    // `completion` too, as kubectl spells it (issue #25 item 6).
+    for command in ["completions", "completion"] {
+        let out = assert_cmd::Command::cargo_bin("kubectl-mcp")
+            .unwrap()
+            .args([command, "bash"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}");
+        assert_eq!(
+            out.stdout,
+            kubectl_mcp::commands::render_completions(Shell::Bash)
+        );
+    }
 }
 
 /// Issue #14 item 4: every command's help teaches by example, each example is a command line

@@ -148,10 +148,24 @@ pub(super) fn not_found_hint(session_arg: &str, elsewhere: &[String]) -> String 
         [] => format!("create one with `kubectl mcp create {session_arg} --model MODEL`, or search all namespaces with `kubectl mcp list -A`"),
         [ns] => format!("it is in namespace \"{ns}\": pass -n {ns} (or start another one here with `kubectl mcp create {session_arg}`)"),
         many => format!(
-            "contexts of that name are in namespaces {}{}: pass -n with one of them (`kubectl mcp list -A` shows them)",
-            many[..many.len().min(5)].join(", "),
-            if many.len() > 5 { format!(" and {} more", many.len() - 5) } else { String::new() }
+            "contexts of that name are in namespaces {}: pass -n with one of them (`kubectl mcp list -A` shows them)",
+            namespaces_text(many)
         ),
+    }
+}
+
+/// Namespaces named in a hint: the first few, then how many more (a cluster can hold a
+/// session's name in hundreds of namespaces).
+pub fn namespaces_text(namespaces: &[String]) -> String {
+    const NAMED: usize = 5;
+    if namespaces.len() <= NAMED {
+        namespaces.join(", ")
+    } else {
+        format!(
+            "{} and {} more",
+            namespaces[..NAMED].join(", "),
+            namespaces.len() - NAMED
+        )
     }
 }
 
@@ -343,5 +357,21 @@ fn invalid(status: &kube::core::Status, op: &Op) -> ClusterError {
             message: status.message.clone(),
             causes,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_namespaces_are_named_then_how_many_more() {
+        let names = |n: usize| (0..n).map(|i| format!("ns{i}")).collect::<Vec<_>>();
+        assert_eq!(namespaces_text(&names(2)), "ns0, ns1");
+        assert_eq!(namespaces_text(&names(5)), "ns0, ns1, ns2, ns3, ns4");
+        assert_eq!(
+            namespaces_text(&names(300)),
+            "ns0, ns1, ns2, ns3, ns4 and 295 more"
+        );
     }
 }

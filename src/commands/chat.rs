@@ -131,7 +131,7 @@ pub(super) async fn run(
             output::note(format!(
                 "note: this is a new conversation; session \"{}\" also has a context in namespace {} (pass -n to chat with that one)",
                 session.session_id(),
-                elsewhere.join(", ")
+                crate::cluster::namespaces_text(elsewhere)
             ));
         }
     }

@@ -48,7 +48,7 @@ pub(super) async fn run(cluster: &Cluster, args: &DeleteArgs) -> anyhow::Result<
                         [one] => format!(" (it is in namespace \"{one}\": pass -n {one})"),
                         many => format!(
                             " (contexts of that name are in namespaces {})",
-                            many.join(", ")
+                            crate::cluster::namespaces_text(many)
                         ),
                     };
                     output::note(format!(

@@ -47,7 +47,14 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
                 if i > 0 && args.output.is_none() {
                     writeln!(out)?;
                 }
-                show(cluster, &mut out, obj, args.output.as_ref()).await?;
+                show(
+                    cluster,
+                    &mut out,
+                    obj,
+                    args.output.as_ref(),
+                    keep_turns(args),
+                )
+                .await?;
             }
         }
     }
@@ -61,12 +68,91 @@ pub(super) async fn run(cluster: &Cluster, args: &GetArgs) -> anyhow::Result<()>
     Ok(())
 }
 
-/// One context, as `-o` asks or described.
+/// Turns of the transcript a description shows on a terminal unless asked otherwise: a
+/// 10,000-message context would scroll the description itself away.
+const TERMINAL_TURNS: u64 = 20;
+
+/// How many of the last turns to show: `--last N`, every one with `--full` or when the output
+/// is piped (a script or a pager wants the whole), else [`TERMINAL_TURNS`].
+fn keep_turns(args: &GetArgs) -> Option<u64> {
+    use std::io::IsTerminal;
+    match (args.last, args.full) {
+        (Some(n), _) => Some(n),
+        (None, true) => None,
+        (None, false) => std::io::stdout().is_terminal().then_some(TERMINAL_TURNS),
+    }
+}
+
+/// The transcript's lines as they are read: written through, or only the last `keep` turns'
+/// kept (memory holds those turns, not the conversation) and written at the end after a line
+/// saying how many were left out.
+struct Tail {
+    keep: Option<u64>,
+    lines: std::collections::VecDeque<(u64, Vec<u8>)>,
+    left_out: u64,
+}
+
+impl Tail {
+    fn new(keep: Option<u64>) -> Self {
+        Self {
+            keep,
+            lines: Default::default(),
+            left_out: 0,
+        }
+    }
+
+    /// Text belonging to turn `turn`.
+    fn push(&mut self, out: &mut impl Write, turn: u64, text: Vec<u8>) -> std::io::Result<()> {
+        let Some(keep) = self.keep else {
+            return out.write_all(&text);
+        };
+        self.lines.push_back((turn, text));
+        while let (Some(&(first, _)), Some(&(last, _))) = (self.lines.front(), self.lines.back()) {
+            if last.saturating_sub(first) < keep {
+                break;
+            }
+            self.lines.pop_front();
+            if self.lines.front().is_none_or(|(t, _)| *t != first) {
+                self.left_out += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// A message of the transcript; `turn` counts the questions so far.
+    fn message(
+        &mut self,
+        out: &mut impl Write,
+        m: &crate::model::resource::Message,
+        turn: &mut u64,
+    ) -> std::io::Result<()> {
+        let mut text = Vec::new();
+        transcript_message(&mut text, m, turn)?;
+        self.push(out, *turn, text)
+    }
+
+    fn finish(self, out: &mut impl Write) -> std::io::Result<()> {
+        if self.left_out > 0 {
+            writeln!(
+                out,
+                "  [{} earlier turns not shown: --full shows every turn, --last N the last N]",
+                self.left_out
+            )?;
+        }
+        for (_, text) in self.lines {
+            out.write_all(&text)?;
+        }
+        Ok(())
+    }
+}
+
+/// One context, as `-o` asks or described (the last `keep` turns of its transcript).
 async fn show(
     cluster: &Cluster,
     out: &mut impl Write,
     mut obj: ClaudeModelContext,
     format: Option<&ObjectFormat>,
+    keep: Option<u64>,
 ) -> anyhow::Result<()> {
     let out = &mut *out;
     match format {
@@ -76,7 +162,7 @@ async fn show(
         Some(ObjectFormat::Template(p)) => p.print(out, std::slice::from_ref(&obj), false, true)?,
         None => {
             let now = Timestamp::now();
-            transcript(cluster, out, &mut obj, now).await?;
+            transcript(cluster, out, &mut obj, now, keep).await?;
             write_events(out, &events_of(cluster, &obj).await, now)?;
         }
     }
@@ -92,6 +178,7 @@ async fn transcript(
     out: &mut impl Write,
     obj: &mut ClaudeModelContext,
     now: Timestamp,
+    keep: Option<u64>,
 ) -> anyhow::Result<()> {
     let total = obj.conversation_len();
     let window = window_view(cluster, obj).await;
@@ -103,6 +190,7 @@ async fn transcript(
     let mut reader = crate::store::segments::Reader::new(cluster, obj.clone(), 0);
     let mut turn = 0u64;
     let mut shown = 0u64;
+    let mut tail = Tail::new(keep);
     loop {
         match reader.next().await {
             Ok(None) => break,
@@ -113,20 +201,20 @@ async fn transcript(
                         obj.spec.session_id
                     ));
                 }
-                writeln!(
-                    out,
-                    "  [turns {}-{} not shown: history segment {} is {}]",
+                turn = turn.max(d.last_turn);
+                let line = format!(
+                    "  [turns {}-{} not shown: history segment {} is {}]\n",
                     d.first_turn,
                     d.last_turn,
                     d.name,
                     d.kind.as_str()
-                )?;
-                turn = turn.max(d.last_turn);
+                );
+                tail.push(out, turn, line.into_bytes())?;
                 shown += u64::from(d.messages);
             }
             Ok(Some(piece)) => {
                 for m in piece.messages() {
-                    transcript_message(out, m, &mut turn)?;
+                    tail.message(out, m, &mut turn)?;
                 }
                 shown += piece.len();
             }
@@ -136,20 +224,21 @@ async fn transcript(
                     format!("{e:#}").lines().next().unwrap_or_default()
                 ));
                 for m in &obj.spec.context_history[obj.pending_trim()..] {
-                    transcript_message(out, m, &mut turn)?;
+                    tail.message(out, m, &mut turn)?;
                 }
                 break;
             }
             Err(e) => {
-                writeln!(
-                    out,
-                    "  [the rest cannot be read: {}]",
+                let line = format!(
+                    "  [the rest cannot be read: {}]\n",
                     format!("{e:#}").lines().next().unwrap_or_default()
-                )?;
+                );
+                tail.push(out, turn, line.into_bytes())?;
                 break;
             }
         }
     }
+    tail.finish(out)?;
     *obj = reader.object().clone();
     Ok(())
 }
@@ -518,6 +607,43 @@ fn sealed_line(obj: &ClaudeModelContext) -> String {
 mod tests {
     use super::*;
     use crate::model::fixtures::{assistant, context, user};
+
+    #[test]
+    fn the_tail_keeps_the_last_turns_and_says_how_many_were_left_out() {
+        use crate::model::fixtures::messages;
+        let history = messages(10, |i| format!("message {i}"));
+        let mut out = Vec::new();
+        let mut tail = Tail::new(Some(2));
+        let mut turn = 0;
+        for m in &history {
+            tail.message(&mut out, m, &mut turn).unwrap();
+        }
+        assert!(out.is_empty(), "nothing written before the end");
+        tail.finish(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("  [3 earlier turns not shown: --full shows every turn"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[4] user") && text.contains("[5] assistant"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("[3]") && !text.contains("message 5"),
+            "{text}"
+        );
+        // Everything, written through.
+        let mut out = Vec::new();
+        let mut tail = Tail::new(None);
+        let mut turn = 0;
+        for m in &history {
+            tail.message(&mut out, m, &mut turn).unwrap();
+        }
+        assert!(String::from_utf8(out.clone()).unwrap().contains("[1] user"));
+        tail.finish(&mut out).unwrap();
+        assert!(!String::from_utf8(out).unwrap().contains("not shown"));
+    }
 
     #[test]
     fn describe_shows_spec_status_and_transcript() {
