@@ -170,3 +170,24 @@ fn every_command_has_examples_that_parse() {
         "{help}"
     );
 }
+
+/// Issue #25 item 3: a mistyped `-o` is answered with the format meant, as clap does for flags.
+#[test]
+fn a_mistyped_output_format_suggests_the_one_meant() {
+    for (args, meant) in [
+        (&["list", "-o", "yml"][..], "yaml"),
+        (&["get", "demo", "-o", "jsn"][..], "json"),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("kubectl-mcp")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("did you mean \"{meant}\"?")),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -131,8 +131,11 @@ impl<T: Formats> clap::builder::TypedValueParser for FormatParser<T> {
                 None => {
                     let names: Vec<&str> = T::FIXED.iter().map(|(n, _)| *n).collect();
                     Err(format!(
-                        "allowed formats are {}, jsonpath=TEMPLATE, jsonpath-file=PATH, \
+                        "{}allowed formats are {}, jsonpath=TEMPLATE, jsonpath-file=PATH, \
                          custom-columns=SPEC, custom-columns-file=PATH",
+                        did_you_mean(s, &names)
+                            .map(|n| format!("did you mean \"{n}\"? "))
+                            .unwrap_or_default(),
                         names.join(", ")
                     ))
                 }
@@ -151,6 +154,34 @@ impl<T: Formats> clap::builder::TypedValueParser for FormatParser<T> {
                 .chain(TEMPLATE_FORMATS.iter())
                 .map(|(n, h)| PossibleValue::new(*n).help(*h)),
         ))
+    }
+}
+
+/// The format `typed` was most likely meant to be (`yml` → `yaml`), as clap suggests flags:
+/// the most similar name, if similar enough (Jaro-Winkler over 0.7, clap's threshold).
+fn did_you_mean<'a>(typed: &str, names: &[&'a str]) -> Option<&'a str> {
+    let typed = typed.split('=').next().unwrap_or(typed);
+    names
+        .iter()
+        .copied()
+        .chain(["jsonpath", "custom-columns"])
+        .map(|n| (strsim::jaro_winkler(typed, n), n))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_format_is_answered_with_the_one_meant() {
+        let names = ["json", "yaml", "name", "wide"];
+        assert_eq!(did_you_mean("yml", &names), Some("yaml"));
+        assert_eq!(did_you_mean("jsn", &names), Some("json"));
+        assert_eq!(did_you_mean("jsonpth={.a}", &names), Some("jsonpath"));
+        assert_eq!(did_you_mean("csv", &names), None);
     }
 }
 
