@@ -59,19 +59,6 @@ impl Pace {
     }
 }
 
-fn message(role: Role, content: String) -> Message {
-    Message {
-        role,
-        content,
-        timestamp: None,
-        tokens: None,
-        id: None,
-        markers: Vec::new(),
-        author: None,
-        blocks: Vec::new(),
-    }
-}
-
 /// ~`tokens` tokens of varied text (the fake counts four characters a token).
 fn text(seed: usize, tokens: usize) -> String {
     let words = [
@@ -239,8 +226,8 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
             .await
             .unwrap();
         row.naive += n.usage.input_tokens;
-        history.push(message(Role::User, question));
-        history.push(message(Role::Assistant, answer));
+        history.push(Message::plain(Role::User, question));
+        history.push(Message::plain(Role::Assistant, answer));
         let gap = pace.gap_after(turn);
         clock += gap;
         ours_fake.advance_clock(Duration::from_secs(gap));

@@ -210,16 +210,7 @@ pub fn simulate(profile: &Profile, settings: Settings) -> Estimate {
         ledger = ledger.after(&plan, &shape, clock);
         for (role, content) in [(Role::User, &question), (Role::Assistant, &answer)] {
             raw.push(tokens::estimate(content));
-            history.push(Message {
-                role,
-                content: STAND_IN.to_string(),
-                timestamp: None,
-                tokens: None,
-                id: None,
-                markers: Vec::new(),
-                author: None,
-                blocks: Vec::new(),
-            });
+            history.push(Message::plain(role, STAND_IN));
         }
         clock += match profile.gaps.len() {
             0 => 120,
@@ -739,16 +730,8 @@ mod tests {
         let (q, a) = (text(p.question), text(p.answer));
         let history: Vec<Message> = (0..10)
             .flat_map(|_| {
-                [(Role::User, &q), (Role::Assistant, &a)].map(|(role, content)| Message {
-                    role,
-                    content: content.clone(),
-                    timestamp: None,
-                    tokens: None,
-                    id: None,
-                    markers: Vec::new(),
-                    author: None,
-                    blocks: Vec::new(),
-                })
+                [(Role::User, &q), (Role::Assistant, &a)]
+                    .map(|(role, content)| Message::plain(role, content.as_str()))
             })
             .collect();
         let system = text(p.system);

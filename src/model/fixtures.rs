@@ -22,16 +22,7 @@ use crate::model::segment::{
 /// A message with only a role and a text, as a hand-written object or an older version stores
 /// it (no id, no timestamp, no cached token count).
 pub fn message(role: Role, text: &str) -> Message {
-    Message {
-        role,
-        content: text.to_string(),
-        timestamp: None,
-        tokens: None,
-        id: None,
-        markers: Vec::new(),
-        author: None,
-        blocks: Vec::new(),
-    }
+    Message::plain(role, text)
 }
 
 /// A question.

@@ -335,6 +335,21 @@ impl std::fmt::Display for Author {
 }
 
 impl Message {
+    /// A message with only a role and a text: no id, timestamp, cached token count, marker,
+    /// author or blocks (as a hand-written object or an older version stores it).
+    pub fn plain(role: Role, text: impl Into<String>) -> Message {
+        Message {
+            role,
+            content: text.into(),
+            timestamp: None,
+            tokens: None,
+            id: None,
+            markers: Vec::new(),
+            author: None,
+            blocks: Vec::new(),
+        }
+    }
+
     /// The same stored message: the same id when both have one, else the same role, content
     /// and timestamp.
     pub fn same(&self, other: &Message) -> bool {
