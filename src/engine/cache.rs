@@ -315,13 +315,17 @@ pub fn expected_gaps(gaps: &[u64], n: usize) -> Vec<u64> {
 /// (TTL and seconds since its write or last hit) through requests at `times` seconds from now,
 /// at each of which it is sent uncached, read while it lives, or written anew.
 fn future_cost(state: Option<(Ttl, u64)>, times: &[u64]) -> f64 {
-    use std::collections::HashMap;
+    search(state, times, pareto)
+}
+
+/// The search behind [`future_cost`], with `prune` applied to the states after each request
+/// ([`pareto`]; the identity in the test that checks the pruning changes nothing).
+fn search(state: Option<(Ttl, u64)>, times: &[u64], prune: fn(States) -> States) -> f64 {
     // Key: None, or (TTL, time of its write or last hit, in seconds from now).
-    let mut states: HashMap<Option<(Ttl, i64)>, f64> =
-        HashMap::from([(state.map(|(t, age)| (t, -(age as i64))), 0.0)]);
+    let mut states: States = States::from([(state.map(|(t, age)| (t, -(age as i64))), 0.0)]);
     for &t in times {
         let t = t as i64;
-        let mut next: HashMap<Option<(Ttl, i64)>, f64> = HashMap::new();
+        let mut next = States::new();
         let mut relax = |s: Option<(Ttl, i64)>, c: f64| {
             let e = next.entry(s).or_insert(f64::INFINITY);
             *e = e.min(c);
@@ -337,18 +341,19 @@ fn future_cost(state: Option<(Ttl, u64)>, times: &[u64]) -> f64 {
                 relax(Some((ttl, t)), cost + ttl.write_price());
             }
         }
-        states = pareto(next);
+        states = prune(next);
     }
     states.values().copied().fold(f64::INFINITY, f64::min)
 }
+
+/// The search's states: None, or (TTL, time of the entry's write or last hit) → least cost.
+type States = std::collections::HashMap<Option<(Ttl, i64)>, f64>;
 
 /// `states` without those another state beats: an entry with the same TTL, used as late or
 /// later, at no more cost, can do everything it can (it lives at least as long). The search
 /// stays exact and small over long steps (the store plans every turn, `usage --advise`
 /// replays hundreds).
-fn pareto(
-    states: std::collections::HashMap<Option<(Ttl, i64)>, f64>,
-) -> std::collections::HashMap<Option<(Ttl, i64)>, f64> {
+fn pareto(states: States) -> States {
     let mut sorted: Vec<(Option<(Ttl, i64)>, f64)> = states.into_iter().collect();
     // Latest use first, per TTL.
     sorted.sort_by(|(a, _), (b, _)| match (a, b) {
@@ -575,20 +580,15 @@ pub fn request_shape(
     budget: u64,
     minimum: u64,
 ) -> Shape {
-    let fixed = window
-        .system
-        .iter()
-        .map(|b| u64::from(tokens::estimate(&b.text)))
-        .sum::<u64>()
-        + u64::from(tokens::PER_REQUEST_OVERHEAD);
-    let remaining = remaining_in_step(
+    let mut shape = shape_of(window, base + window.first_sent as u64, 0, minimum);
+    shape.remaining = remaining_in_step(
         window.turns_sent,
         history_size,
         Some(budget),
         window.estimated_tokens,
-        fixed,
+        shape.system + u64::from(tokens::PER_REQUEST_OVERHEAD),
     );
-    shape_of(window, base + window.first_sent as u64, remaining, minimum)
+    shape
 }
 
 #[cfg(test)]
@@ -692,34 +692,6 @@ mod plan_tests {
         assert_eq!(p.tail, Some(Ttl::OneHour), "{p:?}");
     }
 
-    /// [`future_cost`] without [`pareto`]'s pruning: every state kept.
-    fn future_cost_unpruned(state: Option<(Ttl, u64)>, times: &[u64]) -> f64 {
-        use std::collections::HashMap;
-        let mut states: HashMap<Option<(Ttl, i64)>, f64> =
-            HashMap::from([(state.map(|(t, age)| (t, -(age as i64))), 0.0)]);
-        for &t in times {
-            let t = t as i64;
-            let mut next: HashMap<Option<(Ttl, i64)>, f64> = HashMap::new();
-            let mut relax = |s: Option<(Ttl, i64)>, c: f64| {
-                let e = next.entry(s).or_insert(f64::INFINITY);
-                *e = e.min(c);
-            };
-            for (&s, &cost) in &states {
-                relax(s, cost + 1.0);
-                if let Some((ttl, r)) = s {
-                    if t - r < ttl.usable_secs() as i64 {
-                        relax(Some((ttl, t)), cost + READ_PRICE);
-                    }
-                }
-                for ttl in [Ttl::FiveMinutes, Ttl::OneHour] {
-                    relax(Some((ttl, t)), cost + ttl.write_price());
-                }
-            }
-            states = next;
-        }
-        states.values().copied().fold(f64::INFINITY, f64::min)
-    }
-
     #[test]
     fn pruning_the_search_changes_no_cost() {
         // Every sequence of up to five gaps around the TTLs, from each kind of start.
@@ -739,10 +711,7 @@ mod plan_tests {
                     Some((Ttl::FiveMinutes, 100)),
                     Some((Ttl::OneHour, 3000)),
                 ] {
-                    let (a, b) = (
-                        future_cost(state, &times),
-                        future_cost_unpruned(state, &times),
-                    );
+                    let (a, b) = (future_cost(state, &times), search(state, &times, |s| s));
                     assert!((a - b).abs() < 1e-9, "{state:?} {times:?}: {a} vs {b}");
                 }
             }
