@@ -280,8 +280,10 @@ pub struct Advice {
     pub cheapest: Vec<Estimate>,
 }
 
-pub fn advise(profile: &Profile, current: Settings, keep: usize, shown: usize) -> Advice {
-    let current_estimate = simulate(profile, current);
+/// The advice from `current_estimate`, the [`simulate`]d current settings (the caller has it
+/// already when it chose `keep` from them).
+pub fn advise(profile: &Profile, current_estimate: Estimate, keep: usize, shown: usize) -> Advice {
+    let current = current_estimate.settings;
     let mut all: Vec<Estimate> = candidates(profile, current, keep)
         .into_iter()
         .filter(|s| *s != current)
@@ -630,7 +632,7 @@ mod tests {
     #[test]
     fn the_advice_keeps_enough_turns_and_is_cheapest_first() {
         let p = profile(&[360], 4096);
-        let a = advise(&p, history(4), 6, 3);
+        let a = advise(&p, simulate(&p, history(4)), 6, 3);
         assert!(!a.cheapest.is_empty());
         for e in &a.cheapest {
             assert!(e.kept_min >= 6, "{e:?}");
@@ -646,7 +648,9 @@ mod tests {
             room: 2_000,
             ..p.clone()
         };
-        assert!(advise(&tiny, history(4), 50, 3).cheapest.is_empty());
+        assert!(advise(&tiny, simulate(&tiny, history(4)), 50, 3)
+            .cheapest
+            .is_empty());
     }
 
     #[test]

@@ -57,11 +57,12 @@ pub fn report(obj: &ClaudeModelContext, keep: Option<usize>) -> Report {
         history_size: spec.history_size,
         max_tokens: spec.max_tokens,
     };
-    let keep = keep.unwrap_or_else(|| match advise::simulate(&profile, current).kept_min {
+    let now = advise::simulate(&profile, current);
+    let keep = keep.unwrap_or(match now.kept_min {
         0 => DEFAULT_KEEP,
         n => n.min(DEFAULT_KEEP_CAP),
     });
-    let advice = advise::advise(&profile, current, keep.clamp(1, MOST_KEPT), SHOWN);
+    let advice = advise::advise(&profile, now, keep.clamp(1, MOST_KEPT), SHOWN);
     // Only when it saves more than a rounding error.
     let command = advice
         .cheapest
