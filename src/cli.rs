@@ -769,14 +769,83 @@ mod tests {
     }
 
     #[test]
-    fn labels_need_a_key_and_an_equals_sign() {
+    fn labels_need_a_key_and_an_equals_sign_or_a_dash_to_remove() {
         assert_eq!(
             parse_label("team=sre").unwrap(),
-            ("team".into(), "sre".into())
+            LabelArg::Set("team".into(), "sre".into())
         );
-        assert_eq!(parse_label("empty=").unwrap(), ("empty".into(), "".into()));
-        assert!(parse_label("nokey").is_err());
-        assert!(parse_label("=v").is_err());
+        assert_eq!(
+            parse_label("empty=").unwrap(),
+            LabelArg::Set("empty".into(), "".into())
+        );
+        assert_eq!(
+            parse_label("team-").unwrap(),
+            LabelArg::Remove("team".into())
+        );
+        assert_eq!(
+            parse_label("a-b=c-").unwrap(),
+            LabelArg::Set("a-b".into(), "c-".into())
+        );
+        for bad in ["nokey", "=v", "-"] {
+            assert!(parse_label(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn none_takes_a_setting_back_and_zero_is_no_count() {
+        assert_eq!(count_or_none("none").unwrap(), OrNone::None);
+        assert_eq!(count_or_none(" None ").unwrap(), OrNone::None);
+        assert_eq!(count_or_none("12").unwrap(), OrNone::Value(12));
+        assert!(count_or_none("0").unwrap_err().contains("`none` removes"));
+        assert_eq!(time_or_none("none").unwrap(), OrNone::None);
+        assert!(time_or_none("soon").is_err());
+        assert_eq!(duration_or_none("none").unwrap(), OrNone::None);
+        assert_eq!(
+            duration_or_none("0s").unwrap(),
+            OrNone::Value(Duration::ZERO)
+        );
+        assert_eq!(idle_ttl_or_none("NONE").unwrap(), OrNone::None);
+        assert_eq!(
+            idle_ttl_or_none("7d").unwrap(),
+            OrNone::Value("7d".to_string())
+        );
+    }
+
+    #[test]
+    fn the_template_removes_what_none_names_and_keeps_the_rest() {
+        let cli = Cli::try_parse_from([
+            "kubectl-mcp",
+            "set",
+            "s",
+            "--system",
+            "",
+            "--history-size",
+            "none",
+            "--max-tokens",
+            "800",
+            "--cache-ttl",
+            "auto",
+            "-L",
+            "a=b",
+            "-L",
+            "c-",
+        ])
+        .unwrap();
+        let Command::Set(args) = cli.command else {
+            panic!("set")
+        };
+        let t = crate::model::resource::ContextTemplate::from(&args.settings);
+        assert_eq!(t.unset, ["systemPrompt", "historySize", "cacheTTL"]);
+        assert_eq!(t.system, None);
+        assert_eq!(t.max_tokens, Some(800));
+        assert_eq!(t.labels, [("a".to_string(), "b".to_string())]);
+        assert_eq!(t.unlabel, ["c"]);
+        for field in &t.unset {
+            assert!(
+                crate::model::resource::ContextTemplate::REMOVABLE.contains(field),
+                "{field}"
+            );
+        }
     }
 
     #[test]

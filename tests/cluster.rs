@@ -940,6 +940,169 @@ fn set_changes_each_setting_of_an_existing_context() {
         .stderr(contains("no context for session \"nobody\""));
 }
 
+/// Issue #25 item 1 (everything can be taken back): `set` removes each optional setting it can
+/// set (`--system ''`/`-`, `none` for limits and times, `--cache-ttl auto`, `-L key-`) in one
+/// guarded write and says so; `none` on `create` overrides the configuration's default; a time
+/// that expires the context now asks on a terminal and needs `--yes` in a script.
+#[test]
+fn set_takes_back_what_it_set_and_asks_before_expiring_now() {
+    let ns = ControlPlane::with_crd().namespace("unset");
+    ns.create_raw(hand_written(
+        "s",
+        json!({"modelName": "m1", "sessionID": "s",
+               "contextHistory": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}),
+    ))
+    .unwrap();
+    let set_all = || {
+        ns.mcp()
+            .args(["set", "s", "--system", "Be brief.", "--max-tokens", "5000"])
+            .args(["--max-output-tokens", "300", "--history-size", "7"])
+            .args([
+                "--expires-in",
+                "24h",
+                "--idle-ttl",
+                "3d",
+                "--cache-ttl",
+                "1h",
+            ])
+            .args(["-L", "team=sre", "-L", "env=dev"])
+            .assert()
+            .success();
+    };
+    set_all();
+    ns.mcp()
+        .args(["set", "s", "--system", ""])
+        .assert()
+        .success()
+        .stdout(contains(
+            "claudemodelcontext.mcp.dev/s configured (systemPrompt removed)",
+        ));
+    assert_eq!(ns.contexts()[0].spec.system_prompt, None);
+    set_all();
+    ns.mcp()
+        .args(["set", "s", "--system", "-"])
+        .assert()
+        .success()
+        .stdout(contains("configured (systemPrompt removed)"));
+    ns.mcp()
+        .args(["set", "s", "--max-tokens", "none", "--max-output-tokens", "none"])
+        .args(["--history-size", "NONE", "--expires-at", "none", "--idle-ttl", "none"])
+        .args(["--cache-ttl", "auto", "-L", "team-"])
+        .assert()
+        .success()
+        .stdout(contains(
+            "configured (maxTokens removed, maxOutputTokens removed, historySize removed, expirationTime removed, idleTTL removed, cacheTTL removed, labels)",
+        ));
+    let o = &ns.contexts()[0];
+    assert_eq!(o.spec.max_tokens, None);
+    assert_eq!(o.spec.max_output_tokens, None);
+    assert_eq!(o.spec.history_size, None);
+    assert_eq!(o.spec.expiration_time, None);
+    assert_eq!(o.spec.idle_ttl, None);
+    assert_eq!(o.spec.cache_ttl, None);
+    assert_eq!(o.spec.model_name, "m1", "what was not named stays");
+    let labels = o.metadata.labels.clone().unwrap_or_default();
+    assert_eq!(labels.get("team"), None);
+    assert_eq!(labels["env"], "dev");
+    assert_eq!(o.spec.context_history.len(), 2, "the history is untouched");
+    // Taking back what is not there changes nothing; --expires-in none removes an expiry too.
+    ns.mcp()
+        .args(["set", "s", "--history-size", "none", "-L", "team-"])
+        .assert()
+        .success()
+        .stdout(contains("unchanged"));
+    set_all();
+    ns.mcp()
+        .args(["set", "s", "--expires-in", "none"])
+        .assert()
+        .success()
+        .stdout(contains("configured (expirationTime removed)"));
+
+    // `none` on create: no limit, even over the configuration's default.
+    ns.mcp()
+        .env("KUBECTL_MCP_MAX_TOKENS", "4000")
+        .args(["create", "c", "--model", "m1", "--max-tokens", "none"])
+        .assert()
+        .success();
+    ns.mcp()
+        .env("KUBECTL_MCP_MAX_TOKENS", "4000")
+        .args(["create", "d", "--model", "m1"])
+        .assert()
+        .success();
+    let made = |n: &str| {
+        ns.contexts()
+            .into_iter()
+            .find(|o| o.spec.session_id == n)
+            .unwrap()
+    };
+    assert_eq!(made("c").spec.max_tokens, None);
+    assert_eq!(made("d").spec.max_tokens, Some(4000));
+    ns.mcp()
+        .args(["create", "e", "--model", "m1", "-L", "team-"])
+        .assert()
+        .code(2)
+        .stderr(contains("removes a label, and a new context has none"));
+    assert_eq!(ns.contexts().len(), 3, "nothing made");
+
+    // Expiring now: a script needs --yes, and nothing changes without it.
+    for when in [
+        ["--expires-in", "0"],
+        ["--expires-at", "2020-01-01T00:00:00Z"],
+    ] {
+        ns.mcp()
+            .args(["set", "s"])
+            .args(when)
+            .write_stdin("")
+            .assert()
+            .code(2)
+            .stderr(contains("now, and chat refuses it until --revive"))
+            .stderr(contains("pass --yes"));
+        ns.mcp()
+            .args(["create", "late", "--model", "m1"])
+            .args(when)
+            .write_stdin("")
+            .assert()
+            .code(2)
+            .stderr(contains("pass --yes"));
+    }
+    assert_eq!(made("s").spec.expiration_time, None);
+    assert_eq!(ns.contexts().len(), 3, "nothing made");
+    ns.mcp()
+        .args(["set", "s", "--expires-at", "2020-01-01T00:00:00Z", "--yes"])
+        .assert()
+        .success()
+        .stdout(contains("configured (expirationTime)"));
+    assert_eq!(
+        made("s").spec.expiration_time.unwrap().to_string(),
+        "2020-01-01T00:00:00Z"
+    );
+
+    // On a terminal it asks: no leaves the context as it was, yes expires it now.
+    let t = common::tmux::Tmux::new("unset");
+    let set_now = |name: &str| {
+        t.session(
+            name,
+            &format!(
+                "env -u KUBECONFIG {} --kubeconfig {} -n {} set d --expires-in 0; echo EXITED $?; sleep 60",
+                assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+                ns.cp.kubeconfig.display(),
+                ns.name
+            ),
+        );
+        t.wait_for_in(name, "Expire it now? [y/N]");
+    };
+    set_now("no");
+    t.keys_to("no", &["n", "Enter"]);
+    let screen = t.wait_for_in("no", "EXITED 0");
+    assert!(screen.contains("nothing changed"), "{screen}");
+    assert_eq!(made("d").spec.expiration_time, None);
+    set_now("yes");
+    t.keys_to("yes", &["y", "Enter"]);
+    let screen = t.wait_for_in("yes", "EXITED 0");
+    assert!(screen.contains("configured (expirationTime)"), "{screen}");
+    assert!(made("d").spec.expiration_time.unwrap() <= jiff::Timestamp::now());
+}
+
 /// Issue #12 (model limits): settings a known model cannot take are refused before anything is
 /// made or sent, naming the limit; an unknown model is accepted with a warning.
 #[test]

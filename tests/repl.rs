@@ -315,7 +315,18 @@ fn two_repls_see_each_other_live_and_clear_is_reversible() {
         "a",
         "error: /set: error: invalid value 'lots' for '--max-tokens",
     );
+    // Taken back with `none`; a time that expires the context now asks, and no keeps it.
+    t.keys_to("a", &["/set --history-size 6", "Enter"]);
+    t.wait_for_in("a", "updated: historySize");
+    t.keys_to("a", &["/set --history-size none", "Enter"]);
+    t.wait_for_in("a", "updated: historySize removed");
+    t.keys_to("a", &["/set --expires-in 0", "Enter"]);
+    t.wait_for_in("a", "--expires-in 0 expires this context now");
+    t.keys_to("a", &["n", "Enter"]);
+    t.wait_for_in("a", "nothing changed");
     let obj = find(&ns, "shared").unwrap();
+    assert_eq!(obj.spec.history_size, None);
+    assert_eq!(obj.spec.expiration_time, None);
     assert_eq!(obj.spec.max_tokens, Some(9000));
     assert_eq!(obj.spec.model_name, "m2");
     let reasons: Vec<String> = ns.events("shared").into_iter().map(|(r, _)| r).collect();

@@ -91,7 +91,13 @@ pub(super) async fn run(
     // Every message is checked before a context is created or anything is sent: bad input
     // leaves nothing behind. (The context's own answer cap is checked again once it is loaded.)
     for m in &messages {
-        check_message(m, args.settings.max_output_tokens)?;
+        check_message(
+            m,
+            args.settings
+                .max_output_tokens
+                .as_ref()
+                .and_then(crate::cli::OrNone::value),
+        )?;
     }
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(crate::store::journal::claude_config(creds))?;
@@ -110,6 +116,9 @@ pub(super) async fn run(
         Some(id) => id.clone(),
         None => resume(cluster).await?,
     };
+    if !super::expiry_confirmed(&template, args.settings.yes, &id)? {
+        return Ok(());
+    }
     let (mut session, opened) = Session::open_for(
         cluster,
         cluster.namespace(),

@@ -8,12 +8,11 @@ use crate::store::{create_context, new_context, now};
 use crate::ui::output;
 
 pub(super) async fn run(cluster: &Cluster, args: CreateArgs) -> anyhow::Result<()> {
-    let obj = new_context(
-        &args.session,
-        &(&args.settings).into(),
-        cluster.namespace(),
-        now(),
-    )?;
+    let template = (&args.settings).into();
+    let obj = new_context(&args.session, &template, cluster.namespace(), now())?;
+    if !super::expiry_confirmed(&template, args.settings.yes, &args.session)? {
+        return Ok(());
+    }
     let created = create_context(cluster, obj).await?;
     if let Some(w) = crate::model::catalog::unknown_model_warning(&created.spec.model_name) {
         output::note(w);

@@ -64,6 +64,39 @@ pub(crate) async fn bulk_targets(
     Ok(Some(objs))
 }
 
+/// Settings that expire a context at once (`--expires-in 0`, a past `--expires-at`) go ahead
+/// only when meant: with `--yes`, or a yes on the terminal. `false`: the user said no, which
+/// is said here. Without a terminal and without `--yes` it is a usage error naming `--yes`.
+pub(crate) fn expiry_confirmed(
+    t: &crate::model::resource::ContextTemplate,
+    yes: bool,
+    session: &str,
+) -> anyhow::Result<bool> {
+    use std::io::IsTerminal;
+    let Some(how) = t.expires_at_once(crate::store::now()) else {
+        return Ok(true);
+    };
+    if yes {
+        return Ok(true);
+    }
+    let session = crate::ui::output::sanitize(session);
+    let question = format!(
+        "{how} expires \"{session}\" now, and chat refuses it until --revive. Expire it now?"
+    );
+    if !std::io::stdin().is_terminal() {
+        return Err(crate::error::UsageError(format!(
+            "{question}\nrefusing without confirmation: stdin is not a terminal; pass --yes to expire it now, or give a time to come (e.g. --expires-in 24h)"
+        ))
+        .into());
+    }
+    if crate::ui::output::confirm(&question)? {
+        Ok(true)
+    } else {
+        crate::ui::output::note("nothing changed");
+        Ok(false)
+    }
+}
+
 /// Dispatch a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut global = cli.global;

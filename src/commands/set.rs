@@ -14,9 +14,12 @@ pub(super) async fn run(cluster: &Cluster, args: &SetArgs) -> anyhow::Result<()>
     let template = ContextTemplate::from(&args.settings);
     if template.is_empty() {
         return Err(UsageError(
-            "nothing to set: pass at least one of --model, --system, --system-file, --max-tokens, --max-output-tokens, --history-size, --strategy, --expires-in, --expires-at, --idle-ttl, -L".into(),
+            "nothing to set: pass at least one of --model, --system, --system-file, --max-tokens, --max-output-tokens, --history-size, --strategy, --expires-in, --expires-at, --idle-ttl, --cache-ttl, --redaction, -L".into(),
         )
         .into());
+    }
+    if !super::expiry_confirmed(&template, args.settings.yes, &args.session)? {
+        return Ok(());
     }
     let mut session = Session::load(cluster, cluster.namespace(), &args.session).await?;
     let changed = session.apply_settings(&template).await?;

@@ -129,9 +129,9 @@ pub struct ClaudeModelContextSpec {
     #[schemars(pattern(r"^([0-9]+(ms|s|m|h|d|w))+$"))]
     pub idle_ttl: Option<String>,
 
-    /// How long Claude's prompt cache keeps this conversation's prefix: `5m` (the default) or
-    /// `1h`, for conversations with long pauses between turns (cache writes then cost 2× input
-    /// instead of 1.25×, reads stay 0.1×).
+    /// How long Claude's prompt cache keeps this conversation's prefix, for every request:
+    /// `5m` or `1h` (cache writes cost 1.25× or 2× input, reads 0.1×). Unset: the tool picks
+    /// per request, by the pace of the conversation so far, between no write, `5m` and `1h`.
     #[serde(default, rename = "cacheTTL", skip_serializing_if = "Option::is_none")]
     pub cache_ttl: Option<CacheTtl>,
 
@@ -662,12 +662,47 @@ pub struct ContextTemplate {
     pub labels: Vec<(String, String)>,
     /// `spec.redaction.enabled`.
     pub redaction: Option<bool>,
+    /// Spec fields to remove, by their names in the object (`set --history-size none`,
+    /// `--system ''`): a field the template also sets is not among them.
+    pub unset: Vec<&'static str>,
+    /// Label keys to remove (`-L key-`).
+    pub unlabel: Vec<String>,
 }
 
 impl ContextTemplate {
+    /// The spec fields a template can remove, by their names in the object: the optional
+    /// ones. The model and the strategy are always there (the strategy has a default).
+    pub const REMOVABLE: &'static [&'static str] = &[
+        "systemPrompt",
+        "maxTokens",
+        "maxOutputTokens",
+        "historySize",
+        "expirationTime",
+        "idleTTL",
+        "cacheTTL",
+    ];
+
+    /// Whether the template removes `field` (a name of [`Self::REMOVABLE`]).
+    pub fn unsets(&self, field: &str) -> bool {
+        self.unset.contains(&field)
+    }
+
+    /// How the template expires the context at once, when it does: `--expires-in 0` or an
+    /// `--expires-at` time that is not in the future at `now`. `chat` then refuses the context
+    /// until `--revive`, which a typo should not cause unasked.
+    pub fn expires_at_once(&self, now: Timestamp) -> Option<String> {
+        match (self.expires_in, self.expires_at) {
+            (Some(d), _) if d.is_zero() => Some("--expires-in 0".into()),
+            (None, Some(t)) if t <= now => Some(format!("--expires-at {t}, which is past,")),
+            _ => None,
+        }
+    }
+
     /// Nothing is set.
     pub fn is_empty(&self) -> bool {
-        self.model.is_none()
+        self.unset.is_empty()
+            && self.unlabel.is_empty()
+            && self.model.is_none()
             && self.system.is_none()
             && self.system_file.is_none()
             && self.max_tokens.is_none()

@@ -16,6 +16,12 @@ pub fn new_context(
     now: Timestamp,
 ) -> anyhow::Result<ClaudeModelContext> {
     let name = naming::name_for_session(session).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(key) = settings.unlabel.first() {
+        return Err(UsageError(format!(
+            "`-L {key}-` removes a label, and a new context has none: give labels as key=value"
+        ))
+        .into());
+    }
     // Flags first, then $KUBECTL_MCP_*, then the configuration file.
     let defaults = crate::config::defaults()?;
     let model = model_for(session, settings, &defaults)?;
@@ -27,10 +33,15 @@ pub fn new_context(
         ClaudeModelContextSpec {
             model_name: model,
             session_id: session.to_string(),
-            max_tokens: settings.max_tokens.or(defaults.max_tokens.map(|(n, _)| n)),
-            max_output_tokens: settings
+            // `none` typed for a limit means none, whatever the configuration's default.
+            max_tokens: settings.max_tokens.or(defaults
+                .max_tokens
+                .filter(|_| !settings.unsets("maxTokens"))
+                .map(|(n, _)| n)),
+            max_output_tokens: settings.max_output_tokens.or(defaults
                 .max_output_tokens
-                .or(defaults.max_output_tokens.map(|(n, _)| n)),
+                .filter(|_| !settings.unsets("maxOutputTokens"))
+                .map(|(n, _)| n)),
             history_size: settings.history_size,
             context_history: Vec::new(),
             system_prompt,

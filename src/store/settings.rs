@@ -53,6 +53,18 @@ pub(super) fn with_settings(
     if let Some(ttl) = t.cache_ttl {
         s.cache_ttl = Some(ttl);
     }
+    for field in &t.unset {
+        match *field {
+            "systemPrompt" => s.system_prompt = None,
+            "maxTokens" => s.max_tokens = None,
+            "maxOutputTokens" => s.max_output_tokens = None,
+            "historySize" => s.history_size = None,
+            "expirationTime" => s.expiration_time = None,
+            "idleTTL" => s.idle_ttl = None,
+            "cacheTTL" => s.cache_ttl = None,
+            _ => {}
+        }
+    }
     if let Some(on) = t.redaction {
         s.redaction = Some(crate::model::resource::Redaction {
             enabled: on,
@@ -100,14 +112,25 @@ impl Session {
                 &with_settings(&obj.spec, t, system.as_deref(), expiration),
             )
         };
-        let labels_wanted = |obj: &ClaudeModelContext| labels_after(obj, &t.labels);
+        let labels_wanted = |obj: &ClaudeModelContext| labels_after(obj, &t.labels, &t.unlabel);
         check_limits(&with_settings(
             &self.obj.spec,
             t,
             system.as_deref(),
             expiration,
         ))?;
-        let mut changed: Vec<String> = wanted(&self.obj).into_iter().map(|(f, _)| f).collect();
+        // What changed, as the confirmation line and the Event say it: a field by its name,
+        // "… removed" when it is gone.
+        let mut changed: Vec<String> = wanted(&self.obj)
+            .into_iter()
+            .map(|(f, v)| {
+                if v.is_null() {
+                    format!("{f} removed")
+                } else {
+                    f
+                }
+            })
+            .collect();
         if labels_wanted(&self.obj).is_some() {
             changed.push("labels".into());
         }
@@ -115,7 +138,14 @@ impl Session {
             .patch_guarded("changing the settings", Target::Spec, |obj| {
                 let mut ops: Vec<serde_json::Value> = wanted(obj)
                     .into_iter()
-                    .map(|(f, v)| json!({"op": "add", "path": format!("/spec/{f}"), "value": v}))
+                    .map(|(f, v)| {
+                        // A field taken back is removed: the schema refuses a null.
+                        if v.is_null() {
+                            json!({"op": "remove", "path": format!("/spec/{f}")})
+                        } else {
+                            json!({"op": "add", "path": format!("/spec/{f}"), "value": v})
+                        }
+                    })
                     .collect();
                 if let Some(labels) = labels_wanted(obj) {
                     ops.push(json!({"op": "add", "path": "/metadata/labels", "value": labels}));
@@ -186,15 +216,19 @@ fn spec_changes(
     changed
 }
 
-/// `obj`'s labels with `set` applied, when that changes them.
+/// `obj`'s labels with `set` applied and the keys of `unset` removed, when that changes them.
 fn labels_after(
     obj: &ClaudeModelContext,
     set: &[(String, String)],
+    unset: &[String],
 ) -> Option<std::collections::BTreeMap<String, String>> {
     let mut labels = obj.metadata.labels.clone().unwrap_or_default();
     let before = labels.clone();
     for (k, v) in set {
         labels.insert(k.clone(), v.clone());
+    }
+    for k in unset {
+        labels.remove(k);
     }
     (labels != before).then_some(labels)
 }

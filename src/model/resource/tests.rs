@@ -251,3 +251,26 @@ fn a_minimal_hand_written_object_deserializes() {
     past.spec.expiration_time = Some("2026-01-01T00:00:00Z".parse().unwrap());
     assert!(past.is_expired(now));
 }
+
+#[test]
+fn a_template_expires_at_once_with_zero_or_a_time_not_to_come() {
+    let now: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+    let t = |expires_in: Option<u64>, expires_at: Option<&str>| ContextTemplate {
+        expires_in: expires_in.map(std::time::Duration::from_secs),
+        expires_at: expires_at.map(|s| s.parse().unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(
+        t(Some(0), None).expires_at_once(now).as_deref(),
+        Some("--expires-in 0")
+    );
+    for past in ["2026-06-01T00:00:00Z", "2020-01-01T00:00:00Z"] {
+        assert!(t(None, Some(past)).expires_at_once(now).is_some(), "{past}");
+    }
+    assert_eq!(t(Some(1), None).expires_at_once(now), None);
+    assert_eq!(
+        t(None, Some("2026-06-01T00:00:01Z")).expires_at_once(now),
+        None
+    );
+    assert_eq!(t(None, None).expires_at_once(now), None);
+}

@@ -25,6 +25,30 @@ pub(super) struct SetLine {
     settings: crate::cli::ContextSettings,
 }
 
+/// What `/set` was given: the settings, and whether `--yes` was typed.
+struct SetTemplate {
+    template: crate::model::resource::ContextTemplate,
+    yes: bool,
+}
+
+/// Parse `/set`'s arguments with the flags of `kubectl mcp set`.
+fn set_template(arg: &str) -> anyhow::Result<SetTemplate> {
+    let words =
+        shlex::split(arg).ok_or_else(|| anyhow::anyhow!("/set: unbalanced quotes in {arg:?}"))?;
+    let line = match <SetLine as clap::Parser>::try_parse_from(words) {
+        Ok(line) => line,
+        Err(e) => anyhow::bail!("/set: {}", e.render().to_string().trim_end()),
+    };
+    let template = crate::model::resource::ContextTemplate::from(&line.settings);
+    if template.is_empty() {
+        anyhow::bail!("/set takes the flags of `kubectl mcp set`, e.g. /set --max-tokens 20000 --strategy summarize-oldest (/set --help lists them)");
+    }
+    Ok(SetTemplate {
+        template,
+        yes: line.settings.yes,
+    })
+}
+
 impl Repl {
     /// Run one slash command. The editor comes and goes with it, for the commands that ask
     /// first (`/run`, `/clear`) or offer a question for editing (`/retry` after a refusal).
@@ -52,7 +76,7 @@ impl Repl {
             Slash::Summarize => self.summarize().await,
             Slash::System => self.system(arg).await,
             Slash::Model => self.model(arg).await,
-            Slash::Set => self.set(arg).await,
+            Slash::Set => return self.set(arg, ed).await,
             Slash::Recreate => self.recreate().await,
             Slash::Undo => self.undo().await,
             Slash::Restore => self.restore().await,
@@ -382,19 +406,41 @@ impl Repl {
         Ok(())
     }
 
-    /// `/set FLAG VALUE…`: the flags of `kubectl mcp set`.
-    async fn set(&mut self, arg: &str) -> anyhow::Result<()> {
-        let words = shlex::split(arg)
-            .ok_or_else(|| anyhow::anyhow!("/set: unbalanced quotes in {arg:?}"))?;
-        let line = match <SetLine as clap::Parser>::try_parse_from(words) {
-            Ok(line) => line,
-            Err(e) => anyhow::bail!("/set: {}", e.render().to_string().trim_end()),
+    /// `/set FLAG VALUE…`: the flags of `kubectl mcp set`. Settings that expire the context
+    /// at once ask first, as `set` does on a terminal.
+    async fn set(&mut self, arg: &str, ed: Ed) -> anyhow::Result<(Ed, Flow)> {
+        let template = match set_template(arg) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return Ok((ed, Flow::Go));
+            }
         };
-        let template = crate::model::resource::ContextTemplate::from(&line.settings);
-        if template.is_empty() {
-            anyhow::bail!("/set takes the flags of `kubectl mcp set`, e.g. /set --max-tokens 20000 --strategy summarize-oldest (/set --help lists them)");
+        let (ed, go) = match template.template.expires_at_once(crate::store::now()) {
+            Some(how) if !template.yes => {
+                let (ed, answer) = read(
+                    ed,
+                    format!("{how} expires this context now, and chat refuses it until --revive. Expire it now? [y/N] "),
+                )
+                .await?;
+                (ed, answer.as_deref().is_ok_and(crate::ui::output::is_yes))
+            }
+            _ => (ed, true),
+        };
+        if !go {
+            eprintln!("nothing changed");
+        } else if let Err(e) = self.apply(&template.template).await {
+            eprintln!("error: {e:#}");
         }
-        let changed = self.session.apply_settings(&template).await?;
+        Ok((ed, Flow::Go))
+    }
+
+    /// Apply what `/set` was given and say what changed.
+    async fn apply(
+        &mut self,
+        template: &crate::model::resource::ContextTemplate,
+    ) -> anyhow::Result<()> {
+        let changed = self.session.apply_settings(template).await?;
         if changed.is_empty() {
             println!("nothing changed");
         } else {
