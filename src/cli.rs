@@ -190,9 +190,9 @@ pub enum Command {
         after_help = "Examples:\n  kubectl mcp export demo -o markdown > demo.md\n  kubectl mcp export demo -o jsonl | kubectl mcp import -f - -n other\n  kubectl mcp export -A -l team=sre > sre.json"
     )]
     Export(ExportArgs),
-    /// Create a context from an exported JSON or JSON Lines file.
+    /// Create contexts from what `export` wrote: one, a List, or several contexts' JSON Lines.
     #[command(
-        after_help = "Examples:\n  kubectl mcp import -f demo.jsonl\n  kubectl mcp import -f demo.json --session 'demo copy' -n staging"
+        after_help = "Examples:\n  kubectl mcp import -f demo.jsonl\n  kubectl mcp import -f demo.json --session 'demo copy' -n staging\n  kubectl mcp export -A -l team=sre | kubectl mcp import -f - -n restored\n  kubectl mcp import -f backup.json --keep-namespaces"
     )]
     Import(ImportArgs),
     /// Print a shell completion script (also `completion`, as kubectl spells it).
@@ -473,12 +473,17 @@ pub enum ExportFormat {
 /// `import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The exported JSON or JSON Lines (`-` for stdin).
+    /// What `export` wrote (`-` for stdin): one context as JSON or JSON Lines, a List of them
+    /// (`export --all -o json`), or several contexts' JSON Lines.
     #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub file: PathBuf,
-    /// Import under this session ID instead of the exported one.
+    /// Import under this session ID instead of the exported one (a file of one context).
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
+    /// Put each context back into the namespace it was exported from, instead of the one of
+    /// -n (or the kubeconfig's).
+    #[arg(long)]
+    pub keep_namespaces: bool,
 }
 
 /// `install`.

@@ -332,6 +332,7 @@ fn an_expired_context_needs_revive() {
             "m",
             "--expires-at",
             "2020-01-01T00:00:00Z",
+            "--yes",
         ])
         .assert()
         .success();

@@ -321,6 +321,7 @@ fn the_sdk_client_discovers_reads_and_calls_every_tool() {
             "m",
             "--expires-at",
             "2020-01-01T00:00:00Z",
+            "--yes",
         ])
         .assert()
         .success();

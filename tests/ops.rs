@@ -418,14 +418,29 @@ fn export_and_import_round_trip_into_another_namespace_and_name() {
         .code(2)
         .stderr(contains("line 3: field `role`"))
         .stderr(contains("nothing was imported"));
-    // Importing the same context twice is refused, and the first copy is untouched.
+    // Importing the same context twice is refused with the way to import a copy, and the
+    // first copy is untouched; the Markdown transcript is named, not parsed.
     dst.mcp()
         .arg("import")
         .arg("-f")
         .arg(dir.path().join("c.json"))
         .assert()
         .code(1)
-        .stderr(contains("already exists"));
+        .stderr(contains("already exists"))
+        .stderr(contains(
+            "give it another session ID: kubectl mcp import -f ",
+        ))
+        .stderr(contains("--session NEW"));
+    let md_file = dir.path().join("c.md");
+    std::fs::write(&md_file, &md).unwrap();
+    dst.mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&md_file)
+        .assert()
+        .code(2)
+        .stderr(contains("a Markdown transcript (`export -o markdown`)"))
+        .stderr(contains("export with `-o json` or `-o jsonl` to import"));
     assert_eq!(dst.contexts().len(), 2);
 }
 
@@ -505,6 +520,7 @@ fn a_refused_event_never_fails_a_command() {
             "m",
             "--expires-at",
             "2020-01-01T00:00:00Z",
+            "--yes",
         ])
         .assert()
         .success();
@@ -612,9 +628,11 @@ fn export_of_several_all_and_all_namespaces_gives_one_list_or_one_stream() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["items"].as_array().unwrap().len(), 1);
     assert!(stderr(&out).contains("1 of 2 contexts were not found"));
-    // -A alone, or with names, is a usage error; a List given to import is explained.
+    // -A alone, or with names, is a usage error.
     a.mcp().args(["export", "-A"]).assert().code(2);
     a.mcp().args(["export", "-A", "one"]).assert().code(2);
+    // A List imports as the contexts it holds; again, it is refused whole, naming the
+    // clashes, and --session (one context's) is refused for it.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("all.json");
     std::fs::write(
@@ -627,11 +645,29 @@ fn export_of_several_all_and_all_namespaces_gives_one_list_or_one_stream() {
         .arg("-f")
         .arg(&file)
         .assert()
+        .success()
+        .stdout(contains("/one imported (6 messages)"))
+        .stdout(contains("/two imported (6 messages)"));
+    assert_eq!(b.contexts().len(), 3);
+    b.mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains("2 of its contexts already exist"))
+        .stderr(contains("nothing was imported"));
+    b.mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&file)
+        .args(["--session", "x"])
+        .assert()
         .code(2)
         .stderr(contains(
-            "an export of 2 contexts; import takes one at a time",
+            "--session names one context, and this file holds 2",
         ));
-    assert_eq!(b.contexts().len(), 1);
+    assert_eq!(b.contexts().len(), 3);
 }
 
 /// A realistic message: several hundred characters.
@@ -790,4 +826,229 @@ fn search_finds_every_mention_among_1000_contexts_sealed_turns_and_summaries_inc
     assert!(out.status.success());
     assert!(stdout(&out).is_empty());
     assert!(stderr(&out).contains("No contexts in namespace"));
+}
+
+/// Issue #25 item 2 (import restores every export): 50 contexts in three namespaces, sealed
+/// turns and summaries included (3 grown by real turns, 47 of varied settings and 40+
+/// realistic messages each), exported with `-A` as a List and as JSON Lines, each come back
+/// through `import` into a fresh namespace with every turn, summary and setting: the fresh
+/// namespace's export is the original's, item for item. Contexts of one session in two
+/// namespaces cannot share one; `--keep-namespaces` puts them back where they were.
+#[test]
+fn fifty_contexts_exported_across_namespaces_import_back_whole() {
+    let cp = ControlPlane::with_crd();
+    let tag = format!("rt{}", std::process::id());
+    let sources: Vec<Namespace> = (0..3).map(|k| cp.namespace(&format!("rt{k}"))).collect();
+    let fake = fake();
+    let state = tempfile::tempdir().unwrap();
+    let label = format!("rt={tag}");
+    for (k, ns) in sources.iter().enumerate() {
+        common::conversation::mostly_sealed(&format!("grown-{k}"), 12)
+            .args(&["--strategy", "hybrid", "--history-size", "4", "-L", &label])
+            .grow(common::process(ns, &fake, KEY, state.path()));
+    }
+    // 47 more, of every setting, written as the JSON Lines of several contexts.
+    let mut files = vec![String::new(), String::new(), String::new()];
+    for i in 0..47 {
+        let models = ["claude-sonnet-4-5", "claude-haiku-4-5", "m"];
+        let strategies = ["truncate", "summarize_oldest", "hybrid"];
+        let mut spec = json!({"modelName": models[i % 3], "sessionID": format!("ctx {i}/{tag}"),
+                              "summarizationStrategy": strategies[i % 3]});
+        let mut put = |k: &str, v: Value| spec[k] = v;
+        if i % 2 == 0 {
+            put(
+                "systemPrompt",
+                json!(format!("You are assistant {i}. Be brief.")),
+            );
+        }
+        if i % 4 == 0 {
+            put("maxTokens", json!(20_000 + i));
+        }
+        if i % 5 == 0 {
+            put("maxOutputTokens", json!(512));
+        }
+        if i % 3 == 0 {
+            put("historySize", json!(i % 7 + 1));
+        }
+        if i % 6 == 0 {
+            put("expirationTime", json!("2031-01-01T00:00:00Z"));
+        }
+        if i % 4 == 1 {
+            put("idleTTL", json!("7d"));
+        }
+        if i % 5 == 2 {
+            put("cacheTTL", json!("1h"));
+        }
+        if i % 9 == 0 {
+            put("redaction", json!({"enabled": true}));
+        }
+        let mut header = json!({"kind": "ClaudeModelContext",
+            "metadata": {"labels": {"rt": tag, "n": i.to_string()}}, "spec": spec});
+        if i % 2 == 0 {
+            header["status"] =
+                json!({"summary": format!("summary of context {i}"), "summaryCovers": 4});
+        }
+        let file = &mut files[i % 3];
+        file.push_str(&format!("{header}\n"));
+        for m in 0..(40 + (i % 5) * 4) {
+            let role = if m % 2 == 0 { "user" } else { "assistant" };
+            file.push_str(&format!("{}\n", realistic(m, role)));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (ns, text) in sources.iter().zip(&files) {
+        let path = dir.path().join(format!("{}.jsonl", ns.name));
+        std::fs::write(&path, text).unwrap();
+        ns.mcp()
+            .env("KUBECTL_MCP_LIVE_BYTES", "8KiB")
+            .arg("import")
+            .arg("-f")
+            .arg(&path)
+            .assert()
+            .success();
+    }
+    let originals: Vec<_> = sources.iter().flat_map(|ns| ns.contexts()).collect();
+    assert_eq!(originals.len(), 50);
+    let sealed = sources.iter().map(|ns| ns.segments().len()).sum::<usize>();
+    assert!(
+        sealed >= 50,
+        "sealed turns in every context: {sealed} segments"
+    );
+    assert!(originals
+        .iter()
+        .filter(|o| o.spec.session_id.starts_with("grown-"))
+        .all(|o| o.status.as_ref().unwrap().summary.is_some()));
+
+    // What an export says of a context, without where it was.
+    let items = |text: &[u8]| -> Vec<Value> {
+        let doc: Value = serde_json::from_slice(text).unwrap();
+        let mut items: Vec<Value> = doc["items"].as_array().unwrap().clone();
+        for item in &mut items {
+            item["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .remove("namespace");
+        }
+        items.sort_by_key(|i| i["spec"]["sessionID"].as_str().unwrap().to_string());
+        items
+    };
+    let export = |cmd: &mut assert_cmd::Command, args: &[&str]| {
+        let out = cmd.arg("export").args(args).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        out.stdout
+    };
+    let list = export(&mut sources[0].mcp(), &["-A", "-l", &label]);
+    let want = items(&list);
+    assert_eq!(want.len(), 50);
+    let jsonl = export(&mut sources[0].mcp(), &["-A", "-l", &label, "-o", "jsonl"]);
+    for (form, text) in [("json", &list), ("jsonl", &jsonl)] {
+        let fresh = cp.namespace(&format!("rt-{form}"));
+        let path = dir.path().join(format!("all.{form}"));
+        std::fs::write(&path, text).unwrap();
+        let out = fresh
+            .mcp()
+            .env("KUBECTL_MCP_LIVE_BYTES", "8KiB")
+            .arg("import")
+            .arg("-f")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{form}: {}", stderr(&out));
+        assert_eq!(stdout(&out).matches(" imported (").count(), 50, "{form}");
+        let got = items(&export(&mut fresh.mcp(), &["--all"]));
+        assert_eq!(got.len(), want.len(), "{form}");
+        for (g, w) in got.iter().zip(&want) {
+            // The parts that differ, not two whole conversations.
+            let differ: Vec<String> = ["metadata", "spec", "status"]
+                .iter()
+                .flat_map(|part| {
+                    let keys = |v: &Value| -> Vec<String> {
+                        v[part]
+                            .as_object()
+                            .map_or(Vec::new(), |o| o.keys().cloned().collect())
+                    };
+                    let mut all = keys(g);
+                    all.extend(keys(w));
+                    all.sort();
+                    all.dedup();
+                    all.into_iter()
+                        .filter(|k| g[part][k] != w[part][k])
+                        .map(|k| format!("{part}.{k}"))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert!(
+                g == w && differ.is_empty(),
+                "{form}: {} differs in {differ:?}",
+                w["spec"]["sessionID"]
+            );
+        }
+        // Turn counts and the sealed turns, as the originals have them.
+        let fresh_objs = fresh.contexts();
+        for o in &originals {
+            let f = fresh_objs
+                .iter()
+                .find(|f| f.spec.session_id == o.spec.session_id)
+                .unwrap();
+            let turns = |x: &kubectl_mcp::model::resource::ClaudeModelContext| {
+                x.status.as_ref().and_then(|s| s.turn_count)
+            };
+            assert_eq!(turns(f), turns(o), "{form}: {}", o.spec.session_id);
+            assert_eq!(f.metadata.labels, o.metadata.labels);
+        }
+        assert!(fresh.segments().len() >= 50, "{form}: sealed again");
+    }
+
+    // One session in two namespaces: not into one namespace, but back where each was.
+    for ns in &sources[..2] {
+        ns.mcp()
+            .args([
+                "create",
+                "twin",
+                "--model",
+                "m",
+                "-L",
+                &format!("twin={tag}"),
+            ])
+            .args(["--system", &format!("from {}", ns.name)])
+            .assert()
+            .success();
+    }
+    let twins = export(&mut sources[0].mcp(), &["-A", "-l", &format!("twin={tag}")]);
+    let path = dir.path().join("twins.json");
+    std::fs::write(&path, &twins).unwrap();
+    let fresh = cp.namespace("rt-twins");
+    fresh
+        .mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "exported from namespaces {} and {}",
+            sources[0].name, sources[1].name
+        )))
+        .stderr(contains("--keep-namespaces"));
+    assert!(fresh.contexts().is_empty(), "nothing imported");
+    for ns in &sources[..2] {
+        ns.mcp().args(["delete", "twin"]).assert().success();
+    }
+    fresh
+        .mcp()
+        .arg("import")
+        .arg("-f")
+        .arg(&path)
+        .arg("--keep-namespaces")
+        .assert()
+        .success();
+    for ns in &sources[..2] {
+        let twin = ns
+            .contexts()
+            .into_iter()
+            .find(|o| o.spec.session_id == "twin")
+            .unwrap();
+        assert_eq!(twin.spec.system_prompt, Some(format!("from {}", ns.name)));
+    }
+    assert!(fresh.contexts().is_empty());
 }

@@ -11,6 +11,7 @@ mod delete;
 pub(crate) mod expire;
 pub(crate) mod export;
 mod get;
+mod import;
 mod list;
 mod rbac;
 mod repair;
@@ -122,7 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             batch::run(&Cluster::connect(&options).await?, &global, &args).await
         }
         Command::Export(args) => export::export(&Cluster::connect(&options).await?, &args).await,
-        Command::Import(args) => export::import(&Cluster::connect(&options).await?, &args).await,
+        Command::Import(args) => import::import(&Cluster::connect(&options).await?, &args).await,
         Command::Delete(args) => delete::run(&Cluster::connect(&options).await?, &args).await,
         Command::Set(args) => set::run(&Cluster::connect(&options).await?, &args).await,
         Command::Usage(args) => usage::run(&Cluster::connect(&options).await?, &args).await,
