@@ -1421,3 +1421,74 @@ fn settings_whose_windows_can_never_be_cached_are_warned_about() {
         .stderr(contains("prompt-cache minimum").not());
     assert_eq!(ns.contexts().len(), 3);
 }
+
+/// Issue #25 item 3: a kubeconfig that is not there and a context it lacks are said in
+/// kubectl's words with what to do, never as the library's error (the path quoted twice, every
+/// inference step listed); exit 1 and nothing else happens.
+#[test]
+fn a_missing_kubeconfig_or_context_is_said_as_kubectl_says_it() {
+    let cp = ControlPlane::with_crd();
+    let home = tempfile::tempdir().unwrap();
+    let bin = || {
+        let mut cmd = assert_cmd::Command::cargo_bin("kubectl-mcp").unwrap();
+        cmd.env_remove("KUBECONFIG")
+            .env_remove("KUBERNETES_SERVICE_HOST")
+            .env("HOME", home.path());
+        cmd
+    };
+    let said = |cmd: &mut assert_cmd::Command, want: &[String]| {
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        for w in want {
+            assert!(err.contains(w.as_str()), "{w}:\n{err}");
+        }
+        for never in ["'\"", "failed to infer", "in-cluster"] {
+            assert!(!err.contains(never), "{never}:\n{err}");
+        }
+    };
+    said(
+        bin().args(["--kubeconfig", "/nonexistent/kubeconfig", "list"]),
+        &[
+            "error: stat /nonexistent/kubeconfig: no such file or directory".into(),
+            "--kubeconfig names no file".into(),
+        ],
+    );
+    said(
+        bin()
+            .env("KUBECONFIG", "/nonexistent/a:/nonexistent/b")
+            .args(["list"]),
+        &["error: Config not found: /nonexistent/a, /nonexistent/b".into()],
+    );
+    said(
+        bin().args(["get", "x"]),
+        &[
+            format!(
+                "error: no kubeconfig: {} does not exist and KUBECONFIG is not set",
+                home.path().join(".kube/config").display()
+            ),
+            "pass --kubeconfig PATH or set KUBECONFIG".into(),
+        ],
+    );
+    for how in ["flag", "env"] {
+        let mut cmd = bin();
+        match how {
+            "flag" => cmd.arg("--kubeconfig").arg(&cp.kubeconfig),
+            _ => cmd.env("KUBECONFIG", &cp.kubeconfig),
+        };
+        said(
+            cmd.args(["--context", "nosuch", "list"]),
+            &[
+                "error: context was not found for specified context: nosuch".into(),
+                "the kubeconfig's contexts: admin@local".into(),
+            ],
+        );
+    }
+    // The context that is there works.
+    bin()
+        .arg("--kubeconfig")
+        .arg(&cp.kubeconfig)
+        .args(["--context", "admin@local", "list", "-A"])
+        .assert()
+        .success();
+}

@@ -7,6 +7,15 @@ use super::*;
 /// A cluster failure, phrased for the person at the terminal.
 #[derive(Debug, Error)]
 pub enum ClusterError {
+    /// A kubeconfig that is not there, or a context it does not have, in kubectl's words.
+    #[error("{message}\n{hint}")]
+    Kubeconfig {
+        /// What kubectl would say.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
+
     /// No kubeconfig, a broken one, or a context that does not exist.
     #[error("cannot load the cluster configuration: {0}\n(set --kubeconfig or KUBECONFIG, or pick a context with --context)")]
     Config(String),
@@ -111,6 +120,17 @@ pub enum ClusterError {
         what: String,
         /// The server's message.
         message: String,
+    },
+
+    /// No complete answer within the request timeout: an apiserver that is overloaded or stuck,
+    /// or a connection that goes nowhere. "cannot reach" would misname the first, and the limit
+    /// is what the user can change.
+    #[error("the cluster at {server} did not answer within {} (--request-timeout)\ncheck that the apiserver is up and healthy (`kubectl get --raw /readyz`) and that --kubeconfig/--context point at it, or allow it longer with --request-timeout", humantime::format_duration(*limit))]
+    NoAnswer {
+        /// API server URL.
+        server: String,
+        /// The limit that passed.
+        limit: std::time::Duration,
     },
 
     /// Network, TLS or timeout failure before an HTTP answer arrived.
@@ -243,15 +263,33 @@ pub fn already_exists(session: &str, name: &str, ns: &str) -> ClusterError {
     }
 }
 
+/// The request deadline that passed, when that is what `err` comes down to.
+fn timed_out(err: &(dyn std::error::Error + 'static)) -> Option<std::time::Duration> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(t) = e.downcast_ref::<super::deadline::TimedOut>() {
+            return Some(t.0);
+        }
+        cur = e.source();
+    }
+    None
+}
+
 /// The classification itself, separate from [`Cluster`] so it can be unit-tested.
 pub fn classify(err: kube::Error, op: &Op, server: &str) -> ClusterError {
     let status = match err {
         kube::Error::Api(status) => status,
         other => {
+            if let Some(limit) = timed_out(&other) {
+                return ClusterError::NoAnswer {
+                    server: server.to_string(),
+                    limit,
+                };
+            }
             return ClusterError::Unreachable {
                 server: server.to_string(),
                 cause: chain(&other),
-            }
+            };
         }
     };
     let details_name = status

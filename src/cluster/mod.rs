@@ -60,6 +60,78 @@ fn user_of(kc: &Kubeconfig, context: Option<&str>) -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// A kubeconfig that is not there, or a `--context` it does not have, said as kubectl says it
+/// and before kube-rs reads the files (whose errors quote the path twice and list every way
+/// it tried).
+fn config_problem(global: &ClusterOptions) -> Option<ClusterError> {
+    let problem = |message: String, hint: &str| {
+        Some(ClusterError::Kubeconfig {
+            message,
+            hint: hint.to_string(),
+        })
+    };
+    // In a pod, the service account is the fallback when no file is there.
+    let in_pod = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() && global.context.is_none();
+    let kubeconfig = match &global.kubeconfig {
+        Some(path) if !path.exists() => {
+            return problem(
+                format!("stat {}: no such file or directory", path.display()),
+                "--kubeconfig names no file: pass the path of a kubeconfig (`kubectl config view` shows the one kubectl uses)",
+            )
+        }
+        Some(path) => Kubeconfig::read_from(path).ok(),
+        None => {
+            match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+                Some(list) => {
+                    let paths: Vec<std::path::PathBuf> = std::env::split_paths(&list)
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .collect();
+                    if !in_pod && !paths.iter().any(|p| p.exists()) {
+                        let shown: Vec<String> =
+                            paths.iter().map(|p| p.display().to_string()).collect();
+                        return problem(
+                            format!("Config not found: {}", shown.join(", ")),
+                            "KUBECONFIG names no file that is there: point it at your kubeconfig, or pass --kubeconfig",
+                        );
+                    }
+                }
+                None => {
+                    let default = std::env::var_os("HOME")
+                        .map(|h| std::path::Path::new(&h).join(".kube").join("config"));
+                    if let Some(default) = default.filter(|d| !in_pod && !d.exists()) {
+                        return problem(
+                            format!(
+                                "no kubeconfig: {} does not exist and KUBECONFIG is not set",
+                                default.display()
+                            ),
+                            "pass --kubeconfig PATH or set KUBECONFIG (kubectl would fall back to http://localhost:8080 and fail), or run in a pod with a service account",
+                        );
+                    }
+                }
+            }
+            Kubeconfig::read().ok()
+        }
+    };
+    let (Some(context), Some(kc)) = (&global.context, kubeconfig) else {
+        return None;
+    };
+    if kc.contexts.iter().any(|c| &c.name == context) {
+        return None;
+    }
+    let names: Vec<String> = kc.contexts.iter().map(|c| c.name.clone()).collect();
+    problem(
+        format!("context was not found for specified context: {context}"),
+        &if names.is_empty() {
+            "the kubeconfig has no contexts (`kubectl config get-contexts`)".to_string()
+        } else {
+            format!(
+                "the kubeconfig's contexts: {} (`kubectl config get-contexts`)",
+                namespaces_text(&names)
+            )
+        },
+    )
+}
+
 /// A connected client plus what kubectl would have resolved: the namespace and the server URL.
 #[derive(Clone)]
 pub struct Cluster {
@@ -88,6 +160,9 @@ impl Cluster {
     /// else the in-cluster service account; `--context` picks the context; `-n` overrides the
     /// context's namespace.
     pub async fn connect(global: &ClusterOptions) -> Result<Self, ClusterError> {
+        if let Some(e) = config_problem(global) {
+            return Err(e);
+        }
         let options = KubeConfigOptions {
             context: global.context.clone(),
             ..Default::default()

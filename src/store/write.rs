@@ -92,7 +92,9 @@ pub(super) fn too_large(e: &ClusterError) -> bool {
 pub(super) fn keep_in_journal(e: &ClusterError) -> bool {
     matches!(
         e,
-        ClusterError::Unreachable { .. } | ClusterError::Conflict { .. }
+        ClusterError::Unreachable { .. }
+            | ClusterError::NoAnswer { .. }
+            | ClusterError::Conflict { .. }
     ) || transient(e)
         || too_large(e)
 }
