@@ -239,7 +239,9 @@ fn get_and_delete_of_a_missing_session_name_it_and_the_namespace() {
             "no context for session \"Nobody #1\" in namespace \"{}\"",
             ns.name
         )))
-        .stderr(contains("kubectl mcp create 'Nobody #1' --model MODEL"));
+        .stderr(contains(
+            "(`kubectl mcp list -A` lists the contexts of every namespace)",
+        ));
     ns.mcp()
         .args(["create", "keep", "--model", "m"])
         .assert()
@@ -1491,4 +1493,79 @@ fn a_missing_kubeconfig_or_context_is_said_as_kubectl_says_it() {
         .args(["--context", "admin@local", "list", "-A"])
         .assert()
         .success();
+}
+
+/// Issue #25 item 3 (hints that point at the fix): a context of that name in another namespace
+/// comes first, before why a new one cannot be made here; a name found nowhere is a plain "not
+/// found" with the `-A` hint (no advice to create, for commands that need an existing one); a
+/// misspelt model gets a did-you-mean.
+#[test]
+fn hints_point_at_the_namespace_the_listing_and_the_model_meant() {
+    let cp = ControlPlane::with_crd();
+    let here = cp.namespace("hint-here");
+    let there = cp.namespace("hint-there");
+    // Unique: other tests share the control plane.
+    let away = format!("away-{}", there.name);
+    there
+        .mcp()
+        .args(["create", &away, "--model", "m"])
+        .assert()
+        .success();
+    // chat without --model, for a name that is in another namespace: -n first.
+    let out = here
+        .mcp()
+        .env("ANTHROPIC_API_KEY", "sk-ant-unused")
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+        .args(["chat", &away, "-m", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let hint = format!("it is in namespace \"{0}\": pass -n {0}", there.name);
+    let model = "a new context needs a model";
+    assert!(
+        err.contains(&hint) && err.contains(model) && err.find(&hint) < err.find(model),
+        "{err}"
+    );
+    assert!(here.contexts().is_empty(), "nothing made");
+    // Found nowhere: plain, with -A; the same for each command that needs an existing context.
+    for args in [
+        vec!["get", "nowhere"],
+        vec!["set", "nowhere", "--history-size", "3"],
+        vec!["summarize", "nowhere"],
+        vec!["restore", "nowhere"],
+        vec!["repair", "nowhere"],
+        vec!["export", "nowhere"],
+        vec!["usage", "--advise", "nowhere"],
+    ] {
+        let out = here
+            .mcp()
+            .env("ANTHROPIC_API_KEY", "sk-ant-unused")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "error: no context for session \"nowhere\" in namespace \"{}\" (`kubectl mcp list -A` lists the contexts of every namespace)",
+                here.name
+            ),
+            "{args:?}"
+        );
+    }
+    // A misspelt model: the one meant; another version: no guess.
+    here.mcp()
+        .args(["create", "typo", "--model", "claude-sonet-4-5"])
+        .assert()
+        .success()
+        .stderr(contains("did you mean claude-sonnet-4-5?"));
+    let out = here
+        .mcp()
+        .args(["set", "typo", "--model", "claude-sonnet-4-9"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
 }

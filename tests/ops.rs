@@ -183,7 +183,7 @@ fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
         .args(["summarize", "long", "--keep-last", "3", "--dry-run"])
         .assert()
         .success()
-        .stdout(contains("would fold 14 messages, keeping the last 3 turns"));
+        .stdout(contains("would fold 7 turns, keeping the last 3"));
     assert!(fake.requests().is_empty());
     assert_eq!(ns.contexts()[0].spec.context_history.len(), 20);
 
@@ -194,7 +194,7 @@ fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("folded 14 messages (originals sealed, not deleted)"),
+        text.contains("folded 7 turns into the summary (originals sealed, not deleted)"),
         "{text}"
     );
     let reqs = fake.message_requests();

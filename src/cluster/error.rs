@@ -29,7 +29,7 @@ pub enum ClusterError {
 
     /// No context for this session in this namespace.
     #[error(
-        "no context for session \"{session}\" in namespace \"{namespace}\": {}",
+        "no context for session \"{session}\" in namespace \"{namespace}\"{}",
         not_found_hint(session_arg, elsewhere)
     )]
     NotFound {
@@ -162,13 +162,14 @@ pub enum ClusterError {
     },
 }
 
-/// What to do about a missing context: where it is, if it is elsewhere; else how to make one.
+/// What to do about a missing context: where it is, if it is elsewhere; else where to look,
+/// as kubectl says "not found" plainly (the commands that find this need an existing context).
 pub(super) fn not_found_hint(session_arg: &str, elsewhere: &[String]) -> String {
     match elsewhere {
-        [] => format!("create one with `kubectl mcp create {session_arg} --model MODEL`, or search all namespaces with `kubectl mcp list -A`"),
-        [ns] => format!("it is in namespace \"{ns}\": pass -n {ns} (or start another one here with `kubectl mcp create {session_arg}`)"),
+        [] => " (`kubectl mcp list -A` lists the contexts of every namespace)".to_string(),
+        [ns] => format!(": it is in namespace \"{ns}\": pass -n {ns} (or start another one here with `kubectl mcp create {session_arg}`)"),
         many => format!(
-            "contexts of that name are in namespaces {}: pass -n with one of them (`kubectl mcp list -A` shows them)",
+            ": contexts of that name are in namespaces {}: pass -n with one of them (`kubectl mcp list -A` shows them)",
             namespaces_text(many)
         ),
     }

@@ -567,7 +567,29 @@ mod tests {
             msg.contains("\"Alice #1\"") && msg.contains("\"team\""),
             "{msg}"
         );
-        assert!(msg.contains("kubectl mcp create 'Alice #1'"), "{msg}");
+        assert!(
+            msg.ends_with("(`kubectl mcp list -A` lists the contexts of every namespace)"),
+            "{msg}"
+        );
+        // Found in one other namespace: that one, and the session quoted for a shell.
+        let ClusterError::NotFound {
+            session,
+            session_arg,
+            namespace,
+            ..
+        } = e
+        else {
+            panic!("{msg}")
+        };
+        let there = ClusterError::NotFound {
+            session,
+            session_arg,
+            namespace,
+            elsewhere: vec!["other".into()],
+        }
+        .to_string();
+        assert!(there.contains("pass -n other"), "{there}");
+        assert!(there.contains("kubectl mcp create 'Alice #1'"), "{there}");
     }
 
     #[test]

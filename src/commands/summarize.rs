@@ -29,11 +29,16 @@ pub(super) async fn run(
         for id in &t.sessions {
             match Session::load(cluster, &ns, id).await {
                 Ok(s) => sessions.push(s),
+                // One name: its error alone, as `get` says it.
+                Err(e) if t.sessions.len() == 1 => return Err(e.into()),
                 Err(e) => {
                     output::note(format!("error: {e}"));
                     failures += 1;
                 }
             }
+        }
+        if sessions.is_empty() {
+            anyhow::bail!("none of the {failures} contexts was found");
         }
     }
     let client = if args.dry_run {
@@ -55,6 +60,8 @@ pub(super) async fn run(
         };
         let (turns_before, tokens_before) = (s.object().turns(), s.stored_tokens());
         let fold = s.messages_before_last_turns(args.keep_last as usize);
+        // Said in turns, as the TURNS column and --keep-last count.
+        let fold_turns = crate::model::resource::count_turns(&s.object().live_history()[..fold]);
         if fold == 0 {
             table.row([
                 name,
@@ -70,7 +77,7 @@ pub(super) async fn run(
                 turns_before.to_string(),
                 format!("~{tokens_before}"),
                 format!(
-                    "would fold {fold} messages, keeping the last {} turns",
+                    "would fold {fold_turns} turns, keeping the last {}",
                     args.keep_last as usize
                 ),
             ]);
@@ -81,10 +88,11 @@ pub(super) async fn run(
                 name,
                 s.object().turns().to_string(),
                 format!("~{tokens_before} → ~{}", s.stored_tokens()),
-                format!(
-                    "folded {} messages (originals sealed, not deleted)",
-                    done.messages
-                ),
+                if done.messages == 0 {
+                    "nothing left to fold (another process folded it first)".to_string()
+                } else {
+                    format!("folded {fold_turns} turns into the summary (originals sealed, not deleted)")
+                },
             ]),
             Err(e) => {
                 failures += 1;

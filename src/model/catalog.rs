@@ -233,12 +233,42 @@ pub fn limits(id: &str) -> Option<Limits> {
 /// newer model, a typo, a local model): its limits are unknown here, and the API decides
 /// whether it exists.
 pub fn unknown_model_warning(id: &str) -> Option<String> {
-    limits(id).is_none().then(|| {
-        format!(
+    limits(id).is_none().then(|| match did_you_mean(id) {
+        Some(meant) => format!(
+            "warning: model \"{id}\" is not in this tool's table of Claude models: did you mean {meant}? (if not, its limits and prices are unknown here, and the API will say whether it exists)"
+        ),
+        None => format!(
             "warning: model \"{id}\" is not in this tool's table of Claude models ({}): its limits and prices are unknown here, and the API will say whether it exists",
             MODELS.iter().map(|m| m.id).collect::<Vec<_>>().join(", ")
-        )
+        ),
     })
+}
+
+/// The known model `id` is most likely a typo of, as clap suggests a flag: close in spelling
+/// (Jaro-Winkler over 0.9), or the same with its `claude-` left off. A name that differs from
+/// a known one only in its numbers is taken for another version (a newer model), not a typo.
+pub fn did_you_mean(id: &str) -> Option<&'static str> {
+    let id = id.trim();
+    if id.is_empty() || lookup(id).is_some() {
+        return None;
+    }
+    let letters = |s: &str| -> String { s.chars().filter(|c| !c.is_ascii_digit()).collect() };
+    if MODELS.iter().any(|m| letters(m.id) == letters(id)) {
+        return None;
+    }
+    let lower = id.to_ascii_lowercase();
+    MODELS
+        .iter()
+        .map(|m| (strsim::jaro_winkler(&lower, m.id), m.id))
+        .filter(|(score, _)| *score > 0.9)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, m)| m)
+        .or_else(|| {
+            MODELS
+                .iter()
+                .find(|m| m.id.strip_prefix("claude-") == Some(lower.as_str()))
+                .map(|m| m.id)
+        })
 }
 
 /// What one call cost, in millionths of a dollar (integers, so that totals add up exactly),
@@ -350,5 +380,25 @@ mod tests {
         assert_eq!(cost_micro_usd(&sonnet, 80, 400, 100, 2_000, 0), 7_215);
         assert_eq!(format_usd(7_215), "$0.0072");
         assert_eq!(format_usd(12_345_678), "$12.35");
+    }
+
+    #[test]
+    fn a_misspelt_model_is_suggested_and_another_version_is_not() {
+        for (typed, meant) in [
+            ("claude-sonet-4-5", Some("claude-sonnet-4-5")),
+            ("claude-opsu-4-6", Some("claude-opus-4-6")),
+            ("Claude-Haiku-4-5", Some("claude-haiku-4-5")),
+            ("sonnet-4-5", Some("claude-sonnet-4-5")),
+            ("claude-sonnet-4-5", None),
+            ("claude-sonnet-4-7", None),
+            ("claude-future-9", None),
+            ("m", None),
+            ("llama3", None),
+            ("", None),
+        ] {
+            assert_eq!(did_you_mean(typed), meant, "{typed}");
+        }
+        let w = unknown_model_warning("claude-sonet-4-5").unwrap();
+        assert!(w.contains("did you mean claude-sonnet-4-5?"), "{w}");
     }
 }

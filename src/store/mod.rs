@@ -280,8 +280,27 @@ impl Session {
                 }
                 (obj, Opened::Found)
             }
-            Err(ClusterError::NotFound { elsewhere, .. }) => {
-                let fresh = new_context(session_id, settings, &ns, now())?;
+            Err(ClusterError::NotFound {
+                session,
+                session_arg,
+                namespace,
+                elsewhere,
+            }) => {
+                // A context of this name elsewhere is most likely the one meant: that comes
+                // first, before why a new one cannot be made here (no model, say).
+                let fresh = match new_context(session_id, settings, &ns, now()) {
+                    Ok(fresh) => fresh,
+                    Err(e) if !elsewhere.is_empty() => {
+                        let missing = ClusterError::NotFound {
+                            session,
+                            session_arg,
+                            namespace,
+                            elsewhere,
+                        };
+                        return Err(UsageError(format!("{missing}\n{e:#}")).into());
+                    }
+                    Err(e) => return Err(e),
+                };
                 check(&fresh)?;
                 match create_context(cluster, fresh).await {
                     Ok(obj) => (obj, Opened::Created { elsewhere }),
