@@ -30,12 +30,17 @@ fn repl_command(
     )
 }
 
-/// The figure in the last `r [~N tok]>` prompt on the screen.
+/// The figure in the last `NS/r @ CLUSTER [~N tok]>` prompt on the screen.
 fn last_prompt_tokens(screen: &str) -> u64 {
     screen
         .lines()
         .rev()
-        .filter_map(|l| l.strip_prefix("r [~"))
+        .filter_map(|l| {
+            l.split_once("/r @ ")?
+                .1
+                .split_once(" [~")
+                .map(|(_, rest)| rest)
+        })
         .find_map(|rest| rest.split(' ').next()?.parse().ok())
         .unwrap_or_else(|| panic!("no prompt on the screen:\n{screen}"))
 }
@@ -58,7 +63,7 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     // A question: the answer streams onto the screen.
     t.keys_to("t", &["hello there", "Enter"]);
     t.wait_for_in("t", "You said: hello there");
-    t.wait_for_in("t", "r [");
+    t.wait_for_in("t", "/r @ local [");
 
     // What it cost ("m" has no price: counted, not priced).
     t.keys_to("t", &["/cost", "Enter"]);
@@ -93,13 +98,19 @@ fn a_person_chats_cancels_an_answer_and_undoes_a_turn() {
     // The next question still works.
     t.keys_to("t", &["next question", "Enter"]);
     t.wait_for_in("t", "You said: next question");
-    let before = last_prompt_tokens(&t.wait_for_in("t", "You said: next question\nr [~"));
+    let before = last_prompt_tokens(&t.wait_for_in(
+        "t",
+        &format!("You said: next question\n{}/r @ local [~", ns.name),
+    ));
     t.keys_to("t", &["/window", "Enter"]);
     t.wait_for_in("t", "window: 2 of 2 turns");
     t.keys_to("t", &["/undo", "Enter"]);
     let s = t.wait_for_in(
         "t",
-        "removed the last turn (\"next question\"; /restore brings it back)\nr [~",
+        &format!(
+            "removed the last turn (\"next question\"; /restore brings it back)\n{}/r @ local [~",
+            ns.name
+        ),
     );
     let after = last_prompt_tokens(&s);
     let reasons: Vec<String> = ns.events("r").into_iter().map(|(r, _)| r).collect();
@@ -650,9 +661,9 @@ fn retry_after_a_refusal_offers_the_question_for_rephrasing() {
     // The question comes back on the prompt line, for editing.
     t.wait_for_in("t", "Rephrase it");
     t.wait_until("t", Duration::from_secs(10), |s| {
-        s.lines()
-            .last_non_empty()
-            .is_some_and(|l| l.starts_with("r [") && l.contains("how do I break into the node"))
+        s.lines().last_non_empty().is_some_and(|l| {
+            l.contains("/r @ local [~") && l.contains("how do I break into the node")
+        })
     })
     .unwrap_or_else(|s| panic!("the question is not on the prompt line:\n{s}"));
     // Edit it: delete the last two words and type others.
@@ -669,7 +680,7 @@ fn retry_after_a_refusal_offers_the_question_for_rephrasing() {
         s.contains("You said: how do I break into my own cluster's node after a lockout")
             && s.lines()
                 .last_non_empty()
-                .is_some_and(|l| l.starts_with("r [") && l.trim_end().ends_with('>'))
+                .is_some_and(|l| l.contains("/r @ local [~") && l.trim_end().ends_with('>'))
     })
     .unwrap_or_else(|s| panic!("no answer and prompt:\n{s}"));
     t.keys_to("t", &["C-d"]);
@@ -900,7 +911,7 @@ fn typing_ahead_pasting_and_ctrl_d_in_a_block_lose_nothing() {
     let screen = t
         .wait_until("t", Duration::from_secs(30), |s| {
             s.lines()
-                .any(|l| l.starts_with("ta [~") && l.ends_with("next question typed early"))
+                .any(|l| l.contains("/ta @ local [~") && l.ends_with("next question typed early"))
         })
         .unwrap_or_else(|s| {
             panic!("the typed-ahead text is not on the prompt line:\n{s}\n(before: {screen})")
@@ -1294,4 +1305,89 @@ fn views_are_the_next_request(
     let obj = find(ns, "long").unwrap();
     let live = kubectl_mcp::model::resource::count_turns(obj.live_history()) as u64;
     turns.saturating_sub(live)
+}
+
+/// Issue #25 item 5 (the REPL says where you are): the banner and the prompt name
+/// `namespace/session @ cluster`, the prompt counts waiting attachments, `/history` shows
+/// answers rendered as they streamed, a lone `exit`/`quit` leaves and `help`/`clear` ask whether
+/// the command was meant (nothing of it stored unasked), and a second Ctrl-C says how to leave.
+#[test]
+fn the_repl_says_where_it_is_and_takes_lone_command_words_as_commands() {
+    let ns = ControlPlane::with_crd().namespace("where");
+    let state = tempfile::tempdir().unwrap();
+    let fake = FakeClaude::start_in_background(Config {
+        api_key: Some(KEY.into()),
+        ..Config::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "line A\n").unwrap();
+    let t = Tmux::new("where");
+    let place = format!("{}/w @ local", ns.name);
+    let start = |pane: &str| {
+        t.session(
+            pane,
+            &repl_command_with(
+                &ns,
+                &fake,
+                state.path(),
+                "w",
+                "-u NO_COLOR TERM=xterm-256color",
+            ),
+        );
+        t.wait_for_in(pane, "Ctrl-D exits.")
+    };
+    start("a");
+    let screen = t.wait_for_in("a", &format!("{place} [~"));
+    assert!(
+        screen.contains(&format!("Chatting in {place} (model m, 0 turns stored)")),
+        "{screen}"
+    );
+
+    // An answer in Markdown, then /history: rendered as it was shown.
+    t.keys_to("a", &["**bold** move", "Enter"]);
+    t.wait_for_in("a", "You said: bold move");
+    t.keys_to("a", &["/history", "Enter"]);
+    let screen = t.wait_for_in("a", "claude: You said: bold move");
+    let after = &screen[screen.rfind("/history").unwrap()..];
+    assert!(after.contains("claude: You said: bold move"), "{after}");
+    assert!(!after.contains("You said: **bold**"), "{after}");
+
+    // help alone: asked, Enter runs /help; clear alone: n sends the word.
+    t.keys_to("a", &["help", "Enter"]);
+    t.wait_for_in("a", "Did you mean /help? [Y/n]");
+    t.keys_to("a", &["Enter"]);
+    t.wait_for_in("a", "/history [N]");
+    t.keys_to("a", &["clear", "Enter"]);
+    t.wait_for_in("a", "Did you mean /clear? [Y/n]");
+    t.keys_to("a", &["n", "Enter"]);
+    t.wait_for_in("a", "You said: clear");
+
+    // Attachments waiting are in the prompt.
+    t.keys_to("a", &[&format!("/file {}", notes.display()), "Enter"]);
+    t.wait_for_in("a", "tok, +1 attached]>");
+
+    // Ctrl-C twice: how to leave.
+    t.keys_to("a", &["C-c"]);
+    t.keys_to("a", &["C-c"]);
+    t.wait_for_in("a", "(Ctrl-D or /exit leaves; Ctrl-C clears the line)");
+
+    // exit alone leaves; quit too.
+    t.keys_to("a", &["exit", "Enter"]);
+    t.wait_for_in("a", "EXITED 0");
+    start("b");
+    t.keys_to("b", &["  QUIT ", "Enter"]);
+    t.wait_for_in("b", "EXITED 0");
+    let stored = transcript(&ns, "w");
+    assert_eq!(
+        stored,
+        [
+            "**bold** move",
+            "You said: **bold** move",
+            "clear",
+            "You said: clear"
+        ],
+        "only what was meant for Claude"
+    );
 }

@@ -49,15 +49,25 @@ const MAX_WATCH_SECONDS: u32 = 290;
 
 /// The user entry named by `context` (or the current context) of `kc`.
 fn user_of(kc: &Kubeconfig, context: Option<&str>) -> Option<String> {
+    context_of(kc, context)?
+        .user
+        .clone()
+        .filter(|u| !u.is_empty())
+}
+
+/// The kubeconfig's name for the cluster of the context in use (what the REPL's prompt shows).
+fn cluster_of(kc: &Kubeconfig, context: Option<&str>) -> Option<String> {
+    Some(context_of(kc, context)?.cluster.clone()).filter(|c| !c.is_empty())
+}
+
+/// The context in use: `--context`, else the current one.
+fn context_of<'k>(kc: &'k Kubeconfig, context: Option<&str>) -> Option<&'k kube::config::Context> {
     let name = context.or(kc.current_context.as_deref())?;
     kc.contexts
         .iter()
         .find(|c| c.name == name)?
         .context
-        .as_ref()?
-        .user
-        .clone()
-        .filter(|u| !u.is_empty())
+        .as_ref()
 }
 
 /// A kubeconfig that is not there, or a `--context` it does not have, said as kubectl says it
@@ -144,6 +154,8 @@ pub struct Cluster {
     /// The request timeout in use (`None`: `--request-timeout 0`, no limit): also the longest
     /// a response may stay silent, which watches must stay under.
     request_timeout: Option<Duration>,
+    /// The kubeconfig's name for the cluster, when a kubeconfig was read.
+    cluster_name: Option<String>,
 }
 
 impl fmt::Debug for Cluster {
@@ -168,12 +180,14 @@ impl Cluster {
             ..Default::default()
         };
         let mut kubeconfig_user = None;
+        let mut cluster_name = None;
         let mut config = match &global.kubeconfig {
             Some(path) => {
                 let kc = Kubeconfig::read_from(path).map_err(|e| {
                     ClusterError::Config(format!("reading {}: {}", path.display(), chain(&e)))
                 })?;
                 kubeconfig_user = user_of(&kc, global.context.as_deref());
+                cluster_name = cluster_of(&kc, global.context.as_deref());
                 Config::from_custom_kubeconfig(kc, &options)
                     .await
                     .map_err(|e| ClusterError::Config(chain(&e)))?
@@ -205,9 +219,10 @@ impl Cluster {
             .to_string();
         if global.kubeconfig.is_none() {
             // The same files `Config` read (KUBECONFIG, else ~/.kube/config); none in a pod.
-            kubeconfig_user = Kubeconfig::read()
-                .ok()
-                .and_then(|kc| user_of(&kc, global.context.as_deref()));
+            if let Ok(kc) = Kubeconfig::read() {
+                kubeconfig_user = user_of(&kc, global.context.as_deref());
+                cluster_name = cluster_of(&kc, global.context.as_deref());
+            }
         }
         let client = client_for(config).map_err(|e| ClusterError::Unreachable {
             server: server.clone(),
@@ -219,6 +234,18 @@ impl Cluster {
             server,
             kubeconfig_user,
             request_timeout: t,
+            cluster_name,
+        })
+    }
+
+    /// The cluster as a person knows it: the kubeconfig's name for it, else the server's host
+    /// (in a pod).
+    pub fn display_name(&self) -> String {
+        self.cluster_name.clone().unwrap_or_else(|| {
+            self.server
+                .split_once("://")
+                .map_or(self.server.as_str(), |(_, rest)| rest)
+                .to_string()
         })
     }
 

@@ -196,7 +196,15 @@ impl Repl {
                 }
                 (Role::User, _) => "you".to_string(),
             };
-            println!("{}: {}", crate::ui::output::sanitize(&who), m.content);
+            let who = crate::ui::output::sanitize(&who);
+            if self.render && m.role == Role::Assistant {
+                // As the answer was shown when it streamed: rendered.
+                let mut md = crate::ui::markdown::Renderer::new(true);
+                let body = md.push(&m.content) + &md.finish();
+                println!("{who}: {}", body.trim_end_matches('\n'));
+            } else {
+                println!("{who}: {}", m.content);
+            }
         }
         // Answered while the cluster was away: part of the conversation already.
         for e in waiting {

@@ -107,8 +107,12 @@ pub(super) fn parse(text: &str) -> Input {
     }
 }
 
-/// Completes slash commands.
-pub(super) struct ReplHelper;
+/// Completes slash commands, and colours the prompt's place (`ns/session @ cluster`) where
+/// colour is allowed.
+pub(super) struct ReplHelper {
+    /// Colour the prompt: a terminal, no `NO_COLOR`, not `TERM=dumb`.
+    pub(super) colour: bool,
+}
 
 impl Completer for ReplHelper {
     type Candidate = Pair;
@@ -139,7 +143,48 @@ impl Hinter for ReplHelper {
     type Hint = String;
 }
 
-impl Highlighter for ReplHelper {}
+impl Highlighter for ReplHelper {
+    /// The place in cyan and the cluster dimmed; the width stays the plain prompt's (rustyline
+    /// measures the prompt it was given, not this).
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> std::borrow::Cow<'b, str> {
+        if !self.colour {
+            return std::borrow::Cow::Borrowed(prompt);
+        }
+        match (prompt.find(" @ "), prompt.rfind(" [~")) {
+            (Some(at), Some(est)) if at < est => std::borrow::Cow::Owned(format!(
+                "\x1b[36m{}\x1b[0m\x1b[2m{}\x1b[0m{}",
+                &prompt[..at],
+                &prompt[at..est],
+                &prompt[est..]
+            )),
+            _ => std::borrow::Cow::Borrowed(prompt),
+        }
+    }
+}
+
+/// A lone word that is a REPL command without its slash (`exit`, `quit`, `clear`, `help`):
+/// most likely meant as the command, and never worth a billed turn unasked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bare {
+    /// `exit` or `quit`: leave.
+    Leave,
+    /// `clear` or `help`: ask whether the command was meant.
+    Ask(Slash),
+}
+
+/// Whether `text` is one of those words alone (any case, spaces around).
+pub(super) fn bare_command(text: &str) -> Option<Bare> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "exit" | "quit" => Some(Bare::Leave),
+        "clear" => Some(Bare::Ask(Slash::Clear)),
+        "help" => Some(Bare::Ask(Slash::Help)),
+        _ => None,
+    }
+}
 impl Validator for ReplHelper {}
 impl Helper for ReplHelper {}
 

@@ -27,8 +27,8 @@ mod table;
 
 use commands::Flow;
 use input::{
-    history_file, interrupted, make_private, parse, read_message, spinner, Ed, Input, QuietInput,
-    ReplHelper,
+    bare_command, history_file, interrupted, make_private, parse, read, read_message, spinner,
+    Bare, Ed, Input, QuietInput, ReplHelper,
 };
 pub use table::{Slash, SlashCommand, COMMANDS};
 
@@ -114,6 +114,10 @@ struct Repl {
     estimate: u64,
     /// The last answer shown, for /copy.
     last_answer: Option<String>,
+    /// Where this REPL is: `namespace/session @ cluster`, for the banner and the prompt.
+    place: String,
+    /// Ctrl-C pressed at the prompt since the last line, for the hint on the second.
+    interrupts: u32,
 }
 
 /// The settings of a spec, without the history.
@@ -153,7 +157,12 @@ pub async fn run(
         .completion_type(rustyline::CompletionType::List)
         .build();
     let mut ed: Ed = Editor::with_config(config)?;
-    ed.set_helper(Some(ReplHelper));
+    ed.set_helper(Some(ReplHelper {
+        colour: crate::ui::markdown::wanted(
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            false,
+        ),
+    }));
     if history.exists() {
         make_private(&history);
         let _ = ed.load_history(&history);
@@ -186,6 +195,13 @@ pub async fn run(
         attachments: Vec::new(),
         estimate: 0,
         last_answer: None,
+        place: format!(
+            "{}/{} @ {}",
+            o.namespace_or_default(),
+            crate::ui::output::sanitize(&session.session_id().chars().take(40).collect::<String>()),
+            crate::ui::output::sanitize(&session.cluster().display_name())
+        ),
+        interrupts: 0,
         deleted: false,
         unreachable: false,
         session,
@@ -194,9 +210,9 @@ pub async fn run(
     };
     let o = repl.session.object();
     eprintln!(
-        "Chatting in context \"{}\" (model {}, {} turns stored). /help lists commands; Ctrl-D exits.",
-        repl.session.session_id(),
-        o.spec.model_name,
+        "Chatting in {} (model {}, {} turns stored). /help lists commands; Ctrl-D exits.",
+        repl.place,
+        crate::ui::output::sanitize(&o.spec.model_name),
         o.turns()
     );
     let mut retry = tokio::time::interval(Duration::from_secs(2));
@@ -224,10 +240,19 @@ pub async fn run(
         ed = back;
         let text = match line {
             Ok(text) => text,
-            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Interrupted) => {
+                // Ctrl-C clears the line; a second in a row is someone looking for the way out.
+                repl.interrupts += 1;
+                if repl.interrupts >= 2 {
+                    repl.interrupts = 0;
+                    eprintln!("(Ctrl-D or /exit leaves; Ctrl-C clears the line)");
+                }
+                continue;
+            }
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e.into()),
         };
+        repl.interrupts = 0;
         // A line holding the key or another secret is sent (masked) but never written to the
         // line history file, where it would outlive the session.
         if crate::redact::holds_secret(&text) {
@@ -238,7 +263,40 @@ pub async fn run(
                 make_private(&history);
             }
         }
-        match parse(&text) {
+        let mut input = parse(&text);
+        // `exit` alone leaves; `clear` or `help` alone asks whether the command was meant
+        // (Enter: yes; n sends the word to Claude).
+        match (&input, bare_command(&text)) {
+            (Input::Message(_), Some(Bare::Leave)) => break,
+            (Input::Message(word), Some(Bare::Ask(slash))) => {
+                let (back, answer) = read(
+                    ed,
+                    format!(
+                        "Did you mean /{0}? [Y/n] (n sends \"{0}\" to Claude) ",
+                        word.trim().to_ascii_lowercase()
+                    ),
+                )
+                .await?;
+                ed = back;
+                match answer {
+                    Ok(a) if a.trim().is_empty() || crate::ui::output::is_yes(&a) => {
+                        input = Input::Command {
+                            slash,
+                            arg: String::new(),
+                        }
+                    }
+                    Ok(a)
+                        if a.trim().eq_ignore_ascii_case("n")
+                            || a.trim().eq_ignore_ascii_case("no") => {}
+                    // Anything else, or Ctrl-C: neither.
+                    Ok(_) | Err(ReadlineError::Interrupted) => input = Input::Empty,
+                    Err(ReadlineError::Eof) => break,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            _ => {}
+        }
+        match input {
             Input::Empty => {}
             Input::Message(_) if repl.deleted => eprintln!(
                 "not sent: context \"{}\" was deleted. /recreate makes it again (empty, same settings); Ctrl-D exits",
@@ -462,16 +520,16 @@ impl Repl {
         );
         Ok(())
     }
-    /// `SESSION [~N tok]> `: N is what the window would carry now, before the next message
+    /// `NS/SESSION @ CLUSTER [~N tok]> ` (`, +K attached` while attachments wait for the next
+    /// message): N is what the window would carry now, before the next message
     /// ([`Session::preview`], sealed turns it reaches included), calibrated by the API's past
     /// counts; refreshed before every prompt, so it follows /undo, /clear and /summarize.
     fn prompt(&self) -> String {
-        let id: String = self.session.session_id().chars().take(40).collect();
-        format!(
-            "{} [~{} tok]> ",
-            crate::ui::output::sanitize(&id),
-            self.estimate
-        )
+        let attached = match self.attachments.len() {
+            0 => String::new(),
+            n => format!(", +{n} attached"),
+        };
+        format!("{} [~{} tok{attached}]> ", self.place, self.estimate)
     }
 
     /// The prompt's estimate, as every view computes the window (0 when none can be built).
