@@ -73,7 +73,8 @@ pub struct GlobalArgs {
     )]
     pub namespace: Option<String>,
 
-    /// More detail on stderr: -v info, -vv debug, -vvv trace (includes HTTP traffic metadata).
+    /// More detail on stderr: -v one line per HTTP request (method, URL, status, time, as
+    /// kubectl's -v=6), -vv debug, -vvv trace (RUST_LOG overrides).
     #[arg(short = 'v', long = "verbose", global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -182,7 +183,7 @@ pub enum Command {
     Summarize(SummarizeArgs),
     /// Run many scripted turns across sessions from JSON Lines.
     #[command(
-        after_help = "Examples:\n  kubectl mcp batch -f questions.jsonl\n  cat questions.jsonl | kubectl mcp batch -f - --concurrency 8"
+        after_help = "Examples:\n  kubectl mcp batch -f questions.jsonl\n  cat questions.jsonl | kubectl mcp batch -f - --concurrency 8\n  kubectl mcp batch -f questions.jsonl --model claude-haiku-4-5 --history-size 10 -L run=nightly"
     )]
     Batch(BatchArgs),
     /// Print a context as JSON, JSON Lines or Markdown.
@@ -445,6 +446,10 @@ pub struct BatchArgs {
     /// Mask personal data and secrets in every line's message, whatever the contexts say.
     #[arg(long)]
     pub redact: bool,
+    /// Settings for the contexts the batch creates (a line's own fields win); contexts that
+    /// exist keep theirs.
+    #[command(flatten)]
+    pub settings: ContextSettings,
 }
 
 /// `export`.
@@ -677,6 +682,18 @@ pub struct ListArgs {
     /// After listing, watch for changes and print them as they happen (like kubectl get -w).
     #[arg(short = 'w', long)]
     pub watch: bool,
+    /// Show each context's labels as the last column (as kubectl's --show-labels).
+    #[arg(long)]
+    pub show_labels: bool,
+    /// A column for the value of each of these label keys, e.g. -L team,env (as kubectl's
+    /// --label-columns).
+    #[arg(
+        short = 'L',
+        long = "label-columns",
+        value_name = "KEY",
+        value_delimiter = ','
+    )]
+    pub label_columns: Vec<String>,
 }
 
 /// `delete`.

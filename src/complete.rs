@@ -317,6 +317,7 @@ pub async fn complete(args: &[String]) -> Vec<String> {
                         Some(cluster.namespace()),
                         None,
                         crate::cluster::Freshness::Cached,
+                        false,
                     )
                     .await
                     .ok()?;

@@ -2371,3 +2371,72 @@ fn a_name_in_many_namespaces_is_hinted_with_a_few_and_how_many_more() {
         .failure()
         .stderr(contains(" and 3 more: pass -n with one of them"));
 }
+
+/// Issue #25 item 6: `-v` prints one line per HTTP request, as kubectl's `-v=6` does (the
+/// method, the whole URL, the status, the time), for the apiserver and Claude alike; `-vvv` is
+/// this tool's and its clients' trace, not the connection pool's polling.
+#[test]
+fn verbose_prints_one_line_per_request_as_kubectl_does() {
+    let ns = cp().namespace("verbose");
+    let fake = fake();
+    let claude_env = || {
+        let mut cmd = ns.mcp();
+        cmd.env("ANTHROPIC_BASE_URL", fake.base_url())
+            .env("ANTHROPIC_API_KEY", KEY);
+        cmd
+    };
+    let out = claude_env()
+        .args([
+            "-v",
+            "chat",
+            "v",
+            "--model",
+            "claude-haiku-4-5",
+            "-m",
+            "hello",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let requests: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(" milliseconds"))
+        .collect();
+    let claude = format!(
+        "POST {}/v1/messages 200 OK in ",
+        fake.base_url().trim_end_matches('/')
+    );
+    assert!(
+        requests.iter().filter(|l| l.contains(&claude)).count() == 1,
+        "one Messages call:\n{err}"
+    );
+    let contexts = format!(
+        "{}/apis/mcp.dev/v1alpha1/namespaces/{}/claudemodelcontexts",
+        ns.cp.server, ns.name
+    );
+    for verb in ["GET ", "POST ", "PATCH "] {
+        assert!(
+            requests
+                .iter()
+                .any(|l| l.contains(&format!("{verb}{contexts}")) && l.contains(" in ")),
+            "{verb}to the contexts:\n{err}"
+        );
+    }
+    // Each line is one request: a method, a URL, a status or a failure, a time.
+    for l in &requests {
+        let rest = l.split_once(" INFO ").map_or(*l, |(_, r)| r);
+        let mut words = rest.split(' ');
+        let method = words.next().unwrap_or_default();
+        assert!(
+            ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(&method),
+            "{l}"
+        );
+        assert!(words.next().is_some_and(|u| u.starts_with("http")), "{l}");
+    }
+    let out = claude_env().args(["-vvv", "get", "v"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("hyper_util::client::legacy::pool"), "{err}");
+    assert!(err.contains("/claudemodelcontexts/v 200 OK in "), "{err}");
+}

@@ -253,3 +253,59 @@ fn malformed_templates_fail_clearly_and_change_nothing() {
     let (_, names, _) = ours(&ns, &["list", "-o", "name"]);
     assert_eq!(names, "claudemodelcontext.mcp.dev/kept\n");
 }
+
+/// Issue #25 item 6: `list -L KEY…` and `--show-labels` add the label columns kubectl adds,
+/// with its headers and cells (an unset label an empty cell, no labels `<none>`).
+#[test]
+fn label_columns_and_show_labels_print_what_kubectl_prints() {
+    let ns = ControlPlane::with_crd().namespace("parity-labels");
+    seed(&ns, "one", "claude-sonnet-4-5", Some("x"));
+    seed(&ns, "two", "claude-haiku-4-5", None);
+    ns.create_raw(json!({
+        "apiVersion": "mcp.dev/v1alpha1",
+        "kind": "ClaudeModelContext",
+        "metadata": {"name": "three", "labels": {"env": "dev"}},
+        "spec": {"modelName": "m", "sessionID": "three"},
+    }))
+    .unwrap();
+    // From the first label column on: the ages before it may differ by a second.
+    let labels_part = |out: &str| -> Vec<String> {
+        let header = out.lines().next().unwrap_or_default();
+        let from = header
+            .find("TEAM")
+            .or_else(|| header.find("LABELS"))
+            .unwrap_or_else(|| panic!("no label column:\n{out}"));
+        out.lines()
+            .map(|l| l.get(from..).unwrap_or_default().trim_end().to_string())
+            .collect()
+    };
+    for flags in [
+        vec!["-L", "team,app.kubernetes.io/name"],
+        vec!["--show-labels"],
+        vec!["-L", "team", "-L", "env", "--show-labels"],
+    ] {
+        let mut k = vec!["get", "claudemodelcontexts"];
+        k.extend(&flags);
+        let mut m = vec!["list"];
+        m.extend(&flags);
+        let (k_ok, k_out, k_err) = theirs(&ns, &k);
+        let (m_ok, m_out, m_err) = ours(&ns, &m);
+        assert!(k_ok, "{k_err}");
+        assert!(m_ok, "{m_err}");
+        assert_eq!(
+            labels_part(&m_out),
+            labels_part(&k_out),
+            "{flags:?}\nkubectl:\n{k_out}\nours:\n{m_out}"
+        );
+        let headers = |o: &str| -> Vec<String> {
+            o.lines()
+                .next()
+                .unwrap_or_default()
+                .split("  ")
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect()
+        };
+        assert_eq!(headers(&m_out), headers(&k_out), "{flags:?}");
+    }
+}

@@ -256,6 +256,97 @@ fn summarize_keeps_the_newest_turns_verbatim_with_one_claude_call() {
         .code(1);
 }
 
+/// Issue #25 item 6: `batch --model …` and the other settings flags are what contexts the
+/// batch creates get where their first line says nothing; a line's own fields win; a context
+/// that exists keeps its settings; a line that is not JSON says so.
+#[test]
+fn batch_settings_flags_are_defaults_for_the_contexts_it_creates() {
+    let ns = ControlPlane::with_crd().namespace("batch-defaults");
+    let fake = fake();
+    ns.mcp()
+        .args([
+            "create",
+            "old",
+            "--model",
+            "claude-sonnet-4-5",
+            "--history-size",
+            "3",
+        ])
+        .assert()
+        .success();
+    let input = [
+        json!({"session": "new", "message": "first"}).to_string(),
+        json!({"session": "own", "message": "hi", "model": "claude-opus-4-6", "historySize": 9})
+            .to_string(),
+        json!({"session": "old", "message": "again"}).to_string(),
+        "this is not json".to_string(),
+    ]
+    .join("\n");
+    let out = with_claude(ns.mcp(), &fake)
+        .args([
+            "batch",
+            "-f",
+            "-",
+            "--model",
+            "claude-haiku-4-5",
+            "--history-size",
+            "4",
+        ])
+        .args([
+            "--system",
+            "Be brief.",
+            "-L",
+            "run=nightly",
+            "--max-tokens",
+            "9000",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let results = stdout(&out);
+    assert!(
+        results.contains("line 4 is not JSON: each line is one object"),
+        "{results}"
+    );
+    let get = |s: &str| {
+        ns.contexts()
+            .into_iter()
+            .find(|o| o.spec.session_id == s)
+            .unwrap()
+    };
+    let new = get("new");
+    assert_eq!(new.spec.model_name, "claude-haiku-4-5");
+    assert_eq!(new.spec.history_size, Some(4));
+    assert_eq!(new.spec.max_tokens, Some(9000));
+    assert_eq!(new.spec.system_prompt.as_deref(), Some("Be brief."));
+    assert_eq!(new.metadata.labels.as_ref().unwrap()["run"], "nightly");
+    let own = get("own");
+    assert_eq!(own.spec.model_name, "claude-opus-4-6");
+    assert_eq!(own.spec.history_size, Some(9));
+    assert_eq!(own.spec.max_tokens, Some(9000));
+    let old = get("old");
+    assert_eq!(old.spec.model_name, "claude-sonnet-4-5");
+    assert_eq!(old.spec.history_size, Some(3));
+    assert_eq!(old.spec.system_prompt, None);
+    assert!(old
+        .metadata
+        .labels
+        .as_ref()
+        .is_none_or(|l| !l.contains_key("run")));
+    assert_eq!(old.turns(), 1);
+    // Settings no new context can take are refused before anything runs.
+    for bad in [["--expires-in", "0"], ["-L", "run-"]] {
+        with_claude(ns.mcp(), &fake)
+            .args(["batch", "-f", "-"])
+            .args(bad)
+            .write_stdin(json!({"session": "never", "message": "x", "model": "m"}).to_string())
+            .assert()
+            .code(2);
+    }
+    assert!(ns.contexts().iter().all(|o| o.spec.session_id != "never"));
+}
+
 #[test]
 fn batch_keeps_per_session_order_and_reports_failed_lines_without_stopping() {
     let ns = ControlPlane::with_crd().namespace("batch");

@@ -164,6 +164,29 @@ impl ClaudeClient {
         &self.config
     }
 
+    /// `-v`: one line per request, as kubectl's `-v=6` prints one: the method, the URL, the
+    /// status (or what went wrong) and how long the headers took.
+    pub(super) fn log_request(
+        &self,
+        method: &str,
+        path: &str,
+        started: std::time::Instant,
+        outcome: Result<reqwest::StatusCode, String>,
+    ) {
+        let ms = started.elapsed().as_millis();
+        let url = self.redact(&format!("{}{path}", self.config.base_url));
+        match outcome {
+            Ok(status) => {
+                tracing::info!(target: "kubectl_mcp::http", "{method} {url} {status} in {ms} milliseconds")
+            }
+            Err(why) => tracing::info!(
+                target: "kubectl_mcp::http",
+                "{method} {url} failed in {ms} milliseconds: {}",
+                self.redact(&why)
+            ),
+        }
+    }
+
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
         self.request(reqwest::Method::POST, path)
     }
@@ -512,13 +535,15 @@ impl ClaudeClient {
         attempt: u32,
         wait: Duration,
     ) -> Result<reqwest::Response, Failure> {
-        let resp = self
-            .post(path)
-            .timeout(wait)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| self.failure_from_transport(&e, attempt, wait))?;
+        let started = std::time::Instant::now();
+        let sent = self.post(path).timeout(wait).json(body).send().await;
+        self.log_request(
+            "POST",
+            path,
+            started,
+            sent.as_ref().map(|r| r.status()).map_err(|e| e.to_string()),
+        );
+        let resp = sent.map_err(|e| self.failure_from_transport(&e, attempt, wait))?;
         if resp.status().is_success() {
             Ok(resp)
         } else {
@@ -591,11 +616,19 @@ impl ClaudeClient {
                 _ => format!("%{b:02X}"),
             })
             .collect();
+        let path = format!("/v1/models/{id}");
+        let started = std::time::Instant::now();
         let sent = self
-            .request(reqwest::Method::GET, &format!("/v1/models/{id}"))
+            .request(reqwest::Method::GET, &path)
             .timeout(self.config.first_byte_timeout.min(Duration::from_secs(5)))
             .send()
             .await;
+        self.log_request(
+            "GET",
+            &path,
+            started,
+            sent.as_ref().map(|r| r.status()).map_err(|e| e.to_string()),
+        );
         let resp = match sent {
             Ok(r) if r.status().is_success() => r,
             Ok(r) => {

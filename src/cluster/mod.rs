@@ -16,6 +16,7 @@ use thiserror::Error;
 
 pub mod deadline;
 mod error;
+mod log;
 mod table;
 
 pub use self::error::*;
@@ -503,6 +504,7 @@ pub fn client_for(config: Config) -> Result<Client, kube::Error> {
     let service = tower::ServiceBuilder::new()
         .layer(deadline)
         .layer(config.base_uri_layer())
+        .layer(log::LogLayer)
         .option_layer(config.auth_layer()?)
         .layer(config.extra_headers_layer()?)
         .layer(

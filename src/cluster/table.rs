@@ -11,6 +11,9 @@ pub struct TableRow {
     pub namespace: Option<String>,
     /// Resource name.
     pub name: String,
+    /// Labels, when the rows were asked with their metadata ([`Cluster::list_table`]'s
+    /// `labels`).
+    pub labels: std::collections::BTreeMap<String, String>,
     /// The Table's column names, shared by its rows.
     columns: std::sync::Arc<[String]>,
     /// Cell values, in column order.
@@ -60,6 +63,8 @@ pub(super) struct RowObject {
 pub(super) struct RowMeta {
     pub(super) name: Option<String>,
     pub(super) namespace: Option<String>,
+    #[serde(default)]
+    pub(super) labels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -82,14 +87,15 @@ pub enum Freshness {
 
 impl Cluster {
     /// Contexts as a server-side Table (`as=Table`, `includeObject=None`, or `Metadata` across
-    /// namespaces for the namespace): the apiserver renders the CRD's printer columns, so no
-    /// transcript crosses the wire to print a row. Returns the rows, by namespace and name,
-    /// and the list's resourceVersion (to watch from).
+    /// namespaces for the namespace and with `labels` for the labels): the apiserver renders
+    /// the CRD's printer columns, so no transcript crosses the wire to print a row. Returns the
+    /// rows, by namespace and name, and the list's resourceVersion (to watch from).
     pub async fn list_table(
         &self,
         ns: Option<&str>,
         selector: Option<&str>,
         freshness: Freshness,
+        labels: bool,
     ) -> Result<(Vec<TableRow>, String), ClusterError> {
         let op = Op::contexts("list", ns, None);
         let path = table_path(ns);
@@ -102,7 +108,11 @@ impl Cluster {
             Freshness::Consistent(chunk) if chunk > 0 => params.limit = Some(chunk),
             Freshness::Consistent(_) => {}
         }
-        let include = if ns.is_some() { "None" } else { "Metadata" };
+        let include = if ns.is_some() && !labels {
+            "None"
+        } else {
+            "Metadata"
+        };
         let mut rows = Vec::new();
         let mut version = String::new();
         loop {
@@ -195,6 +205,7 @@ pub(super) fn table_rows(table: TableDoc) -> impl Iterator<Item = TableRow> {
         TableRow {
             namespace: meta.namespace,
             name,
+            labels: meta.labels,
             columns: columns.clone(),
             cells: r.cells,
         }

@@ -17,6 +17,7 @@ use crate::claude::{ClaudeClient, Usage};
 use crate::cli::{BatchArgs, GlobalArgs};
 use crate::cluster::Cluster;
 use crate::credentials;
+use crate::error::UsageError;
 use crate::model::resource::ContextTemplate;
 use crate::model::resource::SummarizationStrategy;
 use crate::store::journal::Journal;
@@ -98,7 +99,18 @@ struct Parsed {
     total: usize,
 }
 
-fn parse(text: &str, default_ns: &str) -> Parsed {
+/// Why `raw` (line `n`) is not a batch line: not JSON at all, or JSON of another shape.
+fn line_error(n: usize, raw: &str, e: &serde_json::Error) -> String {
+    if serde_json::from_str::<serde_json::Value>(raw).is_err() {
+        format!(
+            "line {n} is not JSON: each line is one object, e.g. {{\"session\": \"s1\", \"message\": \"hello\"}} ({e})"
+        )
+    } else {
+        format!("line {n} is not a valid batch line: {e}")
+    }
+}
+
+fn parse(text: &str, default_ns: &str, defaults: &ContextTemplate) -> Parsed {
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut bad = Vec::new();
@@ -110,10 +122,15 @@ fn parse(text: &str, default_ns: &str) -> Parsed {
         }
         total += 1;
         let parsed = serde_json::from_str::<Line>(raw)
-            .map_err(|e| format!("line {n} is not a valid batch line: {e}"))
-            .and_then(|l| match check_message(&l.message, l.max_output_tokens) {
-                Ok(_) => Ok(l),
-                Err(e) => Err(format!("line {n}: {e}")),
+            .map_err(|e| line_error(n, raw, &e))
+            .and_then(|l| {
+                match check_message(
+                    &l.message,
+                    l.max_output_tokens.or(defaults.max_output_tokens),
+                ) {
+                    Ok(_) => Ok(l),
+                    Err(e) => Err(format!("line {n}: {e}")),
+                }
             });
         match parsed {
             Ok(l) => {
@@ -147,8 +164,25 @@ pub(super) async fn run(
     if args.redact {
         crate::redact::force();
     }
+    let mut defaults = ContextTemplate::from(&args.settings);
+    if let Some(key) = defaults.unlabel.first() {
+        return Err(UsageError(format!(
+            "`-L {key}-` removes a label, and batch only sets the labels of the contexts it creates: give labels as key=value"
+        ))
+        .into());
+    }
+    if let Some(how) = defaults.expires_at_once(crate::store::now()) {
+        return Err(UsageError(format!(
+            "{how} would create every context already expired: give a time to come (e.g. --expires-in 24h)"
+        ))
+        .into());
+    }
+    // Read once: `--system-file -` is stdin, which the lines may also be.
+    if let (None, Some(path)) = (&defaults.system, defaults.system_file.take()) {
+        defaults.system = Some(read_text_capped(&path, BULK_INPUT_CAP)?);
+    }
     let text = read_text_capped(&args.file, BULK_INPUT_CAP)?;
-    let Parsed { groups, bad, total } = parse(&text, cluster.namespace());
+    let Parsed { groups, bad, total } = parse(&text, cluster.namespace(), &defaults);
     let creds = credentials::resolve(global.api_key_secret.as_ref(), Some(cluster)).await?;
     let client = ClaudeClient::new(crate::store::journal::claude_config(creds))?;
     let journal = Journal::open_default()?;
@@ -200,6 +234,7 @@ pub(super) async fn run(
                 journal: &journal,
                 emit: &emit,
                 stopped: &stopped,
+                defaults: &defaults,
             };
             async move { run_session(&shared, &g.namespace, &g.session, g.lines).await }
         })
@@ -235,6 +270,8 @@ struct Shared<'a> {
     emit: &'a (dyn Fn(Outcome) + Sync),
     /// The reader of stdout is gone: start no new turn.
     stopped: &'a (dyn Fn() -> bool + Sync),
+    /// The settings flags: what a new context gets where its first line says nothing.
+    defaults: &'a ContextTemplate,
 }
 
 /// One session's lines, in order.
@@ -245,19 +282,22 @@ async fn run_session(shared: &Shared<'_>, ns: &str, session_id: &str, lines: Vec
         journal,
         emit,
         stopped,
+        defaults,
     } = *shared;
     if stopped() {
         return;
     }
     let first = &lines[0].1;
+    // For a context this creates: the first line's settings, else the flags'.
     let settings = ContextTemplate {
-        model: first.model.clone(),
-        system: first.system.clone(),
-        max_tokens: first.max_tokens,
-        max_output_tokens: first.max_output_tokens,
-        history_size: first.history_size,
-        strategy: first.strategy,
-        ..Default::default()
+        model: first.model.clone().or_else(|| defaults.model.clone()),
+        system: first.system.clone().or_else(|| defaults.system.clone()),
+        max_tokens: first.max_tokens.or(defaults.max_tokens),
+        max_output_tokens: first.max_output_tokens.or(defaults.max_output_tokens),
+        history_size: first.history_size.or(defaults.history_size),
+        strategy: first.strategy.or(defaults.strategy),
+        system_file: None,
+        ..defaults.clone()
     };
     // The first line is checked against the context before it is created; the others when
     // their turn comes (a bad one fails alone).
@@ -378,7 +418,7 @@ not json
 {"session": "a", "message": "4"}
 {"session": "a", "mesage": "typo"}
 "#;
-        let Parsed { groups, bad, total } = parse(text, "default");
+        let Parsed { groups, bad, total } = parse(text, "default", &ContextTemplate::default());
         assert_eq!(total, 6);
         let keys: Vec<_> = groups
             .iter()
@@ -401,5 +441,16 @@ not json
         let bad_lines: Vec<_> = bad.iter().map(|o| o.line).collect();
         assert_eq!(bad_lines, [4, 7]);
         assert!(bad[1].error.as_deref().unwrap().contains("mesage"));
+        // Not JSON is said as such, with what a line looks like.
+        let not_json = bad[0].error.as_deref().unwrap();
+        assert!(
+            not_json.starts_with("line 4 is not JSON: each line is one object, e.g. {\"session\""),
+            "{not_json}"
+        );
+        assert!(bad[1]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("line 7 is not a valid batch line"));
     }
 }

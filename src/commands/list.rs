@@ -58,7 +58,7 @@ pub(super) async fn run(cluster: &Cluster, args: &ListArgs) -> anyhow::Result<()
         }
         _ => {
             let (rows, version) = cluster
-                .list_table(ns, args.selector.as_deref(), freshness)
+                .list_table(ns, args.selector.as_deref(), freshness, labels_shown(args))
                 .await?;
             let mut rows: Vec<Row> = rows.into_iter().map(|r| Row::from_table(&r)).collect();
             if let Some(state) = args.state {
@@ -128,13 +128,10 @@ fn print_rows(
             writeln!(out, "claudemodelcontext.mcp.dev/{}", r.name)?;
         }
     } else {
-        let wide = args.output == ListFormat::Wide;
         render_table(
             &mut out,
             rows,
-            ns.is_none(),
-            wide,
-            headers,
+            &Layout::of(args, ns.is_none(), headers),
             Timestamp::now(),
         )?;
     }
@@ -173,7 +170,7 @@ async fn watch(
                 WatchEvent::Error(e) if e.code == 410 => {
                     tracing::debug!("watch too old; listing again");
                     version = cluster
-                        .list_table(ns, args.selector.as_deref(), Freshness::Cached)
+                        .list_table(ns, args.selector.as_deref(), Freshness::Cached, false)
                         .await?
                         .1;
                     break;
@@ -216,6 +213,8 @@ struct Row {
     idle_ttl: Option<String>,
     /// `$0.0421`, when anything was counted.
     cost: Option<String>,
+    /// Labels (read only when shown).
+    labels: std::collections::BTreeMap<String, String>,
 }
 
 /// How long ago something happened, as the table shows it and as a number to sort by. The
@@ -276,6 +275,7 @@ impl Row {
                     u.unpriced_requests,
                 )
             }),
+            labels: o.metadata.labels.clone().unwrap_or_default(),
         }
     }
 
@@ -322,40 +322,94 @@ impl Row {
             cost: Some(text("Cost"))
                 .filter(|t| !t.is_empty() && t != "<none>")
                 .map(|t| format!("${t}")),
+            labels: r.labels.clone(),
         }
     }
+}
+
+/// Which columns a table has besides the printer columns.
+#[derive(Debug, Clone, Default)]
+struct Layout<'a> {
+    /// NAMESPACE first (across namespaces).
+    with_namespace: bool,
+    /// `-o wide`: the settings.
+    wide: bool,
+    /// The header line.
+    headers: bool,
+    /// `-L KEY…`: a column per label key.
+    label_keys: &'a [String],
+    /// `--show-labels`: LABELS last.
+    show_labels: bool,
+}
+
+impl<'a> Layout<'a> {
+    fn of(args: &'a ListArgs, with_namespace: bool, headers: bool) -> Self {
+        Layout {
+            with_namespace,
+            wide: args.output == ListFormat::Wide,
+            headers,
+            label_keys: &args.label_columns,
+            show_labels: args.show_labels,
+        }
+    }
+}
+
+/// Whether the table shows labels, so that the rows must carry them.
+fn labels_shown(args: &ListArgs) -> bool {
+    args.show_labels || !args.label_columns.is_empty()
+}
+
+/// A label column's header, as kubectl writes it: the key's name (after any `/` prefix),
+/// upper-cased.
+fn label_header(key: &str) -> String {
+    key.rsplit('/').next().unwrap_or(key).to_uppercase()
 }
 
 /// The table itself, separate from I/O for tests.
 fn render_table(
     out: &mut impl Write,
     rows: &[Row],
-    with_namespace: bool,
-    wide: bool,
-    headers: bool,
+    layout: &Layout<'_>,
     now: Timestamp,
 ) -> std::io::Result<()> {
-    let mut header = vec![];
+    let Layout {
+        with_namespace,
+        wide,
+        headers,
+        ..
+    } = *layout;
+    let mut header: Vec<String> = vec![];
     if with_namespace {
-        header.push("NAMESPACE");
+        header.push("NAMESPACE".into());
     }
-    header.extend([
-        "NAME",
-        "MODEL",
-        "SESSION",
-        "STATE",
-        "TURNS",
-        "TOKENS",
-        "LAST ACTIVITY",
-        "AGE",
-    ]);
+    header.extend(
+        [
+            "NAME",
+            "MODEL",
+            "SESSION",
+            "STATE",
+            "TURNS",
+            "TOKENS",
+            "LAST ACTIVITY",
+            "AGE",
+        ]
+        .map(String::from),
+    );
     if wide {
-        header.extend([
-            "STRATEGY", "BUDGET", "HISTORY", "EXPIRES", "IDLE TTL", "COST",
-        ]);
+        header.extend(
+            [
+                "STRATEGY", "BUDGET", "HISTORY", "EXPIRES", "IDLE TTL", "COST",
+            ]
+            .map(String::from),
+        );
+    }
+    header.extend(layout.label_keys.iter().map(|k| label_header(k)));
+    if layout.show_labels {
+        header.push("LABELS".into());
     }
     let none = || "<none>".to_string();
-    let mut table = KubeTable::new(&header, headers);
+    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut table = KubeTable::new(&names, headers);
     for r in rows {
         let mut row = vec![];
         if with_namespace {
@@ -391,6 +445,24 @@ fn render_table(
                 r.idle_ttl.clone().unwrap_or_else(none),
                 r.cost.clone().unwrap_or_else(none),
             ]);
+        }
+        // kubectl leaves a label column empty where the label is not set.
+        row.extend(
+            layout
+                .label_keys
+                .iter()
+                .map(|k| r.labels.get(k).cloned().unwrap_or_default()),
+        );
+        if layout.show_labels {
+            row.push(if r.labels.is_empty() {
+                none()
+            } else {
+                r.labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
         }
         table.row(row);
     }
@@ -436,7 +508,11 @@ mod tests {
         let items = [ctx("b", 20, 300, now), ctx("a", 10, 3 * 86400, now)];
         let mut out = Vec::new();
         let rows: Vec<Row> = items.iter().map(Row::from_object).collect();
-        render_table(&mut out, &rows, false, false, true, now).unwrap();
+        let layout = Layout {
+            headers: true,
+            ..Layout::default()
+        };
+        render_table(&mut out, &rows, &layout, now).unwrap();
         let s = String::from_utf8(out).unwrap();
         let lines: Vec<_> = s.lines().collect();
         assert!(lines[0].starts_with("NAME   MODEL"), "{s}");
@@ -454,7 +530,13 @@ mod tests {
         let now = Timestamp::now();
         let mut out = Vec::new();
         let rows = [Row::from_object(&ctx("a", 1, 1, now))];
-        render_table(&mut out, &rows, true, true, true, now).unwrap();
+        let layout = Layout {
+            with_namespace: true,
+            wide: true,
+            headers: true,
+            ..Layout::default()
+        };
+        render_table(&mut out, &rows, &layout, now).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.starts_with("NAMESPACE   NAME"), "{s}");
         assert!(s

@@ -190,7 +190,12 @@ async fn candidates(
     now: Timestamp,
 ) -> anyhow::Result<Vec<ClaudeModelContext>> {
     let (rows, _) = cluster
-        .list_table(ns, args.selector.as_deref(), Freshness::Consistent(500))
+        .list_table(
+            ns,
+            args.selector.as_deref(),
+            Freshness::Consistent(500),
+            false,
+        )
         .await?;
     let due: Vec<TableRow> = rows
         .into_iter()

@@ -164,16 +164,29 @@ impl ClaudeClient {
         if !body.betas.is_empty() {
             post = post.header("anthropic-beta", body.betas.join(","));
         }
-        let sent = tokio::time::timeout(wait, post.send())
-            .await
-            .map_err(|_| Failure {
-                // Nothing was shown: a stall is retried like a connection error.
-                error: self.no_first_byte(wait, n),
-                status: None,
-                headers: None,
-                final_: false,
-                progressed: Duration::ZERO,
-            })?;
+        let started = std::time::Instant::now();
+        let sent = tokio::time::timeout(wait, post.send()).await;
+        self.log_request(
+            "POST",
+            "/v1/messages",
+            started,
+            match &sent {
+                Ok(Ok(r)) => Ok(r.status()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err(format!(
+                    "no answer within {}",
+                    humantime::format_duration(wait)
+                )),
+            },
+        );
+        let sent = sent.map_err(|_| Failure {
+            // Nothing was shown: a stall is retried like a connection error.
+            error: self.no_first_byte(wait, n),
+            status: None,
+            headers: None,
+            final_: false,
+            progressed: Duration::ZERO,
+        })?;
         let resp = sent.map_err(|e| self.failure_from_transport(&e, n, wait))?;
         if !resp.status().is_success() {
             return Err(self.error_from(resp, n).await);

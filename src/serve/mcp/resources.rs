@@ -94,7 +94,9 @@ pub(super) async fn list_rows(
     labels: Option<&str>,
     state: Option<ContextState>,
 ) -> anyhow::Result<Vec<Value>> {
-    let (rows, _) = cluster.list_table(ns, labels, Freshness::Cached).await?;
+    let (rows, _) = cluster
+        .list_table(ns, labels, Freshness::Cached, false)
+        .await?;
     let mut out: Vec<Value> = rows
         .iter()
         .map(|r| {
