@@ -25,17 +25,9 @@ fn expected() -> Vec<(PathBuf, Vec<u8>)> {
             kubectl_mcp::commands::render_completions(shell),
         ));
     }
-    // clap_mangen writes one page per (sub)command: kubectl-mcp.1, kubectl-mcp-create.1, …
-    let tmp = tempfile::tempdir().unwrap();
-    clap_mangen::generate_to(Cli::command(), tmp.path()).unwrap();
-    let mut pages: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    pages.sort();
-    for page in pages {
-        let name = page.file_name().unwrap().to_owned();
-        files.push((root().join("man").join(name), std::fs::read(&page).unwrap()));
+    // One page per (sub)command: kubectl-mcp.1, kubectl-mcp-create.1, …
+    for (name, page) in kubectl_mcp::commands::man::pages() {
+        files.push((root().join("man").join(name), page));
     }
     files
 }
@@ -189,5 +181,95 @@ fn a_mistyped_output_format_suggests_the_one_meant() {
             err.contains(&format!("did you mean \"{meant}\"?")),
             "{args:?}: {err}"
         );
+    }
+}
+
+/// Issue #25 item 7: each committed man page renders with `man -l` (groff) into the sections a
+/// man page has, its examples laid out as typed (not justified into one paragraph), and the
+/// REPL's commands on the chat page.
+#[test]
+fn man_pages_render_with_the_sections_of_a_man_page() {
+    let have_man = std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    // A test that skipped itself would prove nothing: `.ci/run` installs man-db and groff.
+    assert!(
+        have_man,
+        "`man` is needed to render the pages: apt-get install man-db groff-base"
+    );
+    let pages: Vec<PathBuf> = std::fs::read_dir(root().join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(pages.len() > 20);
+    for page in &pages {
+        // The roff itself, whether or not `man` is here to render it.
+        let roff = std::fs::read_to_string(page).unwrap();
+        for section in [
+            ".SH NAME",
+            ".SH SYNOPSIS",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+            ".SH \"EXIT STATUS\"",
+            ".SH \"SEE ALSO\"",
+        ] {
+            assert!(roff.contains(section), "{}: {section}", page.display());
+        }
+        let out = std::process::Command::new("man")
+            .arg("-l")
+            .arg(page)
+            .env("MANWIDTH", "100")
+            .env("MAN_KEEP_FORMATTING", "0")
+            .env("PAGER", "cat")
+            .env("MANPAGER", "cat")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", page.display());
+        // Bold and underline as overstrikes, removed.
+        let text: String = {
+            let raw = String::from_utf8_lossy(&out.stdout);
+            let mut s = String::new();
+            for c in raw.chars() {
+                if c == '\u{8}' {
+                    s.pop();
+                } else {
+                    s.push(c);
+                }
+            }
+            s
+        };
+        for heading in [
+            "NAME",
+            "SYNOPSIS",
+            "DESCRIPTION",
+            "ENVIRONMENT",
+            "FILES",
+            "EXIT STATUS",
+            "SEE ALSO",
+        ] {
+            assert!(
+                text.lines().any(|l| l == heading),
+                "{}: {heading} not rendered:\n{text}",
+                page.display()
+            );
+        }
+        assert!(!text.lines().any(|l| l == "EXTRA"), "{}", page.display());
+        let name = page.file_name().unwrap().to_string_lossy();
+        if name == "kubectl-mcp-create.1" {
+            // Each example on its own line, as typed.
+            let examples = &text[text.find("\nEXAMPLES\n").expect("EXAMPLES")..];
+            let lines: Vec<&str> = examples
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.is_empty() || l.starts_with(' '))
+                .filter(|l| l.trim_start().starts_with("kubectl mcp create"))
+                .collect();
+            assert!(lines.len() >= 2, "{examples}");
+        }
+        if name == "kubectl-mcp-chat.1" {
+            assert!(text.lines().any(|l| l == "REPL COMMANDS"), "{text}");
+            assert!(text.contains("/history"), "{text}");
+        }
     }
 }

@@ -309,3 +309,44 @@ fn label_columns_and_show_labels_print_what_kubectl_prints() {
         assert_eq!(headers(&m_out), headers(&k_out), "{flags:?}");
     }
 }
+
+/// Issue #25 item 7: `kubectl explain` on the real apiserver describes fields in their own
+/// words (a type's description used to replace them: `spec.cacheTTL` read "`spec.cacheTTL`."),
+/// and the history's description does not say turns are dropped.
+#[test]
+fn kubectl_explain_describes_each_field_in_its_own_words() {
+    let ns = ControlPlane::with_crd().namespace("explain");
+    let explain = |field: &str| -> String {
+        // The apiserver publishes a changed CRD's OpenAPI a moment after it is applied.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let (ok, out, err) = theirs(&ns, &["explain", field]);
+            if ok && !out.contains("`spec.cacheTTL`, and the TTL") {
+                return out.split_whitespace().collect::<Vec<_>>().join(" ");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "kubectl explain {field}: {err}{out}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    };
+    let cache = explain("claudemodelcontexts.spec.cacheTTL");
+    assert!(
+        cache.contains("Unset: the tool picks per request"),
+        "{cache}"
+    );
+    let state = explain("claudemodelcontexts.status.currentState");
+    assert!(state.contains("`Active`, `Expired`"), "{state}");
+    let tail = explain("claudemodelcontexts.status.promptCache");
+    for described in [
+        "tailBack <integer> How many turns before the last request's new message that entry ends.",
+        "systemTime <string> When the system prompt's own entry was last written or read.",
+        "systemTTL <string> The TTL of the system prompt's own cache entry",
+    ] {
+        assert!(tail.contains(described), "{described}: {tail}");
+    }
+    assert!(!tail.contains("wherever the tool reasons"), "{tail}");
+    let history = explain("claudemodelcontexts.spec.contextHistory");
+    assert!(history.contains("No turn is ever dropped"), "{history}");
+}

@@ -808,3 +808,39 @@ fn the_window_resource_and_get_context_are_the_next_request_with_sealed_turns() 
         "the request's estimate {estimate}, the views' {before} + {q}"
     );
 }
+
+/// Issue #25 item 7: `serve` started by hand on a terminal says, in one stderr line, that it
+/// waits for an MCP client and how one runs it; started by a client (stdin a pipe) it prints
+/// nothing but the protocol.
+#[test]
+fn serve_on_a_terminal_says_how_to_connect_a_client() {
+    let ns = cp().namespace("serve-hint");
+    let t = common::tmux::Tmux::new("servehint");
+    t.session(
+        "s",
+        &format!(
+            "env -u KUBECONFIG {} --kubeconfig {} -n {} serve; echo EXITED $?; sleep 60",
+            assert_cmd::cargo::cargo_bin("kubectl-mcp").display(),
+            ns.cp.kubeconfig.display(),
+            ns.name
+        ),
+    );
+    let screen = t.wait_for_in("s", "Ctrl-C stops");
+    assert!(
+        screen.contains(&format!(
+            "serving MCP on stdin/stdout for namespace {}: an MCP client starts this itself, e.g. `claude mcp add kubectl-mcp -- kubectl mcp serve -n {}`",
+            ns.name, ns.name
+        )),
+        "{screen}"
+    );
+    // End of input ends it, as a client closing the pipe does.
+    t.keys_to("s", &["C-d"]);
+    t.wait_for_in("s", "EXITED 0");
+    // A client's pipe: stderr stays quiet.
+    let out = ns.mcp().arg("serve").write_stdin("").output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("serving MCP"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -13,6 +13,7 @@ pub(crate) mod export;
 mod get;
 mod import;
 mod list;
+pub mod man;
 mod rbac;
 mod repair;
 mod restore;

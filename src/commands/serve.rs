@@ -31,8 +31,22 @@ pub(super) async fn run(
 ) -> anyhow::Result<()> {
     let server = McpServer::new(cluster.clone(), global.api_key_secret.clone())?;
     let Some(addr) = args.http else {
-        // stdout carries the protocol: everything else goes to stderr.
-        let running = server.serve(rmcp::transport::stdio()).await?;
+        // Someone at a terminal who ran `serve` by hand sees why nothing happens, and how a
+        // client runs it; a client (stdin a pipe) gets no noise.
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            output::note(format!(
+                "serving MCP on stdin/stdout for namespace {}: an MCP client starts this itself, e.g. `claude mcp add kubectl-mcp -- kubectl mcp serve -n {}` (or serve HTTP with --http 127.0.0.1:8765); Ctrl-C stops",
+                cluster.namespace(),
+                cluster.namespace()
+            ));
+        }
+        // stdout carries the protocol: everything else goes to stderr. Input that ends before
+        // a client said hello (Ctrl-D at the terminal, a client that gave up) is a quiet end.
+        let running = match server.serve(rmcp::transport::stdio()).await {
+            Ok(running) => running,
+            Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
         running.waiting().await?;
         return Ok(());
     };

@@ -102,8 +102,9 @@ pub struct ClaudeModelContextSpec {
     #[schemars(range(min = 1))]
     pub history_size: Option<u32>,
 
-    /// The stored conversation, oldest first. Turns that left the window stay here until they
-    /// are compacted (summarized or dropped).
+    /// The newest part of the conversation, oldest first. Older turns are sealed, whole, into
+    /// history segments (`status.segments`) as this object grows; a summary covers turns
+    /// without deleting them. No turn is ever dropped: `kubectl mcp export` reads them all back.
     #[serde(default)]
     pub context_history: Vec<Message>,
 
@@ -195,8 +196,9 @@ impl ClaudeModelContextSpec {
     }
 }
 
-/// `spec.cacheTTL`, and the TTL of a prompt-cache entry wherever the tool reasons about one
-/// (`engine::cache`).
+// `spec.cacheTTL`, and the TTL of a prompt-cache entry wherever the tool reasons about one
+// (`engine::cache`). A plain comment, not a doc comment: a type's description would replace
+// each field's own in the CRD's schema (what `kubectl explain` shows).
 #[derive(
     Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema, clap::ValueEnum,
 )]
@@ -226,15 +228,16 @@ pub struct PromptCacheStatus {
     /// Where the last request's window began in the conversation (a message index).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_start: Option<u64>,
-    /// The TTL of the newest message entry, and how many turns before the last request's new
-    /// message it ends.
+    /// The TTL of the entry the last request wrote or read at its newest stored turn.
     #[serde(default, rename = "tailTTL", skip_serializing_if = "Option::is_none")]
     pub tail_ttl: Option<CacheTtl>,
+    /// How many turns before the last request's new message that entry ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_back: Option<u32>,
-    /// The system prompt's own entry: its TTL, and when it was written or read on its own.
+    /// The TTL of the system prompt's own cache entry, when it has one.
     #[serde(default, rename = "systemTTL", skip_serializing_if = "Option::is_none")]
     pub system_ttl: Option<CacheTtl>,
+    /// When the system prompt's own entry was last written or read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "date_time_schema")]
     pub system_time: Option<Timestamp>,
@@ -586,15 +589,15 @@ pub struct ClaudeModelContextStatus {
 pub struct SegmentRef {
     /// The segment's `metadata.name`.
     pub name: String,
-    /// Its sequence number.
+    /// The segment's `spec.sequence`: its order among the context's segments.
     pub sequence: u32,
     /// First turn held, counted from the start of the conversation (1-based).
     pub first_turn: u64,
-    /// Last turn held.
+    /// Last turn held, counted from the start of the conversation.
     pub last_turn: u64,
-    /// Turns held.
+    /// How many turns it holds.
     pub turns: u64,
-    /// Messages held.
+    /// How many messages it holds.
     pub messages: u32,
     /// Uncompressed size of the messages, in bytes.
     pub bytes: u64,
@@ -609,14 +612,14 @@ pub struct Removal {
     /// What removed them: `clear`, `undo` or `retry`.
     #[schemars(length(max = 16))]
     pub how: String,
-    /// When.
+    /// When they were removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "date_time_schema")]
     pub at: Option<Timestamp>,
-    /// Who.
+    /// Who removed them (as the tool could tell: user, host, process, front end).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<Author>,
-    /// Turns removed.
+    /// How many turns were removed.
     pub turns: u64,
     /// Where they were: their first message's position in the conversation (from its very
     /// start) when they were removed. `restore` puts them back there, newest removal first.
@@ -718,7 +721,8 @@ impl ContextTemplate {
     }
 }
 
-/// Lifecycle state of a context.
+// Lifecycle state of a context. A plain comment, not a doc comment: the type's description
+// would replace `status.currentState`'s own in the CRD's schema (what `kubectl explain` shows).
 #[derive(
     Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, JsonSchema, clap::ValueEnum,
 )]

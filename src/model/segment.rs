@@ -68,10 +68,10 @@ pub struct ClaudeModelContextSegmentSpec {
     /// The first turn held, counted from the start of the conversation (1-based).
     #[schemars(range(min = 0))]
     pub first_turn: u64,
-    /// The last turn held.
+    /// The last turn held, counted from the start of the conversation.
     #[schemars(range(min = 0))]
     pub last_turn: u64,
-    /// Messages held.
+    /// How many messages it holds.
     #[schemars(range(min = 1))]
     pub messages: u32,
     /// Size of the messages as uncompressed JSON.
