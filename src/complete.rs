@@ -358,7 +358,10 @@ mod tests {
         }
         assert_eq!(names(analyse(&[], "ex")), ["expire", "export"]);
         let flags = names(analyse(&w(&["list"]), "--s"));
-        assert_eq!(flags, ["--selector", "--show-labels", "--sort-by", "--state"]);
+        assert_eq!(
+            flags,
+            ["--selector", "--show-labels", "--sort-by", "--state"]
+        );
         assert!(
             names(analyse(&w(&["chat"]), "--")).contains(&"--kubeconfig".to_string()),
             "global flags too"
