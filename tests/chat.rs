@@ -1322,7 +1322,7 @@ fn a_one_hour_cache_ttl_survives_a_pause_and_is_priced_as_such() {
         .args(["set", "slow", "--cache-ttl", "2h"])
         .assert()
         .code(2)
-        .stderr(contains("possible values: 5m, 1h"));
+        .stderr(contains("possible values: auto, 5m, 1h"));
 }
 
 /// Issue #12 item 4: an answer the API pauses (`pause_turn`) is continued, shown once and
@@ -2349,24 +2349,26 @@ fn get_last_shows_the_last_turns_and_a_pipe_gets_every_one() {
 #[test]
 fn a_name_in_many_namespaces_is_hinted_with_a_few_and_how_many_more() {
     let fake = fake();
+    // Unique to this run: the control plane may be shared with earlier runs.
+    let session = format!("dup-many-{}", std::process::id());
     let others: Vec<Namespace> = (0..7)
         .map(|i| cp().namespace(&format!("many{i}")))
         .collect();
     for ns in &others {
         chat(ns, &fake)
-            .args(["dup-many", "--model", "m", "-m", "hi"])
+            .args([session.as_str(), "--model", "m", "-m", "hi"])
             .assert()
             .success();
     }
     let here = cp().namespace("manyhere");
     chat(&here, &fake)
-        .args(["dup-many", "--model", "m", "-m", "hi"])
+        .args([session.as_str(), "--model", "m", "-m", "hi"])
         .assert()
         .success()
         .stderr(contains(" and 2 more (pass -n to chat with that one)"));
     let none = cp().namespace("manynone");
     none.mcp()
-        .args(["get", "dup-many"])
+        .args(["get", session.as_str()])
         .assert()
         .failure()
         .stderr(contains(" and 3 more: pass -n with one of them"));

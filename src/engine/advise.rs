@@ -115,18 +115,19 @@ impl Settings {
         }
     }
 
-    /// The flags of `kubectl mcp set` that give these settings from `current` (they only
-    /// change limits that are set, or add one: [`candidates`] never removes a limit).
+    /// The flags of `kubectl mcp set` that give these settings from `current`: a limit
+    /// changed or added, or taken back with `none`.
     pub fn flags_from(&self, current: &Settings) -> String {
         let mut flags = Vec::new();
-        if let Some(h) = self
-            .history_size
-            .filter(|h| Some(*h) != current.history_size)
-        {
-            flags.push(format!("--history-size {h}"));
+        match (self.history_size, current.history_size) {
+            (Some(h), was) if Some(h) != was => flags.push(format!("--history-size {h}")),
+            (None, Some(_)) => flags.push("--history-size none".to_string()),
+            _ => {}
         }
-        if let Some(b) = self.max_tokens.filter(|b| Some(*b) != current.max_tokens) {
-            flags.push(format!("--max-tokens {b}"));
+        match (self.max_tokens, current.max_tokens) {
+            (Some(b), was) if Some(b) != was => flags.push(format!("--max-tokens {b}")),
+            (None, Some(_)) => flags.push("--max-tokens none".to_string()),
+            _ => {}
         }
         flags.join(" ")
     }
@@ -241,8 +242,8 @@ fn text(tokens: u64) -> String {
 
 /// The settings worth comparing for keeping at least `keep` turns: history sizes and budgets
 /// around what `keep` turns of this profile need (a window steps between half full and full,
-/// so a history size of about twice `keep` is where the answer usually lies). Each changes
-/// one of `current`'s limits and keeps the other, so `kubectl mcp set` can make it.
+/// so a history size of about twice `keep` is where the answer usually lies). Each sets one
+/// limit and either keeps `current`'s other or takes it back (`kubectl mcp set … none`).
 pub fn candidates(profile: &Profile, current: Settings, keep: usize) -> Vec<Settings> {
     let keep = u32::try_from(keep.max(1)).unwrap_or(u32::MAX / 8);
     let mut out = Vec::new();
@@ -250,6 +251,10 @@ pub fn candidates(profile: &Profile, current: Settings, keep: usize) -> Vec<Sett
         out.push(Settings {
             history_size: Some(h),
             ..current
+        });
+        out.push(Settings {
+            history_size: Some(h),
+            max_tokens: None,
         });
     }
     let fixed = profile.system
@@ -262,6 +267,10 @@ pub fn candidates(profile: &Profile, current: Settings, keep: usize) -> Vec<Sett
             out.push(Settings {
                 max_tokens: u32::try_from(b).ok(),
                 ..current
+            });
+            out.push(Settings {
+                max_tokens: u32::try_from(b).ok(),
+                history_size: None,
             });
         }
     }
@@ -680,7 +689,7 @@ mod tests {
     }
 
     #[test]
-    fn settings_say_what_to_type_and_never_remove_a_limit() {
+    fn settings_say_what_to_type_and_take_a_limit_back_with_none() {
         let now = history(4);
         let next = Settings {
             history_size: Some(4),
@@ -689,16 +698,23 @@ mod tests {
         assert_eq!(next.flags_from(&now), "--max-tokens 9000");
         assert_eq!(next.describe(), "historySize 4, maxTokens 9000");
         assert_eq!(history(8).flags_from(&now), "--history-size 8");
-        for c in candidates(&profile(&[90], 1024), now, 5) {
-            assert!(c.history_size.is_some(), "{c:?}");
-        }
         let budget_only = Settings {
             history_size: None,
             max_tokens: Some(20_000),
         };
-        assert!(candidates(&profile(&[90], 1024), budget_only, 5)
+        assert_eq!(
+            budget_only.flags_from(&next),
+            "--history-size none --max-tokens 20000"
+        );
+        assert_eq!(history(4).flags_from(&next), "--max-tokens none");
+        // Every candidate has a limit (no limit at all is the model's window, not advice),
+        // and some take the other one back.
+        let cs = candidates(&profile(&[90], 1024), next, 5);
+        assert!(cs
             .iter()
-            .all(|c| c.max_tokens.is_some()));
+            .all(|c| c.history_size.is_some() || c.max_tokens.is_some()));
+        assert!(cs.iter().any(|c| c.max_tokens.is_none()));
+        assert!(cs.iter().any(|c| c.history_size.is_none()));
     }
 
     #[test]

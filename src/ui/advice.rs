@@ -73,7 +73,7 @@ pub fn report(obj: &ClaudeModelContext, keep: Option<usize>) -> Report {
         .map(|best| {
             format!(
                 "kubectl mcp set {} {}",
-                spec.session_id,
+                crate::cluster::shell_quote(&spec.session_id),
                 best.settings.flags_from(&current)
             )
         });
@@ -213,7 +213,7 @@ pub fn render(r: &Report, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "To use the cheapest: {c}")?;
     }
     if let Some(ttl) = &r.fixed_ttl {
-        writeln!(out, "Note: spec.cacheTTL fixes this context's cache TTL at {ttl}; the estimates are for TTLs chosen by pace, which the tool uses when it is not set (kubectl patch cmc NAME --type json -p '[{{\"op\":\"remove\",\"path\":\"/spec/cacheTTL\"}}]').")?;
+        writeln!(out, "Note: spec.cacheTTL fixes this context's cache TTL at {ttl}; the estimates are for TTLs chosen by pace, which the tool uses when it is not set (kubectl mcp set {} --cache-ttl auto).", crate::cluster::shell_quote(&r.session_id))?;
     }
     Ok(())
 }
