@@ -56,15 +56,15 @@ fn main() -> ExitCode {
 }
 
 /// `-v` → info (one line per HTTP request, as kubectl's `-v=6`), `-vv` → debug, `-vvv` → trace
-/// of this tool and its Kubernetes client (not the connection pool's polling); `RUST_LOG`
-/// overrides. Logs go to stderr only.
+/// of everything but the HTTP stack's plumbing (connection pool, sockets, TLS, buffer
+/// workers), which drowned the rest; `RUST_LOG` overrides. Logs go to stderr only.
 fn init_logging(verbose: u8) {
     let default = match verbose {
         // kube logs every failed request at ERROR; our own error message says it better.
         0 => "kubectl_mcp=warn",
         1 => "kubectl_mcp=info,warn",
         2 => "kubectl_mcp=debug,info",
-        _ => "kubectl_mcp=trace,kube=trace,kube_client=trace,tower_http=trace,reqwest=debug,info",
+        _ => "trace,hyper_util=info,hyper=info,h2=info,rustls=info,mio=info,tokio_util=info,tower::buffer=info",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

@@ -161,7 +161,7 @@ fn a_repl_keeps_the_order_of_turns_answered_while_the_cluster_was_down() {
     t.session("r", &cmd);
     t.wait_for_in("r", "Ctrl-D exits.");
     t.keys_to("r", &["first question", "Enter"]);
-    t.wait_for_in("r", "You said: first question\norder [~");
+    t.wait_for_in("r", "You said: first question\ndefault/order @ local [~");
 
     // The cluster goes away while the second answer streams.
     fake.push_fault(Fault::Reply(
