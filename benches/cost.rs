@@ -241,6 +241,37 @@ async fn run(model: &str, history_size: Option<u32>, pace: Pace) -> Row {
 const TTL_5M: u64 = 300;
 const TTL_1H: u64 = 3600;
 
+/// Each request's blocks as numbered keys (one number per distinct prefix), and the tokens up
+/// to and including each block: what both floors search over.
+fn keyed(sent: &[Sent]) -> (Vec<Vec<usize>>, Vec<Vec<u64>>) {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let keys: Vec<Vec<usize>> = sent
+        .iter()
+        .map(|s| {
+            s.blocks
+                .iter()
+                .map(|b| {
+                    let n = ids.len();
+                    *ids.entry(b.key.as_str()).or_insert(n)
+                })
+                .collect()
+        })
+        .collect();
+    let cumulative: Vec<Vec<u64>> = sent
+        .iter()
+        .map(|s| {
+            s.blocks
+                .iter()
+                .scan(0, |acc, b| {
+                    *acc += b.tokens;
+                    Some(*acc)
+                })
+                .collect()
+        })
+        .collect();
+    (keys, cumulative)
+}
+
 /// The cheapest bill for the same requests, in input-price units: a lower bound on what any
 /// choice of breakpoints and TTLs could have been billed for them, by the fake's rules.
 ///
@@ -261,33 +292,9 @@ const TTL_1H: u64 = 3600;
 /// Each request's fixed overhead (8 tokens) is counted uncached, as the fake bills it.
 fn floor(sent: &[Sent], minimum: u64) -> f64 {
     // Each block's key as a number, and each request's keys as a set.
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let keys: Vec<Vec<usize>> = sent
-        .iter()
-        .map(|s| {
-            s.blocks
-                .iter()
-                .map(|b| {
-                    let n = ids.len();
-                    *ids.entry(b.key.as_str()).or_insert(n)
-                })
-                .collect()
-        })
-        .collect();
+    let (keys, cumulative) = keyed(sent);
     let sets: Vec<std::collections::HashSet<usize>> =
         keys.iter().map(|k| k.iter().copied().collect()).collect();
-    let cumulative: Vec<Vec<u64>> = sent
-        .iter()
-        .map(|s| {
-            s.blocks
-                .iter()
-                .scan(0, |acc, b| {
-                    *acc += b.tokens;
-                    Some(*acc)
-                })
-                .collect()
-        })
-        .collect();
     // Tokens of the longest prefix requests `j` and `k` share (keys are prefixes, so the
     // shared ones are a prefix of each: a binary search finds the last).
     let common = |j: usize, k: usize| {
@@ -377,31 +384,7 @@ type Entry = (usize, u64, u64);
 /// to them. A state whose every entry is matched by one of another state at least as long-
 /// lived, for no more cost, is dropped.
 fn request_floor(sent: &[Sent], minimum: u64) -> Option<f64> {
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let keys: Vec<Vec<usize>> = sent
-        .iter()
-        .map(|s| {
-            s.blocks
-                .iter()
-                .map(|b| {
-                    let n = ids.len();
-                    *ids.entry(b.key.as_str()).or_insert(n)
-                })
-                .collect()
-        })
-        .collect();
-    let cumulative: Vec<Vec<u64>> = sent
-        .iter()
-        .map(|s| {
-            s.blocks
-                .iter()
-                .scan(0, |acc, b| {
-                    *acc += b.tokens;
-                    Some(*acc)
-                })
-                .collect()
-        })
-        .collect();
+    let (keys, cumulative) = keyed(sent);
     // The requests holding each key, in order.
     let mut holders: HashMap<usize, Vec<usize>> = HashMap::new();
     for (k, ks) in keys.iter().enumerate() {
